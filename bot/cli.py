@@ -1,0 +1,45 @@
+"""The `newsdesk` command: the engine's commands, with domain errors turned into one sentence."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+import typer
+
+from index.errors import IndexBusy, NewsdeskError
+from retrieval.cli import app
+from retrieval.errors import EmptyQuery
+
+EXIT_USAGE = 2
+EXIT_BUSY = 75  # EX_TEMPFAIL: cron can tell "another run is going" from a failure
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    command = typer.main.get_command(app)
+    try:
+        command.main(args=argv, prog_name="newsdesk", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    except click.exceptions.Abort:
+        print("Aborted.", file=sys.stderr)
+        return 130
+    except EmptyQuery as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except IndexBusy as error:
+        print(f"busy: {error}", file=sys.stderr)
+        return EXIT_BUSY
+    except NewsdeskError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""`newsdesk index ...`: the writing commands and the status of the published index."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from index import pipeline
+from index.reader import IndexReader
+from index.settings import Settings
+
+app = typer.Typer(help="Build and inspect the index.", no_args_is_help=True)
+DataDir = Annotated[
+    Optional[Path],
+    typer.Option("--data-dir", envvar="NEWSDESK_DATA", help="Where the index lives.", show_default="./data"),
+]
+
+
+def human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GB"
+
+
+@app.command()
+def add(
+    paths: Annotated[list[Path], typer.Argument(help="JSONL or CSV files, .txt/.md/.html files, or folders.")],
+    data_dir: DataDir = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+) -> None:
+    """Index articles and publish the updated index."""
+    settings = Settings.from_env(data_dir=data_dir)
+    summary = pipeline.add(paths, settings, quiet=quiet)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    for problem in summary.problems:
+        if not quiet:
+            err.print(f"{'skipped' if problem.skipped else 'warning'}: {problem.line()}", markup=False)
+    if not quiet:
+        print(summary.line())
+
+
+@app.command()
+def status(
+    data_dir: DataDir = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object, for scripts and monitoring.")] = False,
+) -> None:
+    """Articles, passages, model, index type, size on disk and last update."""
+    settings = Settings.from_env(data_dir=data_dir)
+    info = IndexReader(settings.data_dir).snapshot().status()
+    if as_json:
+        json.dump({
+            "generation": info.generation, "articles": info.articles, "passages": info.passages,
+            "model": info.model, "dimension": info.dimension, "index_type": info.index_type,
+            "size_bytes": info.size_bytes,
+            "last_update": info.last_update.isoformat() if info.last_update else None,
+        }, sys.stdout)
+        print()
+        return
+    table = Table(show_header=False, box=None)
+    for name, value in (
+        ("articles", f"{info.articles:,}"), ("passages", f"{info.passages:,}"),
+        ("outlets", f"{len(info.sources):,}"),
+        ("dates", f"{info.first_published:%Y-%m-%d} to {info.last_published:%Y-%m-%d}" if info.first_published else "-"),
+        ("model", f"{info.model} ({info.dimension} dimensions)"), ("index type", info.index_type),
+        ("size on disk", human_size(info.size_bytes)), ("generation", str(info.generation)),
+        ("last update", f"{info.last_update:%Y-%m-%d %H:%M:%S} UTC" if info.last_update else "-"),
+    ):
+        table.add_row(name, value)
+    Console().print(table)

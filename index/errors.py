@@ -1,0 +1,25 @@
+"""Domain exceptions. The CLI and the bot turn them into one sentence for the user."""
+
+
+class NewsdeskError(Exception):
+    """Base of every error that is the user's or the environment's, not a bug."""
+
+
+class IndexNotReady(NewsdeskError):
+    """There is no published index in the data directory yet."""
+
+
+class IndexBusy(NewsdeskError):
+    """Another process holds the writer lock."""
+
+
+class ModelMismatch(NewsdeskError):
+    """The index was built with another embedding model than the configured one."""
+
+
+class SourceError(NewsdeskError):
+    """A path given to ingest does not exist or is of an unknown kind."""
+
+
+class SettingsError(NewsdeskError):
+    """An environment variable has a wrong value."""

@@ -1,0 +1,101 @@
+"""Turn raw source fields into clean article fields: text, dates, ids."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from functools import lru_cache
+
+# A blank line, or a line break followed by indentation (the wire's paragraph mark), ends a paragraph.
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n|\n(?=[ \t]+\S)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'’”)\]]*\s")
+
+
+def clean_body(raw: str) -> str:
+    """Paragraphs separated by one blank line; whitespace inside a paragraph collapsed."""
+    text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _CONTROL.sub("", text)
+    paragraphs = (" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(text))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def clean_line(raw: str | None) -> str:
+    return " ".join(unicodedata.normalize("NFC", raw or "").split())
+
+
+def title_from_body(body: str, limit: int = 200) -> str:
+    """A title for a record that has none: its first sentence, cut at a word boundary."""
+    first = body.split("\n\n", 1)[0]
+    match = _SENTENCE_END.search(first + " ")
+    sentence = first[: match.start()].strip() if match else first
+    if len(sentence) <= limit:
+        return sentence
+    cut = sentence[:limit].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+def content_hash(*parts: str | None) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        digest.update((part or "").encode("utf-8"))
+        digest.update(b"\x1f")
+    return digest.hexdigest()
+
+
+# Archive dates are absolute: "yesterday" in a record cannot be resolved, so relative parsing is off.
+_DATE_SETTINGS = {
+    "TIMEZONE": "UTC",
+    "TO_TIMEZONE": "UTC",
+    "RETURN_AS_TIMEZONE_AWARE": True,
+    "PARSERS": ["timestamp", "custom-formats", "absolute-time"],
+}
+
+
+@lru_cache(maxsize=1)
+def _date_parser():
+    from dateparser.date import DateDataParser
+
+    return DateDataParser(languages=["en"], settings=_DATE_SETTINGS)
+
+
+# Tried first because they are cheap (strptime); dateparser's own detection handles the rest.
+_WIRE_FORMATS = ["%d-%b-%Y %H:%M:%S.%f", "%d-%b-%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M"]
+
+
+def _leading_date(text: str) -> datetime | None:
+    """A date at the start of a field followed by junk, as old wire archives have."""
+    from dateparser.search import search_dates
+
+    found = search_dates(text, languages=["en"], settings=_DATE_SETTINGS)
+    if found and text.startswith(found[0][0]):
+        return found[0][1]
+    return None
+
+
+def parse_date(raw: str | None) -> datetime | None:
+    """A publication time in UTC, or None when the text is not a date."""
+    text = clean_line(raw)
+    if not text:
+        return None
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        try:
+            parsed = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            parsed = None
+    if parsed is None:
+        parsed = _date_parser().get_date_data(text, date_formats=_WIRE_FORMATS).date_obj
+    if parsed is None:
+        parsed = _leading_date(text)
+    if parsed is None:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)

@@ -1,0 +1,185 @@
+"""Indexing as plain steps, composed by `add()`.
+
+1. read     sources -> articles (+ problems, reported with file and line)
+2. diff     against the live archive: new, changed, unchanged
+3. chunk    new and changed articles -> passages with offsets
+4. embed    only passage texts whose hash has no stored embedding yet
+5. write    rows tagged with the next generation, in one transaction
+6. publish  FAISS file + manifest in a new generation directory, then CURRENT points to it
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from tqdm import tqdm
+
+from index import generations, vectors
+from index.chunking import chunk
+from index.encoder import Encoder, SentenceTransformerEncoder
+from index.errors import ModelMismatch
+from index.normalize import content_hash
+from index.records import Article, Passage, Problem, RunSummary
+from index.settings import Settings
+from index.sources import read_paths
+from index.store import SCHEMA_VERSION, Store
+
+EMBED_CHUNK = 1024  # passages encoded between two commits: a crash loses at most this much work
+
+
+@dataclass
+class Plan:
+    new: list[Article] = field(default_factory=list)
+    changed: list[tuple[Article, int]] = field(default_factory=list)  # (article, rowid it replaces)
+    unchanged: int = 0
+
+
+def article_key(article: Article) -> str:
+    """Identity across runs: the URL when there is one, else the source's id, else a content hash."""
+    return article.url or article.article_id
+
+
+def article_hash(article: Article) -> str:
+    published = article.published_at.isoformat() if article.published_at else None
+    return content_hash(article.article_id, article.url, article.title, article.source, article.author,
+                        published, article.body)
+
+
+def read(paths: Iterable[Path]) -> tuple[list[Article], list[Problem]]:
+    """Step 1. The last record with a given key wins; earlier ones are reported."""
+    by_key: dict[str, Article] = {}
+    problems: list[Problem] = []
+    for record in read_paths(paths):
+        if isinstance(record, Problem):
+            problems.append(record)
+            continue
+        key = article_key(record)
+        if key in by_key:
+            problems.append(Problem(by_key[key].origin, f"same id/URL as {record.origin}, which replaces it"))
+        by_key[key] = record
+    return list(by_key.values()), problems
+
+
+def diff(articles: list[Article], live: dict[str, tuple[int, str]]) -> Plan:
+    """Step 2."""
+    plan = Plan()
+    for article in articles:
+        known = live.get(article_key(article))
+        if known is None:
+            plan.new.append(article)
+        elif known[1] != article_hash(article):
+            plan.changed.append((article, known[0]))
+        else:
+            plan.unchanged += 1
+    return plan
+
+
+def text_hash(text: str) -> str:
+    return content_hash(text)
+
+
+def chunk_articles(articles: list[Article], settings: Settings) -> list[tuple[Article, list[Passage]]]:
+    """Step 3."""
+    return [(a, chunk(a.body, settings.passage_chars, settings.overlap_sentences)) for a in articles]
+
+
+def embed_missing(store: Store, encoder: Encoder, texts: dict[str, str], batch_size: int,
+                  quiet: bool = False) -> int:
+    """Step 4. Encode passage texts that have no embedding yet; commits as it goes."""
+    missing = store.missing_embeddings(texts)
+    # longest first: batches of similar length waste no padding, and the slowest batch shows up early
+    order = sorted(missing, key=lambda h: len(texts[h]), reverse=True)
+    with tqdm(total=len(order), unit="passage", desc="embedding", disable=True if quiet else None) as bar:
+        for i in range(0, len(order), EMBED_CHUNK):
+            hashes = order[i : i + EMBED_CHUNK]
+            store.put_embeddings(hashes, encoder.encode([texts[h] for h in hashes], batch_size=batch_size))
+            bar.update(len(hashes))
+    return len(order)
+
+
+def write_rows(store: Store, gen: int, plan: Plan, chunks: list[tuple[Article, list[Passage]]]) -> None:
+    """Step 5 (inside the caller's transaction)."""
+    store.retire((rowid for _, rowid in plan.changed), gen)
+    for article, passages in chunks:
+        store.insert_article(article_key(article), article, article_hash(article), gen, passages,
+                             [text_hash(p.text) for p in passages])
+
+
+def publish(data_dir: Path, store: Store, gen: int, model: str, dimension: int, factory: str) -> generations.Manifest:
+    """Step 6a: write the generation directory (the caller commits, then points CURRENT at it)."""
+    ids, matrix = store.vectors(gen)
+    staging = generations.stage_dir(data_dir, gen)
+    vectors.save(vectors.build(ids, matrix, dimension, factory), staging / generations.VECTORS)
+    articles, passages = store.counts(gen)
+    manifest = generations.Manifest(
+        generation=gen, schema_version=SCHEMA_VERSION, model=model, dimension=dimension,
+        index_type=factory, articles=articles, passages=passages,
+        created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    )
+    manifest.write(staging)
+    generations.seal(data_dir, staging, gen)
+    return manifest
+
+
+def check_model(store: Store, model: str) -> None:
+    built_with = store.meta("model")
+    if built_with is not None and built_with != model:
+        raise ModelMismatch(
+            f"The index in this data directory was built with the model {built_with!r}, not {model!r}: "
+            "set NEWSDESK_MODEL back, or index into another --data-dir."
+        )
+
+
+def add(paths: Iterable[Path], settings: Settings, encoder: Encoder | None = None,
+        quiet: bool = False) -> RunSummary:
+    """Bring the index up to date with the given sources and publish a new generation."""
+    started = time.perf_counter()
+    data_dir = settings.data_dir
+    paths = list(paths)
+    with generations.writer_lock(data_dir):
+        store = Store.open_writer(data_dir)
+        try:
+            check_model(store, settings.model)
+            served = generations.current_generation(data_dir)
+            store.discard_after(served)
+            articles, problems = read(paths)                                      # 1
+            plan = diff(articles, store.live_hashes())                            # 2
+            chunks = chunk_articles(plan.new + [a for a, _ in plan.changed], settings)  # 3
+            texts = {text_hash(p.text): p.text for _, passages in chunks for p in passages}
+            encoder = encoder or SentenceTransformerEncoder(settings.model, settings.device)
+            embedded = embed_missing(store, encoder, texts, settings.batch_size, quiet)  # 4
+            gen = served
+            if chunks:
+                gen = served + 1
+                dimension = int(store.meta("dimension") or encoder.dimension)
+                with store.transaction():
+                    write_rows(store, gen, plan, chunks)                          # 5
+                    manifest = publish(data_dir, store, gen, settings.model, dimension,
+                                       vectors.DEFAULT_FACTORY)                   # 6a
+                    store.set_meta("model", settings.model)
+                    store.set_meta("dimension", str(dimension))
+                    summary = RunSummary(
+                        added=len(plan.new), updated=len(plan.changed), unchanged=plan.unchanged,
+                        skipped=sum(p.skipped for p in problems), passages_embedded=embedded, generation=gen,
+                        seconds=time.perf_counter() - started, problems=tuple(problems),
+                    )
+                    store.record_generation(gen, datetime.now(timezone.utc), {
+                        "added": summary.added, "updated": summary.updated, "unchanged": summary.unchanged,
+                        "removed": summary.removed, "skipped": summary.skipped,
+                        "articles": manifest.articles, "passages": manifest.passages,
+                        "seconds": summary.seconds})
+                generations.point_current(data_dir, gen)                          # 6b
+                keep_from = max(1, gen - settings.keep_generations + 1)
+                store.forget_before(keep_from)
+                generations.prune(data_dir, keep_from, gen)
+                return summary
+            return RunSummary(
+                unchanged=plan.unchanged, skipped=sum(p.skipped for p in problems), passages_embedded=embedded,
+                generation=gen, seconds=time.perf_counter() - started, problems=tuple(problems),
+            )
+        finally:
+            store.close()

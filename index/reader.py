@@ -1,0 +1,105 @@
+"""A long-lived, read-only view of the published index: the search interface retrieval uses.
+
+`SearchIndex` is the seam: FAISS + FTS5 implement it here; a clustered engine could stand in.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from index import generations, vectors
+from index.errors import IndexNotReady
+from index.records import IndexStatus, StoredPassage
+from index.store import Store
+
+
+class SearchIndex(Protocol):
+    """Dense and lexical search over one consistent generation, and the passages behind the hits."""
+
+    generation: int
+    manifest: generations.Manifest
+
+    def dense(self, vector: np.ndarray, limit: int) -> list[tuple[int, float]]: ...
+
+    def lexical(self, match: str, limit: int) -> list[tuple[int, float]]: ...
+
+    def passages(self, ids: list[int]) -> dict[int, StoredPassage]: ...
+
+    def document_frequencies(self, terms: list[str]) -> dict[str, int]: ...
+
+
+class Snapshot:
+    """One generation: its FAISS index and a database view filtered to it."""
+
+    def __init__(self, data_dir: Path, gen: int) -> None:
+        directory = generations.generation_dir(data_dir, gen)
+        self.data_dir = data_dir
+        self.generation = gen
+        self.manifest = generations.Manifest.read(directory)
+        self.vectors = vectors.FaissVectors(vectors.load(directory / generations.VECTORS))
+        self._local = threading.local()
+
+    @property
+    def store(self) -> Store:
+        """One read-only connection per thread (sqlite3 connections are not shared across threads)."""
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = self._local.store = Store.open_reader(self.data_dir)
+        return store
+
+    def dense(self, vector: np.ndarray, limit: int) -> list[tuple[int, float]]:
+        return self.vectors.search(vector, limit)
+
+    def lexical(self, match: str, limit: int) -> list[tuple[int, float]]:
+        return self.store.lexical(match, self.generation, limit)
+
+    def passages(self, ids: list[int]) -> dict[int, StoredPassage]:
+        return self.store.passages(ids)
+
+    def document_frequencies(self, terms: list[str]) -> dict[str, int]:
+        return self.store.document_frequencies(terms)
+
+    def article(self, article_id: str) -> tuple[str, str] | None:
+        return self.store.article_body(article_id, self.generation)
+
+    def status(self) -> IndexStatus:
+        info = self.store.generation_info(self.generation)
+        rows = self.store.sources(self.generation)
+        dates = [d for _, _, first, last in rows for d in (first, last) if d]
+        size = sum(p.stat().st_size for p in self.data_dir.rglob("*") if p.is_file())
+        return IndexStatus(
+            generation=self.generation, articles=self.manifest.articles, passages=self.manifest.passages,
+            model=self.manifest.model, dimension=self.manifest.dimension, index_type=self.manifest.index_type,
+            size_bytes=size, last_update=datetime.fromisoformat(info[0]) if info else None,
+            sources=tuple(name for name, _, _, _ in rows if name),
+            first_published=datetime.fromisoformat(min(dates)) if dates else None,
+            last_published=datetime.fromisoformat(max(dates)) if dates else None,
+        )
+
+
+class IndexReader:
+    """Follows CURRENT: `snapshot()` returns the newest published generation, reloading when it changed."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = Path(data_dir)
+        self._snapshot: Snapshot | None = None
+        self._lock = threading.Lock()
+
+    def snapshot(self) -> Snapshot:
+        gen = generations.require_current(self.data_dir)
+        current = self._snapshot
+        if current is not None and current.generation == gen:
+            return current
+        with self._lock:
+            if self._snapshot is None or self._snapshot.generation != gen:
+                try:
+                    self._snapshot = Snapshot(self.data_dir, gen)
+                except FileNotFoundError as error:
+                    raise IndexNotReady(f"The index in {self.data_dir} is incomplete ({error.filename} is missing); "
+                                        "run `newsdesk index add PATH` again.") from error
+            return self._snapshot

@@ -1,0 +1,97 @@
+"""Records that leave the `index` package: small, frozen, typed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article, normalised from any source."""
+
+    article_id: str
+    body: str
+    title: str = ""
+    url: str | None = None
+    source: str | None = None
+    author: str | None = None
+    published_at: datetime | None = None
+    origin: str = ""  # "file:line" it came from, for reports
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A span of an article's body, the unit that is embedded and searched."""
+
+    seq: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with an input record, with where and why; `skipped` if it was not indexed."""
+
+    origin: str
+    reason: str
+    skipped: bool = True
+
+    def line(self) -> str:
+        return f"{self.origin}: {self.reason}" + ("" if self.skipped else " (indexed without it)")
+
+
+@dataclass(frozen=True)
+class StoredPassage:
+    """A passage as read back from the store, with its article's citation fields."""
+
+    passage_id: int
+    article_id: str
+    url: str | None
+    title: str
+    source: str | None
+    published_at: datetime | None
+    start: int
+    end: int
+    text: str
+    text_hash: str
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What one indexing run did."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    skipped: int = 0
+    passages_embedded: int = 0
+    generation: int = 0
+    seconds: float = 0.0
+    problems: tuple[Problem, ...] = ()
+
+    def line(self) -> str:
+        return (
+            f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
+            f"removed {self.removed}, skipped {self.skipped}; embedded {self.passages_embedded} passages; "
+            f"generation {self.generation}; {self.seconds:.1f} s"
+        )
+
+
+@dataclass(frozen=True)
+class IndexStatus:
+    """Numbers about the published index."""
+
+    generation: int
+    articles: int
+    passages: int
+    model: str
+    dimension: int
+    index_type: str
+    size_bytes: int
+    last_update: datetime | None
+    sources: tuple[str, ...] = ()
+    first_published: datetime | None = None
+    last_published: datetime | None = None

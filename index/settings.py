@@ -1,0 +1,49 @@
+"""Settings of the engine, read once from the environment and checked."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.errors import SettingsError
+
+DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def _int(env: dict[str, str], name: str, default: int, minimum: int = 1) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}.") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, got {value}.")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the index lives and how it is built."""
+
+    data_dir: Path = Path("data")
+    model: str = DEFAULT_MODEL
+    device: str = "cpu"
+    batch_size: int = 64
+    passage_chars: int = 1000  # about 230 word pieces: inside MiniLM's 256-token window
+    overlap_sentences: int = 1
+    keep_generations: int = 2
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, data_dir: Path | str | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        directory = data_dir or env.get("NEWSDESK_DATA") or "data"
+        return cls(
+            data_dir=Path(directory),
+            model=env.get("NEWSDESK_MODEL") or DEFAULT_MODEL,
+            device=env.get("NEWSDESK_DEVICE") or "cpu",
+            batch_size=_int(env, "NEWSDESK_BATCH_SIZE", 64),
+            passage_chars=_int(env, "NEWSDESK_PASSAGE_CHARS", 1000, minimum=200),
+        )

@@ -1,0 +1,256 @@
+"""The one SQLite wrapper: articles, passages, FTS5, embeddings, generations.
+
+Rows carry the generation that added them and the one that removed them, so a reader pinned to
+generation G sees exactly G's archive while the writer prepares G+1 (see `VISIBLE`).
+Only the indexer writes; readers open the file read-only.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from index.records import Article, Passage, StoredPassage
+
+SCHEMA_VERSION = 1
+DB_NAME = "newsdesk.sqlite3"
+
+# Rows of an article visible in generation :gen
+VISIBLE = "a.gen_added <= :gen AND (a.gen_removed IS NULL OR a.gen_removed > :gen)"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    rowid INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL,
+    article_id TEXT NOT NULL,
+    url TEXT, title TEXT NOT NULL, source TEXT, author TEXT, published_at TEXT,
+    body TEXT NOT NULL, content_hash TEXT NOT NULL, origin TEXT NOT NULL,
+    gen_added INTEGER NOT NULL, gen_removed INTEGER
+);
+CREATE UNIQUE INDEX IF NOT EXISTS articles_live_key ON articles(key) WHERE gen_removed IS NULL;
+CREATE INDEX IF NOT EXISTS articles_gen ON articles(gen_added, gen_removed);
+CREATE TABLE IF NOT EXISTS passages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    article INTEGER NOT NULL REFERENCES articles(rowid),
+    seq INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    text TEXT NOT NULL, text_hash TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passages_article ON passages(article);
+CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
+    text, content='passages', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS passages_vocab USING fts5vocab(passages_fts, 'row');
+CREATE TRIGGER IF NOT EXISTS passages_ai AFTER INSERT ON passages BEGIN
+    INSERT INTO passages_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS passages_ad AFTER DELETE ON passages BEGIN
+    INSERT INTO passages_fts(passages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TABLE IF NOT EXISTS embeddings (text_hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS generations (
+    gen INTEGER PRIMARY KEY, created_at TEXT NOT NULL,
+    added INTEGER, updated INTEGER, unchanged INTEGER, removed INTEGER, skipped INTEGER,
+    articles INTEGER, passages INTEGER, seconds REAL
+);
+"""
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _datetime(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+class Store:
+    """A connection to the archive database, for reading or (in the indexer only) for writing."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.db = connection
+
+    @classmethod
+    def open_writer(cls, data_dir: Path) -> Store:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(data_dir / DB_NAME, isolation_level=None)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute("PRAGMA foreign_keys=ON")
+        connection.executescript(_SCHEMA)
+        store = cls(connection)
+        if store.meta("schema_version") is None:
+            store.set_meta("schema_version", str(SCHEMA_VERSION))
+        return store
+
+    @classmethod
+    def open_reader(cls, data_dir: Path) -> Store:
+        path = (data_dir / DB_NAME).resolve()
+        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None,
+                                     check_same_thread=False)
+        connection.execute("PRAGMA query_only=ON")
+        return cls(connection)
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error; nested use joins the outer one."""
+        if self.db.in_transaction:
+            yield
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # --- meta -------------------------------------------------------------------------------
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    # --- writing ----------------------------------------------------------------------------
+    def live_hashes(self) -> dict[str, tuple[int, str]]:
+        """key -> (rowid, content hash) of every article not removed."""
+        rows = self.db.execute("SELECT key, rowid, content_hash FROM articles WHERE gen_removed IS NULL")
+        return {key: (rowid, digest) for key, rowid, digest in rows}
+
+    def missing_embeddings(self, text_hashes: Iterable[str]) -> set[str]:
+        wanted = set(text_hashes)
+        have = set()
+        hashes = list(wanted)
+        for i in range(0, len(hashes), 900):
+            batch = hashes[i : i + 900]
+            marks = ",".join("?" * len(batch))
+            have.update(h for (h,) in self.db.execute(
+                f"SELECT text_hash FROM embeddings WHERE text_hash IN ({marks})", batch))
+        return wanted - have
+
+    def put_embeddings(self, text_hashes: list[str], vectors: np.ndarray) -> None:
+        rows = zip(text_hashes, (np.ascontiguousarray(v, dtype=np.float32).tobytes() for v in vectors))
+        with self.transaction():
+            self.db.executemany("INSERT OR REPLACE INTO embeddings(text_hash, vector) VALUES (?, ?)", rows)
+
+    def insert_article(self, key: str, article: Article, digest: str, gen: int,
+                       passages: list[Passage], text_hashes: list[str]) -> None:
+        cursor = self.db.execute(
+            "INSERT INTO articles(key, article_id, url, title, source, author, published_at, body,"
+            " content_hash, origin, gen_added) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (key, article.article_id, article.url, article.title, article.source, article.author,
+             _iso(article.published_at), article.body, digest, article.origin, gen),
+        )
+        self.db.executemany(
+            'INSERT INTO passages(article, seq, start, "end", text, text_hash) VALUES (?,?,?,?,?,?)',
+            [(cursor.lastrowid, p.seq, p.start, p.end, p.text, h) for p, h in zip(passages, text_hashes)],
+        )
+
+    def retire(self, rowids: Iterable[int], gen: int) -> None:
+        self.db.executemany("UPDATE articles SET gen_removed = ? WHERE rowid = ?", ((gen, r) for r in rowids))
+
+    def discard_after(self, gen: int) -> int:
+        """Undo the rows of a generation that was written but never published (a crashed run)."""
+        with self.transaction():
+            orphans = [r for (r,) in self.db.execute("SELECT rowid FROM articles WHERE gen_added > ?", (gen,))]
+            for i in range(0, len(orphans), 900):
+                batch = orphans[i : i + 900]
+                marks = ",".join("?" * len(batch))
+                self.db.execute(f"DELETE FROM passages WHERE article IN ({marks})", batch)
+                self.db.execute(f"DELETE FROM articles WHERE rowid IN ({marks})", batch)
+            self.db.execute("UPDATE articles SET gen_removed = NULL WHERE gen_removed > ?", (gen,))
+            self.db.execute("DELETE FROM generations WHERE gen > ?", (gen,))
+        return len(orphans)
+
+    def forget_before(self, gen: int) -> None:
+        """Delete rows no generation from `gen` on can see, and embeddings nothing uses."""
+        with self.transaction():
+            old = "SELECT rowid FROM articles WHERE gen_removed IS NOT NULL AND gen_removed <= ?"
+            self.db.execute(f"DELETE FROM passages WHERE article IN ({old})", (gen,))
+            self.db.execute("DELETE FROM articles WHERE gen_removed IS NOT NULL AND gen_removed <= ?", (gen,))
+            self.db.execute("DELETE FROM embeddings WHERE text_hash NOT IN (SELECT text_hash FROM passages)")
+
+    def record_generation(self, gen: int, created_at: datetime, counts: dict[str, float]) -> None:
+        columns = ["gen", "created_at", *counts]
+        values = [gen, created_at.isoformat(), *counts.values()]
+        self.db.execute(
+            f"INSERT INTO generations({','.join(columns)}) VALUES ({','.join('?' * len(values))})", values)
+
+    # --- reading ----------------------------------------------------------------------------
+    def vectors(self, gen: int) -> tuple[np.ndarray, np.ndarray]:
+        """(passage ids, embedding matrix) of every passage visible in a generation."""
+        rows = self.db.execute(
+            "SELECT p.id, e.vector FROM passages p JOIN articles a ON a.rowid = p.article"
+            f" JOIN embeddings e ON e.text_hash = p.text_hash WHERE {VISIBLE} ORDER BY p.id",
+            {"gen": gen},
+        ).fetchall()
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        if not rows:
+            return ids, np.zeros((0, 0), dtype=np.float32)
+        matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), -1)
+        return ids, matrix
+
+    def lexical(self, match: str, gen: int, limit: int) -> list[tuple[int, float]]:
+        """BM25 over the passages of a generation; higher is better."""
+        rows = self.db.execute(
+            "SELECT p.id, -bm25(passages_fts) AS score FROM passages_fts"
+            " JOIN passages p ON p.id = passages_fts.rowid JOIN articles a ON a.rowid = p.article"
+            f" WHERE passages_fts MATCH :match AND {VISIBLE} ORDER BY bm25(passages_fts) LIMIT :limit",
+            {"match": match, "gen": gen, "limit": limit},
+        )
+        return [(pid, score) for pid, score in rows]
+
+    def passages(self, ids: list[int]) -> dict[int, StoredPassage]:
+        found: dict[int, StoredPassage] = {}
+        for i in range(0, len(ids), 900):
+            batch = ids[i : i + 900]
+            marks = ",".join("?" * len(batch))
+            for row in self.db.execute(
+                "SELECT p.id, a.article_id, a.url, a.title, a.source, a.published_at, p.start, p.\"end\","
+                f" p.text, p.text_hash FROM passages p JOIN articles a ON a.rowid = p.article WHERE p.id IN ({marks})",
+                batch,
+            ):
+                found[row[0]] = StoredPassage(row[0], row[1], row[2], row[3], row[4], _datetime(row[5]),
+                                              row[6], row[7], row[8], row[9])
+        return found
+
+    def article_body(self, article_id: str, gen: int) -> tuple[str, str] | None:
+        row = self.db.execute(
+            f"SELECT a.title, a.body FROM articles a WHERE a.article_id = :id AND {VISIBLE} LIMIT 1",
+            {"id": article_id, "gen": gen},
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def counts(self, gen: int) -> tuple[int, int]:
+        articles = self.db.execute(f"SELECT count(*) FROM articles a WHERE {VISIBLE}", {"gen": gen}).fetchone()[0]
+        passages = self.db.execute(
+            f"SELECT count(*) FROM passages p JOIN articles a ON a.rowid = p.article WHERE {VISIBLE}", {"gen": gen}
+        ).fetchone()[0]
+        return articles, passages
+
+    def sources(self, gen: int) -> list[tuple[str, int, str | None, str | None]]:
+        """(outlet, articles, first date, last date) per outlet."""
+        return self.db.execute(
+            f"SELECT coalesce(a.source, ''), count(*), min(a.published_at), max(a.published_at) FROM articles a"
+            f" WHERE {VISIBLE} GROUP BY 1 ORDER BY 2 DESC", {"gen": gen}).fetchall()
+
+    def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        terms = list(terms)
+        marks = ",".join("?" * len(terms))
+        return dict(self.db.execute(f"SELECT term, doc FROM passages_vocab WHERE term IN ({marks})", terms))
+
+    def generation_info(self, gen: int) -> tuple[str, float] | None:
+        row = self.db.execute("SELECT created_at, seconds FROM generations WHERE gen = ?", (gen,)).fetchone()
+        return row
+
+

@@ -1,0 +1,137 @@
+"""`newsdesk ask` and `newsdesk eval`, plus the `index` commands: the command line of the engine."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from index.cli import DataDir
+from index.cli import app as index_app
+from index.encoder import SentenceTransformerEncoder
+from index.reader import IndexReader
+from index.settings import Settings
+from retrieval.errors import EmptyQuery
+from retrieval.evaluate import evaluate, load_qrels
+from retrieval.records import Answer, Citation, Hit
+from retrieval.search import MODES, Searcher
+
+app = typer.Typer(help="Newsdesk: ask a news archive, get cited passages.", no_args_is_help=True,
+                  pretty_exceptions_enable=False, add_completion=False)
+app.add_typer(index_app, name="index")
+
+
+def make_searcher(data_dir: Path | None) -> Searcher:
+    settings = Settings.from_env(data_dir=data_dir)
+    reader = IndexReader(settings.data_dir)
+    reader.snapshot()  # fail with "run index add first" before loading the model
+    return Searcher(reader, SentenceTransformerEncoder(settings.model, settings.device))
+
+
+def citation_dict(c: Citation) -> dict:
+    return {"article_id": c.article_id, "url": c.url, "title": c.title, "source": c.source,
+            "published_at": c.published_at.isoformat() if c.published_at else None}
+
+
+def answer_dict(answer: Answer) -> dict:
+    return {
+        "query": answer.query.question,
+        "filters": answer.query.filters.as_dict(),
+        "results": [
+            {"rank": h.rank, "score": h.score, **citation_dict(h.citation), "passage": h.passage,
+             "highlight": h.highlight, "also": [citation_dict(c) for c in h.also]}
+            for h in answer.hits
+        ],
+    }
+
+
+def citation_line(c: Citation) -> str:
+    parts = [c.title, c.source or "unknown outlet"]
+    if c.published_at:
+        parts.append(f"{c.published_at:%Y-%m-%d}")
+    parts.append(c.url or c.article_id)
+    return " — ".join(parts)
+
+
+def print_answer(console: Console, answer: Answer) -> None:
+    if not answer.hits:
+        console.print("Nothing in the archive matches that question; try fewer or broader words.")
+        return
+    console.print(f"{len(answer.hits)} passage{'s' if len(answer.hits) > 1 else ''} "
+                  f"for “{escape(answer.query.question)}”\n")
+    for hit in answer.hits:
+        console.print(f"[{hit.rank}] {_marked(hit)}\n", soft_wrap=True)
+    for hit in answer.hits:
+        console.print(f"[{hit.rank}] " + escape(citation_line(hit.citation)), soft_wrap=True)
+        for other in hit.also:
+            console.print("    also: " + escape(citation_line(other)), soft_wrap=True)
+
+
+def _marked(hit: Hit) -> str:
+    text = hit.passage
+    return (escape(text[: hit.highlight_start]) + "[bold]" + escape(text[hit.highlight_start : hit.highlight_end])
+            + "[/bold]" + escape(text[hit.highlight_end :]))
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help='The question, or "-" to read one question per line from stdin.')],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (one object per question).")] = False,
+    limit: Annotated[int, typer.Option("--limit", "-k", min=1, max=50, help="How many passages.")] = 5,
+    per_article: Annotated[int, typer.Option(min=1, help="Passages allowed from one article.")] = 1,
+    mode: Annotated[str, typer.Option(help="hybrid, dense or lexical.")] = "hybrid",
+    data_dir: DataDir = None,
+) -> None:
+    """Answer a question with cited passages."""
+    if mode not in MODES:
+        raise typer.BadParameter(f"use one of {', '.join(MODES)}", param_hint="--mode")
+    searcher = make_searcher(data_dir)
+    console = Console(highlight=False)
+    if question != "-":
+        answer = searcher.ask(question, limit=limit, mode=mode, per_article=per_article)
+        if as_json:
+            print(json.dumps(answer_dict(answer), ensure_ascii=False))
+        else:
+            print_answer(console, answer)
+        return
+    for line in sys.stdin:
+        line = line.rstrip("\n")
+        try:
+            answer = searcher.ask(line, limit=limit, mode=mode, per_article=per_article)
+        except EmptyQuery as error:
+            result = {"query": line, "filters": None, "results": [], "error": str(error)}
+            if as_json:
+                print(json.dumps(result, ensure_ascii=False), flush=True)
+            continue
+        if as_json:
+            print(json.dumps(answer_dict(answer), ensure_ascii=False), flush=True)
+        else:
+            print_answer(console, answer)
+            console.print()
+
+
+@app.command(name="eval")
+def eval_command(
+    qrels: Annotated[Path, typer.Argument(help="JSONL: one {question, relevant: [ids or URLs]} per line.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Recall@1/5/10, MRR@10 and nDCG@10 for dense only, BM25 only and hybrid."""
+    judgements = load_qrels(qrels)
+    rows = evaluate(make_searcher(data_dir), judgements, ("dense", "lexical", "hybrid"))
+    if as_json:
+        print(json.dumps([m.as_dict() for m in rows]))
+        return
+    table = Table(title=f"{len(judgements)} questions from {qrels}")
+    for column in ("mode", "Recall@1", "Recall@5", "Recall@10", "MRR@10", "nDCG@10"):
+        table.add_column(column, justify="left" if column == "mode" else "right")
+    for m in rows:
+        name = {"lexical": "BM25 only", "dense": "dense only"}.get(m.mode, m.mode)
+        table.add_row(name, *(f"{m.recall[k]:.3f}" for k in (1, 5, 10)), f"{m.mrr10:.3f}", f"{m.ndcg10:.3f}")
+    Console().print(table)

@@ -1,0 +1,94 @@
+"""`newsdesk eval`: Recall@k, MRR@10 and nDCG@10 of each search mode over judged questions."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.errors import NewsdeskError
+from retrieval.records import Answer
+from retrieval.search import Searcher
+
+CUTOFFS = (1, 5, 10)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    question: str
+    relevant: frozenset[str]  # article ids or URLs
+
+
+@dataclass(frozen=True)
+class Metrics:
+    mode: str
+    questions: int
+    recall: dict[int, float]
+    mrr10: float
+    ndcg10: float
+
+    def as_dict(self) -> dict:
+        return {"mode": self.mode, "questions": self.questions,
+                **{f"recall@{k}": round(v, 4) for k, v in self.recall.items()},
+                "mrr@10": round(self.mrr10, 4), "ndcg@10": round(self.ndcg10, 4)}
+
+
+def load_qrels(path: Path) -> list[Judgement]:
+    judgements = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise NewsdeskError(f"{path} cannot be read as UTF-8 text ({error}).") from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            question, relevant = record["question"], record["relevant"]
+        except (json.JSONDecodeError, KeyError, TypeError):
+            raise NewsdeskError(f"{path}:{number} is not a JSON object with 'question' and 'relevant'.") from None
+        if not isinstance(relevant, list) or not relevant or not str(question).strip():
+            raise NewsdeskError(f"{path}:{number}: 'relevant' must be a non-empty list and 'question' non-empty.")
+        judgements.append(Judgement(str(question), frozenset(map(str, relevant))))
+    if not judgements:
+        raise NewsdeskError(f"{path} has no questions.")
+    return judgements
+
+
+def ranked_articles(answer: Answer) -> list[set[str]]:
+    """Each entry's identifiers (id and URL), including the articles it groups."""
+    ranked = []
+    for hit in answer.hits:
+        for c in (hit.citation, *hit.also):
+            ranked.append({c.article_id} | ({c.url} if c.url else set()))
+    return ranked
+
+
+def score(ranked: Sequence[set[str]], relevant: frozenset[str]) -> tuple[dict[int, float], float, float]:
+    """(recall at each cutoff, reciprocal rank within 10, nDCG@10) with binary relevance."""
+    found = [bool(ids & relevant) for ids in ranked]
+    recall = {k: min(1.0, len({r for ids in ranked[:k] for r in ids & relevant}) / len(relevant)) for k in CUTOFFS}
+    rr = next((1.0 / i for i, hit in enumerate(found[:10], start=1) if hit), 0.0)
+    dcg = sum(1.0 / math.log2(i + 1) for i, hit in enumerate(found[:10], start=1) if hit)
+    ideal = sum(1.0 / math.log2(i + 1) for i in range(1, min(len(relevant), 10) + 1))
+    return recall, rr, dcg / ideal
+
+
+def evaluate(searcher: Searcher, judgements: Iterable[Judgement], modes: Sequence[str]) -> list[Metrics]:
+    judgements = list(judgements)
+    results = []
+    for mode in modes:
+        totals = {k: 0.0 for k in CUTOFFS}
+        mrr = ndcg = 0.0
+        for judgement in judgements:
+            answer = searcher.ask(judgement.question, limit=10, mode=mode)
+            recall, rr, gain = score(ranked_articles(answer), judgement.relevant)
+            for k in CUTOFFS:
+                totals[k] += recall[k]
+            mrr += rr
+            ndcg += gain
+        n = len(judgements)
+        results.append(Metrics(mode, n, {k: v / n for k, v in totals.items()}, mrr / n, ndcg / n))
+    return results

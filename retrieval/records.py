@@ -1,0 +1,73 @@
+"""Records that leave `retrieval`: the parsed query and the cited answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions read from the question (dates, outlets); empty means none."""
+
+    sources: tuple[str, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "sources": list(self.sources),
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+        }
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question as the engine reads it."""
+
+    question: str
+    dense_text: str  # what is embedded
+    terms: tuple[str, ...]  # what BM25 looks for
+    filters: Filters = field(default_factory=Filters)
+
+
+@dataclass(frozen=True)
+class Citation:
+    article_id: str
+    title: str
+    url: str | None
+    source: str | None
+    published_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One answer entry: a passage, its best sentence, and where it comes from."""
+
+    rank: int
+    score: float
+    passage_id: int
+    citation: Citation
+    passage: str
+    highlight: str
+    highlight_start: int  # offsets of the highlight inside `passage`
+    highlight_end: int
+    also: tuple[Citation, ...] = ()  # other articles carrying the identical passage
+
+
+@dataclass(frozen=True)
+class Timings:
+    encode_ms: float = 0.0
+    search_ms: float = 0.0
+    fetch_ms: float = 0.0
+
+
+@dataclass(frozen=True)
+class Answer:
+    query: Query
+    hits: tuple[Hit, ...]
+    generation: int
+    offset: int = 0
+    has_more: bool = False
+    timings: Timings = field(default_factory=Timings)

@@ -1,0 +1,111 @@
+"""Hybrid search: question -> cited, de-duplicated passages with their best sentence."""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.encoder import Encoder
+from index.reader import IndexReader, SearchIndex
+from index.records import StoredPassage
+from retrieval import highlight, query as query_parser
+from retrieval.fusion import Fusion
+from retrieval.records import Answer, Citation, Hit, Query, Timings
+
+MODES = ("hybrid", "dense", "lexical")
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    candidates: int = 100  # per ranking, before fusion and de-duplication
+    fusion: Fusion = Fusion()
+
+
+def citation(passage: StoredPassage) -> Citation:
+    return Citation(passage.article_id, passage.title, passage.url, passage.source, passage.published_at)
+
+
+class Searcher:
+    """Answers questions from the newest published generation of an index."""
+
+    def __init__(self, reader: IndexReader, encoder: Encoder, settings: SearchSettings = SearchSettings()) -> None:
+        self.reader = reader
+        self.encoder = encoder
+        self.settings = settings
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def encode_query(self, text: str) -> np.ndarray:
+        """Query vectors are cached: "More" and evaluation modes ask the same question again."""
+        vector = self._vectors.get(text)
+        if vector is None:
+            vector = self.encoder.encode([text])[0]
+            self._vectors[text] = vector
+            if len(self._vectors) > 512:
+                self._vectors.popitem(last=False)
+        return vector
+
+    def ask(self, question: str, limit: int = 5, offset: int = 0, mode: str = "hybrid",
+            per_article: int = 1) -> Answer:
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+        parsed = query_parser.parse(question)
+        snapshot = self.reader.snapshot()  # one generation for the whole answer
+        t0 = time.perf_counter()
+        vector = self.encode_query(parsed.dense_text) if mode != "lexical" else None
+        t1 = time.perf_counter()
+        want = max(self.settings.candidates, 4 * (offset + limit + 1))
+        dense = snapshot.dense(vector, want) if vector is not None else []
+        lexical = snapshot.lexical(query_parser.fts_match(parsed.terms), want) if mode != "dense" else []
+        if mode == "dense":
+            ranked = dense
+        elif mode == "lexical":
+            ranked = lexical
+        else:
+            ranked = self.settings.fusion(dense, lexical)
+        t2 = time.perf_counter()
+        hits, has_more = self._collapse(snapshot, parsed, vector, ranked, limit, offset, per_article)
+        t3 = time.perf_counter()
+        return Answer(
+            query=parsed, hits=tuple(hits), generation=snapshot.generation, offset=offset, has_more=has_more,
+            timings=Timings((t1 - t0) * 1000, (t2 - t1) * 1000, (t3 - t2) * 1000),
+        )
+
+    def _collapse(self, snapshot: SearchIndex, parsed: Query, vector: np.ndarray | None,
+                  ranked: list[tuple[int, float]], limit: int, offset: int, per_article: int) -> tuple[list[Hit], bool]:
+        """At most `per_article` passages per article; an identical passage in several articles is one entry."""
+        stored = snapshot.passages([pid for pid, _ in ranked])
+        entries: list[tuple[StoredPassage, float, list[Citation]]] = []
+        by_text: dict[str, int] = {}
+        per: dict[str, int] = {}
+        for pid, score in ranked:
+            passage = stored.get(pid)
+            if passage is None:  # collected after this generation's FAISS file was written
+                continue
+            if passage.text_hash in by_text:
+                first, _, also = entries[by_text[passage.text_hash]]
+                if passage.article_id not in {first.article_id, *(c.article_id for c in also)}:
+                    also.append(citation(passage))
+                continue
+            if per.get(passage.article_id, 0) >= per_article:
+                continue
+            per[passage.article_id] = per.get(passage.article_id, 0) + 1
+            by_text[passage.text_hash] = len(entries)
+            entries.append((passage, score, []))
+        page = entries[offset : offset + limit]
+        weights = highlight.term_weights(
+            parsed.terms, snapshot.document_frequencies([highlight.stem(t) for t in parsed.terms]),
+            snapshot.manifest.passages)
+        hits = []
+        for rank, (passage, score, also) in enumerate(page, start=offset + 1):
+            start, end, matched = highlight.lexical_best(passage.text, weights)
+            if matched == 0 and vector is not None:
+                start, end = highlight.dense_best(passage.text, vector, self.encoder.encode)
+            hits.append(Hit(
+                rank=rank, score=round(float(score), 6), passage_id=passage.passage_id, citation=citation(passage),
+                passage=passage.text, highlight=passage.text[start:end], highlight_start=start, highlight_end=end,
+                also=tuple(also),
+            ))
+        return hits, len(entries) > offset + limit
