@@ -5,9 +5,6 @@ from __future__ import annotations
 import os
 import sys
 
-import click
-import typer
-
 from index.errors import IndexBusy, NewsdeskError
 from retrieval.cli import app
 from retrieval.errors import EmptyQuery
@@ -18,17 +15,11 @@ EXIT_BUSY = 75  # EX_TEMPFAIL: cron can tell "another run is going" from a failu
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    command = typer.main.get_command(app)
     try:
-        command.main(args=argv, prog_name="newsdesk", standalone_mode=False)
-    except click.exceptions.Exit as done:
-        return done.exit_code
-    except click.ClickException as error:
-        error.show()
-        return error.exit_code
-    except click.exceptions.Abort:
-        print("Aborted.", file=sys.stderr)
-        return 130
+        # standalone: typer reports usage mistakes itself (status 2) and exits with SystemExit
+        app(args=argv, prog_name="newsdesk", standalone_mode=True)
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     except EmptyQuery as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE

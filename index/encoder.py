@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Protocol
 
 import numpy as np
@@ -36,6 +36,24 @@ def resolve_model(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=4)
+def load_model(name: str, device: str):
+    """Loaded once per process: every searcher and indexing run in it shares the weights."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # a bar per model load clutters cron logs
+    try:
+        return SentenceTransformer(resolve_model(name), device=device)
+    except (OSError, ValueError) as error:
+        raise NewsdeskError(
+            f"The embedding model {name!r} could not be loaded offline ({error}). "
+            "Set NEWSDESK_MODEL to a local sentence-transformers model directory."
+        ) from error
+
+
 class SentenceTransformerEncoder:
     """A sentence-transformers model, loaded on first use and never from the network."""
 
@@ -45,21 +63,13 @@ class SentenceTransformerEncoder:
 
     @cached_property
     def model(self):
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        from sentence_transformers import SentenceTransformer
-
-        try:
-            return SentenceTransformer(resolve_model(self.name), device=self.device)
-        except (OSError, ValueError) as error:
-            raise NewsdeskError(
-                f"The embedding model {self.name!r} could not be loaded offline ({error}). "
-                "Set NEWSDESK_MODEL to a local sentence-transformers model directory."
-            ) from error
+        return load_model(self.name, self.device)
 
     @property
     def dimension(self) -> int:
-        return int(self.model.get_sentence_embedding_dimension())
+        model = self.model
+        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        return int(getter())
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         if not texts:

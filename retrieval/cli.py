@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from index.cli import DataDir
 from index.cli import app as index_app
@@ -19,6 +20,7 @@ from index.reader import IndexReader
 from index.settings import Settings
 from retrieval.errors import EmptyQuery
 from retrieval.evaluate import evaluate, load_qrels
+from retrieval.highlight import context
 from retrieval.records import Answer, Citation, Hit
 from retrieval.search import MODES, Searcher
 
@@ -66,17 +68,20 @@ def print_answer(console: Console, answer: Answer) -> None:
     console.print(f"{len(answer.hits)} passage{'s' if len(answer.hits) > 1 else ''} "
                   f"for “{escape(answer.query.question)}”\n")
     for hit in answer.hits:
-        console.print(f"[{hit.rank}] {_marked(hit)}\n", soft_wrap=True)
-    for hit in answer.hits:
-        console.print(f"[{hit.rank}] " + escape(citation_line(hit.citation)), soft_wrap=True)
+        console.print(Text(f"[{hit.rank}] ").append_text(_marked(hit, bold=console.is_terminal)), soft_wrap=True)
+        console.print(Text("    " + citation_line(hit.citation), style="dim"), soft_wrap=True)
         for other in hit.also:
-            console.print("    also: " + escape(citation_line(other)), soft_wrap=True)
+            console.print(Text("    also: " + citation_line(other), style="dim"), soft_wrap=True)
+        console.print()
 
 
-def _marked(hit: Hit) -> str:
-    text = hit.passage
-    return (escape(text[: hit.highlight_start]) + "[bold]" + escape(text[hit.highlight_start : hit.highlight_end])
-            + "[/bold]" + escape(text[hit.highlight_end :]))
+def _marked(hit: Hit, bold: bool) -> Text:
+    """The highlight in bold on a terminal, between ** when the output is a file or a pipe."""
+    before, sentence, after = context(hit.passage, hit.highlight_start, hit.highlight_end)
+    text = Text(" ".join(before.split()) + (" " if before else ""))
+    text.append(sentence if bold else f"**{sentence}**", style="bold" if bold else None)
+    text.append((" " if after else "") + " ".join(after.split()))
+    return text
 
 
 @app.command()

@@ -58,12 +58,8 @@ def load_qrels(path: Path) -> list[Judgement]:
 
 
 def ranked_articles(answer: Answer) -> list[set[str]]:
-    """Each entry's identifiers (id and URL), including the articles it groups."""
-    ranked = []
-    for hit in answer.hits:
-        for c in (hit.citation, *hit.also):
-            ranked.append({c.article_id} | ({c.url} if c.url else set()))
-    return ranked
+    """Each entry's identifiers (ids and URLs), including the articles it groups: one entry, one rank."""
+    return [{x for c in (hit.citation, *hit.also) for x in (c.article_id, c.url) if x} for hit in answer.hits]
 
 
 def score(ranked: Sequence[set[str]], relevant: frozenset[str]) -> tuple[dict[int, float], float, float]:

@@ -10,8 +10,8 @@ Ranking = Sequence[tuple[int, float]]  # (passage id, score), best first
 
 @dataclass(frozen=True)
 class Fusion:
-    method: str = "rrf"  # "rrf" or "linear"
-    dense_weight: float = 0.5  # share of the dense ranking; the lexical one gets the rest
+    method: str = "linear"  # "linear" or "rrf"
+    dense_weight: float = 0.4  # share of the dense ranking; the lexical one gets the rest
     rrf_k: int = 60
 
     def __call__(self, dense: Ranking, lexical: Ranking) -> list[tuple[int, float]]:

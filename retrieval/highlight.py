@@ -46,3 +46,28 @@ def dense_best(text: str, query_vector: np.ndarray, encode: Callable[[list[str]]
     vectors = encode([text[s:e] for s, e in spans])
     best = int(np.argmax(vectors @ query_vector))
     return spans[best]
+
+
+def context(text: str, start: int, end: int, budget: int = 360) -> tuple[str, str, str]:
+    """(before, highlight, after): the highlighted sentence with whole neighbouring sentences
+    while they fit in `budget` characters, "…" where the passage goes on."""
+    spans = [s for s in sentence_spans(text) if s[1] <= start or s[0] >= end]
+    before = [s for s in spans if s[1] <= start]
+    after = [s for s in spans if s[0] >= end]
+    left, right = start, end
+    while before or after:
+        grew = False
+        for side in (after, before):
+            if not side:
+                continue
+            candidate = side[0] if side is after else side[-1]
+            new_left, new_right = min(left, candidate[0]), max(right, candidate[1])
+            if new_right - new_left <= budget:
+                left, right = new_left, new_right
+                side.remove(candidate)
+                grew = True
+        if not grew:
+            break
+    head = ("…" if text[:left].strip() else "") + text[left:start]
+    tail = text[end:right] + ("…" if text[right:].strip() else "")
+    return head, text[start:end], tail

@@ -40,7 +40,9 @@ def parse(question: str) -> Query:
     if not tokens:
         raise EmptyQuery("The question has no words to search for: ask about a person, a place or an event.")
     topic = [t for t in dict.fromkeys(tokens) if t not in STOPWORDS]
-    return Query(question=question, dense_text=text, terms=tuple(topic or dict.fromkeys(tokens)))
+    shown = [w for w in _WORD.findall(text) if w.lower() not in STOPWORDS]
+    return Query(question=question, dense_text=text, terms=tuple(topic or dict.fromkeys(tokens)),
+                 topic=" ".join(shown))
 
 
 def fts_match(terms: tuple[str, ...]) -> str:

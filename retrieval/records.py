@@ -30,6 +30,7 @@ class Query:
     dense_text: str  # what is embedded
     terms: tuple[str, ...]  # what BM25 looks for
     filters: Filters = field(default_factory=Filters)
+    topic: str = ""  # the topic words as the user wrote them, for "3 reports on Rovno"
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,11 @@ MODES = ("hybrid", "dense", "lexical")
 class SearchSettings:
     candidates: int = 100  # per ranking, before fusion and de-duplication
     fusion: Fusion = Fusion()
+    # In hybrid mode a passage that shares no word with the question must be at least this close in
+    # meaning, or it is noise: "Rovno" is a name the model does not know, and its nearest passages
+    # are unrelated war reports at cosine 0.31-0.36. No Reuters question loses a relevant passage
+    # with any value up to 0.6 (README), and paraphrases that share no word score above 0.5.
+    min_dense_only: float = 0.4
 
 
 def citation(passage: StoredPassage) -> Citation:
@@ -65,6 +70,10 @@ class Searcher:
             ranked = lexical
         else:
             ranked = self.settings.fusion(dense, lexical)
+            if self.settings.min_dense_only > 0:
+                matched, close = {pid for pid, _ in lexical}, dict(dense)
+                ranked = [(pid, score) for pid, score in ranked
+                          if pid in matched or close.get(pid, 0.0) >= self.settings.min_dense_only]
         t2 = time.perf_counter()
         hits, has_more = self._collapse(snapshot, parsed, vector, ranked, limit, offset, per_article)
         t3 = time.perf_counter()
@@ -88,6 +97,7 @@ class Searcher:
                 first, _, also = entries[by_text[passage.text_hash]]
                 if passage.article_id not in {first.article_id, *(c.article_id for c in also)}:
                     also.append(citation(passage))
+                    per[passage.article_id] = per.get(passage.article_id, 0) + 1  # already cited
                 continue
             if per.get(passage.article_id, 0) >= per_article:
                 continue

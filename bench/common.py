@@ -1,0 +1,34 @@
+"""Shared by the benchmark scripts: where the Reuters archive and its index live, and percentiles."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+REUTERS = ROOT.parent / "shared" / "data" / "reuters21578" / "articles.jsonl"
+QRELS = ROOT / "bench" / "qrels" / "reuters.jsonl"
+OUT = ROOT / "bench" / "out"  # ignored by git: indexes and raw results
+REUTERS_INDEX = OUT / "reuters-index"
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(np.asarray(values, dtype=float), q)) if values else float("nan")
+
+
+def questions(n: int, seed: int = 7) -> list[str]:
+    """The evaluation questions, topped up with article titles (lower-cased, as typed) up to n."""
+    asked = [json.loads(line)["question"] for line in QRELS.read_text().splitlines() if line.strip()]
+    rng = np.random.default_rng(seed)
+    titles = [json.loads(line)["title"] for line in REUTERS.read_text().splitlines()]
+    while len(asked) < n:
+        title = titles[int(rng.integers(len(titles)))].strip()
+        if title:
+            asked.append(title.lower())
+    return asked[:n]
+
+
+def dir_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())

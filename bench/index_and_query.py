@@ -1,0 +1,126 @@
+"""Index the whole Reuters-21578 archive, then ask 200 questions; print throughput, latency, memory, size.
+
+    .venv/bin/python bench/index_and_query.py                 # fresh index in bench/out/reuters-index
+    .venv/bin/python bench/index_and_query.py --reuse         # keep that index, measure queries only
+
+Indexing throughput is set beside the raw `model.encode` throughput on a random sample of the same
+passages, measured in the same process right after indexing. Queries run in a fresh process (like the
+bot) so that its peak memory is the serving cost, not the indexer's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import OUT, REUTERS, REUTERS_INDEX, dir_size, percentile, questions  # noqa: E402
+from index import pipeline  # noqa: E402
+from index.encoder import SentenceTransformerEncoder  # noqa: E402
+from index.settings import Settings  # noqa: E402
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def index_phase(data_dir: Path, raw_sample: int) -> dict:
+    shutil.rmtree(data_dir, ignore_errors=True)
+    settings = Settings.from_env(data_dir=data_dir)
+    encoder = SentenceTransformerEncoder(settings.model, settings.device)
+    encoder.encode(["warm up the model before the clock starts"])
+    started = time.perf_counter()
+    summary = pipeline.add([REUTERS], settings, encoder=encoder)
+    index_seconds = time.perf_counter() - started
+    with sqlite3.connect(data_dir / "newsdesk.sqlite3") as db:
+        texts = [t for (t,) in db.execute("SELECT text FROM passages GROUP BY text_hash")]
+    sample = random.Random(11).sample(texts, min(raw_sample, len(texts)))
+    started = time.perf_counter()
+    encoder.encode(sample, batch_size=settings.batch_size)
+    raw_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    again = pipeline.add([REUTERS], settings, encoder=encoder, quiet=True)
+    rerun_seconds = time.perf_counter() - started
+    return {
+        "articles": summary.added, "skipped": summary.skipped, "passages_embedded": summary.passages_embedded,
+        "index_seconds": round(index_seconds, 1),
+        "index_passages_per_s": round(summary.passages_embedded / index_seconds, 2),
+        "raw_sample": len(sample), "raw_encode_passages_per_s": round(len(sample) / raw_seconds, 2),
+        "pipeline_vs_raw": round((summary.passages_embedded / index_seconds) / (len(sample) / raw_seconds), 3),
+        "rerun_seconds": round(rerun_seconds, 2), "rerun_embedded": again.passages_embedded,
+        "index_peak_rss_mb": round(peak_rss_mb()),
+        "index_size_mb": round(dir_size(data_dir) / 2**20, 1),
+    }
+
+
+def query_phase(data_dir: Path, n: int, runs: int) -> dict:
+    from index.reader import IndexReader
+    from retrieval.search import Searcher
+
+    settings = Settings.from_env(data_dir=data_dir)
+    searcher = Searcher(IndexReader(data_dir), SentenceTransformerEncoder(settings.model, settings.device))
+    asked = questions(n)
+    for question in asked[:10]:
+        searcher.ask(question)
+    phases: dict[str, list[float]] = {"encode": [], "search": [], "fetch": [], "total": []}
+    run_p50 = []
+    for _ in range(runs):
+        searcher._vectors.clear()  # every run encodes every question again
+        totals = []
+        for question in asked:
+            started = time.perf_counter()
+            answer = searcher.ask(question)
+            total = (time.perf_counter() - started) * 1000
+            totals.append(total)
+            phases["encode"].append(answer.timings.encode_ms)
+            phases["search"].append(answer.timings.search_ms)
+            phases["fetch"].append(answer.timings.fetch_ms)
+            phases["total"].append(total)
+        run_p50.append(round(percentile(totals, 50), 1))
+    result = {"questions": len(asked), "runs": runs, "total_p50_per_run": run_p50}
+    for name, values in phases.items():
+        result[f"{name}_p50_ms"] = round(percentile(values, 50), 2)
+        result[f"{name}_p95_ms"] = round(percentile(values, 95), 2)
+    result["query_peak_rss_mb"] = round(peak_rss_mb())
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data-dir", type=Path, default=REUTERS_INDEX)
+    parser.add_argument("--reuse", action="store_true", help="measure queries on the existing index")
+    parser.add_argument("--raw-sample", type=int, default=3000, help="passages for the raw encode baseline")
+    parser.add_argument("--questions", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--phase", choices=["query"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase == "query":
+        print(json.dumps(query_phase(args.data_dir, args.questions, args.runs)))
+        return
+    if not REUTERS.exists():
+        sys.exit(f"The Reuters archive is not at {REUTERS}.")
+    result = {} if args.reuse else index_phase(args.data_dir, args.raw_sample)
+    done = subprocess.run(
+        [sys.executable, __file__, "--phase", "query", "--data-dir", str(args.data_dir),
+         "--questions", str(args.questions), "--runs", str(args.runs)],
+        check=True, capture_output=True, text=True)
+    result.update(json.loads(done.stdout.strip().splitlines()[-1]))
+    result["index_size_mb"] = round(dir_size(args.data_dir) / 2**20, 1)
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "index_and_query.json").write_text(json.dumps(result, indent=2) + "\n")
+    width = max(map(len, result))
+    for key, value in result.items():
+        print(f"{key:<{width}}  {value}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+"""Answers as Telegram HTML that reads well on a phone: escaped, cited, inside Telegram's limits.
+
+Pure functions from retrieval records to strings; the unit tests assert their exact output.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+
+from retrieval.highlight import context
+from retrieval.records import Answer, Citation, Hit
+
+MESSAGE_LIMIT = 4096  # Telegram's limit, in UTF-16 code units
+CONTEXT_CHARS = 420  # the highlighted sentence and its neighbours, per passage
+
+
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it. Counting the HTML source (tags included) keeps a safe margin."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def text(value: str) -> str:
+    return escape(value, quote=False)
+
+
+def short_date(value: datetime | None) -> str:
+    return f"{value.day} {value:%b %Y}" if value else "undated"
+
+
+def citation_line(number: int, c: Citation) -> str:
+    title = f'<a href="{escape(c.url, quote=True)}">{text(c.title)}</a>' if c.url else text(c.title)
+    where = [text(c.source or "unknown outlet"), short_date(c.published_at)]
+    if not c.url:
+        where.append(f"id <code>{text(c.article_id)}</code>")
+    return f"<b>[{number}]</b> {title} — " + ", ".join(where)
+
+
+def also_line(citations: tuple[Citation, ...]) -> str:
+    outlets = [
+        f'<a href="{escape(c.url, quote=True)}">{text(c.source or c.title)}</a>' if c.url else text(c.source or c.title)
+        for c in citations
+    ]
+    return "Also reported by " + ", ".join(outlets)
+
+
+def passage_block(hit: Hit, budget: int = CONTEXT_CHARS) -> str:
+    before, sentence, after = context(hit.passage, hit.highlight_start, hit.highlight_end, budget)
+    before, after = " ".join(before.split()), " ".join(after.split())
+    body = (text(before) + " " if before else "") + f"<b>{text(sentence)}</b>" + (" " + text(after) if after else "")
+    lines = [body, citation_line(hit.rank, hit.citation)]
+    if hit.also:
+        lines.append(also_line(hit.also))
+    return "\n".join(lines)
+
+
+def lead(answer: Answer, shown: int) -> str:
+    topic = answer.query.topic or answer.query.question
+    first = answer.offset + 1
+    if answer.offset:
+        return f"<b>Reports {first}–{answer.offset + shown} on {text(topic)}</b>, best match first"
+    noun = "report" if shown == 1 else "reports"
+    return f"<b>{shown} {noun} on {text(topic)}</b>, best match first"
+
+
+def no_results(answer: Answer) -> str:
+    if answer.offset:
+        return "That was everything the archive has on this question."
+    topic = answer.query.topic or answer.query.question
+    return (f"Nothing in the archive matches <b>{text(topic)}</b>. "
+            "Try fewer words, another spelling, or a broader topic.")
+
+
+def answer_message(answer: Answer, limit: int = MESSAGE_LIMIT) -> tuple[str, int]:
+    """(HTML, number of hits shown). Whole passages are dropped from the end until it fits; the
+    rest stay reachable with "More"."""
+    if not answer.hits:
+        return no_results(answer), 0
+    hits = list(answer.hits)
+    while hits:
+        message = "\n\n".join([lead(answer, len(hits)), *(passage_block(h) for h in hits)])
+        if utf16_len(message) <= limit:
+            return message, len(hits)
+        if len(hits) == 1:
+            # one passage that is too long on its own: tighten its context, never cut markup
+            for budget in (240, 0):
+                message = "\n\n".join([lead(answer, 1), passage_block(hits[0], budget)])
+                if utf16_len(message) <= limit:
+                    return message, 1
+            break
+        hits.pop()
+    raise ValueError("a single citation does not fit in one Telegram message")
+
+
+def inline_snippet(hit: Hit) -> str:
+    """A shareable cited snippet for inline mode."""
+    return f"<b>{text(hit.highlight)}</b>\n— " + citation_line(hit.rank, hit.citation).split(" ", 1)[1]
+
+
+def article_parts(title: str, body: str, c: Citation, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """A whole article as messages that each fit, split between paragraphs (or words, for a huge one)."""
+    header = f"<b>{text(title)}</b>\n" + citation_line(1, c).split(" ", 1)[1]
+    room = limit - 40  # for the "(2/3)" marks
+    pieces: list[str] = []
+    for paragraph in body.split("\n\n"):
+        escaped = text(paragraph)
+        while utf16_len(escaped) > room:
+            cut = escaped.rfind(" ", 0, room // 2)
+            cut = cut if cut > 0 else room // 2
+            while "&" in escaped[max(0, cut - 6):cut] and ";" not in escaped[escaped.rfind("&", 0, cut):cut]:
+                cut -= 1  # never split an escaped entity such as &amp;
+            pieces.append(escaped[:cut])
+            escaped = escaped[cut:].lstrip()
+        pieces.append(escaped)
+    parts: list[str] = []
+    current = header
+    for piece in pieces:
+        candidate = f"{current}\n\n{piece}"
+        if utf16_len(candidate) > room:
+            parts.append(current)
+            current = piece
+        else:
+            current = candidate
+    parts.append(current)
+    if len(parts) > 1:
+        parts = [f"{p}\n\n<i>({i}/{len(parts)})</i>" for i, p in enumerate(parts, start=1)]
+    return parts

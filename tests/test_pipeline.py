@@ -1,0 +1,122 @@
+import json
+import sqlite3
+
+import pytest
+
+from index import generations, pipeline
+from index.errors import IndexBusy, IndexNotReady, ModelMismatch
+from index.reader import IndexReader
+from index.settings import Settings
+from tests.support import SAMPLES, HashingEncoder
+
+SAMPLE_ARTICLES = 36
+
+
+def settings_for(tmp_path, **overrides):
+    return Settings(data_dir=tmp_path / "data", model=HashingEncoder.name, **overrides)
+
+
+def db_rows(data_dir, sql):
+    with sqlite3.connect(data_dir / "newsdesk.sqlite3") as db:
+        return db.execute(sql).fetchall()
+
+
+def test_first_run_publishes_generation_one_with_a_manifest(tmp_path):
+    settings = settings_for(tmp_path)
+    summary = pipeline.add([SAMPLES], settings, encoder=HashingEncoder(), quiet=True)
+    assert (summary.added, summary.updated, summary.unchanged, summary.skipped, summary.generation) == (
+        SAMPLE_ARTICLES, 0, 0, 0, 1)
+    passages = db_rows(settings.data_dir, "SELECT count(*), count(DISTINCT text_hash) FROM passages")[0]
+    # the ECB wire story runs in two outlets with the same body: its passages are embedded once
+    assert summary.passages_embedded == passages[1] < passages[0]
+    manifest = json.loads((settings.data_dir / "generations" / "00000001" / "manifest.json").read_text())
+    assert {k: manifest[k] for k in ("generation", "model", "dimension", "index_type", "articles", "passages")} == {
+        "generation": 1, "model": HashingEncoder.name, "dimension": 64, "index_type": "IDMap2,Flat",
+        "articles": SAMPLE_ARTICLES, "passages": passages[0]}
+    assert (settings.data_dir / "CURRENT").read_text() == "1\n"
+    snapshot = IndexReader(settings.data_dir).snapshot()
+    assert len(snapshot.vectors) == passages[0]
+
+
+def test_the_same_input_twice_embeds_nothing_and_publishes_nothing(tmp_path):
+    settings = settings_for(tmp_path)
+    pipeline.add([SAMPLES], settings, encoder=HashingEncoder(), quiet=True)
+    again = HashingEncoder()
+    summary = pipeline.add([SAMPLES], settings, encoder=again, quiet=True)
+    assert (summary.added, summary.updated, summary.unchanged, summary.passages_embedded, summary.generation) == (
+        0, 0, SAMPLE_ARTICLES, 0, 1)
+    assert again.calls == []
+    assert db_rows(settings.data_dir, "SELECT count(*) FROM articles")[0][0] == SAMPLE_ARTICLES
+
+
+def test_a_changed_article_replaces_its_passages(tmp_path):
+    settings = settings_for(tmp_path)
+    pipeline.add([SAMPLES], settings, encoder=HashingEncoder(), quiet=True)
+    records = [json.loads(line) for line in SAMPLES.read_text().splitlines()]
+    target = next(r for r in records if r["id"] == "kl-2024-1207-rovno")
+    target["body"] = "Correction: the settlement of Rovno was reported captured by the ministry on December 7."
+    changed = tmp_path / "changed.jsonl"
+    changed.write_text("".join(json.dumps(r) + "\n" for r in records))
+    encoder = HashingEncoder()
+    summary = pipeline.add([changed], settings, encoder=encoder, quiet=True)
+    assert (summary.added, summary.updated, summary.unchanged, summary.passages_embedded, summary.generation) == (
+        0, 1, SAMPLE_ARTICLES - 1, 1, 2)
+    snapshot = IndexReader(settings.data_dir).snapshot()
+    assert snapshot.generation == 2
+    hits = snapshot.lexical('"kucherkovka"', 10)  # only the old text named the village
+    assert hits == []
+    [(pid, _)] = snapshot.lexical('"correction"', 10)
+    assert snapshot.passages([pid])[pid].article_id == "kl-2024-1207-rovno"
+    assert db_rows(settings.data_dir, "SELECT count(*) FROM articles WHERE gen_removed IS NULL")[0][0] == SAMPLE_ARTICLES
+    # generation 1 is kept for readers still on it, and still sees the old text
+    old = generations.generation_dir(settings.data_dir, 1)
+    assert old.exists()
+
+
+class CrashingEncoder(HashingEncoder):
+    """Fails on its second batch, like a process killed while embedding."""
+
+    def encode(self, texts, batch_size=64):
+        if self.calls:
+            raise RuntimeError("killed")
+        return super().encode(texts, batch_size)
+
+
+def test_a_run_that_fails_midway_leaves_the_served_index_intact_and_the_next_run_finishes(tmp_path, monkeypatch):
+    settings = settings_for(tmp_path)
+    first = tmp_path / "first.jsonl"
+    lines = SAMPLES.read_text().splitlines()
+    first.write_text("\n".join(lines[:5]) + "\n")
+    before = pipeline.add([first], settings, encoder=HashingEncoder(), quiet=True).passages_embedded
+    monkeypatch.setattr(pipeline, "EMBED_CHUNK", 8)
+    with pytest.raises(RuntimeError, match="killed"):
+        pipeline.add([SAMPLES], settings, encoder=CrashingEncoder(), quiet=True)
+    snapshot = IndexReader(settings.data_dir).snapshot()
+    assert (snapshot.generation, snapshot.manifest.articles) == (1, 5)
+    resumed = HashingEncoder()
+    summary = pipeline.add([SAMPLES], settings, encoder=resumed, quiet=True)
+    assert (summary.added, summary.unchanged, summary.generation) == (SAMPLE_ARTICLES - 5, 5, 2)
+    distinct = db_rows(settings.data_dir, "SELECT count(DISTINCT text_hash) FROM passages")[0][0]
+    assert summary.passages_embedded == distinct - before - 8  # the batch committed before the crash is kept
+    assert db_rows(settings.data_dir, "SELECT count(*), count(DISTINCT key) FROM articles")[0] == (
+        SAMPLE_ARTICLES, SAMPLE_ARTICLES)
+
+
+def test_a_second_writer_is_refused_at_once(tmp_path):
+    settings = settings_for(tmp_path)
+    with generations.writer_lock(settings.data_dir):
+        with pytest.raises(IndexBusy, match="Another indexing run holds"):
+            pipeline.add([SAMPLES], settings, encoder=HashingEncoder(), quiet=True)
+
+
+def test_another_model_cannot_write_into_the_index(tmp_path):
+    settings = settings_for(tmp_path)
+    pipeline.add([SAMPLES], settings, encoder=HashingEncoder(), quiet=True)
+    other = Settings(data_dir=settings.data_dir, model="another/model")
+    with pytest.raises(ModelMismatch, match="built with the model 'test/hashing-64', not 'another/model'"):
+        pipeline.add([SAMPLES], other, encoder=HashingEncoder(), quiet=True)
+
+
+def test_reading_an_empty_data_directory_says_what_to_run(tmp_path):
+    with pytest.raises(IndexNotReady, match=r"run `newsdesk index add PATH` first"):
+        IndexReader(tmp_path).snapshot()

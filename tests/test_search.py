@@ -1,0 +1,98 @@
+"""Retrieval with the real packaged model over the bundled sample archive."""
+
+import pytest
+
+from index import pipeline
+from index.reader import IndexReader
+from index.settings import Settings
+from retrieval.errors import EmptyQuery
+from retrieval.fusion import linear, rrf
+from retrieval.highlight import context
+from retrieval.search import Searcher
+
+ROVNO_SENTENCE = ("According to the Russian Defence Ministry, Rovno, a settlement in the Donetsk region, "
+                  "came under Russian control.")
+SEED_ROVNO_SENTENCE = ("This development was swiftly followed by the announcement that the settlement of Rovno "
+                       "in the Donetsk People’s Republic had come under Russian control.")
+
+
+@pytest.fixture(scope="module")
+def searcher(sample_dir, model_encoder):
+    return Searcher(IndexReader(sample_dir), model_encoder)
+
+
+def test_rovno_question_finds_the_rovno_sentence_first(searcher):
+    answer = searcher.ask("what was reported about Rovno?")
+    top = answer.hits[0]
+    assert (top.rank, top.citation.article_id, top.citation.source) == (1, "kl-2024-1207-rovno", "Kyiv Ledger")
+    assert top.citation.url == "https://kyivledger.example/2024/12/07/russia-claims-kucherkovka-and-rovno"
+    assert top.highlight == ROVNO_SENTENCE
+    assert top.passage[top.highlight_start:top.highlight_end] == ROVNO_SENTENCE
+    assert answer.query.terms == ("rovno",)
+
+
+def test_the_seed_article_answers_the_rovno_question(tmp_path, model_encoder, needs_seed):
+    pipeline.add([needs_seed], Settings(data_dir=tmp_path), encoder=model_encoder, quiet=True)
+    top = Searcher(IndexReader(tmp_path), model_encoder).ask("what was reported about Rovno?").hits[0]
+    assert top.citation.article_id == str(needs_seed)
+    assert top.highlight == SEED_ROVNO_SENTENCE
+
+
+def test_a_name_the_model_never_saw_is_found_by_bm25(searcher):
+    answer = searcher.ask("Kucherkovka")
+    assert answer.hits[0].citation.article_id == "kl-2024-1207-rovno"
+    assert "Kucherkovka" in answer.hits[0].highlight
+
+
+def test_a_question_in_other_words_is_found_by_meaning(searcher):
+    answer = searcher.ask("which freighter got stuck near the coast?", mode="dense")
+    assert answer.hits[0].citation.article_id == "ht-2024-0930-corallo-star-aground"
+
+
+def test_identical_wire_passages_are_shown_once_with_the_other_outlet(searcher):
+    answer = searcher.ask("ECB deposit rate cut to 3%")
+    ecb = [h for h in answer.hits if h.citation.article_id.endswith("ecb-cut")]
+    assert len(ecb) == 1
+    ids = {ecb[0].citation.article_id, *(c.article_id for c in ecb[0].also)}
+    assert ids == {"nw-2024-1212-ecb-cut", "pbd-2024-1212-ecb-cut"}
+
+
+def test_one_passage_per_article_unless_asked(searcher):
+    one = searcher.ask("Zipwell drivers court ruling", limit=10)
+    ids = [h.citation.article_id for h in one.hits]
+    assert len(ids) == len(set(ids))
+    two = searcher.ask("Zipwell drivers court ruling", limit=10, per_article=2)
+    assert max(map([h.citation.article_id for h in two.hits].count, set(ids))) == 2
+
+
+def test_pages_follow_each_other_without_repeats(searcher):
+    first = searcher.ask("war in Ukraine", limit=3)
+    second = searcher.ask("war in Ukraine", limit=3, offset=3)
+    assert first.has_more
+    assert [h.rank for h in second.hits] == [4, 5, 6]
+    assert not {h.passage_id for h in first.hits} & {h.passage_id for h in second.hits}
+
+
+@pytest.mark.parametrize("question, message", [
+    ("   ", "The question is empty"), ("🙂🙂", "no words to search for")])
+def test_questions_with_nothing_to_search_for(searcher, question, message):
+    with pytest.raises(EmptyQuery, match=message):
+        searcher.ask(question)
+
+
+def test_reciprocal_rank_fusion_values():
+    assert rrf([(1, 0.9), (2, 0.8)], [(2, 7.0), (3, 5.0)], dense_weight=0.5, k=60) == [
+        (2, 0.5 / 62 + 0.5 / 61), (1, 0.5 / 61), (3, 0.5 / 62)]
+
+
+def test_linear_fusion_values():
+    assert linear([(1, 0.9), (2, 0.5)], [(2, 10.0), (3, 5.0)], dense_weight=0.25) == [
+        (2, 0.75), (1, 0.25)] + [(3, 0.0)]
+
+
+def test_context_keeps_whole_neighbouring_sentences_within_the_budget():
+    text = "One short. Two is the highlight here. Three follows it. Four is far away and long enough."
+    start = text.index("Two")
+    end = start + len("Two is the highlight here.")
+    assert context(text, start, end, budget=60) == ("One short. ", "Two is the highlight here.", " Three follows it.…")
+    assert context(text, start, end, budget=10) == ("…", "Two is the highlight here.", "…")
