@@ -25,11 +25,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import OUT, REUTERS, REUTERS_INDEX, dir_size, percentile, questions  # noqa: E402
 from index import pipeline  # noqa: E402
-from index.encoder import SentenceTransformerEncoder  # noqa: E402
+from index.encoder import SentenceTransformerEncoder, serve_queries  # noqa: E402
 from index.settings import Settings  # noqa: E402
 
 
 def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss it is not inherited across exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -68,6 +72,7 @@ def query_phase(data_dir: Path, n: int, runs: int) -> dict:
 
     settings = Settings.from_env(data_dir=data_dir)
     searcher = Searcher(IndexReader(data_dir), SentenceTransformerEncoder(settings.model, settings.device))
+    serve_queries()  # as `newsdesk ask` and `newsdesk bot` do
     asked = questions(n)
     for question in asked[:10]:
         searcher.ask(question)

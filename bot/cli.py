@@ -5,12 +5,32 @@ from __future__ import annotations
 import os
 import sys
 
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
 from index.errors import IndexBusy, NewsdeskError
 from retrieval.cli import app
 from retrieval.errors import EmptyQuery
 
 EXIT_USAGE = 2
 EXIT_BUSY = 75  # EX_TEMPFAIL: cron can tell "another run is going" from a failure
+
+
+@app.command(name="bot")
+def bot_command(
+    data_dir: Annotated[Optional[Path], typer.Option("--data-dir", envvar="NEWSDESK_DATA", help="Where the index lives.",
+                                                     show_default="./data")] = None,
+) -> None:
+    """Run the Telegram bot (long polling). Settings come from the environment: see the README."""
+    from bot.app import run
+    from bot.settings import BotSettings
+
+    env = dict(os.environ)
+    if data_dir:
+        env["NEWSDESK_DATA"] = str(data_dir)
+    run(BotSettings.from_env(env))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,6 +9,7 @@ from datetime import datetime
 from html import escape
 
 from retrieval.highlight import context
+from index.records import IndexStatus
 from retrieval.records import Answer, Citation, Hit
 
 MESSAGE_LIMIT = 4096  # Telegram's limit, in UTF-16 code units
@@ -125,3 +126,21 @@ def article_parts(title: str, body: str, c: Citation, limit: int = MESSAGE_LIMIT
     if len(parts) > 1:
         parts = [f"{p}\n\n<i>({i}/{len(parts)})</i>" for i, p in enumerate(parts, start=1)]
     return parts
+
+
+def sources_message(status: IndexStatus) -> str:
+    lines = [f"<b>{status.articles:,} articles from {sum(1 for o in status.sources if o.name)} outlets</b>"]
+    for outlet in status.sources[:40]:
+        span = f"{short_date(outlet.first)} – {short_date(outlet.last)}" if outlet.first else "undated"
+        lines.append(f"• {text(outlet.name or 'unknown outlet')}: {outlet.articles:,} ({span})")
+    if len(status.sources) > 40:
+        lines.append(f"… and {len(status.sources) - 40} more")
+    return "\n".join(lines)
+
+
+def status_message(status: IndexStatus) -> str:
+    updated = f"{status.last_update:%d %b %Y %H:%M} UTC" if status.last_update else "never"
+    covered = (f"{short_date(status.first_published)} – {short_date(status.last_published)}"
+               if status.first_published else "undated")
+    return (f"<b>Archive status</b>\nArticles: {status.articles:,}\nPassages: {status.passages:,}\n"
+            f"Dates: {covered}\nLast reindex: {updated}")

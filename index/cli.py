@@ -68,7 +68,7 @@ def status(
     table = Table(show_header=False, box=None)
     for name, value in (
         ("articles", f"{info.articles:,}"), ("passages", f"{info.passages:,}"),
-        ("outlets", f"{len(info.sources):,}"),
+        ("outlets", f"{sum(1 for o in info.sources if o.name):,}"),
         ("dates", f"{info.first_published:%Y-%m-%d} to {info.last_published:%Y-%m-%d}" if info.first_published else "-"),
         ("model", f"{info.model} ({info.dimension} dimensions)"), ("index type", info.index_type),
         ("size on disk", human_size(info.size_bytes)), ("generation", str(info.generation)),

@@ -62,17 +62,37 @@ def _date_parser():
     return DateDataParser(languages=["en"], settings=_DATE_SETTINGS)
 
 
-# Tried first because they are cheap (strptime); dateparser's own detection handles the rest.
-_WIRE_FORMATS = ["%d-%b-%Y %H:%M:%S.%f", "%d-%b-%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M"]
+# Tried first with strptime (microseconds, where dateparser takes a millisecond); dateparser reads the rest.
+_WIRE_FORMATS = ("%d-%b-%Y %H:%M:%S.%f", "%d-%b-%Y %H:%M:%S", "%d-%b-%Y", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M",
+                 "%d %b %Y", "%d %B %Y", "%B %d, %Y", "%b %d, %Y")
+
+
+def _parse_one(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    for form in _WIRE_FORMATS:
+        try:
+            return datetime.strptime(text, form)
+        except ValueError:
+            continue
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        pass
+    return _date_parser().get_date_data(text).date_obj
 
 
 def _leading_date(text: str) -> datetime | None:
-    """A date at the start of a field followed by junk, as old wire archives have."""
-    from dateparser.search import search_dates
-
-    found = search_dates(text, languages=["en"], settings=_DATE_SETTINGS)
-    if found and text.startswith(found[0][0]):
-        return found[0][1]
+    """A date at the start of a field followed by junk, as old wire archives have
+    ("27-MAR-1987 00:02:59.13&#5;&#5;RM", "31-MAR-1987 605:12:19.12"): the longest run of leading
+    words that reads as a date."""
+    words = re.split(r"[&#]", text, maxsplit=1)[0].split()
+    for count in range(len(words), 0, -1):
+        parsed = _parse_one(" ".join(words[:count]))
+        if parsed is not None:
+            return parsed
     return None
 
 
@@ -81,17 +101,7 @@ def parse_date(raw: str | None) -> datetime | None:
     text = clean_line(raw)
     if not text:
         return None
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        try:
-            parsed = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            parsed = None
-    if parsed is None:
-        parsed = _date_parser().get_date_data(text, date_formats=_WIRE_FORMATS).date_obj
+    parsed = _parse_one(text)
     if parsed is None:
         parsed = _leading_date(text)
     if parsed is None:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from contextlib import closing
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -134,52 +135,43 @@ def check_model(store: Store, model: str) -> None:
         )
 
 
+def commit_generation(store: Store, settings: Settings, gen: int, plan: Plan,
+                      chunks: list[tuple[Article, list[Passage]]], dimension: int, summary: RunSummary) -> RunSummary:
+    """Steps 5 and 6: rows, FAISS file and manifest in one transaction, then CURRENT, then clean-up."""
+    with store.transaction():
+        write_rows(store, gen, plan, chunks)
+        manifest = publish(settings.data_dir, store, gen, settings.model, dimension, vectors.DEFAULT_FACTORY)
+        store.set_meta("model", settings.model)
+        store.set_meta("dimension", str(dimension))
+        store.record_generation(gen, datetime.now(timezone.utc), {
+            "added": summary.added, "updated": summary.updated, "unchanged": summary.unchanged,
+            "removed": summary.removed, "skipped": summary.skipped,
+            "articles": manifest.articles, "passages": manifest.passages, "seconds": summary.seconds})
+    generations.point_current(settings.data_dir, gen)
+    keep_from = max(1, gen - settings.keep_generations + 1)
+    store.forget_before(keep_from)
+    generations.prune(settings.data_dir, keep_from, gen)
+    return replace(summary, generation=gen)
+
+
 def add(paths: Iterable[Path], settings: Settings, encoder: Encoder | None = None,
         quiet: bool = False) -> RunSummary:
-    """Bring the index up to date with the given sources and publish a new generation."""
+    """Bring the index up to date with the given sources; publish a new generation if anything changed."""
     started = time.perf_counter()
-    data_dir = settings.data_dir
-    paths = list(paths)
-    with generations.writer_lock(data_dir):
-        store = Store.open_writer(data_dir)
-        try:
-            check_model(store, settings.model)
-            served = generations.current_generation(data_dir)
-            store.discard_after(served)
-            articles, problems = read(paths)                                      # 1
-            plan = diff(articles, store.live_hashes())                            # 2
-            chunks = chunk_articles(plan.new + [a for a, _ in plan.changed], settings)  # 3
-            texts = {text_hash(p.text): p.text for _, passages in chunks for p in passages}
-            encoder = encoder or SentenceTransformerEncoder(settings.model, settings.device)
-            embedded = embed_missing(store, encoder, texts, settings.batch_size, quiet)  # 4
-            gen = served
-            if chunks:
-                gen = served + 1
-                dimension = int(store.meta("dimension") or encoder.dimension)
-                with store.transaction():
-                    write_rows(store, gen, plan, chunks)                          # 5
-                    manifest = publish(data_dir, store, gen, settings.model, dimension,
-                                       vectors.DEFAULT_FACTORY)                   # 6a
-                    store.set_meta("model", settings.model)
-                    store.set_meta("dimension", str(dimension))
-                    summary = RunSummary(
-                        added=len(plan.new), updated=len(plan.changed), unchanged=plan.unchanged,
-                        skipped=sum(p.skipped for p in problems), passages_embedded=embedded, generation=gen,
-                        seconds=time.perf_counter() - started, problems=tuple(problems),
-                    )
-                    store.record_generation(gen, datetime.now(timezone.utc), {
-                        "added": summary.added, "updated": summary.updated, "unchanged": summary.unchanged,
-                        "removed": summary.removed, "skipped": summary.skipped,
-                        "articles": manifest.articles, "passages": manifest.passages,
-                        "seconds": summary.seconds})
-                generations.point_current(data_dir, gen)                          # 6b
-                keep_from = max(1, gen - settings.keep_generations + 1)
-                store.forget_before(keep_from)
-                generations.prune(data_dir, keep_from, gen)
-                return summary
-            return RunSummary(
-                unchanged=plan.unchanged, skipped=sum(p.skipped for p in problems), passages_embedded=embedded,
-                generation=gen, seconds=time.perf_counter() - started, problems=tuple(problems),
-            )
-        finally:
-            store.close()
+    with generations.writer_lock(settings.data_dir), closing(Store.open_writer(settings.data_dir)) as store:
+        check_model(store, settings.model)
+        served = generations.current_generation(settings.data_dir)
+        store.discard_after(served)  # rows of a run that died before it published
+        articles, problems = read(paths)                                                        # 1
+        plan = diff(articles, store.live_hashes())                                              # 2
+        chunks = chunk_articles(plan.new + [a for a, _ in plan.changed], settings)              # 3
+        texts = {text_hash(p.text): p.text for _, passages in chunks for p in passages}
+        encoder = encoder or SentenceTransformerEncoder(settings.model, settings.device)
+        embedded = embed_missing(store, encoder, texts, settings.batch_size, quiet)             # 4
+        summary = RunSummary(added=len(plan.new), updated=len(plan.changed), unchanged=plan.unchanged,
+                             skipped=sum(p.skipped for p in problems), passages_embedded=embedded,
+                             generation=served, seconds=time.perf_counter() - started, problems=tuple(problems))
+        if chunks:
+            dimension = int(store.meta("dimension") or encoder.dimension)
+            summary = commit_generation(store, settings, served + 1, plan, chunks, dimension, summary)  # 5, 6
+    return replace(summary, seconds=time.perf_counter() - started)

@@ -14,7 +14,7 @@ import numpy as np
 
 from index import generations, vectors
 from index.errors import IndexNotReady
-from index.records import IndexStatus, StoredPassage
+from index.records import IndexStatus, StoredArticle, StoredPassage
 from index.store import Store
 
 
@@ -64,21 +64,19 @@ class Snapshot:
     def document_frequencies(self, terms: list[str]) -> dict[str, int]:
         return self.store.document_frequencies(terms)
 
-    def article(self, article_id: str) -> tuple[str, str] | None:
-        return self.store.article_body(article_id, self.generation)
+    def article(self, article_id: str) -> StoredArticle | None:
+        return self.store.article(article_id, self.generation)
 
     def status(self) -> IndexStatus:
         info = self.store.generation_info(self.generation)
-        rows = self.store.sources(self.generation)
-        dates = [d for _, _, first, last in rows for d in (first, last) if d]
+        outlets = self.store.sources(self.generation)
+        dates = [d for o in outlets for d in (o.first, o.last) if d]
         size = sum(p.stat().st_size for p in self.data_dir.rglob("*") if p.is_file())
         return IndexStatus(
             generation=self.generation, articles=self.manifest.articles, passages=self.manifest.passages,
             model=self.manifest.model, dimension=self.manifest.dimension, index_type=self.manifest.index_type,
             size_bytes=size, last_update=datetime.fromisoformat(info[0]) if info else None,
-            sources=tuple(name for name, _, _, _ in rows if name),
-            first_published=datetime.fromisoformat(min(dates)) if dates else None,
-            last_published=datetime.fromisoformat(max(dates)) if dates else None,
+            sources=tuple(outlets), first_published=min(dates, default=None), last_published=max(dates, default=None),
         )
 
 

@@ -59,6 +59,28 @@ class StoredPassage:
 
 
 @dataclass(frozen=True)
+class StoredArticle:
+    """A whole article as read back from the store."""
+
+    article_id: str
+    url: str | None
+    title: str
+    source: str | None
+    published_at: datetime | None
+    body: str
+
+
+@dataclass(frozen=True)
+class SourceCount:
+    """One outlet in the archive: how many articles, over which dates."""
+
+    name: str
+    articles: int
+    first: datetime | None
+    last: datetime | None
+
+
+@dataclass(frozen=True)
 class RunSummary:
     """What one indexing run did."""
 
@@ -92,6 +114,6 @@ class IndexStatus:
     index_type: str
     size_bytes: int
     last_update: datetime | None
-    sources: tuple[str, ...] = ()
+    sources: tuple[SourceCount, ...] = ()
     first_published: datetime | None = None
     last_published: datetime | None = None

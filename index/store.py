@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.records import Article, Passage, StoredPassage
+from index.records import Article, Passage, SourceCount, StoredArticle, StoredPassage
 
 SCHEMA_VERSION = 1
 DB_NAME = "newsdesk.sqlite3"
@@ -201,14 +201,31 @@ class Store:
         return ids, matrix
 
     def lexical(self, match: str, gen: int, limit: int) -> list[tuple[int, float]]:
-        """BM25 over the passages of a generation; higher is better."""
-        rows = self.db.execute(
-            "SELECT p.id, -bm25(passages_fts) AS score FROM passages_fts"
-            " JOIN passages p ON p.id = passages_fts.rowid JOIN articles a ON a.rowid = p.article"
-            f" WHERE passages_fts MATCH :match AND {VISIBLE} ORDER BY bm25(passages_fts) LIMIT :limit",
-            {"match": match, "gen": gen, "limit": limit},
-        )
-        return [(pid, score) for pid, score in rows]
+        """BM25 over the passages of a generation; higher is better.
+
+        FTS5 ranks fastest on its own (ORDER BY rank LIMIT n); rows of other generations are few, so
+        they are filtered afterwards, fetching more only when filtering left too few.
+        """
+        fetch = limit
+        while True:
+            rows = self.db.execute(
+                "SELECT rowid, rank FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rank LIMIT ?",
+                (match, fetch)).fetchall()
+            visible = self._visible([pid for pid, _ in rows], gen)
+            hits = [(pid, -rank) for pid, rank in rows if pid in visible]
+            if len(hits) >= limit or len(rows) < fetch:
+                return hits[:limit]
+            fetch *= 4
+
+    def _visible(self, ids: list[int], gen: int) -> set[int]:
+        found: set[int] = set()
+        for i in range(0, len(ids), 900):
+            batch = ids[i : i + 900]
+            marks = ",".join("?" * len(batch))
+            found.update(pid for (pid,) in self.db.execute(
+                f"SELECT p.id FROM passages p JOIN articles a ON a.rowid = p.article WHERE p.id IN ({marks})"
+                f" AND a.gen_added <= ? AND (a.gen_removed IS NULL OR a.gen_removed > ?)", [*batch, gen, gen]))
+        return found
 
     def passages(self, ids: list[int]) -> dict[int, StoredPassage]:
         found: dict[int, StoredPassage] = {}
@@ -224,12 +241,11 @@ class Store:
                                               row[6], row[7], row[8], row[9])
         return found
 
-    def article_body(self, article_id: str, gen: int) -> tuple[str, str] | None:
+    def article(self, article_id: str, gen: int) -> StoredArticle | None:
         row = self.db.execute(
-            f"SELECT a.title, a.body FROM articles a WHERE a.article_id = :id AND {VISIBLE} LIMIT 1",
-            {"id": article_id, "gen": gen},
-        ).fetchone()
-        return (row[0], row[1]) if row else None
+            f"SELECT a.article_id, a.url, a.title, a.source, a.published_at, a.body FROM articles a"
+            f" WHERE a.article_id = :id AND {VISIBLE} LIMIT 1", {"id": article_id, "gen": gen}).fetchone()
+        return StoredArticle(row[0], row[1], row[2], row[3], _datetime(row[4]), row[5]) if row else None
 
     def counts(self, gen: int) -> tuple[int, int]:
         articles = self.db.execute(f"SELECT count(*) FROM articles a WHERE {VISIBLE}", {"gen": gen}).fetchone()[0]
@@ -238,11 +254,12 @@ class Store:
         ).fetchone()[0]
         return articles, passages
 
-    def sources(self, gen: int) -> list[tuple[str, int, str | None, str | None]]:
-        """(outlet, articles, first date, last date) per outlet."""
-        return self.db.execute(
+    def sources(self, gen: int) -> list[SourceCount]:
+        """Articles and date range per outlet, the biggest first."""
+        rows = self.db.execute(
             f"SELECT coalesce(a.source, ''), count(*), min(a.published_at), max(a.published_at) FROM articles a"
-            f" WHERE {VISIBLE} GROUP BY 1 ORDER BY 2 DESC", {"gen": gen}).fetchall()
+            f" WHERE {VISIBLE} GROUP BY 1 ORDER BY 2 DESC, 1", {"gen": gen})
+        return [SourceCount(name, n, _datetime(first), _datetime(last)) for name, n, first, last in rows]
 
     def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
         terms = list(terms)

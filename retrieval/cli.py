@@ -15,7 +15,7 @@ from rich.text import Text
 
 from index.cli import DataDir
 from index.cli import app as index_app
-from index.encoder import SentenceTransformerEncoder
+from index.encoder import SentenceTransformerEncoder, serve_queries
 from index.reader import IndexReader
 from index.settings import Settings
 from retrieval.errors import EmptyQuery
@@ -33,6 +33,7 @@ def make_searcher(data_dir: Path | None) -> Searcher:
     settings = Settings.from_env(data_dir=data_dir)
     reader = IndexReader(settings.data_dir)
     reader.snapshot()  # fail with "run index add first" before loading the model
+    serve_queries()
     return Searcher(reader, SentenceTransformerEncoder(settings.model, settings.device))
 
 

@@ -34,8 +34,9 @@ def _normalised(ranking: Ranking) -> dict[int, float]:
         return {}
     values = [s for _, s in ranking]
     low, high = min(values), max(values)
-    span = high - low or 1.0
-    return {pid: (s - low) / span for pid, s in ranking}
+    if high == low:  # one result, or all tied: each is as good as the best
+        return {pid: 1.0 for pid, _ in ranking}
+    return {pid: (s - low) / (high - low) for pid, s in ranking}
 
 
 def linear(dense: Ranking, lexical: Ranking, dense_weight: float = 0.5) -> list[tuple[int, float]]:

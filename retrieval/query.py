@@ -40,9 +40,14 @@ def parse(question: str) -> Query:
     if not tokens:
         raise EmptyQuery("The question has no words to search for: ask about a person, a place or an event.")
     topic = [t for t in dict.fromkeys(tokens) if t not in STOPWORDS]
-    shown = [w for w in _WORD.findall(text) if w.lower() not in STOPWORDS]
     return Query(question=question, dense_text=text, terms=tuple(topic or dict.fromkeys(tokens)),
-                 topic=" ".join(shown))
+                 topic=_topic(text))
+
+
+def _topic(text: str) -> str:
+    """The question without the words around its topic: "what was reported about Rovno?" -> "Rovno"."""
+    spans = [m.span() for m in _WORD.finditer(text) if m.group().lower() not in STOPWORDS]
+    return text[spans[0][0] : spans[-1][1]] if spans else text
 
 
 def fts_match(terms: tuple[str, ...]) -> str:

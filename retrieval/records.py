@@ -72,3 +72,9 @@ class Answer:
     offset: int = 0
     has_more: bool = False
     timings: Timings = field(default_factory=Timings)
+
+
+@dataclass(frozen=True)
+class FullArticle:
+    citation: Citation
+    body: str

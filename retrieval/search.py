@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
 from index.encoder import Encoder
 from index.reader import IndexReader, SearchIndex
-from index.records import StoredPassage
+from index.records import IndexStatus, StoredPassage
 from retrieval import highlight, query as query_parser
 from retrieval.fusion import Fusion
-from retrieval.records import Answer, Citation, Hit, Query, Timings
+from retrieval.records import Answer, Citation, FullArticle, Hit, Query, Timings
 
 MODES = ("hybrid", "dense", "lexical")
 
@@ -41,6 +42,7 @@ class Searcher:
         self.encoder = encoder
         self.settings = settings
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bm25")
 
     def encode_query(self, text: str) -> np.ndarray:
         """Query vectors are cached: "More" and evaluation modes ask the same question again."""
@@ -52,18 +54,32 @@ class Searcher:
                 self._vectors.popitem(last=False)
         return vector
 
+    def article(self, article_id: str) -> FullArticle | None:
+        """The whole text of a cited article, from the served generation."""
+        found = self.reader.snapshot().article(article_id)
+        if found is None:
+            return None
+        return FullArticle(Citation(found.article_id, found.title, found.url, found.source, found.published_at),
+                           found.body)
+
+    def status(self) -> IndexStatus:
+        return self.reader.snapshot().status()
+
     def ask(self, question: str, limit: int = 5, offset: int = 0, mode: str = "hybrid",
             per_article: int = 1) -> Answer:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
         parsed = query_parser.parse(question)
         snapshot = self.reader.snapshot()  # one generation for the whole answer
+        want = max(self.settings.candidates, 4 * (offset + limit + 1))
         t0 = time.perf_counter()
+        # BM25 needs no vector: it runs in a second thread while the model encodes (both release the GIL)
+        pending = self._pool.submit(snapshot.lexical, query_parser.fts_match(parsed.terms), want) \
+            if mode != "dense" else None
         vector = self.encode_query(parsed.dense_text) if mode != "lexical" else None
         t1 = time.perf_counter()
-        want = max(self.settings.candidates, 4 * (offset + limit + 1))
         dense = snapshot.dense(vector, want) if vector is not None else []
-        lexical = snapshot.lexical(query_parser.fts_match(parsed.terms), want) if mode != "dense" else []
+        lexical = pending.result() if pending else []
         if mode == "dense":
             ranked = dense
         elif mode == "lexical":
@@ -82,17 +98,25 @@ class Searcher:
             timings=Timings((t1 - t0) * 1000, (t2 - t1) * 1000, (t3 - t2) * 1000),
         )
 
+    @staticmethod
+    def _in_order(snapshot: SearchIndex, ranked: list[tuple[int, float]], block: int = 32):
+        """Stored passages in rank order, fetched a block at a time: a page rarely needs them all."""
+        for i in range(0, len(ranked), block):
+            part = ranked[i : i + block]
+            stored = snapshot.passages([pid for pid, _ in part])
+            for pid, score in part:
+                if pid in stored:  # else collected after this generation's FAISS file was written
+                    yield stored[pid], score
+
     def _collapse(self, snapshot: SearchIndex, parsed: Query, vector: np.ndarray | None,
                   ranked: list[tuple[int, float]], limit: int, offset: int, per_article: int) -> tuple[list[Hit], bool]:
         """At most `per_article` passages per article; an identical passage in several articles is one entry."""
-        stored = snapshot.passages([pid for pid, _ in ranked])
         entries: list[tuple[StoredPassage, float, list[Citation]]] = []
         by_text: dict[str, int] = {}
         per: dict[str, int] = {}
-        for pid, score in ranked:
-            passage = stored.get(pid)
-            if passage is None:  # collected after this generation's FAISS file was written
-                continue
+        for passage, score in self._in_order(snapshot, ranked):
+            if len(entries) > offset + limit:  # one more than the page tells whether there is more
+                break
             if passage.text_hash in by_text:
                 first, _, also = entries[by_text[passage.text_hash]]
                 if passage.article_id not in {first.article_id, *(c.article_id for c in also)}:

@@ -31,3 +31,10 @@ def needs_seed():
     if not SEED.exists():
         pytest.skip(f"the seed article is not at {SEED} (../shared/data is absent)")
     return SEED
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch):
+    """httpx honours *_PROXY variables; the tests' local servers must be reached directly."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)

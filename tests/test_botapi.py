@@ -45,13 +45,6 @@ TOKEN = "123456:TEST-TOKEN"
 KEYBOARD = {"inline_keyboard": [[{"text": "More", "callback_data": "x:1"}]]}
 
 
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch):
-    # httpx honours *_PROXY variables; 127.0.0.1 must be reached directly.
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.fixture
 def api():
     before = set(threading.enumerate())

@@ -40,7 +40,8 @@ def test_long_first_sentence_is_cut_at_a_word():
     ("December 7, 2024", datetime(2024, 12, 7, tzinfo=UTC)),
     ("7 Dec 2024", datetime(2024, 12, 7, tzinfo=UTC)),
     # real Reuters-21578 dates with junk after them
-    ("27-MAR-1987 00:02:59.13&#5;&#5;&#5;RM", datetime(1987, 3, 27, 0, 2, 59, tzinfo=UTC)),
+    ("27-MAR-1987 00:02:59.13&#5;&#5;&#5;RM", datetime(1987, 3, 27, 0, 2, 59, 130000, tzinfo=UTC)),
+    ("9-APR-1987 00:00:00.00 # date added by S Finch as guesswork", datetime(1987, 4, 9, tzinfo=UTC)),
     ("31-MAR-1987 605:12:19.12", datetime(1987, 3, 31, tzinfo=UTC)),
 ])
 def test_dates_are_parsed_to_utc(raw, expected):

@@ -1,0 +1,91 @@
+"""`build_application(settings)`: every handler registered in one place; `run()` for `newsdesk bot`."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import handlers
+from bot.limits import PatientRateLimiter, UserRateLimit
+from bot.logs import configure, install_redaction
+from bot.settings import BotSettings
+from bot.state import BotState
+from index.encoder import SentenceTransformerEncoder, serve_queries
+from index.reader import IndexReader
+from retrieval.search import Searcher
+
+log = logging.getLogger(__name__)
+
+COMMANDS = [
+    BotCommand("help", "What I do and how to ask"),
+    BotCommand("ask", "Ask a question (in groups)"),
+    BotCommand("sources", "Outlets and dates in the archive"),
+    BotCommand("status", "Size of the archive and its last update"),
+]
+
+
+async def _set_commands(application: Application) -> None:
+    await application.bot.set_my_commands(COMMANDS)
+
+
+def build_application(settings: BotSettings, searcher: Searcher | None = None) -> Application:
+    """The bot, ready to run: the same object `newsdesk bot` polls with and the tests drive."""
+    install_redaction(settings.token)
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .rate_limiter(PatientRateLimiter(max_retries=3))
+        .post_init(_set_commands)
+    )
+    if settings.api_base_url:
+        base = settings.api_base_url.rstrip("/")
+        builder = builder.base_url(base).base_file_url(base.removesuffix("/bot") + "/file/bot")
+    application = builder.build()
+    if searcher is None:
+        engine = settings.engine
+        searcher = Searcher(IndexReader(engine.data_dir), SentenceTransformerEncoder(engine.model, engine.device))
+    application.bot_data["services"] = handlers.Services(
+        settings=settings, searcher=searcher, state=BotState(settings.engine.data_dir / "bot.sqlite3"),
+        limits=UserRateLimit(settings.burst, settings.per_seconds),
+    )
+    text = filters.UpdateType.MESSAGE & filters.TEXT
+    application.add_handler(TypeHandler(Update, handlers.gate), group=-1)
+    application.add_handlers([
+        CommandHandler(["start", "help"], handlers.start, filters=filters.UpdateType.MESSAGE),
+        CommandHandler("ask", handlers.ask, filters=filters.UpdateType.MESSAGE),
+        CommandHandler("sources", handlers.sources, filters=filters.UpdateType.MESSAGE),
+        CommandHandler("status", handlers.status, filters=filters.UpdateType.MESSAGE),
+        MessageHandler(text & filters.COMMAND, handlers.unknown_command),
+        MessageHandler(text & ~filters.COMMAND, handlers.question),
+        MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.TEXT, handlers.not_text),
+        CallbackQueryHandler(handlers.more, pattern=r"^more:"),
+        CallbackQueryHandler(handlers.full_article, pattern=r"^full:"),
+        InlineQueryHandler(handlers.inline),
+    ])
+    application.add_error_handler(handlers.on_error)
+    return application
+
+
+def run(settings: BotSettings) -> None:
+    """Long polling until interrupted."""
+    configure()
+    serve_queries()
+    application = build_application(settings)
+    searcher = application.bot_data["services"].searcher
+    searcher.encode_query("warm up")  # load the model before the first journalist waits for it
+    log.info("Newsdesk bot starting (%r)", settings)
+    application.run_polling(allowed_updates=Update.ALL_TYPES)

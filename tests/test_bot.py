@@ -1,0 +1,295 @@
+"""The real python-telegram-bot Application (from build_application) against a local Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+
+import pytest
+
+from bot.app import build_application
+from bot.handlers import EXPIRED, REFUSAL, SLOW_DOWN, TEXT_ONLY
+from bot.settings import BotSettings
+from bot.state import short_key
+from index.reader import IndexReader
+from index.settings import Settings
+from retrieval.search import Searcher
+from tests.botapi import FakeBotApi
+
+ALLOWED = 1
+STRANGER = 666
+ROVNO_SENTENCE = ("<b>According to the Russian Defence Ministry, Rovno, a settlement in the Donetsk region, "
+                  "came under Russian control.</b>")
+ROVNO_CITATION = ('<b>[1]</b> <a href="https://kyivledger.example/2024/12/07/russia-claims-kucherkovka-and-rovno">'
+                  "Russia claims two villages in Kharkiv and Donetsk regions</a> — Kyiv Ledger, 7 Dec 2024")
+
+
+@pytest.fixture
+def api():
+    with FakeBotApi() as server:
+        yield server
+
+
+@pytest.fixture
+def data_dir(sample_dir, tmp_path):
+    """A copy of the sample index per test, so the bot's own state starts empty."""
+    copy = tmp_path / "data"
+    shutil.copytree(sample_dir, copy)
+    return copy
+
+
+def settings_for(api, data_dir, **overrides) -> BotSettings:
+    values = dict(token=api.token, engine=Settings(data_dir=data_dir), api_base_url=api.base_url,
+                  allowed_users=frozenset({ALLOWED}), allowed_chats=frozenset({-424242}), burst=20, per_seconds=60)
+    values.update(overrides)
+    return BotSettings(**values)
+
+
+def drive(settings, encoder, scenario, timeout=60):
+    """Run the bot the way `newsdesk bot` does (post_init, polling), play the scenario, stop cleanly."""
+    async def main():
+        application = build_application(settings, Searcher(IndexReader(settings.engine.data_dir), encoder))
+        async with application:
+            await application.post_init(application)
+            await application.start()
+            await application.updater.start_polling(poll_interval=0.0, timeout=1)
+            try:
+                await asyncio.wait_for(scenario(), timeout)
+            finally:
+                await application.updater.stop()
+                await application.stop()
+    asyncio.run(main())
+
+
+def wait(api, method, count=1, since=0):
+    return asyncio.to_thread(api.wait_for, method, count, 30, since=since)
+
+
+def test_a_question_is_answered_with_cited_passages_and_buttons(api, data_dir, model_encoder):
+    async def scenario():
+        api.message("what was reported about Rovno?", user_id=ALLOWED)
+        [sent] = await wait(api, "sendMessage")
+        assert sent.params["chat_id"] == ALLOWED
+        assert sent.params["parse_mode"] == "HTML"
+        assert sent.params["link_preview_options"] == {"is_disabled": True}
+        text = sent.params["text"]
+        assert text.startswith("<b>1 report on Rovno</b>, best match first\n\n")
+        assert ROVNO_SENTENCE in text
+        assert text.endswith(ROVNO_CITATION)
+        assert sent.params["reply_markup"] == {"inline_keyboard": [[
+            {"text": "📄 1", "callback_data": f"full:{short_key('kl-2024-1207-rovno')}"}]]}
+
+    drive(settings_for(api, data_dir), model_encoder, scenario)
+    assert api.methods()[:2] == ["getMe", "setMyCommands"]
+    [commands] = api.sent("setMyCommands")
+    assert [c["command"] for c in commands.params["commands"]] == ["help", "ask", "sources", "status"]
+
+
+def test_more_and_full_article_work_after_a_restart(api, data_dir, model_encoder):
+    settings = settings_for(api, data_dir)
+    seen = {}
+
+    async def first_run():
+        api.message("war in Ukraine", user_id=ALLOWED)
+        [sent] = await wait(api, "sendMessage")
+        seen["keyboard"] = sent.params["reply_markup"]["inline_keyboard"]
+        assert sent.params["text"].startswith("<b>3 reports on war in Ukraine</b>")
+
+    drive(settings, model_encoder, first_run)
+    full_row, [more_button] = seen["keyboard"]
+    assert [b["text"] for b in full_row] == ["📄 1", "📄 2", "📄 3"]
+    assert more_button["text"] == "More ▸"
+    assert more_button["callback_data"] == f"more:{short_key('war in Ukraine')}:3"
+    assert all(len(b["callback_data"].encode()) <= 64 for b in [*full_row, more_button])
+
+    async def second_run():  # a new Application: nothing survives but the data directory
+        before = len(api.calls)
+        api.callback(more_button["callback_data"], user_id=ALLOWED)
+        [ack] = await wait(api, "answerCallbackQuery", since=before)
+        [edit] = await wait(api, "editMessageReplyMarkup", since=before)
+        assert edit.params["reply_markup"] == {"inline_keyboard": [full_row]}
+        [page] = await wait(api, "sendMessage", since=before)
+        assert page.params["text"].startswith("<b>Reports 4–6 on war in Ukraine</b>, best match first")
+        assert "<b>[4]</b>" in page.params["text"] and "<b>[1]</b>" not in page.params["text"]
+        before = len(api.calls)
+        api.callback(full_row[0]["callback_data"], user_id=ALLOWED)
+        [article] = await wait(api, "sendMessage", since=before)
+        assert article.params["text"].startswith("<b>")
+        assert "\n\n" in article.params["text"]
+        before = len(api.calls)
+        api.callback("more:unknownkey:3", user_id=ALLOWED)
+        [expired] = await wait(api, "answerCallbackQuery", since=before)
+        assert (expired.params["text"], expired.params["show_alert"]) == (EXPIRED, True)
+
+    drive(settings, model_encoder, second_run)
+
+
+def test_full_article_is_the_whole_text(api, data_dir, model_encoder):
+    async def scenario():
+        api.callback(f"full:{short_key('kl-2024-1207-rovno')}", user_id=ALLOWED)
+        await wait(api, "answerCallbackQuery")
+        [sent] = await wait(api, "sendMessage")
+        lines = sent.params["text"].split("\n")
+        assert lines[0] == "<b>Russia claims two villages in Kharkiv and Donetsk regions</b>"
+        assert lines[1] == ROVNO_CITATION.split(" ", 1)[1]
+        assert "Rovno, a settlement in the Donetsk region, came under Russian control." in sent.params["text"]
+
+    settings = settings_for(api, data_dir)
+    # the key must be known to the bot: it was handed out with an earlier answer
+    from bot.state import BotState
+    BotState(data_dir / "bot.sqlite3").remember("kl-2024-1207-rovno")
+    drive(settings, model_encoder, scenario)
+
+
+def test_inline_mode_offers_shareable_cited_snippets(api, data_dir, model_encoder):
+    async def scenario():
+        api.inline("Rovno", user_id=ALLOWED)
+        [answer] = await wait(api, "answerInlineQuery")
+        results = answer.params["results"]
+        assert 1 <= len(results) <= 50
+        first = results[0]
+        assert first["type"] == "article"
+        assert first["title"] == "Russia claims two villages in Kharkiv and Donetsk regions"
+        content = first["input_message_content"]
+        assert content["parse_mode"] == "HTML"
+        assert content["message_text"] == ROVNO_SENTENCE + "\n— " + ROVNO_CITATION.split(" ", 1)[1]
+        assert answer.params["is_personal"] is True
+
+    drive(settings_for(api, data_dir), model_encoder, scenario)
+
+
+def test_strangers_get_one_polite_refusal_and_no_content(api, data_dir, model_encoder):
+    async def scenario():
+        api.message("what was reported about Rovno?", user_id=STRANGER)
+        api.message("and Kupiansk?", user_id=STRANGER)
+        api.inline("Rovno", user_id=STRANGER)
+        api.callback(f"full:{short_key('kl-2024-1207-rovno')}", user_id=STRANGER)
+        api.message("group chatter", user_id=STRANGER, chat_type="group", chat_id=-5)
+        api.message("Rovno", user_id=ALLOWED)  # handled after all of the above
+        await wait(api, "sendMessage", 2)
+        refusals = [c for c in api.sent() if c.params["chat_id"] == STRANGER]
+        assert [c.params["text"] for c in refusals] == [REFUSAL.format(user_id=STRANGER)]
+        [inline] = api.sent("answerInlineQuery")
+        assert inline.params["results"] == []
+        [alert] = api.sent("answerCallbackQuery")
+        assert alert.params["show_alert"] is True and "private" in alert.params["text"]
+        assert [c.params["chat_id"] for c in api.sent()] == [STRANGER, ALLOWED]
+
+    drive(settings_for(api, data_dir), model_encoder, scenario)
+
+
+def test_a_flood_gets_one_slow_down_not_a_flood_of_replies(api, data_dir, model_encoder):
+    async def scenario():
+        for _ in range(8):
+            api.message("Rovno", user_id=ALLOWED)
+        api.message("/help", user_id=ALLOWED)  # commands that cost no search still work
+        await wait(api, "sendMessage", 5)
+        texts = [c.params["text"] for c in api.sent()]
+        assert len(texts) == 5
+        assert [t for t in texts if t == SLOW_DOWN] == [SLOW_DOWN]
+        assert sum(t.startswith("<b>1 report on Rovno") for t in texts) == 3
+        assert texts[-1].startswith("<b>Newsdesk</b>")
+
+    drive(settings_for(api, data_dir, burst=3, per_seconds=600), model_encoder, scenario)
+
+
+def test_retry_after_and_network_errors_are_retried(api, data_dir, model_encoder):
+    async def scenario():
+        api.fail_next("sendMessage", 429, retry_after=1)
+        api.fail_next("sendMessage", 502, description="Bad Gateway")
+        api.message("Rovno", user_id=ALLOWED)
+        calls = await wait(api, "sendMessage", 3)
+        await asyncio.sleep(0.5)
+        assert len(api.sent()) == 3  # two failures, then the one answer
+        assert len({c.params["text"] for c in calls}) == 1 and ROVNO_SENTENCE in calls[0].params["text"]
+
+    drive(settings_for(api, data_dir), model_encoder, scenario)
+
+
+def test_one_failing_update_does_not_stop_the_others_and_the_token_never_reaches_a_log(
+        api, data_dir, model_encoder, caplog):
+    caplog.set_level(logging.DEBUG)
+
+    async def scenario():
+        api.fail_next("sendMessage", 400, description="Bad Request: can't parse entities")
+        api.message("Rovno", user_id=ALLOWED)
+        api.message("Rovno", user_id=ALLOWED)
+        await wait(api, "sendMessage", 3)
+        texts = [c.params.get("text", "") for c in api.sent()]
+        assert texts[1] == "Sorry, something went wrong with that one. It has been logged."
+        assert ROVNO_SENTENCE in texts[2]
+
+    drive(settings_for(api, data_dir), model_encoder, scenario)
+    failures = [r for r in caplog.records if r.getMessage().startswith("update ") and r.exc_info]
+    assert len(failures) == 1 and "Can't parse entities" in failures[0].exc_text
+    assert api.token not in caplog.text
+    assert all(api.token not in r.getMessage() and api.token not in (r.exc_text or "") for r in caplog.records)
+    assert "/bot<token>/getUpdates" in caplog.text  # httpx did log the URLs, redacted
+
+
+@pytest.mark.parametrize("send, expected", [
+    (lambda api: api.message("   ", user_id=ALLOWED), "<b>Newsdesk</b>"),
+    (lambda api: api.message("🙂🙂🙂", user_id=ALLOWED), "The question has no words to search for"),
+    (lambda api: api.message("Rovno " + "x" * 4090, user_id=ALLOWED), "<b>"),
+    (lambda api: api.message("ما الذي حدث في روفنو؟", user_id=ALLOWED), "Nothing in the archive matches <b>ما الذي حدث في روفنو</b>"),
+    (lambda api: api.message("<b>Rovno</b> </a> & `code` *bold*", user_id=ALLOWED), "on b&gt;Rovno&lt;/b&gt; &lt;/a&gt; &amp; `code` *bold</b>, best match first"),
+    (lambda api: api.message("/frobnicate now", user_id=ALLOWED), "I don't know /frobnicate. /help lists what I understand."),
+    (lambda api: api.sticker(user_id=ALLOWED), TEXT_ONLY),
+    (lambda api: api.photo(user_id=ALLOWED), TEXT_ONLY),
+])
+def test_bad_input_gets_a_sensible_reply_and_the_bot_keeps_going(api, data_dir, model_encoder, send, expected):
+    async def scenario():
+        send(api)
+        api.message("Rovno", user_id=ALLOWED)
+        await wait(api, "sendMessage", 2)
+        first, second = (c.params["text"] for c in api.sent()[:2])
+        assert first.startswith(expected) or expected in first
+        assert ROVNO_SENTENCE in second
+
+    drive(settings_for(api, data_dir), model_encoder, scenario)
+
+
+def test_edited_messages_are_ignored(api, data_dir, model_encoder):
+    async def scenario():
+        api.message("Rovno", user_id=ALLOWED, edited=True)
+        api.message("Rovno", user_id=ALLOWED)
+        await wait(api, "sendMessage")
+        await asyncio.sleep(0.3)
+        assert len(api.sent()) == 1
+
+    drive(settings_for(api, data_dir), model_encoder, scenario)
+
+
+def test_in_groups_only_commands_mentions_and_replies_are_answered(api, data_dir, model_encoder):
+    group = dict(user_id=STRANGER, chat_type="group", chat_id=-424242)  # an allowed chat
+
+    async def scenario():
+        api.message("Rovno", **group)  # chatter: ignored
+        api.message("@newsdesk_bot Rovno", **group)
+        await wait(api, "sendMessage", 1)
+        api.message("and what about Rovno?", reply_to_bot=True, **group)
+        api.command("/ask@newsdesk_bot Corallo Star", **group)
+        await wait(api, "sendMessage", 3)
+        texts = [c.params["text"] for c in api.sent()]
+        assert texts[0].startswith("<b>1 report on Rovno</b>")
+        assert ROVNO_SENTENCE in texts[1]
+        assert "Corallo Star" in texts[2]
+        assert all(c.params["chat_id"] == -424242 for c in api.sent())
+
+    drive(settings_for(api, data_dir), model_encoder, scenario)
+
+
+def test_sources_status_and_no_results(api, data_dir, model_encoder):
+    async def scenario():
+        api.command("/sources", user_id=ALLOWED)
+        api.command("/status", user_id=ALLOWED)
+        api.message("zyzzyva quokka", user_id=ALLOWED)
+        await wait(api, "sendMessage", 3)
+        sources, status, nothing = (c.params["text"] for c in api.sent())
+        assert sources.startswith("<b>36 articles from 8 outlets</b>\n• Harbor Tribune: 6 (30 Sep 2024 – 26 Jan 2025)")
+        assert status.startswith("<b>Archive status</b>\nArticles: 36\nPassages: ")
+        assert nothing == ("Nothing in the archive matches <b>zyzzyva quokka</b>. "
+                           "Try fewer words, another spelling, or a broader topic.")
+
+    drive(settings_for(api, data_dir), model_encoder, scenario)
