@@ -39,12 +39,12 @@ def main() -> None:
     for metrics in evaluate(searcher, judgements, ("dense", "lexical")):
         rows.append({"run": {"dense": "dense only", "lexical": "BM25 only"}[metrics.mode], **metrics.as_dict()})
     for fusion in VARIANTS:
-        searcher.settings = SearchSettings(fusion=fusion)
+        searcher.settings = SearchSettings(fusion=fusion, min_dense_only=0.0)
         [metrics] = evaluate(searcher, judgements, ("hybrid",))
         rows.append({"run": f"hybrid {fusion.method} dense_weight={fusion.dense_weight}", **metrics.as_dict()})
     best = max(rows[2:], key=lambda r: (r["ndcg@10"], r["recall@5"]))
     fusion = VARIANTS[rows.index(best) - 2]
-    for floor in (0.2, 0.25, 0.3, 0.35, 0.4):
+    for floor in (0.2, 0.3, 0.4, 0.5, 0.6):
         searcher.settings = SearchSettings(fusion=fusion, min_dense_only=floor)
         [metrics] = evaluate(searcher, judgements, ("hybrid",))
         rows.append({"run": f"{best['run']}, min_dense_only={floor}", **metrics.as_dict()})

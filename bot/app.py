@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -11,6 +12,7 @@ from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
+    ContextTypes,
     Defaults,
     InlineQueryHandler,
     MessageHandler,
@@ -23,6 +25,7 @@ from bot.limits import PatientRateLimiter, UserRateLimit
 from bot.logs import configure, install_redaction
 from bot.settings import BotSettings
 from bot.state import BotState
+from index.errors import IndexNotReady
 from index.encoder import SentenceTransformerEncoder, serve_queries
 from index.reader import IndexReader
 from retrieval.search import Searcher
@@ -37,8 +40,25 @@ COMMANDS = [
 ]
 
 
+HEARTBEAT = "bot.heartbeat"  # touched while the bot runs; `newsdesk health` reads its age
+TICK_SECONDS = 5.0
+
+
 async def _set_commands(application: Application) -> None:
     await application.bot.set_my_commands(COMMANDS)
+
+
+async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every few seconds: load a newly published generation before a question needs it, and beat."""
+    services = context.bot_data["services"]
+    try:
+        generation = (await asyncio.to_thread(services.searcher.reader.snapshot)).generation
+    except IndexNotReady:
+        generation = 0
+    if generation != context.bot_data.get("generation"):
+        log.info("serving index generation %d", generation)
+        context.bot_data["generation"] = generation
+    (services.settings.engine.data_dir / HEARTBEAT).write_text(f"{generation}\n")
 
 
 def build_application(settings: BotSettings, searcher: Searcher | None = None) -> Application:
@@ -77,6 +97,7 @@ def build_application(settings: BotSettings, searcher: Searcher | None = None) -
         InlineQueryHandler(handlers.inline),
     ])
     application.add_error_handler(handlers.on_error)
+    application.job_queue.run_repeating(tick, interval=TICK_SECONDS, first=0.0, name="generation")
     return application
 
 

@@ -33,6 +33,30 @@ def bot_command(
     run(BotSettings.from_env(env))
 
 
+@app.command()
+def health(
+    max_age: Annotated[float, typer.Option(help="Seconds since the bot's last heartbeat.")] = 120.0,
+    data_dir: Annotated[Optional[Path], typer.Option("--data-dir", envvar="NEWSDESK_DATA", help="Where the index lives.",
+                                                     show_default="./data")] = None,
+) -> None:
+    """Exit 0 if an index is published and the bot has beaten lately (for container healthchecks)."""
+    import time
+
+    from bot.app import HEARTBEAT
+    from index.generations import require_current
+    from index.settings import Settings
+
+    settings = Settings.from_env(data_dir=data_dir)
+    generation = require_current(settings.data_dir)
+    beat = settings.data_dir / HEARTBEAT
+    if not beat.exists():
+        raise NewsdeskError(f"The bot has never run with this data directory (no {beat}).")
+    age = time.time() - beat.stat().st_mtime
+    if age > max_age:
+        raise NewsdeskError(f"The bot has not beaten for {age:.0f} s (more than {max_age:.0f} s): is it running?")
+    print(f"ok: generation {generation}, heartbeat {age:.0f} s ago")
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:

@@ -12,7 +12,9 @@ from rich.console import Console
 from rich.table import Table
 
 from index import pipeline
+from index.config import load_sources
 from index.reader import IndexReader
+from index.records import RunSummary
 from index.settings import Settings
 
 app = typer.Typer(help="Build and inspect the index.", no_args_is_help=True)
@@ -39,13 +41,31 @@ def add(
 ) -> None:
     """Index articles and publish the updated index."""
     settings = Settings.from_env(data_dir=data_dir)
-    summary = pipeline.add(paths, settings, quiet=quiet)
+    report(pipeline.add(paths, settings, quiet=quiet), quiet)
+
+
+@app.command()
+def update(
+    sources: Annotated[Optional[Path], typer.Option("--sources", envvar="NEWSDESK_SOURCES",
+                                                    help="The sources file.", show_default="DATA_DIR/sources.toml")] = None,
+    prune: Annotated[bool, typer.Option("--prune", help="Remove articles an authoritative source no longer has.")] = False,
+    data_dir: DataDir = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+) -> None:
+    """Bring the index up to date with the configured sources (for cron)."""
+    settings = Settings.from_env(data_dir=data_dir)
+    specs = load_sources(sources or settings.data_dir / "sources.toml")
+    report(pipeline.update(specs, settings, quiet=quiet, prune=prune), quiet)
+
+
+def report(summary: RunSummary, quiet: bool) -> None:
+    """Problems on stderr, the one-line summary on stdout (what cron mails or logs)."""
+    if quiet:
+        return
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     for problem in summary.problems:
-        if not quiet:
-            err.print(f"{'skipped' if problem.skipped else 'warning'}: {problem.line()}", markup=False)
-    if not quiet:
-        print(summary.line())
+        err.print(f"{'skipped' if problem.skipped else 'warning'}: {problem.line()}", markup=False)
+    print(summary.line())
 
 
 @app.command()

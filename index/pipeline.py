@@ -1,7 +1,8 @@
-"""Indexing as plain steps, composed by `add()`.
+"""Indexing as plain steps, composed by `add()` (paths given on the command line) and `update()`
+(the configured sources, for cron).
 
 1. read     sources -> articles (+ problems, reported with file and line)
-2. diff     against the live archive: new, changed, unchanged
+2. diff     against the live archive: new, changed, unchanged, and gone (with --prune)
 3. chunk    new and changed articles -> passages with offsets
 4. embed    only passage texts whose hash has no stored embedding yet
 5. write    rows tagged with the next generation, in one transaction
@@ -11,7 +12,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -21,15 +22,17 @@ from tqdm import tqdm
 
 from index import generations, vectors
 from index.chunking import chunk
+from index.config import SourceSpec
 from index.encoder import Encoder, SentenceTransformerEncoder
-from index.errors import ModelMismatch
+from index.errors import ModelMismatch, SourceError
+from index.feeds import Fetcher, FetchError, read_feed
 from index.normalize import content_hash
-from index.records import Article, Passage, Problem, RunSummary
+from index.records import Article, Passage, Problem, RunSummary, Seen
 from index.settings import Settings
-from index.sources import read_paths
+from index.sources import read_path, read_paths
 from index.store import SCHEMA_VERSION, Store
 
-EMBED_CHUNK = 1024  # passages encoded between two commits: a crash loses at most this much work
+Input = tuple[str, Iterable[Article | Problem | Seen]]  # (collection, what its source yields)
 
 
 @dataclass
@@ -37,6 +40,7 @@ class Plan:
     new: list[Article] = field(default_factory=list)
     changed: list[tuple[Article, int]] = field(default_factory=list)  # (article, rowid it replaces)
     unchanged: int = 0
+    removed: list[int] = field(default_factory=list)  # rowids of articles their source no longer has
 
 
 def article_key(article: Article) -> str:
@@ -50,24 +54,30 @@ def article_hash(article: Article) -> str:
                         published, article.body)
 
 
-def read(paths: Iterable[Path]) -> tuple[list[Article], list[Problem]]:
-    """Step 1. The last record with a given key wins; earlier ones are reported."""
+def read(inputs: Iterable[Input]) -> tuple[list[Article], set[str], list[Problem]]:
+    """Step 1: articles, keys of items seen but not read again, problems. The last record with a
+    given key wins; earlier ones are reported."""
     by_key: dict[str, Article] = {}
+    seen: set[str] = set()
     problems: list[Problem] = []
-    for record in read_paths(paths):
-        if isinstance(record, Problem):
-            problems.append(record)
-            continue
-        key = article_key(record)
-        if key in by_key:
-            problems.append(Problem(by_key[key].origin, f"same id/URL as {record.origin}, which replaces it"))
-        by_key[key] = record
-    return list(by_key.values()), problems
+    for collection, records in inputs:
+        for record in records:
+            if isinstance(record, Problem):
+                problems.append(record)
+            elif isinstance(record, Seen):
+                seen.add(record.key)
+            else:
+                key = article_key(record)
+                if key in by_key:
+                    problems.append(Problem(by_key[key].origin, f"same id/URL as {record.origin}, which replaces it"))
+                by_key[key] = replace(record, collection=collection)
+    return list(by_key.values()), seen, problems
 
 
-def diff(articles: list[Article], live: dict[str, tuple[int, str]]) -> Plan:
-    """Step 2."""
-    plan = Plan()
+def diff(articles: list[Article], seen: set[str], live: dict[str, tuple[int, str, str]],
+         prune: set[str] = frozenset()) -> Plan:
+    """Step 2. Articles of the collections in `prune` that their source no longer lists are removed."""
+    plan = Plan(unchanged=len(seen & live.keys()))
     for article in articles:
         known = live.get(article_key(article))
         if known is None:
@@ -76,6 +86,10 @@ def diff(articles: list[Article], live: dict[str, tuple[int, str]]) -> Plan:
             plan.changed.append((article, known[0]))
         else:
             plan.unchanged += 1
+    if prune:
+        present = seen | {article_key(a) for a in articles}
+        plan.removed = [rowid for key, (rowid, _, collection) in live.items()
+                        if collection in prune and key not in present]
     return plan
 
 
@@ -89,14 +103,14 @@ def chunk_articles(articles: list[Article], settings: Settings) -> list[tuple[Ar
 
 
 def embed_missing(store: Store, encoder: Encoder, texts: dict[str, str], batch_size: int,
-                  quiet: bool = False) -> int:
+                  chunk_size: int, quiet: bool = False) -> int:
     """Step 4. Encode passage texts that have no embedding yet; commits as it goes."""
     missing = store.missing_embeddings(texts)
     # longest first: batches of similar length waste no padding, and the slowest batch shows up early
     order = sorted(missing, key=lambda h: len(texts[h]), reverse=True)
     with tqdm(total=len(order), unit="passage", desc="embedding", disable=True if quiet else None) as bar:
-        for i in range(0, len(order), EMBED_CHUNK):
-            hashes = order[i : i + EMBED_CHUNK]
+        for i in range(0, len(order), chunk_size):
+            hashes = order[i : i + chunk_size]
             store.put_embeddings(hashes, encoder.encode([texts[h] for h in hashes], batch_size=batch_size))
             bar.update(len(hashes))
     return len(order)
@@ -104,7 +118,7 @@ def embed_missing(store: Store, encoder: Encoder, texts: dict[str, str], batch_s
 
 def write_rows(store: Store, gen: int, plan: Plan, chunks: list[tuple[Article, list[Passage]]]) -> None:
     """Step 5 (inside the caller's transaction)."""
-    store.retire((rowid for _, rowid in plan.changed), gen)
+    store.retire([rowid for _, rowid in plan.changed] + plan.removed, gen)
     for article, passages in chunks:
         store.insert_article(article_key(article), article, article_hash(article), gen, passages,
                              [text_hash(p.text) for p in passages])
@@ -148,30 +162,68 @@ def commit_generation(store: Store, settings: Settings, gen: int, plan: Plan,
             "removed": summary.removed, "skipped": summary.skipped,
             "articles": manifest.articles, "passages": manifest.passages, "seconds": summary.seconds})
     generations.point_current(settings.data_dir, gen)
-    keep_from = max(1, gen - settings.keep_generations + 1)
+    keep_from = store.oldest_needed(gen, settings.keep_generations, settings.keep_seconds, datetime.now(timezone.utc))
     store.forget_before(keep_from)
     generations.prune(settings.data_dir, keep_from, gen)
     return replace(summary, generation=gen)
 
 
-def add(paths: Iterable[Path], settings: Settings, encoder: Encoder | None = None,
-        quiet: bool = False) -> RunSummary:
-    """Bring the index up to date with the given sources; publish a new generation if anything changed."""
+def run(inputs: Callable[[Callable[[str], bool]], Iterable[Input]], settings: Settings,
+        encoder: Encoder | None = None, quiet: bool = False,
+        prune: Callable[[], set[str]] = frozenset) -> RunSummary:
+    """Under the writer lock: read, diff, chunk, embed, and publish a generation if anything changed.
+
+    `inputs(known)` gives the sources; `known(key)` tells whether an item is indexed already, so a
+    source can skip re-reading it. `prune()`, asked after reading, names the collections whose
+    vanished articles are removed."""
     started = time.perf_counter()
     with generations.writer_lock(settings.data_dir), closing(Store.open_writer(settings.data_dir)) as store:
         check_model(store, settings.model)
         served = generations.current_generation(settings.data_dir)
         store.discard_after(served)  # rows of a run that died before it published
-        articles, problems = read(paths)                                                        # 1
-        plan = diff(articles, store.live_hashes())                                              # 2
-        chunks = chunk_articles(plan.new + [a for a, _ in plan.changed], settings)              # 3
+        live = store.live_articles()
+        articles, seen, problems = read(inputs(live.__contains__))                           # 1
+        plan = diff(articles, seen, live, prune())                                           # 2
+        chunks = chunk_articles(plan.new + [a for a, _ in plan.changed], settings)           # 3
         texts = {text_hash(p.text): p.text for _, passages in chunks for p in passages}
         encoder = encoder or SentenceTransformerEncoder(settings.model, settings.device)
-        embedded = embed_missing(store, encoder, texts, settings.batch_size, quiet)             # 4
+        embedded = embed_missing(store, encoder, texts, settings.batch_size, settings.embed_chunk, quiet)          # 4
         summary = RunSummary(added=len(plan.new), updated=len(plan.changed), unchanged=plan.unchanged,
-                             skipped=sum(p.skipped for p in problems), passages_embedded=embedded,
-                             generation=served, seconds=time.perf_counter() - started, problems=tuple(problems))
-        if chunks:
+                             removed=len(plan.removed), skipped=sum(p.skipped for p in problems),
+                             passages_embedded=embedded, generation=served,
+                             seconds=time.perf_counter() - started, problems=tuple(problems))
+        if chunks or plan.removed:
             dimension = int(store.meta("dimension") or encoder.dimension)
             summary = commit_generation(store, settings, served + 1, plan, chunks, dimension, summary)  # 5, 6
     return replace(summary, seconds=time.perf_counter() - started)
+
+
+def add(paths: Iterable[Path], settings: Settings, encoder: Encoder | None = None,
+        quiet: bool = False) -> RunSummary:
+    """`newsdesk index add`: the given files and folders; nothing is removed."""
+    paths = list(paths)
+    return run(lambda known: [("", read_paths(paths))], settings, encoder, quiet)
+
+
+def update(specs: list[SourceSpec], settings: Settings, encoder: Encoder | None = None, quiet: bool = False,
+           prune: bool = False, fetcher: Fetcher | None = None) -> RunSummary:
+    """`newsdesk index update`: every configured source. A source that fails is reported and the
+    others go on; only a source read to its end can have articles pruned."""
+    fetcher = fetcher or Fetcher()
+    complete: set[str] = set()
+
+    def source(spec: SourceSpec, known: Callable[[str], bool]):
+        try:
+            if spec.feed:
+                yield from read_feed(spec.feed, fetcher, spec.outlet, known)
+            else:
+                yield from read_path(spec.path)
+            complete.add(spec.name)
+        except (SourceError, FetchError) as error:
+            yield Problem(f"source {spec.name}", str(error).rstrip("."))
+
+    try:
+        return run(lambda known: [(s.name, source(s, known)) for s in specs], settings, encoder, quiet,
+                   prune=lambda: {s.name for s in specs if prune and s.authoritative and s.name in complete})
+    finally:
+        fetcher.close()

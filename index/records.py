@@ -18,6 +18,7 @@ class Article:
     author: str | None = None
     published_at: datetime | None = None
     origin: str = ""  # "file:line" it came from, for reports
+    collection: str = ""  # the configured source that brought it ("" for `index add`)
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,14 @@ class Problem:
 
     def line(self) -> str:
         return f"{self.origin}: {self.reason}" + ("" if self.skipped else " (indexed without it)")
+
+
+@dataclass(frozen=True)
+class Seen:
+    """An item a source still lists and that is already indexed, not read again (a feed entry)."""
+
+    key: str
+    origin: str
 
 
 @dataclass(frozen=True)

@@ -32,9 +32,11 @@ class Settings:
     model: str = DEFAULT_MODEL
     device: str = "cpu"
     batch_size: int = 64
+    embed_chunk: int = 1024  # passages encoded between two commits: a crash loses at most this much work
     passage_chars: int = 1000  # about 230 word pieces: inside MiniLM's 256-token window
     overlap_sentences: int = 1
-    keep_generations: int = 2
+    keep_generations: int = 2  # generations kept after a new one is published...
+    keep_seconds: float = 600.0  # ...and any replaced less than this ago, for questions in flight
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, data_dir: Path | str | None = None) -> Settings:
@@ -45,5 +47,6 @@ class Settings:
             model=env.get("NEWSDESK_MODEL") or DEFAULT_MODEL,
             device=env.get("NEWSDESK_DEVICE") or "cpu",
             batch_size=_int(env, "NEWSDESK_BATCH_SIZE", 64),
+            embed_chunk=_int(env, "NEWSDESK_EMBED_CHUNK", 1024),
             passage_chars=_int(env, "NEWSDESK_PASSAGE_CHARS", 1000, minimum=200),
         )

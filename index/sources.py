@@ -60,7 +60,7 @@ def article_from_fields(fields: dict, origin: str, fallback_id: str | None = Non
     return [article, *problems] if problems else article
 
 
-def _emit(result: Record | list[Record]) -> Iterator[Record]:
+def expand(result: Record | list[Record]) -> Iterator[Record]:
     if isinstance(result, list):
         yield from result
     else:
@@ -81,7 +81,7 @@ def read_jsonl(path: Path) -> Iterator[Record]:
             if not isinstance(fields, dict):
                 yield Problem(origin, "not a JSON object")
                 continue
-            yield from _emit(article_from_fields(fields, origin))
+            yield from expand(article_from_fields(fields, origin))
 
 
 def read_csv(path: Path) -> Iterator[Record]:
@@ -97,7 +97,7 @@ def read_csv(path: Path) -> Iterator[Record]:
                 if None in row:
                     yield Problem(origin, "more values than columns")
                     continue
-                yield from _emit(article_from_fields(row, origin))
+                yield from expand(article_from_fields(row, origin))
     except UnicodeDecodeError:
         yield Problem(str(path), "not UTF-8 text")
     except csv.Error as error:
@@ -136,7 +136,7 @@ def read_document(path: Path, article_id: str) -> Iterator[Record]:
         fields["body"] = text
     else:
         fields["body"] = text
-    yield from _emit(article_from_fields(fields, str(path)))
+    yield from expand(article_from_fields(fields, str(path)))
 
 
 def _html_fields(html: str) -> dict[str, str]:

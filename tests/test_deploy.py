@@ -1,0 +1,69 @@
+"""The deployment files, checked with real parsers: Docker's own Dockerfile parser and the Compose
+Specification's JSON schema (as vendored by check-jsonschema). No Docker engine runs here."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import dockerfile
+import yaml
+
+from tests.support import ROOT
+
+CHECK_JSONSCHEMA = str(Path(sys.executable).parent / "check-jsonschema")
+
+
+def test_compose_file_is_valid_against_the_compose_specification():
+    done = subprocess.run([CHECK_JSONSCHEMA, "--builtin-schema", "vendor.compose-spec", str(ROOT / "docker-compose.yml")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "ok -- validation done" in done.stdout
+
+
+def test_compose_runs_the_bot_and_the_indexer_on_one_data_volume():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    bot, indexer = compose["services"]["bot"], compose["services"]["indexer"]
+    assert bot["command"] == ["newsdesk", "bot"]
+    assert "newsdesk index update --prune" in indexer["command"][-1]
+    assert 'sleep "$${NEWSDESK_UPDATE_INTERVAL:-3600}"' in indexer["command"][-1]
+    for service in (bot, indexer):
+        assert service["volumes"][0] == "newsdesk-data:/data"
+        assert service["environment"]["NEWSDESK_DATA"] == "/data"
+        assert service["env_file"] == ".env"
+        assert service["restart"] == "unless-stopped"
+        assert service["image"] == "newsdesk:latest"
+    assert bot["healthcheck"]["test"] == ["CMD", "newsdesk", "health", "--max-age", "60"]
+    assert "newsdesk-data" in compose["volumes"]
+    assert (ROOT / "config" / "sources.toml").exists()
+
+
+def test_secrets_come_from_an_ignored_env_file_with_a_committed_example():
+    example = (ROOT / ".env.example").read_text()
+    names = set(re.findall(r"^([A-Z_]+)=", example, flags=re.M))
+    assert {"TELEGRAM_BOT_TOKEN", "NEWSDESK_ALLOWED_USERS", "NEWSDESK_ALLOWED_CHATS", "NEWSDESK_PUBLIC",
+            "NEWSDESK_UPDATE_INTERVAL"} <= names
+    assert ".env" in (ROOT / ".gitignore").read_text().splitlines()
+
+
+def test_dockerfile_builds_with_cpu_torch_and_the_packaged_model():
+    commands = dockerfile.parse_file(str(ROOT / "Dockerfile"))
+    assert commands[0].cmd == "FROM" and commands[0].value == ("python:3.11-slim",)
+    runs = [" ".join(c.value) for c in commands if c.cmd == "RUN"]
+    assert 'pip install --no-cache-dir --index-url "${TORCH_INDEX_URL}" torch==2.13.0' in runs[0]
+    assert any("TORCH_INDEX_URL=" in c.value[0] and c.value[0].endswith("/whl/cpu") for c in commands if c.cmd == "ARG")
+    assert "pip install --no-cache-dir ." in runs[1] and ".dimension == 384" in runs[1]  # the model loads offline
+    env = dict(zip(*[iter(next(c.value for c in commands if c.cmd == "ENV"))] * 2))
+    assert (env["HF_HUB_OFFLINE"], env["NEWSDESK_DATA"]) == ("1", "/data")
+    for copy in (c for c in commands if c.cmd == "COPY"):
+        for source in copy.value[:-1]:
+            assert (ROOT / source).exists(), f"COPY {source}: not in the repository"
+    assert [c.value for c in commands if c.cmd == "CMD"] == [("newsdesk", "bot")]
+    assert [c.value for c in commands if c.cmd == "USER"] == [("newsdesk",)]
+
+
+def test_the_readme_documents_a_crontab_line_for_hosts_without_docker():
+    readme = (ROOT / "README.md").read_text()
+    line = next(l for l in readme.splitlines() if "newsdesk index update" in l and re.match(r"[\d*]", l))
+    fields = line.split(None, 5)
+    assert len(fields) == 6 and all(re.fullmatch(r"[\d*/,-]+", f) for f in fields[:5])
