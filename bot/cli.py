@@ -12,7 +12,7 @@ import typer
 
 from index.errors import IndexBusy, NewsdeskError
 from retrieval.cli import app
-from retrieval.errors import EmptyQuery
+from retrieval.errors import BadQuery
 
 EXIT_USAGE = 2
 EXIT_BUSY = 75  # EX_TEMPFAIL: cron can tell "another run is going" from a failure
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         app(args=argv, prog_name="newsdesk", standalone_mode=True)
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
-    except EmptyQuery as error:
+    except BadQuery as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except IndexBusy as error:

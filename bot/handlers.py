@@ -26,7 +26,7 @@ from bot.limits import UserRateLimit, Verdict
 from bot.settings import BotSettings
 from bot.state import BotState
 from index.errors import IndexNotReady
-from retrieval.errors import EmptyQuery
+from retrieval.errors import BadQuery
 from retrieval.records import Answer
 from retrieval.search import Searcher
 
@@ -43,6 +43,8 @@ Send a question, for example:
 • <i>Corallo Star aground</i>
 
 Each answer quotes the passages that say so, the best sentence in bold, each with its title, outlet, date and link. <b>More</b> shows the next results; <b>📄</b> sends the whole article.
+
+Narrow it down in the question: an outlet (<i>what did Kyiv Ledger report about Pokrovsk?</i>), a date (<i>on December 7</i>, <i>last week</i>, <i>in March 2024</i>), <i>latest</i> for newest first, or filters: <code>from:OUTLET</code> <code>since:2024-12-01</code> <code>until:2024-12-31</code> and "exact phrase" in quotes.
 
 In a group, mention me or reply to me, or use /ask. In any chat, type @{username} and a question to share a cited snippet.
 
@@ -142,7 +144,7 @@ async def reply_answer(message: Message, context: ContextTypes.DEFAULT_TYPE, que
     s = services(context)
     try:
         answer = await asyncio.to_thread(s.searcher.ask, question, limit=s.settings.results_per_page, offset=offset)
-    except EmptyQuery as error:
+    except BadQuery as error:
         await message.reply_text(escape(str(error), quote=False))
         return
     except IndexNotReady:
@@ -229,7 +231,7 @@ async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     try:
         answer = await asyncio.to_thread(services(context).searcher.ask, text, limit=INLINE_PAGE, offset=offset)
-    except (EmptyQuery, IndexNotReady):
+    except (BadQuery, IndexNotReady):
         await query.answer([], cache_time=0, is_personal=True)
         return
     results = [

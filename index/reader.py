@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import threading
+from functools import cached_property
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
@@ -24,9 +25,13 @@ class SearchIndex(Protocol):
     generation: int
     manifest: generations.Manifest
 
-    def dense(self, vector: np.ndarray, limit: int) -> list[tuple[int, float]]: ...
+    def dense(self, vector: np.ndarray, limit: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]: ...
 
-    def lexical(self, match: str, limit: int) -> list[tuple[int, float]]: ...
+    def lexical(self, match: str, limit: int, allowed: set[int] | None = None) -> list[tuple[int, float]]: ...
+
+    def allowed(self, sources: tuple[str, ...], since: datetime | None, until: datetime | None) -> np.ndarray: ...
+
+    def published(self, ids: list[int]) -> dict[int, str | None]: ...
 
     def passages(self, ids: list[int]) -> dict[int, StoredPassage]: ...
 
@@ -52,11 +57,26 @@ class Snapshot:
             store = self._local.store = Store.open_reader(self.data_dir)
         return store
 
-    def dense(self, vector: np.ndarray, limit: int) -> list[tuple[int, float]]:
-        return self.vectors.search(vector, limit)
+    def dense(self, vector: np.ndarray, limit: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        return self.vectors.search(vector, limit, allowed)
 
-    def lexical(self, match: str, limit: int) -> list[tuple[int, float]]:
-        return self.store.lexical(match, self.generation, limit)
+    def lexical(self, match: str, limit: int, allowed: set[int] | None = None) -> list[tuple[int, float]]:
+        return self.store.lexical(match, self.generation, limit, allowed)
+
+    def allowed(self, sources: tuple[str, ...], since: datetime | None, until: datetime | None) -> np.ndarray:
+        return self.store.filtered_ids(self.generation, sources, since, until)
+
+    def published(self, ids: list[int]) -> dict[int, str | None]:
+        return self.store.published(ids)
+
+    @cached_property
+    def outlets(self) -> tuple[str, ...]:
+        return tuple(o.name for o in self.store.sources(self.generation) if o.name)
+
+    @cached_property
+    def archive_end(self) -> datetime | None:
+        """The date of the newest article: a year-less date in a question means the latest one before it."""
+        return max((o.last for o in self.store.sources(self.generation) if o.last), default=None)
 
     def passages(self, ids: list[int]) -> dict[int, StoredPassage]:
         return self.store.passages(ids)

@@ -210,7 +210,7 @@ class Store:
         matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), -1)
         return ids, matrix
 
-    def lexical(self, match: str, gen: int, limit: int) -> list[tuple[int, float]]:
+    def lexical(self, match: str, gen: int, limit: int, allowed: set[int] | None = None) -> list[tuple[int, float]]:
         """BM25 over the passages of a generation; higher is better.
 
         FTS5 ranks fastest on its own (ORDER BY rank LIMIT n); rows of other generations are few, so
@@ -221,7 +221,7 @@ class Store:
             rows = self.db.execute(
                 "SELECT rowid, rank FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rank LIMIT ?",
                 (match, fetch)).fetchall()
-            visible = self._visible([pid for pid, _ in rows], gen)
+            visible = self._visible([pid for pid, _ in rows], gen) if allowed is None else allowed
             hits = [(pid, -rank) for pid, rank in rows if pid in visible]
             if len(hits) >= limit or len(rows) < fetch:
                 return hits[:limit]
@@ -235,6 +235,33 @@ class Store:
             found.update(pid for (pid,) in self.db.execute(
                 f"SELECT p.id FROM passages p JOIN articles a ON a.rowid = p.article WHERE p.id IN ({marks})"
                 f" AND a.gen_added <= ? AND (a.gen_removed IS NULL OR a.gen_removed > ?)", [*batch, gen, gen]))
+        return found
+
+    def filtered_ids(self, gen: int, sources: tuple[str, ...] = (), since: datetime | None = None,
+                     until: datetime | None = None) -> np.ndarray:
+        """Ids of the passages of a generation from these outlets, published in [since, until)."""
+        sql = f"SELECT p.id FROM passages p JOIN articles a ON a.rowid = p.article WHERE {VISIBLE}"
+        params: dict = {"gen": gen}
+        if sources:
+            sql += f" AND a.source IN ({','.join(f':s{i}' for i in range(len(sources)))})"
+            params.update({f"s{i}": name for i, name in enumerate(sources)})
+        if since:
+            sql += " AND a.published_at >= :since"
+            params["since"] = since.isoformat()
+        if until:
+            sql += " AND a.published_at < :until"
+            params["until"] = until.isoformat()
+        return np.fromiter((pid for (pid,) in self.db.execute(sql, params)), dtype=np.int64)
+
+    def published(self, ids: list[int]) -> dict[int, str | None]:
+        """Publication time (ISO, UTC) of each passage's article."""
+        found: dict[int, str | None] = {}
+        for i in range(0, len(ids), 900):
+            batch = ids[i : i + 900]
+            marks = ",".join("?" * len(batch))
+            found.update(self.db.execute(
+                f"SELECT p.id, a.published_at FROM passages p JOIN articles a ON a.rowid = p.article"
+                f" WHERE p.id IN ({marks})", batch))
         return found
 
     def passages(self, ids: list[int]) -> dict[int, StoredPassage]:

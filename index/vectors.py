@@ -39,8 +39,11 @@ class FaissVectors:
     def __len__(self) -> int:
         return self.index.ntotal
 
-    def search(self, vector: np.ndarray, limit: int) -> list[tuple[int, float]]:
-        if self.index.ntotal == 0:
+    def search(self, vector: np.ndarray, limit: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """Nearest passages; with `allowed`, only among those ids (FAISS's IDSelector, no over-fetching)."""
+        if self.index.ntotal == 0 or (allowed is not None and not len(allowed)):
             return []
-        scores, ids = self.index.search(vector.reshape(1, -1).astype(np.float32), min(limit, self.index.ntotal))
+        params = None if allowed is None else faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
+        scores, ids = self.index.search(vector.reshape(1, -1).astype(np.float32), min(limit, self.index.ntotal),
+                                        params=params)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
@@ -15,10 +15,11 @@ from rich.text import Text
 
 from index.cli import DataDir
 from index.cli import app as index_app
+from index.normalize import parse_date
 from index.encoder import SentenceTransformerEncoder, serve_queries
 from index.reader import IndexReader
 from index.settings import Settings
-from retrieval.errors import EmptyQuery
+from retrieval.errors import BadQuery
 from retrieval.evaluate import evaluate, load_qrels
 from retrieval.highlight import context
 from retrieval.records import Answer, Citation, Hit
@@ -92,15 +93,19 @@ def ask(
     limit: Annotated[int, typer.Option("--limit", "-k", min=1, max=50, help="How many passages.")] = 5,
     per_article: Annotated[int, typer.Option(min=1, help="Passages allowed from one article.")] = 1,
     mode: Annotated[str, typer.Option(help="hybrid, dense or lexical.")] = "hybrid",
+    as_of: Annotated[Optional[str], typer.Option(help='"Now" for relative dates such as "last week".')] = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Answer a question with cited passages."""
+    """Answer a question with cited passages. Filters: from:OUTLET since:DATE until:DATE "exact phrase"."""
     if mode not in MODES:
         raise typer.BadParameter(f"use one of {', '.join(MODES)}", param_hint="--mode")
+    now = parse_date(as_of) if as_of else None
+    if as_of and now is None:
+        raise typer.BadParameter(f"{as_of!r} is not a date", param_hint="--as-of")
     searcher = make_searcher(data_dir)
     console = Console(highlight=False)
     if question != "-":
-        answer = searcher.ask(question, limit=limit, mode=mode, per_article=per_article)
+        answer = searcher.ask(question, limit=limit, mode=mode, per_article=per_article, as_of=now)
         if as_json:
             print(json.dumps(answer_dict(answer), ensure_ascii=False))
         else:
@@ -109,8 +114,8 @@ def ask(
     for line in sys.stdin:
         line = line.rstrip("\n")
         try:
-            answer = searcher.ask(line, limit=limit, mode=mode, per_article=per_article)
-        except EmptyQuery as error:
+            answer = searcher.ask(line, limit=limit, mode=mode, per_article=per_article, as_of=now)
+        except BadQuery as error:
             result = {"query": line, "filters": None, "results": [], "error": str(error)}
             if as_json:
                 print(json.dumps(result, ensure_ascii=False), flush=True)

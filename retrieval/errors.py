@@ -3,5 +3,9 @@
 from index.errors import NewsdeskError
 
 
-class EmptyQuery(NewsdeskError):
+class BadQuery(NewsdeskError):
+    """The question cannot be searched as written (the user can fix it)."""
+
+
+class EmptyQuery(BadQuery):
     """The question has nothing to search for."""

@@ -6,6 +6,7 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from index.errors import NewsdeskError
@@ -72,14 +73,18 @@ def score(ranked: Sequence[set[str]], relevant: frozenset[str]) -> tuple[dict[in
     return recall, rr, dcg / ideal
 
 
-def evaluate(searcher: Searcher, judgements: Iterable[Judgement], modes: Sequence[str]) -> list[Metrics]:
+def evaluate(searcher: Searcher, judgements: Iterable[Judgement], modes: Sequence[str],
+             as_of: datetime | None = None) -> list[Metrics]:
+    """Questions are asked as of `as_of`, by default the archive's newest article: judged questions
+    about a historical archive ("this year") were written from its point in time."""
     judgements = list(judgements)
+    as_of = as_of or searcher.reader.snapshot().archive_end
     results = []
     for mode in modes:
         totals = {k: 0.0 for k in CUTOFFS}
         mrr = ndcg = 0.0
         for judgement in judgements:
-            answer = searcher.ask(judgement.question, limit=10, mode=mode)
+            answer = searcher.ask(judgement.question, limit=10, mode=mode, as_of=as_of)
             recall, rr, gain = score(ranked_articles(answer), judgement.relevant)
             for k in CUTOFFS:
                 totals[k] += recall[k]

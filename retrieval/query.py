@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from datetime import datetime, timedelta, timezone
 
-from retrieval.errors import EmptyQuery
-from retrieval.records import Query
+from retrieval import filters
+from retrieval.errors import BadQuery, EmptyQuery
+from retrieval.records import Filters, Query
 
 MAX_QUESTION_CHARS = 1000  # a pasted article is not a question; the model reads 256 tokens anyway
 
@@ -22,7 +25,8 @@ so some something such than that the their theirs them themselves then there the
 to too under until up very was we were what whatever when where which while who whom whose why will with
 would you your yours yourself yourselves s t d ll re ve m
 news report reports reported reporting coverage covered say said says tell told know anyone anybody
-article articles story stories latest recent recently happened happening please show find give
+article articles story stories latest newest recent recently happened happening please show find give
+according cover covered
 """.split())
 
 
@@ -30,18 +34,43 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
-def parse(question: str) -> Query:
-    """The topic words of a question; raises EmptyQuery when there is nothing to search for."""
+def parse(question: str, outlets: Iterable[str] = (), now: datetime | None = None,
+          archive_end: datetime | None = None) -> Query:
+    """The topic words of a question and the filters it sets; raises EmptyQuery when there is
+    nothing to search for and BadQuery for a filter that cannot be read."""
     text = " ".join(question.split())
     if not text:
         raise EmptyQuery("The question is empty: ask about a person, a place or an event.")
     text = text[:MAX_QUESTION_CHARS]
-    tokens = words(text)
-    if not tokens:
+    if not words(text):
         raise EmptyQuery("The question has no words to search for: ask about a person, a place or an event.")
+    now = now or datetime.now(timezone.utc)
+    given, rest = filters.explicit(text)
+    sources = []
+    for name in given["from"]:
+        matches = [o for o in outlets if filters.normalise(o) == filters.normalise(name)] or \
+                  [o for o in outlets if filters.normalise(name) in filters.normalise(o)]
+        if not matches:
+            raise BadQuery(f"The archive has no outlet called {name!r}.")
+        sources.extend(matches)
+    phrases, rest = filters.phrases(rest)
+    named, rest = filters.outlets(rest, outlets)
+    since = filters.explicit_date(given["since"][-1], "since") if given["since"] else None
+    until = filters.explicit_date(given["until"][-1], "until") + timedelta(days=1) if given["until"] else None
+    strict = bool(given["since"] or given["until"])
+    if not strict:
+        since, until, rest = filters.dates(rest, now, archive_end or now)
+    tokens = words(rest)
     topic = [t for t in dict.fromkeys(tokens) if t not in STOPWORDS]
-    return Query(question=question, dense_text=text, terms=tuple(topic or dict.fromkeys(tokens)),
-                 topic=_topic(text))
+    # with no topic left ("what was reported on December 12?") the date is the whole question
+    strict = strict or (not topic and bool(since or until))
+    found = Filters(sources=tuple(dict.fromkeys(sources + list(named))), since=since, until=until,
+                    phrases=phrases, newest_first=filters.mentions_newest(rest), dates_only=strict)
+    if not topic and not found and not phrases:
+        topic = list(dict.fromkeys(tokens)) or words(text)
+    dense_text = " ".join(rest.split()) if topic else text
+    return Query(question=question, dense_text=dense_text, terms=tuple(topic), filters=found,
+                 topic=_topic(rest) if topic else " ".join(phrases) or text)
 
 
 def _topic(text: str) -> str:
@@ -50,6 +79,10 @@ def _topic(text: str) -> str:
     return text[spans[0][0] : spans[-1][1]] if spans else text
 
 
-def fts_match(terms: tuple[str, ...]) -> str:
-    """An FTS5 query that matches any of the terms (quoted, so no term is read as syntax)."""
-    return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+def fts_match(terms: tuple[str, ...], phrases: tuple[str, ...] = ()) -> str | None:
+    """An FTS5 query: every phrase, and any of the terms (all quoted, so nothing is read as syntax)."""
+    quote = lambda t: '"' + t.replace('"', '""') + '"'  # noqa: E731
+    required = [quote(p) for p in phrases]
+    if terms:
+        required.append("(" + " OR ".join(quote(t) for t in terms) + ")")
+    return " AND ".join(required) or None

@@ -11,14 +11,26 @@ class Filters:
     """Restrictions read from the question (dates, outlets); empty means none."""
 
     sources: tuple[str, ...] = ()
-    since: datetime | None = None
-    until: datetime | None = None
+    since: datetime | None = None  # inclusive
+    until: datetime | None = None  # exclusive
+    phrases: tuple[str, ...] = ()  # must appear word for word
+    newest_first: bool = False
+    # since:/until: keep only that period; a date in the words of a question ("last year") may be
+    # about the events rather than the reporting, so it puts that period first instead
+    dates_only: bool = False
+
+    def __bool__(self) -> bool:
+        """Whether some passages are excluded (outlets, or dates given as since:/until:)."""
+        return bool(self.sources or (self.dates_only and (self.since or self.until)))
 
     def as_dict(self) -> dict:
         return {
             "sources": list(self.sources),
             "since": self.since.isoformat() if self.since else None,
             "until": self.until.isoformat() if self.until else None,
+            "dates": "only" if self.dates_only else "first",
+            "phrases": list(self.phrases),
+            "order": "newest" if self.newest_first else "relevance",
         }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime, timezone
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -66,21 +67,26 @@ class Searcher:
         return self.reader.snapshot().status()
 
     def ask(self, question: str, limit: int = 5, offset: int = 0, mode: str = "hybrid",
-            per_article: int = 1) -> Answer:
+            per_article: int = 1, as_of: datetime | None = None) -> Answer:
+        """The best passages for a question. `as_of` is "now" for relative dates ("last week")."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
-        parsed = query_parser.parse(question)
         snapshot = self.reader.snapshot()  # one generation for the whole answer
+        parsed = query_parser.parse(question, snapshot.outlets, now=as_of, archive_end=snapshot.archive_end)
+        found = parsed.filters
+        allowed = snapshot.allowed(found.sources, *((found.since, found.until) if found.dates_only else (None, None))) \
+            if found else None
         want = max(self.settings.candidates, 4 * (offset + limit + 1))
+        match = query_parser.fts_match(parsed.terms, found.phrases)
         t0 = time.perf_counter()
         # BM25 needs no vector: it runs in a second thread while the model encodes (both release the GIL)
-        pending = self._pool.submit(snapshot.lexical, query_parser.fts_match(parsed.terms), want) \
-            if mode != "dense" else None
-        vector = self.encode_query(parsed.dense_text) if mode != "lexical" else None
+        pending = self._pool.submit(snapshot.lexical, match, want, None if allowed is None else set(allowed.tolist())) \
+            if mode != "dense" and match else None
+        vector = self.encode_query(parsed.dense_text) if mode != "lexical" or not match else None
         t1 = time.perf_counter()
-        dense = snapshot.dense(vector, want) if vector is not None else []
+        dense = snapshot.dense(vector, want, allowed) if vector is not None else []
         lexical = pending.result() if pending else []
-        if mode == "dense":
+        if mode == "dense" or not match:
             ranked = dense
         elif mode == "lexical":
             ranked = lexical
@@ -90,6 +96,8 @@ class Searcher:
                 matched, close = {pid for pid, _ in lexical}, dict(dense)
                 ranked = [(pid, score) for pid, score in ranked
                           if pid in matched or close.get(pid, 0.0) >= self.settings.min_dense_only]
+        if (found.since or found.until) and not found.dates_only:
+            ranked = self._period_first(snapshot, ranked, found.since, found.until)
         t2 = time.perf_counter()
         hits, has_more = self._collapse(snapshot, parsed, vector, ranked, limit, offset, per_article)
         t3 = time.perf_counter()
@@ -97,6 +105,16 @@ class Searcher:
             query=parsed, hits=tuple(hits), generation=snapshot.generation, offset=offset, has_more=has_more,
             timings=Timings((t1 - t0) * 1000, (t2 - t1) * 1000, (t3 - t2) * 1000),
         )
+
+    @staticmethod
+    def _period_first(snapshot: SearchIndex, ranked: list[tuple[int, float]], since: datetime | None,
+                      until: datetime | None) -> list[tuple[int, float]]:
+        """Passages published in the period the question names first, each group in rank order."""
+        dates = snapshot.published([pid for pid, _ in ranked])
+        low = since.isoformat() if since else ""
+        high = until.isoformat() if until else "9999"
+        inside = [(pid, s) for pid, s in ranked if dates.get(pid) and low <= dates[pid] < high]
+        return inside + [(pid, s) for pid, s in ranked if not (dates.get(pid) and low <= dates[pid] < high)]
 
     @staticmethod
     def _in_order(snapshot: SearchIndex, ranked: list[tuple[int, float]], block: int = 32):
@@ -114,9 +132,14 @@ class Searcher:
         entries: list[tuple[StoredPassage, float, list[Citation]]] = []
         by_text: dict[str, int] = {}
         per: dict[str, int] = {}
+        phrases = [p.lower() for p in parsed.filters.phrases]
+        # newest first: the best 20 (or the page's worth) by relevance, then ordered by date
+        enough = offset + limit + (max(20 - offset - limit, 1) if parsed.filters.newest_first else 1)
         for passage, score in self._in_order(snapshot, ranked):
-            if len(entries) > offset + limit:  # one more than the page tells whether there is more
+            if len(entries) >= enough:  # one more than the page tells whether there is more
                 break
+            if phrases and not all(p in passage.text.lower() for p in phrases):
+                continue
             if passage.text_hash in by_text:
                 first, _, also = entries[by_text[passage.text_hash]]
                 if passage.article_id not in {first.article_id, *(c.article_id for c in also)}:
@@ -128,6 +151,8 @@ class Searcher:
             per[passage.article_id] = per.get(passage.article_id, 0) + 1
             by_text[passage.text_hash] = len(entries)
             entries.append((passage, score, []))
+        if parsed.filters.newest_first:
+            entries.sort(key=lambda e: e[0].published_at or datetime.min.replace(tzinfo=timezone.utc), reverse=True)
         page = entries[offset : offset + limit]
         weights = highlight.term_weights(
             parsed.terms, snapshot.document_frequencies([highlight.stem(t) for t in parsed.terms]),

@@ -26,7 +26,7 @@ def test_ask_json_gives_exactly_what_the_input_said(capsys, sample_dir):
     assert code == 0
     answer = json.loads(out)
     assert answer["query"] == "what was reported about Rovno?"
-    assert answer["filters"] == {"sources": [], "since": None, "until": None}
+    assert answer["filters"] == {"sources": [], "since": None, "until": None, "dates": "first", "phrases": [], "order": "relevance"}
     top = answer["results"][0]
     assert list(top) == ["rank", "score", "article_id", "url", "title", "source", "published_at", "passage",
                          "highlight", "also"]
@@ -38,6 +38,18 @@ def test_ask_json_gives_exactly_what_the_input_said(capsys, sample_dir):
         "highlight": "According to the Russian Defence Ministry, Rovno, a settlement in the Donetsk region, came under Russian control."}
     assert top["highlight"] in top["passage"]
     assert len(answer["results"]) == 1  # the only article that names Rovno; the rest are below the floor
+
+
+def test_ask_json_shows_how_the_question_was_read(capsys, sample_dir):
+    code, out, _ = run(capsys, "ask", "--json", "what did Kyiv Ledger report last week about Rovno?",
+                       "--as-of", "2024-12-10", "--data-dir", str(sample_dir))
+    answer = json.loads(out)
+    assert answer["filters"] == {"sources": ["Kyiv Ledger"], "since": "2024-12-02T00:00:00+00:00",
+                                 "until": "2024-12-09T00:00:00+00:00", "dates": "first", "phrases": [],
+                                 "order": "relevance"}
+    assert [r["article_id"] for r in answer["results"]] == ["kl-2024-1207-rovno"]
+    assert run(capsys, "ask", "from:nobody Rovno", "--data-dir", str(sample_dir)) == (
+        2, "", "error: The archive has no outlet called 'nobody'.\n")
 
 
 def test_ask_for_people_marks_the_sentence_and_cites_it(capsys, sample_dir):

@@ -96,3 +96,30 @@ def test_context_keeps_whole_neighbouring_sentences_within_the_budget():
     end = start + len("Two is the highlight here.")
     assert context(text, start, end, budget=60) == ("One short. ", "Two is the highlight here.", " Three follows it.…")
     assert context(text, start, end, budget=10) == ("…", "Two is the highlight here.", "…")
+
+
+def test_an_outlet_named_in_the_question_filters_the_answer(searcher):
+    answer = searcher.ask("what did Danube Post report about floods and storms?", limit=10)
+    assert answer.query.filters.sources == ("Danube Post",)
+    assert {h.citation.source for h in answer.hits} == {"Danube Post"}
+    assert answer.hits[0].citation.article_id == "dp-2024-0916-storm-boris-floods"
+
+
+def test_a_date_in_the_question_filters_the_answer(searcher):
+    answer = searcher.ask("what was reported on December 12, 2024?", limit=10)
+    assert len(answer.hits) == 1  # the ECB wire story, once, with the other outlet that ran it
+    assert {answer.hits[0].citation.article_id, *(c.article_id for c in answer.hits[0].also)} == {
+        "nw-2024-1212-ecb-cut", "pbd-2024-1212-ecb-cut"}
+
+
+def test_explicit_filters_and_phrases(searcher):
+    answer = searcher.ask('from:"Kyiv Ledger" since:2024-12-01 Kupiansk', limit=10)
+    assert sorted(h.citation.article_id for h in answer.hits) == ["kl-2024-1207-rovno", "kl-2025-0112-kupiansk-oskil"]
+    phrase = searcher.ask('"deposit rate"', limit=10)
+    assert phrase.hits and all("deposit rate" in h.passage.lower() for h in phrase.hits)
+
+
+def test_latest_orders_by_date(searcher):
+    answer = searcher.ask("latest on the war in Ukraine", limit=5)
+    dates = [h.citation.published_at for h in answer.hits]
+    assert answer.query.filters.newest_first and dates == sorted(dates, reverse=True) and len(dates) == 5
