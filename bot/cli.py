@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import sys
 
-from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
+from index.cli import DataDir
 from index.errors import IndexBusy, NewsdeskError
 from retrieval.cli import app
 from retrieval.errors import BadQuery
@@ -20,8 +20,7 @@ EXIT_BUSY = 75  # EX_TEMPFAIL: cron can tell "another run is going" from a failu
 
 @app.command(name="bot")
 def bot_command(
-    data_dir: Annotated[Optional[Path], typer.Option("--data-dir", envvar="NEWSDESK_DATA", help="Where the index lives.",
-                                                     show_default="./data")] = None,
+    data_dir: DataDir = None,
 ) -> None:
     """Run the Telegram bot (long polling). Settings come from the environment: see the README."""
     from bot.app import run
@@ -36,8 +35,7 @@ def bot_command(
 @app.command()
 def health(
     max_age: Annotated[float, typer.Option(help="Seconds since the bot's last heartbeat.")] = 120.0,
-    data_dir: Annotated[Optional[Path], typer.Option("--data-dir", envvar="NEWSDESK_DATA", help="Where the index lives.",
-                                                     show_default="./data")] = None,
+    data_dir: DataDir = None,
 ) -> None:
     """Exit 0 if an index is published and the bot has beaten lately (for container healthchecks)."""
     import time

@@ -15,7 +15,7 @@ import numpy as np
 
 from index import generations, vectors
 from index.errors import IndexNotReady
-from index.records import IndexStatus, StoredArticle, StoredPassage
+from index.records import IndexStatus, SourceCount, StoredArticle, StoredPassage
 from index.store import Store
 
 
@@ -70,13 +70,18 @@ class Snapshot:
         return self.store.published(ids)
 
     @cached_property
+    def sources(self) -> tuple[SourceCount, ...]:
+        """Outlets with their counts and dates: fixed for a generation, read once."""
+        return tuple(self.store.sources(self.generation))
+
+    @cached_property
     def outlets(self) -> tuple[str, ...]:
-        return tuple(o.name for o in self.store.sources(self.generation) if o.name)
+        return tuple(o.name for o in self.sources if o.name)
 
     @cached_property
     def archive_end(self) -> datetime | None:
         """The date of the newest article: a year-less date in a question means the latest one before it."""
-        return max((o.last for o in self.store.sources(self.generation) if o.last), default=None)
+        return max((o.last for o in self.sources if o.last), default=None)
 
     def passages(self, ids: list[int]) -> dict[int, StoredPassage]:
         return self.store.passages(ids)
@@ -89,7 +94,7 @@ class Snapshot:
 
     def status(self) -> IndexStatus:
         info = self.store.generation_info(self.generation)
-        outlets = self.store.sources(self.generation)
+        outlets = self.sources
         dates = [d for o in outlets for d in (o.first, o.last) if d]
         size = sum(p.stat().st_size for p in self.data_dir.rglob("*") if p.is_file())
         return IndexStatus(

@@ -62,6 +62,16 @@ CREATE TABLE IF NOT EXISTS generations (
 """
 
 
+_BATCH = 900  # ids per IN (...) list: SQLite allows at most 999 host parameters in older builds
+
+
+def _batches(values: list) -> Iterator[tuple[list, str]]:
+    """(values, "?,?,...") in slices small enough for one IN list."""
+    for i in range(0, len(values), _BATCH):
+        batch = values[i : i + _BATCH]
+        yield batch, ",".join("?" * len(batch))
+
+
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -130,13 +140,7 @@ class Store:
 
     def missing_embeddings(self, text_hashes: Iterable[str]) -> set[str]:
         wanted = set(text_hashes)
-        have = set()
-        hashes = list(wanted)
-        for i in range(0, len(hashes), 900):
-            batch = hashes[i : i + 900]
-            marks = ",".join("?" * len(batch))
-            have.update(h for (h,) in self.db.execute(
-                f"SELECT text_hash FROM embeddings WHERE text_hash IN ({marks})", batch))
+        have = {h for (h,) in self._select_in("SELECT text_hash FROM embeddings WHERE text_hash IN ({})", list(wanted))}
         return wanted - have
 
     def put_embeddings(self, text_hashes: list[str], vectors: np.ndarray) -> None:
@@ -164,9 +168,7 @@ class Store:
         """Undo the rows of a generation that was written but never published (a crashed run)."""
         with self.transaction():
             orphans = [r for (r,) in self.db.execute("SELECT rowid FROM articles WHERE gen_added > ?", (gen,))]
-            for i in range(0, len(orphans), 900):
-                batch = orphans[i : i + 900]
-                marks = ",".join("?" * len(batch))
+            for batch, marks in _batches(orphans):
                 self.db.execute(f"DELETE FROM passages WHERE article IN ({marks})", batch)
                 self.db.execute(f"DELETE FROM articles WHERE rowid IN ({marks})", batch)
             self.db.execute("UPDATE articles SET gen_removed = NULL WHERE gen_removed > ?", (gen,))
@@ -227,15 +229,16 @@ class Store:
                 return hits[:limit]
             fetch *= 4
 
+    def _select_in(self, sql: str, values: list, *after: object) -> Iterator[tuple]:
+        """Rows of `sql` whose "IN ({})" is filled with `values`, a batch at a time; `after` binds
+        the parameters that follow the list."""
+        for batch, marks in _batches(values):
+            yield from self.db.execute(sql.format(marks), [*batch, *after])
+
     def _visible(self, ids: list[int], gen: int) -> set[int]:
-        found: set[int] = set()
-        for i in range(0, len(ids), 900):
-            batch = ids[i : i + 900]
-            marks = ",".join("?" * len(batch))
-            found.update(pid for (pid,) in self.db.execute(
-                f"SELECT p.id FROM passages p JOIN articles a ON a.rowid = p.article WHERE p.id IN ({marks})"
-                f" AND a.gen_added <= ? AND (a.gen_removed IS NULL OR a.gen_removed > ?)", [*batch, gen, gen]))
-        return found
+        return {pid for (pid,) in self._select_in(
+            "SELECT p.id FROM passages p JOIN articles a ON a.rowid = p.article WHERE p.id IN ({})"
+            " AND a.gen_added <= ? AND (a.gen_removed IS NULL OR a.gen_removed > ?)", ids, gen, gen)}
 
     def filtered_ids(self, gen: int, sources: tuple[str, ...] = (), since: datetime | None = None,
                      until: datetime | None = None) -> np.ndarray:
@@ -255,28 +258,16 @@ class Store:
 
     def published(self, ids: list[int]) -> dict[int, str | None]:
         """Publication time (ISO, UTC) of each passage's article."""
-        found: dict[int, str | None] = {}
-        for i in range(0, len(ids), 900):
-            batch = ids[i : i + 900]
-            marks = ",".join("?" * len(batch))
-            found.update(self.db.execute(
-                f"SELECT p.id, a.published_at FROM passages p JOIN articles a ON a.rowid = p.article"
-                f" WHERE p.id IN ({marks})", batch))
-        return found
+        return dict(self._select_in(
+            "SELECT p.id, a.published_at FROM passages p JOIN articles a ON a.rowid = p.article WHERE p.id IN ({})",
+            ids))
 
     def passages(self, ids: list[int]) -> dict[int, StoredPassage]:
-        found: dict[int, StoredPassage] = {}
-        for i in range(0, len(ids), 900):
-            batch = ids[i : i + 900]
-            marks = ",".join("?" * len(batch))
-            for row in self.db.execute(
-                "SELECT p.id, a.article_id, a.url, a.title, a.source, a.published_at, p.start, p.\"end\","
-                f" p.text, p.text_hash FROM passages p JOIN articles a ON a.rowid = p.article WHERE p.id IN ({marks})",
-                batch,
-            ):
-                found[row[0]] = StoredPassage(row[0], row[1], row[2], row[3], row[4], _datetime(row[5]),
-                                              row[6], row[7], row[8], row[9])
-        return found
+        rows = self._select_in(
+            "SELECT p.id, a.article_id, a.url, a.title, a.source, a.published_at, p.start, p.\"end\","
+            " p.text, p.text_hash FROM passages p JOIN articles a ON a.rowid = p.article WHERE p.id IN ({})", ids)
+        return {row[0]: StoredPassage(row[0], row[1], row[2], row[3], row[4], _datetime(row[5]), *row[6:])
+                for row in rows}
 
     def article(self, article_id: str, gen: int) -> StoredArticle | None:
         row = self.db.execute(
@@ -299,9 +290,7 @@ class Store:
         return [SourceCount(name, n, _datetime(first), _datetime(last)) for name, n, first, last in rows]
 
     def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
-        terms = list(terms)
-        marks = ",".join("?" * len(terms))
-        return dict(self.db.execute(f"SELECT term, doc FROM passages_vocab WHERE term IN ({marks})", terms))
+        return dict(self._select_in("SELECT term, doc FROM passages_vocab WHERE term IN ({})", list(terms)))
 
     def generation_info(self, gen: int) -> tuple[str, float] | None:
         row = self.db.execute("SELECT created_at, seconds FROM generations WHERE gen = ?", (gen,)).fetchone()

@@ -51,7 +51,7 @@ def dense_best(text: str, query_vector: np.ndarray, encode: Callable[[list[str]]
 def context(text: str, start: int, end: int, budget: int = 360) -> tuple[str, str, str]:
     """(before, highlight, after): the highlighted sentence with whole neighbouring sentences
     while they fit in `budget` characters, "…" where the passage goes on."""
-    spans = [s for s in sentence_spans(text) if s[1] <= start or s[0] >= end]
+    spans = sentence_spans(text)
     before = [s for s in spans if s[1] <= start]
     after = [s for s in spans if s[0] >= end]
     left, right = start, end

@@ -12,7 +12,7 @@ import numpy as np
 
 from index.encoder import Encoder
 from index.reader import IndexReader, SearchIndex
-from index.records import IndexStatus, StoredPassage
+from index.records import IndexStatus, StoredArticle, StoredPassage
 from retrieval import highlight, query as query_parser
 from retrieval.fusion import Fusion
 from retrieval.records import Answer, Citation, FullArticle, Hit, Query, Timings
@@ -31,8 +31,8 @@ class SearchSettings:
     min_dense_only: float = 0.4
 
 
-def citation(passage: StoredPassage) -> Citation:
-    return Citation(passage.article_id, passage.title, passage.url, passage.source, passage.published_at)
+def citation(stored: StoredPassage | StoredArticle) -> Citation:
+    return Citation(stored.article_id, stored.title, stored.url, stored.source, stored.published_at)
 
 
 class Searcher:
@@ -60,8 +60,7 @@ class Searcher:
         found = self.reader.snapshot().article(article_id)
         if found is None:
             return None
-        return FullArticle(Citation(found.article_id, found.title, found.url, found.source, found.published_at),
-                           found.body)
+        return FullArticle(citation(found), found.body)
 
     def status(self) -> IndexStatus:
         return self.reader.snapshot().status()
@@ -113,8 +112,11 @@ class Searcher:
         dates = snapshot.published([pid for pid, _ in ranked])
         low = since.isoformat() if since else ""
         high = until.isoformat() if until else "9999"
-        inside = [(pid, s) for pid, s in ranked if dates.get(pid) and low <= dates[pid] < high]
-        return inside + [(pid, s) for pid, s in ranked if not (dates.get(pid) and low <= dates[pid] < high)]
+        inside, outside = [], []
+        for hit in ranked:
+            published = dates.get(hit[0])
+            (inside if published and low <= published < high else outside).append(hit)
+        return inside + outside
 
     @staticmethod
     def _in_order(snapshot: SearchIndex, ranked: list[tuple[int, float]], block: int = 32):
