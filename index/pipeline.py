@@ -20,7 +20,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from index import generations, vectors
+from index import duplicates, generations, vectors
 from index.chunking import chunk
 from index.config import SourceSpec
 from index.encoder import Encoder, SentenceTransformerEncoder
@@ -121,7 +121,16 @@ def write_rows(store: Store, gen: int, plan: Plan, chunks: list[tuple[Article, l
     store.retire([rowid for _, rowid in plan.changed] + plan.removed, gen)
     for article, passages in chunks:
         store.insert_article(article_key(article), article, article_hash(article), gen, passages,
-                             [text_hash(p.text) for p in passages])
+                             [text_hash(p.text) for p in passages], duplicates.sketch(article.title, article.body))
+
+
+def derive(store: Store) -> None:
+    """Step 5b: what is computed from the rows rather than encoded: sketches of articles stored
+    before sketches existed, and the new words of the trigram term index."""
+    missing = store.unsketched()
+    if missing:
+        store.set_sketches((duplicates.sketch(title, body), rowid) for rowid, title, body in missing)
+    store.add_new_terms()
 
 
 def publish(data_dir: Path, store: Store, gen: int, model: str, dimension: int, factory: str) -> generations.Manifest:
@@ -154,6 +163,7 @@ def commit_generation(store: Store, settings: Settings, gen: int, plan: Plan,
     """Steps 5 and 6: rows, FAISS file and manifest in one transaction, then CURRENT, then clean-up."""
     with store.transaction():
         write_rows(store, gen, plan, chunks)
+        derive(store)
         manifest = publish(settings.data_dir, store, gen, settings.model, dimension, vectors.DEFAULT_FACTORY)
         store.set_meta("model", settings.model)
         store.set_meta("dimension", str(dimension))
@@ -195,6 +205,8 @@ def run(inputs: Callable[[Callable[[str], bool]], Iterable[Input]], settings: Se
         if chunks or plan.removed:
             dimension = int(store.meta("dimension") or encoder.dimension)
             summary = commit_generation(store, settings, served + 1, plan, chunks, dimension, summary)  # 5, 6
+        else:
+            derive(store)  # a data directory made by an older version gets its sketches and terms
     return replace(summary, seconds=time.perf_counter() - started)
 
 

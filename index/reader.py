@@ -35,7 +35,11 @@ class SearchIndex(Protocol):
 
     def passages(self, ids: list[int]) -> dict[int, StoredPassage]: ...
 
+    def new_passages(self, since_gen: int) -> np.ndarray: ...
+
     def document_frequencies(self, terms: list[str]) -> dict[str, int]: ...
+
+    def similar_terms(self, term: str, limit: int) -> list[str]: ...
 
 
 class Snapshot:
@@ -86,8 +90,15 @@ class Snapshot:
     def passages(self, ids: list[int]) -> dict[int, StoredPassage]:
         return self.store.passages(ids)
 
+    def new_passages(self, since_gen: int) -> np.ndarray:
+        """Ids of the passages of articles added (or changed) after generation `since_gen`, up to this one."""
+        return self.store.added_since(since_gen, self.generation)
+
     def document_frequencies(self, terms: list[str]) -> dict[str, int]:
         return self.store.document_frequencies(terms)
+
+    def similar_terms(self, term: str, limit: int) -> list[str]:
+        return self.store.similar_terms(term, limit)
 
     def article(self, article_id: str) -> StoredArticle | None:
         return self.store.article(article_id, self.generation)

@@ -65,6 +65,7 @@ class StoredPassage:
     end: int
     text: str
     text_hash: str
+    sketch: bytes | None = None  # the article's MinHash (index.duplicates)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import numpy as np
 
 from index.records import Article, Passage, SourceCount, StoredArticle, StoredPassage
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: article sketches (near-duplicates) and the trigram term index (spelling)
 DB_NAME = "newsdesk.sqlite3"
 
 # Rows of an article visible in generation :gen
@@ -32,7 +32,8 @@ CREATE TABLE IF NOT EXISTS articles (
     url TEXT, title TEXT NOT NULL, source TEXT, author TEXT, published_at TEXT,
     body TEXT NOT NULL, content_hash TEXT NOT NULL, origin TEXT NOT NULL,
     collection TEXT NOT NULL DEFAULT '',
-    gen_added INTEGER NOT NULL, gen_removed INTEGER
+    gen_added INTEGER NOT NULL, gen_removed INTEGER,
+    sketch BLOB
 );
 CREATE UNIQUE INDEX IF NOT EXISTS articles_live_key ON articles(key) WHERE gen_removed IS NULL;
 CREATE INDEX IF NOT EXISTS articles_gen ON articles(gen_added, gen_removed);
@@ -53,6 +54,14 @@ END;
 CREATE TRIGGER IF NOT EXISTS passages_ad AFTER DELETE ON passages BEGIN
     INSERT INTO passages_fts(passages_fts, rowid, text) VALUES ('delete', old.id, old.text);
 END;
+-- every word of the archive once, with a trigram index over it: "kupiansk" finds "kupyansk"
+CREATE TABLE IF NOT EXISTS terms (id INTEGER PRIMARY KEY, term TEXT NOT NULL UNIQUE);
+CREATE VIRTUAL TABLE IF NOT EXISTS terms_trigram USING fts5(
+    term, content='terms', content_rowid='id', tokenize='trigram'
+);
+CREATE TRIGGER IF NOT EXISTS terms_ai AFTER INSERT ON terms BEGIN
+    INSERT INTO terms_trigram(rowid, term) VALUES (new.id, new.term);
+END;
 CREATE TABLE IF NOT EXISTS embeddings (text_hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS generations (
     gen INTEGER PRIMARY KEY, created_at TEXT NOT NULL,
@@ -70,6 +79,19 @@ def _batches(values: list) -> Iterator[tuple[list, str]]:
     for i in range(0, len(values), _BATCH):
         batch = values[i : i + _BATCH]
         yield batch, ",".join("?" * len(batch))
+
+
+# Columns added after schema 1, for data directories made by an older version
+_LATER_COLUMNS = {"collection": "TEXT NOT NULL DEFAULT ''", "sketch": "BLOB"}
+
+
+def _add_columns(connection: sqlite3.Connection) -> None:
+    have = {row[1] for row in connection.execute("PRAGMA table_info(articles)")}
+    if not have:
+        return  # a new database: the schema creates them
+    for name, kind in _LATER_COLUMNS.items():
+        if name not in have:
+            connection.execute(f"ALTER TABLE articles ADD COLUMN {name} {kind}")
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -93,6 +115,7 @@ class Store:
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
         connection.execute("PRAGMA foreign_keys=ON")
+        _add_columns(connection)
         connection.executescript(_SCHEMA)
         store = cls(connection)
         if store.meta("schema_version") is None:
@@ -149,17 +172,35 @@ class Store:
             self.db.executemany("INSERT OR REPLACE INTO embeddings(text_hash, vector) VALUES (?, ?)", rows)
 
     def insert_article(self, key: str, article: Article, digest: str, gen: int,
-                       passages: list[Passage], text_hashes: list[str]) -> None:
+                       passages: list[Passage], text_hashes: list[str], sketch: bytes | None = None) -> None:
         cursor = self.db.execute(
             "INSERT INTO articles(key, article_id, url, title, source, author, published_at, body,"
-            " content_hash, origin, collection, gen_added) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            " content_hash, origin, collection, gen_added, sketch) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (key, article.article_id, article.url, article.title, article.source, article.author,
-             _iso(article.published_at), article.body, digest, article.origin, article.collection, gen),
+             _iso(article.published_at), article.body, digest, article.origin, article.collection, gen, sketch),
         )
         self.db.executemany(
             'INSERT INTO passages(article, seq, start, "end", text, text_hash) VALUES (?,?,?,?,?,?)',
             [(cursor.lastrowid, p.seq, p.start, p.end, p.text, h) for p, h in zip(passages, text_hashes)],
         )
+
+    def unsketched(self) -> list[tuple[int, str, str]]:
+        """(rowid, title, body) of live articles written before sketches existed."""
+        return self.db.execute(
+            "SELECT rowid, title, body FROM articles WHERE sketch IS NULL AND gen_removed IS NULL").fetchall()
+
+    def set_sketches(self, rows: Iterable[tuple[bytes, int]]) -> None:
+        with self.transaction():
+            self.db.executemany("UPDATE articles SET sketch = ? WHERE rowid = ?", rows)
+
+    def add_new_terms(self) -> int:
+        """Copy words the full-text index has and `terms` lacks (numbers and short words are left out:
+        they have no spelling variants worth finding). Returns how many were added."""
+        before = self.db.total_changes
+        self.db.execute(
+            "INSERT OR IGNORE INTO terms(term) SELECT term FROM passages_vocab"
+            " WHERE length(term) >= 4 AND term NOT GLOB '*[0-9_]*'")
+        return self.db.total_changes - before
 
     def retire(self, rowids: Iterable[int], gen: int) -> None:
         self.db.executemany("UPDATE articles SET gen_removed = ? WHERE rowid = ?", ((gen, r) for r in rowids))
@@ -262,10 +303,17 @@ class Store:
             "SELECT p.id, a.published_at FROM passages p JOIN articles a ON a.rowid = p.article WHERE p.id IN ({})",
             ids))
 
+    def added_since(self, since_gen: int, gen: int) -> np.ndarray:
+        """Ids of the passages visible in `gen` whose article came in after `since_gen` (new or
+        changed articles): what alerts look at."""
+        sql = (f"SELECT p.id FROM passages p JOIN articles a ON a.rowid = p.article"
+               f" WHERE {VISIBLE} AND a.gen_added > :since ORDER BY p.id")
+        return np.fromiter((pid for (pid,) in self.db.execute(sql, {"gen": gen, "since": since_gen})), dtype=np.int64)
+
     def passages(self, ids: list[int]) -> dict[int, StoredPassage]:
         rows = self._select_in(
             "SELECT p.id, a.article_id, a.url, a.title, a.source, a.published_at, p.start, p.\"end\","
-            " p.text, p.text_hash FROM passages p JOIN articles a ON a.rowid = p.article WHERE p.id IN ({})", ids)
+            " p.text, p.text_hash, a.sketch FROM passages p JOIN articles a ON a.rowid = p.article WHERE p.id IN ({})", ids)
         return {row[0]: StoredPassage(row[0], row[1], row[2], row[3], row[4], _datetime(row[5]), *row[6:])
                 for row in rows}
 
@@ -291,6 +339,15 @@ class Store:
 
     def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
         return dict(self._select_in("SELECT term, doc FROM passages_vocab WHERE term IN ({})", list(terms)))
+
+    def similar_terms(self, term: str, limit: int) -> list[str]:
+        """Archive words sharing the most trigrams with `term` (a candidate list, not yet filtered)."""
+        grams = sorted({term[i : i + 3] for i in range(len(term) - 2)})
+        if not grams:
+            return []
+        match = " OR ".join('"' + g.replace('"', '""') + '"' for g in grams)
+        return [t for (t,) in self.db.execute(
+            "SELECT term FROM terms_trigram WHERE terms_trigram MATCH ? ORDER BY rank LIMIT ?", (match, limit))]
 
     def generation_info(self, gen: int) -> tuple[str, float] | None:
         row = self.db.execute("SELECT created_at, seconds FROM generations WHERE gen = ?", (gen,)).fetchone()

@@ -23,7 +23,7 @@ from retrieval.errors import BadQuery
 from retrieval.evaluate import evaluate, load_qrels
 from retrieval.highlight import context
 from retrieval.records import Answer, Citation, Hit
-from retrieval.search import MODES, Searcher
+from retrieval.search import MODES, SearchSettings, Searcher
 
 app = typer.Typer(help="Newsdesk: ask a news archive, get cited passages.", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
@@ -35,7 +35,7 @@ def make_searcher(data_dir: Path | None) -> Searcher:
     reader = IndexReader(settings.data_dir)
     reader.snapshot()  # fail with "run index add first" before loading the model
     serve_queries()
-    return Searcher(reader, SentenceTransformerEncoder(settings.model, settings.device))
+    return Searcher(reader, SentenceTransformerEncoder(settings.model, settings.device), SearchSettings.from_env())
 
 
 def citation_dict(c: Citation) -> dict:
@@ -47,6 +47,7 @@ def answer_dict(answer: Answer) -> dict:
     return {
         "query": answer.query.question,
         "filters": answer.query.filters.as_dict(),
+        "spellings": {word: list(found) for word, found in answer.query.variants},
         "results": [
             {"rank": h.rank, "score": h.score, **citation_dict(h.citation), "passage": h.passage,
              "highlight": h.highlight, "also": [citation_dict(c) for c in h.also]}
@@ -129,17 +130,19 @@ def ask(
 
 @app.command(name="eval")
 def eval_command(
-    qrels: Annotated[Path, typer.Argument(help="JSONL: one {question, relevant: [ids or URLs]} per line.")],
+    qrels: Annotated[list[Path], typer.Argument(
+        help="JSONL: one {question, relevant: [ids or URLs]} per line; several files are asked together "
+             "(e.g. bench/qrels/reuters.jsonl and a `newsdesk feedback export`).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
     data_dir: DataDir = None,
 ) -> None:
     """Recall@1/5/10, MRR@10 and nDCG@10 for dense only, BM25 only and hybrid."""
-    judgements = load_qrels(qrels)
+    judgements = [j for path in qrels for j in load_qrels(path)]
     rows = evaluate(make_searcher(data_dir), judgements, ("dense", "lexical", "hybrid"))
     if as_json:
         print(json.dumps([m.as_dict() for m in rows]))
         return
-    table = Table(title=f"{len(judgements)} questions from {qrels}")
+    table = Table(title=f"{len(judgements)} questions from {', '.join(map(str, qrels))}")
     for column in ("mode", "Recall@1", "Recall@5", "Recall@10", "MRR@10", "nDCG@10"):
         table.add_column(column, justify="left" if column == "mode" else "right")
     for m in rows:

@@ -29,6 +29,11 @@ def term_weights(terms: tuple[str, ...], frequencies: Mapping[str, int], total: 
     return {stem(t): idf(frequencies.get(stem(t), 1), max(total, 1)) for t in terms}
 
 
+def stem_weights(frequencies: Mapping[str, int], total: int) -> dict[str, float]:
+    """Weights of stems that are already stems (the archive's own spellings of a question word)."""
+    return {s: idf(df, max(total, 1)) for s, df in frequencies.items()}
+
+
 def lexical_best(text: str, weights: Mapping[str, float]) -> tuple[int, int, float]:
     """(start, end, score) of the sentence whose words carry the most query weight; earliest on ties."""
     best = (0, len(text), 0.0)

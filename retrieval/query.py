@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 
 from retrieval import filters
@@ -35,15 +35,19 @@ def words(text: str) -> list[str]:
 
 
 def parse(question: str, outlets: Iterable[str] = (), now: datetime | None = None,
-          archive_end: datetime | None = None) -> Query:
+          archive_end: datetime | None = None, understand: bool = True) -> Query:
     """The topic words of a question and the filters it sets; raises EmptyQuery when there is
-    nothing to search for and BadQuery for a filter that cannot be read."""
+    nothing to search for and BadQuery for a filter that cannot be read. `understand=False` reads
+    words only (no dates, outlets, phrases): the baseline of the evaluation."""
     text = " ".join(question.split())
     if not text:
         raise EmptyQuery("The question is empty: ask about a person, a place or an event.")
     text = text[:MAX_QUESTION_CHARS]
     if not words(text):
         raise EmptyQuery("The question has no words to search for: ask about a person, a place or an event.")
+    if not understand:
+        topic = [t for t in dict.fromkeys(words(text)) if t not in STOPWORDS] or words(text)
+        return Query(question=question, dense_text=text, terms=tuple(topic), topic=_topic(text))
     now = now or datetime.now(timezone.utc)
     given, rest = filters.explicit(text)
     sources = []
@@ -79,10 +83,13 @@ def _topic(text: str) -> str:
     return text[spans[0][0] : spans[-1][1]] if spans else text
 
 
-def fts_match(terms: tuple[str, ...], phrases: tuple[str, ...] = ()) -> str | None:
-    """An FTS5 query: every phrase, and any of the terms (all quoted, so nothing is read as syntax)."""
+def fts_match(terms: tuple[str, ...], phrases: tuple[str, ...] = (),
+              variants: Mapping[str, tuple[str, ...]] | None = None) -> str | None:
+    """An FTS5 query: every phrase, and any of the terms or their other spellings (all quoted, so
+    nothing is read as syntax)."""
     quote = lambda t: '"' + t.replace('"', '""') + '"'  # noqa: E731
     required = [quote(p) for p in phrases]
+    spelled = [v for t in terms for v in (variants or {}).get(t, ())]
     if terms:
-        required.append("(" + " OR ".join(quote(t) for t in terms) + ")")
+        required.append("(" + " OR ".join(quote(t) for t in dict.fromkeys([*terms, *spelled])) + ")")
     return " AND ".join(required) or None

@@ -43,6 +43,8 @@ class Query:
     terms: tuple[str, ...]  # what BM25 looks for
     filters: Filters = field(default_factory=Filters)
     topic: str = ""  # the topic words as the user wrote them, for "3 reports on Rovno"
+    # the archive's other spellings of question words: (("kupiansk", ("kupyansk",)),)
+    variants: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ class Hit:
     highlight: str
     highlight_start: int  # offsets of the highlight inside `passage`
     highlight_end: int
-    also: tuple[Citation, ...] = ()  # other articles carrying the identical passage
+    also: tuple[Citation, ...] = ()  # other articles with the same story (identical or near-duplicate)
 
 
 @dataclass(frozen=True)

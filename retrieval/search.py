@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import datetime, timezone
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from index import duplicates
 from index.encoder import Encoder
+from index.errors import SettingsError
 from index.reader import IndexReader, SearchIndex
 from index.records import IndexStatus, StoredArticle, StoredPassage
-from retrieval import highlight, query as query_parser
+from retrieval import highlight, query as query_parser, variants
 from retrieval.fusion import Fusion
 from retrieval.records import Answer, Citation, FullArticle, Hit, Query, Timings
 
@@ -29,6 +32,35 @@ class SearchSettings:
     # are unrelated war reports at cosine 0.31-0.36. No Reuters question loses a relevant passage
     # with any value up to 0.6 (README), and paraphrases that share no word score above 0.5.
     min_dense_only: float = 0.4
+    understand: bool = True  # dates, outlets and phrases read from the question (off: words only)
+    variants: variants.VariantSettings = field(default_factory=variants.VariantSettings)
+    # Articles at least this similar (estimated Jaccard of their 4-word shingles) and published within
+    # two days are one story, shown once with "also reported by"; above 1.0 turns grouping off.
+    same_story: float = duplicates.SAME_STORY
+    # A mild preference for recent reports: a passage's score is multiplied by
+    # 1 + recency_weight * 0.5 ** (age in days / half-life). 0 days (the default) turns it off: in a
+    # historical archive the date of a report says nothing about its relevance.
+    recency_half_life_days: float = 0.0
+    recency_weight: float = 0.2
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> SearchSettings:
+        env = dict(os.environ if env is None else env)
+        return cls(recency_half_life_days=_number(env, "NEWSDESK_RECENCY_HALF_LIFE_DAYS", 0.0),
+                   recency_weight=_number(env, "NEWSDESK_RECENCY_WEIGHT", 0.2))
+
+
+def _number(env: dict[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}.") from None
+    if not 0 <= value < float("inf"):
+        raise SettingsError(f"{name} must be zero or more, got {raw!r}.")
+    return value
 
 
 def citation(stored: StoredPassage | StoredArticle) -> Citation:
@@ -71,12 +103,17 @@ class Searcher:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
         snapshot = self.reader.snapshot()  # one generation for the whole answer
-        parsed = query_parser.parse(question, snapshot.outlets, now=as_of, archive_end=snapshot.archive_end)
+        parsed = query_parser.parse(question, snapshot.outlets, now=as_of, archive_end=snapshot.archive_end,
+                                    understand=self.settings.understand)
+        frequencies = snapshot.document_frequencies([highlight.stem(t) for t in parsed.terms])
+        other = variants.find(snapshot, question, parsed.terms, frequencies, self.settings.variants)
+        if other:
+            parsed = replace(parsed, variants=tuple(other.items()))
         found = parsed.filters
         allowed = snapshot.allowed(found.sources, *((found.since, found.until) if found.dates_only else (None, None))) \
             if found else None
         want = max(self.settings.candidates, 4 * (offset + limit + 1))
-        match = query_parser.fts_match(parsed.terms, found.phrases)
+        match = query_parser.fts_match(parsed.terms, found.phrases, other)
         t0 = time.perf_counter()
         # BM25 needs no vector: it runs in a second thread while the model encodes (both release the GIL)
         pending = self._pool.submit(snapshot.lexical, match, want, None if allowed is None else set(allowed.tolist())) \
@@ -95,15 +132,29 @@ class Searcher:
                 matched, close = {pid for pid, _ in lexical}, dict(dense)
                 ranked = [(pid, score) for pid, score in ranked
                           if pid in matched or close.get(pid, 0.0) >= self.settings.min_dense_only]
+        if self.settings.recency_half_life_days > 0 and not found.newest_first:
+            ranked = self._recent_first(snapshot, ranked, as_of or datetime.now(timezone.utc))
         if (found.since or found.until) and not found.dates_only:
             ranked = self._period_first(snapshot, ranked, found.since, found.until)
         t2 = time.perf_counter()
-        hits, has_more = self._collapse(snapshot, parsed, vector, ranked, limit, offset, per_article)
+        hits, has_more = self._collapse(snapshot, parsed, vector, ranked, limit, offset, per_article, frequencies)
         t3 = time.perf_counter()
         return Answer(
             query=parsed, hits=tuple(hits), generation=snapshot.generation, offset=offset, has_more=has_more,
             timings=Timings((t1 - t0) * 1000, (t2 - t1) * 1000, (t3 - t2) * 1000),
         )
+
+    def _recent_first(self, snapshot: SearchIndex, ranked: list[tuple[int, float]],
+                      now: datetime) -> list[tuple[int, float]]:
+        """Scores raised for recent passages, by at most `recency_weight` (undated ones are not raised)."""
+        dates = snapshot.published([pid for pid, _ in ranked])
+        half_life, weight = self.settings.recency_half_life_days, self.settings.recency_weight
+        scored = []
+        for pid, score in ranked:
+            published = dates.get(pid)
+            days = max((now - datetime.fromisoformat(published)).total_seconds() / 86400, 0.0) if published else None
+            scored.append((pid, score * (1 + weight * 0.5 ** (days / half_life)) if days is not None else score))
+        return sorted(scored, key=lambda hit: -hit[1])
 
     @staticmethod
     def _period_first(snapshot: SearchIndex, ranked: list[tuple[int, float]], since: datetime | None,
@@ -129,10 +180,12 @@ class Searcher:
                     yield stored[pid], score
 
     def _collapse(self, snapshot: SearchIndex, parsed: Query, vector: np.ndarray | None,
-                  ranked: list[tuple[int, float]], limit: int, offset: int, per_article: int) -> tuple[list[Hit], bool]:
-        """At most `per_article` passages per article; an identical passage in several articles is one entry."""
+                  ranked: list[tuple[int, float]], limit: int, offset: int, per_article: int,
+                  frequencies: dict[str, int]) -> tuple[list[Hit], bool]:
+        """At most `per_article` passages per article; the same story in several articles (an identical
+        passage, or articles whose sketches say they are near-duplicates) is one entry."""
         entries: list[tuple[StoredPassage, float, list[Citation]]] = []
-        by_text: dict[str, int] = {}
+        shown: dict[str, int] = {}  # article id -> its entry
         per: dict[str, int] = {}
         phrases = [p.lower() for p in parsed.filters.phrases]
         # newest first: the best 20 (or the page's worth) by relevance, then ordered by date
@@ -142,23 +195,23 @@ class Searcher:
                 break
             if phrases and not all(p in passage.text.lower() for p in phrases):
                 continue
-            if passage.text_hash in by_text:
-                first, _, also = entries[by_text[passage.text_hash]]
-                if passage.article_id not in {first.article_id, *(c.article_id for c in also)}:
+            if passage.article_id in shown and per[passage.article_id] >= per_article:
+                continue  # its article is shown (or cited) already
+            same = self._same_story(entries, passage) if passage.article_id not in shown else None
+            if same is not None:
+                first, _, also = entries[same]
+                if passage.article_id not in {c.article_id for c in also}:
                     also.append(citation(passage))
-                    per[passage.article_id] = per.get(passage.article_id, 0) + 1  # already cited
-                continue
-            if per.get(passage.article_id, 0) >= per_article:
+                shown[passage.article_id] = same
+                per[passage.article_id] = per_article  # cited: its other passages are not shown again
                 continue
             per[passage.article_id] = per.get(passage.article_id, 0) + 1
-            by_text[passage.text_hash] = len(entries)
+            shown[passage.article_id] = len(entries)
             entries.append((passage, score, []))
         if parsed.filters.newest_first:
             entries.sort(key=lambda e: e[0].published_at or datetime.min.replace(tzinfo=timezone.utc), reverse=True)
         page = entries[offset : offset + limit]
-        weights = highlight.term_weights(
-            parsed.terms, snapshot.document_frequencies([highlight.stem(t) for t in parsed.terms]),
-            snapshot.manifest.passages)
+        weights = self._weights(snapshot, parsed, frequencies)
         hits = []
         for rank, (passage, score, also) in enumerate(page, start=offset + 1):
             start, end, matched = highlight.lexical_best(passage.text, weights)
@@ -170,3 +223,26 @@ class Searcher:
                 also=tuple(also),
             ))
         return hits, len(entries) > offset + limit
+
+    def _same_story(self, entries: list[tuple[StoredPassage, float, list[Citation]]],
+                    passage: StoredPassage) -> int | None:
+        """The entry that tells the same story as this passage's article: the identical passage, or a
+        near-duplicate article, published within the days of one story."""
+        for i, (first, _, _) in enumerate(entries):
+            if first.text_hash == passage.text_hash:
+                if duplicates.close_in_time(first.published_at, passage.published_at):
+                    return i
+            elif self.settings.same_story <= 1 and duplicates.same_story(
+                    first.sketch, passage.sketch, first.published_at, passage.published_at, self.settings.same_story):
+                return i
+        return None
+
+    @staticmethod
+    def _weights(snapshot: SearchIndex, parsed: Query, frequencies: dict[str, int]) -> dict[str, float]:
+        """Highlight weights of the question's stems and of the archive's other spellings of them."""
+        total = snapshot.manifest.passages
+        weights = highlight.term_weights(parsed.terms, frequencies, total)
+        spelled = [v for _, found in parsed.variants for v in found]
+        if spelled:
+            weights.update(highlight.stem_weights(snapshot.document_frequencies(spelled), total))
+        return weights

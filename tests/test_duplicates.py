@@ -1,0 +1,122 @@
+"""Near-duplicate articles: sketches, grouping in the answer list, recency, and older data directories."""
+
+import json
+import sqlite3
+from datetime import datetime, timezone
+
+import pytest
+
+from index import duplicates, pipeline
+from index.errors import SettingsError
+from index.reader import IndexReader
+from index.settings import Settings
+from index.store import DB_NAME, Store
+from retrieval.search import SearchSettings, Searcher
+from tests.support import HashingEncoder
+
+WIRE = ("The central bank cut its main interest rate by a quarter point to 3.25 percent on Thursday, "
+        "citing slowing inflation and weak factory orders. The governor said further cuts were possible "
+        "if prices kept easing, and markets priced in another move by June. Bank shares fell in early "
+        "trading while government bond yields dropped to their lowest level in a year.")
+EDITED = WIRE.replace("on Thursday", "on Thursday afternoon").replace(" in early trading", "")
+LATER = WIRE  # the same words ten days later: a template, not the same report
+OTHER = ("Dock workers extended their strike over pay for a second week, and container prices rose at the "
+         "port as shipping lines diverted vessels to other harbours along the coast.")
+
+ARTICLES = [
+    ("ew-rate", "Eastern Wire", "2025-02-06T12:00:00Z", "Central bank cuts rates", WIRE),
+    ("dm-rate", "Daily Meridian", "2025-02-06T15:30:00Z", "Rate cut as inflation slows", EDITED),
+    ("nw-rate", "Northwind Post", "2025-02-16T09:00:00Z", "Central bank cuts rates again", LATER),
+    ("hb-port", "Harbor Times", "2025-02-07T08:00:00Z", "Port strike goes on", OTHER),
+]
+
+
+def write(path, articles):
+    path.write_text("".join(json.dumps({"id": i, "source": s, "published_at": d, "title": t, "body": b}) + "\n"
+                            for i, s, d, t, b in articles))
+    return path
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("dups")
+    archive = write(data_dir / "archive.jsonl", ARTICLES)
+    pipeline.add([archive], Settings(data_dir=data_dir / "index"), encoder=HashingEncoder(), quiet=True)
+    return data_dir / "index"
+
+
+def test_sketch_similarity():
+    assert duplicates.similarity(duplicates.sketch("a", WIRE), duplicates.sketch("a", WIRE)) == 1.0
+    edited = duplicates.similarity(duplicates.sketch("Central bank cuts rates", WIRE),
+                                   duplicates.sketch("Rate cut as inflation slows", EDITED))
+    assert duplicates.SAME_STORY <= edited < 1.0
+    assert duplicates.similarity(duplicates.sketch("x", WIRE), duplicates.sketch("x", OTHER)) < 0.1
+    assert duplicates.similarity(None, duplicates.sketch("x", OTHER)) == 0.0
+
+
+def test_same_story_needs_the_same_days():
+    a, b = duplicates.sketch("t", WIRE), duplicates.sketch("t", WIRE)
+    day = datetime(2025, 2, 6, tzinfo=timezone.utc)
+    assert duplicates.same_story(a, b, day, day.replace(day=7))
+    assert not duplicates.same_story(a, b, day, day.replace(day=16))
+    assert duplicates.same_story(a, b, None, day)  # undated: the text decides
+
+
+def test_a_republished_wire_story_is_one_entry_with_also(index_dir):
+    answer = Searcher(IndexReader(index_dir), HashingEncoder()).ask("central bank interest rate cut")
+    entries = [(h.citation.article_id, tuple(c.article_id for c in h.also)) for h in answer.hits]
+    # the better-scoring copy leads (the shorter edit, by BM25); the same words ten days later do not join
+    assert entries[:2] == [("dm-rate", ("ew-rate",)), ("nw-rate", ())]
+    assert [c.source for c in answer.hits[0].also] == ["Eastern Wire"]
+
+
+def test_grouping_can_be_turned_off(index_dir):
+    answer = Searcher(IndexReader(index_dir), HashingEncoder(), SearchSettings(same_story=1.1)) \
+        .ask("central bank interest rate cut")
+    assert [(h.citation.article_id, h.also) for h in answer.hits[:3]] == \
+        [("dm-rate", ()), ("ew-rate", ()), ("nw-rate", ())]
+
+
+def test_recency_preference_is_off_by_default_and_raises_recent_reports(tmp_path):
+    old = "Flood waters rose in the valley and the flood closed two bridges before defences held."
+    new = "A flood warning was issued for the valley towns on Friday as rain continued."
+    weak = ("The valley council met on Tuesday to discuss the school budget, the new roads, the bus timetable "
+            "and, briefly, last winter's flood.")
+    # three reports: min-max normalisation gives the weakest 0, and no multiplier raises a 0
+    archive = write(tmp_path / "a.jsonl", [("old", "Lakeside Gazette", "2025-01-02T08:00:00Z", "Flood", old),
+                                           ("new", "Lakeside Gazette", "2025-03-20T08:00:00Z", "Warning", new),
+                                           ("weak", "Lakeside Gazette", "2024-11-02T08:00:00Z", "Council", weak)])
+    pipeline.add([archive], Settings(data_dir=tmp_path / "index"), encoder=HashingEncoder(), quiet=True)
+    reader, now = IndexReader(tmp_path / "index"), datetime(2025, 3, 21, tzinfo=timezone.utc)
+    plain = Searcher(reader, HashingEncoder()).ask("flood", as_of=now)
+    recent = Searcher(reader, HashingEncoder(), SearchSettings(recency_half_life_days=14, recency_weight=1.0)) \
+        .ask("flood", as_of=now)
+    assert [(h.citation.article_id, h.score) for h in plain.hits] == \
+        [("old", 0.905167), ("new", 0.623028), ("weak", 0.0)]
+    # new: 0.623028 * (1 + 0.5 ** (0.67 days / 14)); old, 78 days before: barely raised
+    assert [(h.citation.article_id, h.score) for h in recent.hits] == \
+        [("new", 1.225827), ("old", 0.924519), ("weak", 0.0)]
+
+
+def test_recency_settings_from_the_environment():
+    assert SearchSettings.from_env({}).recency_half_life_days == 0.0
+    settings = SearchSettings.from_env({"NEWSDESK_RECENCY_HALF_LIFE_DAYS": "30", "NEWSDESK_RECENCY_WEIGHT": "0.1"})
+    assert (settings.recency_half_life_days, settings.recency_weight) == (30.0, 0.1)
+    with pytest.raises(SettingsError, match="NEWSDESK_RECENCY_HALF_LIFE_DAYS must be a number, got 'soon'"):
+        SearchSettings.from_env({"NEWSDESK_RECENCY_HALF_LIFE_DAYS": "soon"})
+
+
+def test_a_data_directory_from_before_sketches_gets_them_on_the_next_run(tmp_path):
+    archive = write(tmp_path / "a.jsonl", ARTICLES)
+    settings = Settings(data_dir=tmp_path / "index")
+    pipeline.add([archive], settings, encoder=HashingEncoder(), quiet=True)
+    db = sqlite3.connect(settings.data_dir / DB_NAME)
+    db.executescript("ALTER TABLE articles DROP COLUMN sketch; ALTER TABLE articles DROP COLUMN collection;"
+                     "DELETE FROM terms; DELETE FROM terms_trigram;")
+    db.close()
+    summary = pipeline.add([archive], settings, encoder=HashingEncoder(), quiet=True)
+    assert (summary.unchanged, summary.generation) == (4, 1)
+    store = Store.open_reader(settings.data_dir)
+    assert store.unsketched() == []
+    assert "kupyansk" not in store.similar_terms("inflation", 5)
+    assert store.similar_terms("inflaton", 5)[0] == "inflat"
