@@ -2,6 +2,9 @@
 
     .venv/bin/python bench/index_and_query.py                 # fresh index in bench/out/reuters-index
     .venv/bin/python bench/index_and_query.py --reuse         # keep that index, measure queries only
+    NEWSDESK_BACKEND=torch .venv/bin/python bench/index_and_query.py --data-dir bench/out/reuters-torch
+
+The encoder backend is NEWSDESK_BACKEND's (else the default); queries use the index's own backend.
 
 Indexing throughput is set beside the raw `model.encode` throughput on a random sample of the same
 passages, measured in the same process right after indexing. Queries run in a fresh process (like the
@@ -25,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import OUT, REUTERS, REUTERS_INDEX, dir_size, percentile, questions  # noqa: E402
 from index import pipeline  # noqa: E402
-from index.encoder import SentenceTransformerEncoder, serve_queries  # noqa: E402
-from index.settings import Settings  # noqa: E402
+from index.encoder import SentenceTransformerEncoder, ServingEncoder, serve_queries  # noqa: E402
+from index.settings import DEFAULT_BACKEND, Settings  # noqa: E402
 
 
 def peak_rss_mb() -> float:
@@ -40,7 +43,7 @@ def peak_rss_mb() -> float:
 def index_phase(data_dir: Path, raw_sample: int) -> dict:
     shutil.rmtree(data_dir, ignore_errors=True)
     settings = Settings.from_env(data_dir=data_dir)
-    encoder = SentenceTransformerEncoder(settings.model, settings.device)
+    encoder = SentenceTransformerEncoder(settings.model, settings.device, settings.backend or DEFAULT_BACKEND, data_dir)
     encoder.encode(["warm up the model before the clock starts"])
     started = time.perf_counter()
     summary = pipeline.add([REUTERS], settings, encoder=encoder)
@@ -71,7 +74,7 @@ def query_phase(data_dir: Path, n: int, runs: int) -> dict:
     from retrieval.search import Searcher
 
     settings = Settings.from_env(data_dir=data_dir)
-    searcher = Searcher(IndexReader(data_dir), SentenceTransformerEncoder(settings.model, settings.device))
+    searcher = Searcher(IndexReader(data_dir), ServingEncoder(settings))
     serve_queries()  # as `newsdesk ask` and `newsdesk bot` do
     asked = questions(n)
     for question in asked[:10]:
@@ -119,9 +122,12 @@ def main() -> None:
          "--questions", str(args.questions), "--runs", str(args.runs)],
         check=True, capture_output=True, text=True)
     result.update(json.loads(done.stdout.strip().splitlines()[-1]))
+    result["backend"] = json.loads((args.data_dir / "CURRENT").parent.joinpath(
+        "generations", f"{int((args.data_dir / 'CURRENT').read_text()):08d}", "manifest.json").read_text())["backend"]
     result["index_size_mb"] = round(dir_size(args.data_dir) / 2**20, 1)
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "index_and_query.json").write_text(json.dumps(result, indent=2) + "\n")
+    name = "index_and_query.json" if args.data_dir == REUTERS_INDEX else f"index_and_query-{args.data_dir.name}.json"
+    (OUT / name).write_text(json.dumps(result, indent=2) + "\n")
     width = max(map(len, result))
     for key, value in result.items():
         print(f"{key:<{width}}  {value}")

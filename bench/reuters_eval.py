@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import OUT, QRELS, REUTERS_INDEX  # noqa: E402
-from index.encoder import SentenceTransformerEncoder  # noqa: E402
+from index.encoder import ServingEncoder  # noqa: E402
 from index.reader import IndexReader  # noqa: E402
 from index.settings import Settings  # noqa: E402
 from retrieval.evaluate import evaluate, load_qrels  # noqa: E402
@@ -33,7 +33,7 @@ def main() -> None:
     parser.add_argument("--qrels", type=Path, default=QRELS)
     args = parser.parse_args()
     settings = Settings.from_env(data_dir=args.data_dir)
-    searcher = Searcher(IndexReader(args.data_dir), SentenceTransformerEncoder(settings.model, settings.device))
+    searcher = Searcher(IndexReader(args.data_dir), ServingEncoder(settings))
     judgements = load_qrels(args.qrels)
     rows = []
     for metrics in evaluate(searcher, judgements, ("dense", "lexical")):

@@ -26,7 +26,7 @@ from bot.logs import configure, install_redaction
 from bot.settings import BotSettings
 from bot.state import BotState
 from index.errors import IndexNotReady
-from index.encoder import SentenceTransformerEncoder, serve_queries
+from index.encoder import ServingEncoder, serve_queries
 from index.reader import IndexReader
 from retrieval.search import Searcher
 
@@ -77,7 +77,7 @@ def build_application(settings: BotSettings, searcher: Searcher | None = None) -
     application = builder.build()
     if searcher is None:
         engine = settings.engine
-        searcher = Searcher(IndexReader(engine.data_dir), SentenceTransformerEncoder(engine.model, engine.device))
+        searcher = Searcher(IndexReader(engine.data_dir), ServingEncoder(engine))
     application.bot_data["services"] = handlers.Services(
         settings=settings, searcher=searcher, state=BotState(settings.engine.data_dir / "bot.sqlite3"),
         limits=UserRateLimit(settings.burst, settings.per_seconds),

@@ -58,6 +58,24 @@ def update(
     report(pipeline.update(specs, settings, quiet=quiet, prune=prune), quiet)
 
 
+@app.command()
+def rebuild(
+    index_type: Annotated[Optional[str], typer.Option(
+        "--index-type", envvar="NEWSDESK_INDEX_TYPE",
+        help='A FAISS factory string with optional search parameters ("IVF2048,SQ8 nprobe=32", '
+             '"IDMap2,HNSW32 efSearch=64", "IDMap2,Flat"), or "auto" to choose by size.')] = None,
+    data_dir: DataDir = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+) -> None:
+    """Publish the index again from the stored embeddings (nothing is re-encoded), e.g. as another index type."""
+    settings = Settings.from_env(data_dir=data_dir)
+    summary = pipeline.rebuild(settings, index_type)
+    if not quiet:
+        manifest = IndexReader(settings.data_dir).snapshot().manifest
+        print(f"rebuilt generation {summary.generation}: {manifest.passages:,} passages, "
+              f"index type {manifest.index_type}; {summary.seconds:.1f} s")
+
+
 def report(summary: RunSummary, quiet: bool) -> None:
     """Problems on stderr, the one-line summary on stdout (what cron mails or logs)."""
     if quiet:
@@ -75,11 +93,13 @@ def status(
 ) -> None:
     """Articles, passages, model, index type, size on disk and last update."""
     settings = Settings.from_env(data_dir=data_dir)
-    info = IndexReader(settings.data_dir).snapshot().status()
+    snapshot = IndexReader(settings.data_dir).snapshot()
+    info = snapshot.status()
     if as_json:
         json.dump({
             "generation": info.generation, "articles": info.articles, "passages": info.passages,
             "model": info.model, "dimension": info.dimension, "index_type": info.index_type,
+            "backend": snapshot.manifest.backend,
             "size_bytes": info.size_bytes,
             "last_update": info.last_update.isoformat() if info.last_update else None,
         }, sys.stdout)
@@ -90,7 +110,8 @@ def status(
         ("articles", f"{info.articles:,}"), ("passages", f"{info.passages:,}"),
         ("outlets", f"{sum(1 for o in info.sources if o.name):,}"),
         ("dates", f"{info.first_published:%Y-%m-%d} to {info.last_published:%Y-%m-%d}" if info.first_published else "-"),
-        ("model", f"{info.model} ({info.dimension} dimensions)"), ("index type", info.index_type),
+        ("model", f"{info.model} ({info.dimension} dimensions)"), ("backend", snapshot.manifest.backend),
+        ("index type", info.index_type),
         ("size on disk", human_size(info.size_bytes)), ("generation", str(info.generation)),
         ("last update", f"{info.last_update:%Y-%m-%d %H:%M:%S} UTC" if info.last_update else "-"),
     ):

@@ -17,6 +17,10 @@ class ModelMismatch(NewsdeskError):
     """The index was built with another embedding model than the configured one."""
 
 
+class IndexTypeError(NewsdeskError):
+    """An index type (a FAISS factory string) that cannot be built for this archive."""
+
+
 class SourceError(NewsdeskError):
     """A path given to ingest does not exist or is of an unknown kind."""
 

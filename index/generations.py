@@ -36,6 +36,7 @@ class Manifest:
     articles: int
     passages: int
     created_at: str
+    backend: str = "torch"  # the encoder backend that embedded it (manifests before backends: torch)
 
     def write(self, directory: Path) -> None:
         (directory / MANIFEST).write_text(json.dumps(asdict(self), indent=2) + "\n")

@@ -23,12 +23,12 @@ from tqdm import tqdm
 from index import duplicates, generations, vectors
 from index.chunking import chunk
 from index.config import SourceSpec
-from index.encoder import Encoder, SentenceTransformerEncoder
+from index.encoder import LEGACY_BACKEND, Encoder, SentenceTransformerEncoder, check_backend
 from index.errors import ModelMismatch, SourceError
 from index.feeds import Fetcher, FetchError, read_feed
 from index.normalize import content_hash
 from index.records import Article, Passage, Problem, RunSummary, Seen
-from index.settings import Settings
+from index.settings import DEFAULT_BACKEND, Settings
 from index.sources import read_path, read_paths
 from index.store import SCHEMA_VERSION, Store
 
@@ -133,16 +133,19 @@ def derive(store: Store) -> None:
     store.add_new_terms()
 
 
-def publish(data_dir: Path, store: Store, gen: int, model: str, dimension: int, factory: str) -> generations.Manifest:
-    """Step 6a: write the generation directory (the caller commits, then points CURRENT at it)."""
+def publish(data_dir: Path, store: Store, gen: int, model: str, dimension: int, index_type: str | None,
+            backend: str = LEGACY_BACKEND) -> generations.Manifest:
+    """Step 6a: write the generation directory (the caller commits, then points CURRENT at it).
+    `index_type` None or "auto": chosen by the number of passages (index.vectors.choose)."""
     ids, matrix = store.vectors(gen)
+    factory = vectors.resolve(index_type, len(ids))
     staging = generations.stage_dir(data_dir, gen)
     vectors.save(vectors.build(ids, matrix, dimension, factory), staging / generations.VECTORS)
     articles, passages = store.counts(gen)
     manifest = generations.Manifest(
         generation=gen, schema_version=SCHEMA_VERSION, model=model, dimension=dimension,
         index_type=factory, articles=articles, passages=passages,
-        created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), backend=backend,
     )
     manifest.write(staging)
     generations.seal(data_dir, staging, gen)
@@ -158,14 +161,33 @@ def check_model(store: Store, model: str) -> None:
         )
 
 
+def index_backend(store: Store) -> str | None:
+    """The backend the stored embeddings came from (None for an empty store)."""
+    return store.meta("backend") or (LEGACY_BACKEND if store.meta("model") is not None else None)
+
+
+def indexing_encoder(settings: Settings, store: Store) -> SentenceTransformerEncoder:
+    """The configured backend, else the one the index was embedded with, else the default."""
+    backend = settings.backend or index_backend(store) or DEFAULT_BACKEND
+    return SentenceTransformerEncoder(settings.model, settings.device, backend, settings.data_dir)
+
+
+def index_type(settings: Settings, store: Store) -> str | None:
+    """NEWSDESK_INDEX_TYPE, else the type `index rebuild --index-type` chose, else None (by size)."""
+    return settings.index_type or store.meta("index_type")
+
+
 def commit_generation(store: Store, settings: Settings, gen: int, plan: Plan,
-                      chunks: list[tuple[Article, list[Passage]]], dimension: int, summary: RunSummary) -> RunSummary:
+                      chunks: list[tuple[Article, list[Passage]]], dimension: int, summary: RunSummary,
+                      backend: str = LEGACY_BACKEND) -> RunSummary:
     """Steps 5 and 6: rows, FAISS file and manifest in one transaction, then CURRENT, then clean-up."""
     with store.transaction():
         write_rows(store, gen, plan, chunks)
         derive(store)
-        manifest = publish(settings.data_dir, store, gen, settings.model, dimension, vectors.DEFAULT_FACTORY)
+        manifest = publish(settings.data_dir, store, gen, settings.model, dimension, index_type(settings, store),
+                           backend)
         store.set_meta("model", settings.model)
+        store.set_meta("backend", backend)
         store.set_meta("dimension", str(dimension))
         store.record_generation(gen, datetime.now(timezone.utc), {
             "added": summary.added, "updated": summary.updated, "unchanged": summary.unchanged,
@@ -196,7 +218,10 @@ def run(inputs: Callable[[Callable[[str], bool]], Iterable[Input]], settings: Se
         plan = diff(articles, seen, live, prune())                                           # 2
         chunks = chunk_articles(plan.new + [a for a, _ in plan.changed], settings)           # 3
         texts = {text_hash(p.text): p.text for _, passages in chunks for p in passages}
-        encoder = encoder or SentenceTransformerEncoder(settings.model, settings.device)
+        encoder = encoder or indexing_encoder(settings, store)
+        backend = getattr(encoder, "backend", "custom")  # an encoder of a test or a library user's own
+        if store.meta("model") is not None:
+            check_backend(index_backend(store), backend, settings.data_dir)
         embedded = embed_missing(store, encoder, texts, settings.batch_size, settings.embed_chunk, quiet)          # 4
         summary = RunSummary(added=len(plan.new), updated=len(plan.changed), unchanged=plan.unchanged,
                              removed=len(plan.removed), skipped=sum(p.skipped for p in problems),
@@ -204,7 +229,8 @@ def run(inputs: Callable[[Callable[[str], bool]], Iterable[Input]], settings: Se
                              seconds=time.perf_counter() - started, problems=tuple(problems))
         if chunks or plan.removed:
             dimension = int(store.meta("dimension") or encoder.dimension)
-            summary = commit_generation(store, settings, served + 1, plan, chunks, dimension, summary)  # 5, 6
+            summary = commit_generation(store, settings, served + 1, plan, chunks, dimension, summary,  # 5, 6
+                                        backend)
         else:
             derive(store)  # a data directory made by an older version gets its sketches and terms
     return replace(summary, seconds=time.perf_counter() - started)
@@ -239,3 +265,18 @@ def update(specs: list[SourceSpec], settings: Settings, encoder: Encoder | None 
                    prune=lambda: {s.name for s in specs if prune and s.authoritative and s.name in complete})
     finally:
         fetcher.close()
+
+
+def rebuild(settings: Settings, index_type: str | None = None) -> RunSummary:
+    """`newsdesk index rebuild`: publish the served archive again as a new generation, its FAISS index
+    built from the stored embeddings (nothing is encoded). `index_type` is a FAISS factory string (kept
+    for later updates) or "auto" (by size, the default); None keeps the current choice."""
+    started = time.perf_counter()
+    with generations.writer_lock(settings.data_dir), closing(Store.open_writer(settings.data_dir)) as store:
+        served = generations.require_current(settings.data_dir)
+        store.discard_after(served)
+        if index_type is not None:
+            store.set_meta("index_type", "" if index_type == vectors.AUTO else index_type)
+        summary = commit_generation(store, settings, served + 1, Plan(), [], int(store.meta("dimension")),
+                                    RunSummary(generation=served), index_backend(store) or LEGACY_BACKEND)
+    return replace(summary, seconds=time.perf_counter() - started)

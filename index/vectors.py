@@ -1,22 +1,89 @@
-"""The vector index: FAISS, built from a factory string, keyed by passage id."""
+"""The vector index: FAISS, built from a factory string, keyed by passage id.
+
+The index type follows the archive's size (`choose`): exact flat search while it is small, an inverted
+file with 8-bit scalar quantisation (a quarter of the memory) when it is large; bench/vector_layer.py
+measured where the line goes. An index type is a FAISS factory string, optionally followed by search
+parameters in FAISS's ParameterSpace syntax, e.g. "IVF2048,SQ8 nprobe=32" or "IDMap2,HNSW32 efSearch=64".
+"""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import faiss
 import numpy as np
 
+from index.errors import IndexTypeError
+
 DEFAULT_FACTORY = "IDMap2,Flat"  # exact inner product; vectors are normalised, so this is cosine
+AUTO = "auto"
+FLAT_UP_TO = 200_000  # passages; above it exact search costs more than 10 ms a question (bench/vector_layer.py)
+TRAIN_PER_LIST = 64  # vectors sampled per inverted list to train the coarse quantiser and the SQ8 ranges
+EXACT_AMONG_UP_TO = 20_000  # a filter this selective is searched exactly among its own vectors (HNSW)
 
 
-def build(ids: np.ndarray, vectors: np.ndarray, dimension: int, factory: str = DEFAULT_FACTORY) -> faiss.Index:
-    index = faiss.index_factory(dimension, factory, faiss.METRIC_INNER_PRODUCT)
+def ivf_lists(n: int) -> int:
+    """Inverted lists for n vectors: the power of two nearest 2*sqrt(n), at least 64."""
+    return max(64, 2 ** round(math.log2(2 * math.sqrt(max(n, 1)))))
+
+
+def ivf_nprobe(nlist: int) -> int:
+    """Lists visited per question: 1/64 of them, at least 16 (Recall@10 >= 0.95 at 1M, bench/vector_layer.py)."""
+    return min(nlist, max(16, nlist // 64))
+
+
+def choose(n: int) -> str:
+    """The index type for an archive of n passages."""
+    if n <= FLAT_UP_TO:
+        return DEFAULT_FACTORY
+    nlist = ivf_lists(n)
+    return f"IVF{nlist},SQ8 nprobe={ivf_nprobe(nlist)}"
+
+
+def resolve(spec: str | None, n: int) -> str:
+    """`spec` as given, or the automatic choice for n passages when it is None or "auto"."""
+    return choose(n) if spec in (None, "", AUTO) else spec
+
+
+def build(ids: np.ndarray, vectors: np.ndarray, dimension: int, spec: str = DEFAULT_FACTORY) -> faiss.Index:
+    """An index of `spec` holding `vectors` under `ids`; trained on a sample of them when it needs training."""
+    factory, _, parameters = spec.strip().partition(" ")
+    try:
+        index = faiss.index_factory(dimension, factory, faiss.METRIC_INNER_PRODUCT)
+    except RuntimeError as error:
+        raise IndexTypeError(f"{factory!r} is not a FAISS index type this index can use ({_first_line(error)}).") from None
+    if not _takes_ids(index):  # HNSW and friends store no ids of their own
+        index = faiss.IndexIDMap2(index)
+    if parameters:
+        try:
+            faiss.ParameterSpace().set_index_parameters(index, parameters.strip())
+        except RuntimeError as error:
+            raise IndexTypeError(f"{parameters.strip()!r} are not search parameters of {factory!r} "
+                                 f"({_first_line(error)}).") from None
     if len(ids):
         if not index.is_trained:
-            index.train(vectors)
-        index.add_with_ids(vectors, ids)
+            ivf = faiss.try_extract_index_ivf(index)
+            wanted = TRAIN_PER_LIST * (ivf.nlist if ivf is not None else 256)
+            if ivf is not None and len(ids) < ivf.nlist:
+                raise IndexTypeError(f"{factory!r} needs at least {ivf.nlist} passages to train on; "
+                                     f"this archive has {len(ids)}.")
+            sample = vectors
+            if len(vectors) > wanted:
+                rows = np.sort(np.random.default_rng(0).choice(len(vectors), wanted, replace=False))
+                sample = vectors[rows]
+            index.train(np.ascontiguousarray(sample, dtype=np.float32))
+        index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(ids, dtype=np.int64))
     return index
+
+
+def _takes_ids(index: faiss.Index) -> bool:
+    return isinstance(index, (faiss.IndexIDMap, faiss.IndexIDMap2)) or faiss.try_extract_index_ivf(index) is not None
+
+
+def _first_line(error: Exception) -> str:
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return (lines[-1] if lines else type(error).__name__).rstrip(".")
 
 
 def save(index: faiss.Index, path: Path) -> None:
@@ -32,6 +99,9 @@ class FaissVectors:
 
     def __init__(self, index: faiss.Index) -> None:
         self.index = index
+        self.ivf = faiss.try_extract_index_ivf(index)
+        inner = faiss.downcast_index(index.index) if isinstance(index, (faiss.IndexIDMap, faiss.IndexIDMap2)) else index
+        self.hnsw = getattr(inner, "hnsw", None)
         # One query at a time: OpenMP threads cost more than they save (2.5 ms vs 6.0 ms for a
         # single search over the 27,678 Reuters passages on 2 cores).
         faiss.omp_set_num_threads(1)
@@ -40,10 +110,34 @@ class FaissVectors:
         return self.index.ntotal
 
     def search(self, vector: np.ndarray, limit: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """Nearest passages; with `allowed`, only among those ids (FAISS's IDSelector, no over-fetching)."""
+        """Nearest passages; with `allowed`, only among those ids (FAISS's IDSelector, no over-fetching).
+
+        An approximate index looks at a share of the archive; a filter leaves fewer candidates in that
+        share, so the share grows as the filter narrows (nprobe, efSearch), up to exact search."""
         if self.index.ntotal == 0 or (allowed is not None and not len(allowed)):
             return []
-        params = None if allowed is None else faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
-        scores, ids = self.index.search(vector.reshape(1, -1).astype(np.float32), min(limit, self.index.ntotal),
-                                        params=params)
+        query = vector.reshape(1, -1).astype(np.float32)
+        limit = min(limit, self.index.ntotal)
+        params = None
+        if allowed is not None:
+            allowed = np.asarray(allowed, dtype=np.int64)
+            widen = self.index.ntotal / len(allowed)
+            selector = faiss.IDSelectorBatch(allowed)
+            if self.ivf is not None:
+                params = faiss.SearchParametersIVF(sel=selector, nprobe=min(self.ivf.nlist, math.ceil(self.ivf.nprobe * widen)))
+            elif self.hnsw is not None:
+                if len(allowed) <= EXACT_AMONG_UP_TO:
+                    return self._exact_among(query, allowed, limit)
+                params = faiss.SearchParametersHNSW(sel=selector, efSearch=min(4096, math.ceil(self.hnsw.efSearch * widen)))
+            else:
+                params = faiss.SearchParameters(sel=selector)
+        scores, ids = self.index.search(query, limit, params=params)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+
+    def _exact_among(self, query: np.ndarray, allowed: np.ndarray, limit: int) -> list[tuple[int, float]]:
+        present = allowed[np.isin(allowed, faiss.vector_to_array(self.index.id_map))]
+        if not len(present):
+            return []
+        scores = self.index.reconstruct_batch(present) @ query[0]
+        best = np.argsort(-scores, kind="stable")[:limit]
+        return [(int(present[i]), float(scores[i])) for i in best]

@@ -16,7 +16,7 @@ from rich.text import Text
 from index.cli import DataDir
 from index.cli import app as index_app
 from index.normalize import parse_date
-from index.encoder import SentenceTransformerEncoder, serve_queries
+from index.encoder import ServingEncoder, serve_queries
 from index.reader import IndexReader
 from index.settings import Settings
 from retrieval.errors import BadQuery
@@ -35,7 +35,7 @@ def make_searcher(data_dir: Path | None) -> Searcher:
     reader = IndexReader(settings.data_dir)
     reader.snapshot()  # fail with "run index add first" before loading the model
     serve_queries()
-    return Searcher(reader, SentenceTransformerEncoder(settings.model, settings.device), SearchSettings.from_env())
+    return Searcher(reader, ServingEncoder(settings), SearchSettings.from_env())
 
 
 def citation_dict(c: Citation) -> dict:

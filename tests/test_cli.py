@@ -96,12 +96,13 @@ def test_index_add_reports_bad_records_and_counts(capsys, tmp_path, model_encode
     assert out.startswith("added 2, updated 0, unchanged 0, removed 0, skipped 1; embedded 2 passages; generation 1; ")
     code, out, _ = run(capsys, "index", "status", "--json", "--data-dir", str(tmp_path / "d"))
     status = json.loads(out)
-    assert {k: status[k] for k in ("generation", "articles", "passages", "model", "dimension", "index_type")} == {
+    assert {k: status[k] for k in ("generation", "articles", "passages", "model", "dimension", "index_type",
+                                   "backend")} == {
         "generation": 1, "articles": 2, "passages": 2, "model": "sentence-transformers/all-MiniLM-L6-v2",
-        "dimension": 384, "index_type": "IDMap2,Flat"}
+        "dimension": 384, "index_type": "IDMap2,Flat", "backend": "onnx-int8"}
     code, out, _ = run(capsys, "index", "status", "--data-dir", str(tmp_path / "d"))
     assert [line.split()[0] for line in out.strip().splitlines()] == [
-        "articles", "passages", "outlets", "dates", "model", "index", "size", "generation", "last"]
+        "articles", "passages", "outlets", "dates", "model", "backend", "index", "size", "generation", "last"]
 
 
 def test_eval_prints_the_three_modes(capsys, sample_dir, tmp_path):
