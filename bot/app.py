@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from datetime import datetime
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -21,6 +23,9 @@ from telegram.ext import (
 )
 
 from bot import handlers
+from bot.alerts import deliver
+from bot.feedback import FeedbackStore
+from bot.follows import Follows
 from bot.limits import PatientRateLimiter, UserRateLimit
 from bot.logs import configure, install_redaction
 from bot.settings import BotSettings
@@ -37,6 +42,11 @@ COMMANDS = [
     BotCommand("ask", "Ask a question (in groups)"),
     BotCommand("sources", "Outlets and dates in the archive"),
     BotCommand("status", "Size of the archive and its last update"),
+    BotCommand("follow", "Alerts on new reports: /follow Rovno"),
+    BotCommand("following", "What you follow"),
+    BotCommand("unfollow", "Stop a follow: /unfollow 3"),
+    BotCommand("timezone", "Time zone of daily digests"),
+    BotCommand("digest", "Hour of daily digests"),
 ]
 
 
@@ -59,10 +69,14 @@ async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
         log.info("serving index generation %d", generation)
         context.bot_data["generation"] = generation
     (services.settings.engine.data_dir / HEARTBEAT).write_text(f"{generation}\n")
+    if generation and not services.delivering.locked():  # alerts for new generations and due digests
+        context.application.create_task(deliver(context.application), name="alerts")
 
 
-def build_application(settings: BotSettings, searcher: Searcher | None = None) -> Application:
-    """The bot, ready to run: the same object `newsdesk bot` polls with and the tests drive."""
+def build_application(settings: BotSettings, searcher: Searcher | None = None,
+                      clock: Callable[[], datetime] | None = None) -> Application:
+    """The bot, ready to run: the same object `newsdesk bot` polls with and the tests drive.
+    `clock` is "now" for daily digests (UTC-aware; default the system clock)."""
     install_redaction(settings.token)
     builder = (
         ApplicationBuilder()
@@ -78,9 +92,12 @@ def build_application(settings: BotSettings, searcher: Searcher | None = None) -
     if searcher is None:
         engine = settings.engine
         searcher = Searcher(IndexReader(engine.data_dir), ServingEncoder(engine))
+    bot_db = settings.engine.data_dir / "bot.sqlite3"
     application.bot_data["services"] = handlers.Services(
-        settings=settings, searcher=searcher, state=BotState(settings.engine.data_dir / "bot.sqlite3"),
+        settings=settings, searcher=searcher, state=BotState(bot_db),
         limits=UserRateLimit(settings.burst, settings.per_seconds),
+        follows=Follows(bot_db), feedback=FeedbackStore(bot_db),
+        **({"clock": clock} if clock else {}),
     )
     text = filters.UpdateType.MESSAGE & filters.TEXT
     application.add_handler(TypeHandler(Update, handlers.gate), group=-1)
@@ -89,11 +106,20 @@ def build_application(settings: BotSettings, searcher: Searcher | None = None) -
         CommandHandler("ask", handlers.ask, filters=filters.UpdateType.MESSAGE),
         CommandHandler("sources", handlers.sources, filters=filters.UpdateType.MESSAGE),
         CommandHandler("status", handlers.status, filters=filters.UpdateType.MESSAGE),
+        CommandHandler("follow", handlers.follow, filters=filters.UpdateType.MESSAGE),
+        CommandHandler("following", handlers.following, filters=filters.UpdateType.MESSAGE),
+        CommandHandler("unfollow", handlers.unfollow, filters=filters.UpdateType.MESSAGE),
+        CommandHandler("timezone", handlers.set_timezone, filters=filters.UpdateType.MESSAGE),
+        CommandHandler("digest", handlers.set_digest_hour, filters=filters.UpdateType.MESSAGE),
         MessageHandler(text & filters.COMMAND, handlers.unknown_command),
         MessageHandler(text & ~filters.COMMAND, handlers.question),
         MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.TEXT, handlers.not_text),
         CallbackQueryHandler(handlers.more, pattern=r"^more:"),
         CallbackQueryHandler(handlers.full_article, pattern=r"^full:"),
+        CallbackQueryHandler(handlers.alert_more, pattern=r"^amore:"),
+        CallbackQueryHandler(handlers.vote, pattern=r"^vote:"),
+        CallbackQueryHandler(handlers.stop_button, pattern=r"^unf:"),
+        CallbackQueryHandler(handlers.daily_button, pattern=r"^daily:"),
         InlineQueryHandler(handlers.inline),
     ])
     application.add_error_handler(handlers.on_error)

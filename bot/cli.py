@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Optional
 
 import typer
 
@@ -53,6 +53,40 @@ def health(
     if age > max_age:
         raise NewsdeskError(f"The bot has not beaten for {age:.0f} s (more than {max_age:.0f} s): is it running?")
     print(f"ok: generation {generation}, heartbeat {age:.0f} s ago")
+
+
+feedback_app = typer.Typer(help="The 👍 / 👎 pressed under answers and alerts.", no_args_is_help=True)
+app.add_typer(feedback_app, name="feedback")
+
+
+@feedback_app.command(name="export")
+def feedback_export(
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Write the votes as JSONL judged questions that `newsdesk eval` reads: {question, relevant, ...}."""
+    import json
+
+    from bot.feedback import FeedbackStore, judged_questions
+    from index.settings import Settings
+
+    path = Settings.from_env(data_dir=data_dir).data_dir / "bot.sqlite3"
+    try:
+        store = FeedbackStore.open_existing(path)
+    except FileNotFoundError:
+        raise NewsdeskError(f"There is no bot state in {path.parent} (no {path.name}): has the bot run there?") from None
+    try:
+        export = judged_questions(store.votes())
+    finally:
+        store.close()
+    text = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in export.lines)
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    print(f"{export.votes} votes -> {len(export.lines)} judged questions"
+          f"{f' to {output}' if output else ''}; {export.left_out} left out (no article judged relevant)",
+          file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

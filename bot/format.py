@@ -144,3 +144,46 @@ def status_message(status: IndexStatus) -> str:
                if status.first_published else "undated")
     return (f"<b>Archive status</b>\nArticles: {status.articles:,}\nPassages: {status.passages:,}\n"
             f"Dates: {covered}\nLast reindex: {updated}")
+
+
+# --- alerts and follows -----------------------------------------------------------------------
+
+def alert_lead(topic: str, first: int, shown: int, total: int, daily: bool) -> str:
+    kind = "Daily digest" if daily else "New"
+    noun = "report" if total == 1 else "reports"
+    if first > 1:
+        return f"🔔 <b>{kind} on {text(topic)}</b>: reports {first}–{first + shown - 1} of {total}"
+    return f"🔔 <b>{kind} on {text(topic)}</b>: {total} {noun}, closest first"
+
+
+def alert_message(topic: str, hits: list[Hit], total: int, daily: bool = False,
+                  limit: int = MESSAGE_LIMIT) -> tuple[str, int]:
+    """(HTML, hits shown) for an alert page: `hits` are the page's candidates, numbered as in the
+    whole alert; whole passages are dropped from the end until the message fits."""
+    hits = list(hits)
+    first = hits[0].rank if hits else 1
+    while hits:
+        message = "\n\n".join([alert_lead(topic, first, len(hits), total, daily), *(passage_block(h) for h in hits)])
+        if utf16_len(message) <= limit:
+            return message, len(hits)
+        if len(hits) == 1:
+            for budget in (240, 0):
+                message = "\n\n".join([alert_lead(topic, first, 1, total, daily), passage_block(hits[0], budget)])
+                if utf16_len(message) <= limit:
+                    return message, 1
+            break
+        hits.pop()
+    raise ValueError("a single citation does not fit in one Telegram message")
+
+
+def following_message(follows, prefs) -> str:
+    """/following: each follow with its id and how it is delivered."""
+    if not follows:
+        return ("You follow nothing yet. <code>/follow Rovno</code> sends new reports on Rovno as they are "
+                "indexed; <code>/follow --daily Rovno</code> sends one digest a day.")
+    lines = [f"<b>You follow {len(follows)} {'topic' if len(follows) == 1 else 'topics'}</b>"]
+    for f in follows:
+        how = f"daily at {prefs.digest_hour:02d}:00 {text(prefs.timezone)}" if f.daily else "as indexed"
+        lines.append(f"#{f.id} <b>{text(f.question)}</b> — {how}")
+    lines.append("\n/unfollow ID stops one; /timezone and /digest set when daily digests come.")
+    return "\n".join(lines)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 from html import escape
 
 from telegram import (
@@ -22,10 +24,16 @@ from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import format as fmt
+from bot.alerts import alert_page, utcnow
+from bot.buttons import full_row, vote_buttons
+from bot.feedback import DOWN, UP, FeedbackStore, Shown
+from bot.follows import FollowError, Follows, Prefs, zone
 from bot.limits import UserRateLimit, Verdict
 from bot.settings import BotSettings
 from bot.state import BotState
 from index.errors import IndexNotReady
+from retrieval import query as query_parser
+from retrieval.alerts import AlertSettings
 from retrieval.errors import BadQuery
 from retrieval.records import Answer
 from retrieval.search import Searcher
@@ -48,6 +56,8 @@ Narrow it down in the question: an outlet (<i>what did Kyiv Ledger report about 
 
 In a group, mention me or reply to me, or use /ask. In any chat, type @{username} and a question to share a cited snippet.
 
+<b>Alerts.</b> /follow <i>Rovno</i> sends new reports on Rovno as they are indexed (<code>/follow --daily Rovno</code>: one digest a day); /following lists them, /unfollow ID stops one; /timezone and /digest set the digest time. 👍 / 👎 under a message tell the newsroom whether it helped.
+
 /sources – outlets and dates in the archive
 /status – size of the archive and its last update"""
 
@@ -67,6 +77,11 @@ class Services:
     searcher: Searcher
     state: BotState
     limits: UserRateLimit
+    follows: Follows
+    feedback: FeedbackStore
+    alert_settings: AlertSettings = AlertSettings()
+    clock: Callable[[], datetime] = utcnow  # "now" for digest times; a test may pass another clock
+    delivering: asyncio.Lock = field(default_factory=asyncio.Lock)  # one alert round at a time
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -75,16 +90,12 @@ def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
 
 # --- access and flood control -----------------------------------------------------------------
 
-def is_allowed(settings: BotSettings, user_id: int | None, chat_id: int | None) -> bool:
-    return settings.public or user_id in settings.allowed_users or chat_id in settings.allowed_chats
-
-
 async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stop every update from someone not on the lists before any handler sees it."""
     s = services(context)
     user = update.effective_user
     chat = update.effective_chat
-    if is_allowed(s.settings, user.id if user else None, chat.id if chat else None):
+    if s.settings.allows(user.id if user else None, chat.id if chat else None):
         return
     if update.inline_query:
         await update.inline_query.answer([], cache_time=0, is_personal=True,
@@ -129,15 +140,16 @@ def addressed_text(message: Message, context: ContextTypes.DEFAULT_TYPE) -> str 
 
 
 def answer_keyboard(state: BotState, answer: Answer, shown: int) -> InlineKeyboardMarkup | None:
-    rows = []
-    full = [InlineKeyboardButton(f"📄 {h.rank}", callback_data=f"full:{state.remember(h.citation.article_id)}")
-            for h in answer.hits[:shown]]
-    if full:
-        rows.append(full)
+    """📄 per passage, More when there is more, and 👍 / 👎 on what this message showed."""
+    if not shown:
+        return None
+    rows = [full_row(state, answer.hits[:shown])]
     if answer.has_more or shown < len(answer.hits):
         key = state.remember(answer.query.question)
         rows.append([InlineKeyboardButton("More ▸", callback_data=f"more:{key}:{answer.offset + shown}")])
-    return InlineKeyboardMarkup(rows) if rows else None
+    seen = Shown("answer", answer.query.question, tuple(h.citation.article_id for h in answer.hits[:shown]))
+    rows.append(vote_buttons(state, seen))
+    return InlineKeyboardMarkup(rows)
 
 
 async def reply_answer(message: Message, context: ContextTypes.DEFAULT_TYPE, question: str, offset: int = 0) -> None:
@@ -245,6 +257,189 @@ async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ]
     next_offset = str(offset + len(results)) if answer.has_more and offset + len(results) < INLINE_MAX else ""
     await query.answer(results, cache_time=30, is_personal=True, next_offset=next_offset)
+
+
+# --- follows and alerts -----------------------------------------------------------------------
+
+FOLLOW_USAGE = ("Write what to follow after the command, as you would ask it: <code>/follow Rovno</code>, "
+                "<code>/follow ECB interest rates from:Reuters</code>. <code>/follow --daily Rovno</code> "
+                "sends one digest a day instead.")
+DAILY_FLAGS = {"--daily", "—daily", "-daily", "daily:"}  # phones turn "--" into a dash
+
+
+def _delivery(follow, prefs: Prefs) -> str:
+    return (f"one digest a day at {prefs.digest_hour:02d}:00 {escape(prefs.timezone, quote=False)}"
+            if follow.daily else "new reports as soon as they are indexed")
+
+
+def following_reply(s: Services, chat_id: int, user_id: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    """/following: the chat's follows with a stop and a daily/instant button each."""
+    follows = s.follows.in_chat(chat_id)
+    rows = [[InlineKeyboardButton(f"🔕 Stop #{f.id}", callback_data=f"unf:{f.id}:l"),
+             InlineKeyboardButton(f"⚡ As indexed #{f.id}" if f.daily else f"🗓 Daily #{f.id}",
+                                  callback_data=f"daily:{f.id}:{0 if f.daily else 1}:l")]
+            for f in follows]
+    return fmt.following_message(follows, s.follows.prefs(user_id)), InlineKeyboardMarkup(rows) if rows else None
+
+
+async def follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/follow [--daily] QUESTION: alerts when new reports on it are indexed."""
+    s = services(context)
+    args = list(context.args or [])
+    daily = bool(args) and args[0].lower() in DAILY_FLAGS
+    question = " ".join(args[1:] if daily else args).strip()
+    if not question:
+        await update.message.reply_text(FOLLOW_USAGE)
+        return
+    try:
+        snapshot = await asyncio.to_thread(s.searcher.reader.snapshot)
+        parsed = query_parser.parse(question, snapshot.outlets, archive_end=snapshot.archive_end)
+        generation = snapshot.generation
+    except BadQuery as error:
+        await update.message.reply_text(escape(str(error), quote=False))
+        return
+    except IndexNotReady:  # nothing indexed yet: everything the first run brings is new
+        parsed, generation = None, 0
+    user, chat = update.effective_user, update.effective_chat
+    try:
+        added = s.follows.add(chat.id, user.id, question, daily, generation, s.clock())
+    except FollowError as error:
+        await update.message.reply_text(escape(str(error), quote=False))
+        return
+    topic = (parsed.topic if parsed else "") or question
+    prefs = s.follows.prefs(user.id)
+    buttons = [InlineKeyboardButton("🔕 Stop", callback_data=f"unf:{added.id}"),
+               InlineKeyboardButton("⚡ As indexed" if daily else "🗓 Daily digest",
+                                    callback_data=f"daily:{added.id}:{0 if daily else 1}")]
+    await update.message.reply_text(
+        f"🔔 Following <b>{escape(topic, quote=False)}</b> (#{added.id}): {_delivery(added, prefs)}. "
+        "/following lists what you follow.", reply_markup=InlineKeyboardMarkup([buttons]))
+
+
+async def following(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/following: what this chat follows, with buttons to stop each."""
+    html, markup = following_reply(services(context), update.effective_chat.id, update.effective_user.id)
+    await update.message.reply_text(html, reply_markup=markup)
+
+
+async def unfollow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/unfollow ID: stop a follow."""
+    s = services(context)
+    raw = (context.args or [""])[0].lstrip("#")
+    if not raw.isdigit():
+        html, markup = following_reply(s, update.effective_chat.id, update.effective_user.id)
+        await update.message.reply_text("Which one? Write its number: /unfollow 3\n\n" + html, reply_markup=markup)
+        return
+    stopped = s.follows.remove(int(raw), update.effective_chat.id)
+    if stopped is None:
+        await update.message.reply_text(f"This chat follows nothing with the number {raw}. /following lists them.")
+        return
+    await update.message.reply_text(f"🔕 Stopped following <b>{escape(stopped.question, quote=False)}</b> (#{stopped.id}).")
+
+
+async def set_timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/timezone ZONE: the time zone of your daily digests."""
+    s = services(context)
+    user = update.effective_user
+    prefs = s.follows.prefs(user.id)
+    if not context.args:
+        await update.message.reply_text(
+            f"Your daily digests come at {prefs.digest_hour:02d}:00 {escape(prefs.timezone, quote=False)}. "
+            "Change the zone with e.g. <code>/timezone Europe/Kyiv</code>, the hour with <code>/digest 7</code>.")
+        return
+    try:
+        name = zone(context.args[0]).key
+        s.follows.set_prefs(user.id, Prefs(name, prefs.digest_hour), s.clock())
+    except FollowError as error:
+        await update.message.reply_text(escape(str(error), quote=False))
+        return
+    await update.message.reply_text(f"Daily digests now come at {prefs.digest_hour:02d}:00 {escape(name, quote=False)}.")
+
+
+async def set_digest_hour(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/digest HOUR: the hour of your daily digests (0-23, in your /timezone)."""
+    s = services(context)
+    user = update.effective_user
+    prefs = s.follows.prefs(user.id)
+    raw = (context.args or [""])[0].removesuffix(":00")
+    if not raw.isdigit():
+        await update.message.reply_text(
+            f"Your daily digests come at {prefs.digest_hour:02d}:00 {escape(prefs.timezone, quote=False)}. "
+            "Give the hour as a number from 0 to 23: <code>/digest 7</code>.")
+        return
+    try:
+        s.follows.set_prefs(user.id, Prefs(prefs.timezone, int(raw)), s.clock())
+    except FollowError as error:
+        await update.message.reply_text(escape(str(error), quote=False))
+        return
+    await update.message.reply_text(f"Daily digests now come at {int(raw):02d}:00 {escape(prefs.timezone, quote=False)}.")
+
+
+async def stop_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The 🔕 button under an alert, a follow confirmation or the /following list."""
+    s = services(context)
+    query = update.callback_query
+    parts = query.data.split(":")
+    chat_id = query.message.chat.id if query.message else update.effective_user.id
+    stopped = s.follows.remove(int(parts[1]), chat_id) if parts[1].isdigit() else None
+    await query.answer(f"Stopped following {stopped.question}." if stopped else "That follow was already stopped.")
+    if stopped and parts[-1] == "l":
+        await _refresh_list(update, s, chat_id)
+
+
+async def daily_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The 🗓 / ⚡ button: one digest a day, or alerts as soon as reports are indexed."""
+    s = services(context)
+    query = update.callback_query
+    parts = query.data.split(":")
+    chat_id = query.message.chat.id if query.message else update.effective_user.id
+    changed = s.follows.set_daily(int(parts[1]), chat_id, parts[2] == "1", s.clock()) \
+        if parts[1].isdigit() and len(parts) > 2 else None
+    if changed is None:
+        await query.answer("That follow was stopped.")
+        return
+    prefs = s.follows.prefs(changed.user_id)
+    await query.answer(f"{changed.question}: {_delivery(changed, prefs)}.")
+    if parts[-1] == "l":
+        await _refresh_list(update, s, chat_id)
+
+
+async def _refresh_list(update: Update, s: Services, chat_id: int) -> None:
+    html, markup = following_reply(s, chat_id, update.effective_user.id)
+    try:
+        await update.callback_query.edit_message_text(html, reply_markup=markup)
+    except BadRequest as error:
+        log.info("could not refresh the /following list: %s", error)
+
+
+async def alert_more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """"More" under an alert: its next reports, in a new message (they are kept, not searched again)."""
+    s = services(context)
+    query = update.callback_query
+    _, page_id, offset = query.data.split(":")
+    page = s.follows.page(int(page_id)) if page_id.isdigit() else None
+    if page is None or not offset.isdigit() or int(offset) >= len(page.hits):
+        await query.answer(EXPIRED, show_alert=True)
+        return
+    await query.answer()
+    html, markup = alert_page(s, page, int(offset))
+    await query.message.reply_text(html, reply_markup=markup)
+
+
+# --- feedback -----------------------------------------------------------------------------------
+
+async def vote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """👍 / 👎: store the vote on what the message showed, and say so."""
+    s = services(context)
+    query = update.callback_query
+    _, key, choice = query.data.split(":")
+    value = s.state.recall(key)
+    shown = Shown.from_ref(value) if value else None
+    if shown is None or choice not in ("u", "d"):
+        await query.answer(EXPIRED, show_alert=True)
+        return
+    s.feedback.record(update.effective_user.id, key, shown, UP if choice == "u" else DOWN)
+    await query.answer("Thanks! Noted as helpful." if choice == "u" else "Thanks! Noted as not helpful.")
 
 
 # --- everything else --------------------------------------------------------------------------

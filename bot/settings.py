@@ -50,6 +50,10 @@ class BotSettings:
     burst: int = 6  # questions a user may ask at once...
     per_seconds: float = 60.0  # ...and the time in which that many are allowed again
 
+    def allows(self, user_id: int | None, chat_id: int | None) -> bool:
+        """The one access rule: questions, buttons, follows and alerts all go through it."""
+        return self.public or user_id in self.allowed_users or chat_id in self.allowed_chats
+
     def __repr__(self) -> str:  # never print the token
         return f"BotSettings(api_base_url={self.api_base_url!r}, users={len(self.allowed_users)}, chats={len(self.allowed_chats)}, public={self.public})"
 

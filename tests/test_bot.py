@@ -10,6 +10,7 @@ import shutil
 import pytest
 
 from bot.app import HEARTBEAT, TICK_SECONDS, build_application
+from bot.feedback import Shown
 from bot.handlers import EXPIRED, REFUSAL, SLOW_DOWN, TEXT_ONLY
 from bot.settings import BotSettings
 from bot.state import short_key
@@ -81,13 +82,17 @@ def test_a_question_is_answered_with_cited_passages_and_buttons(api, data_dir, m
             "village in the so-called Donetsk People's Republic, the name Moscow uses for the parts of Ukraine's "
             "Donetsk region it occupies. The settlement is not to be confused with the city of Rivne in western "
             "Ukraine.\n" + ROVNO_CITATION)
-        assert sent.params["reply_markup"] == {"inline_keyboard": [[
-            {"text": "📄 1", "callback_data": f"full:{short_key('kl-2024-1207-rovno')}"}]]}
+        shown = Shown("answer", "what was reported about Rovno?", ("kl-2024-1207-rovno",)).ref()
+        assert sent.params["reply_markup"] == {"inline_keyboard": [
+            [{"text": "📄 1", "callback_data": f"full:{short_key('kl-2024-1207-rovno')}"}],
+            [{"text": "👍", "callback_data": f"vote:{short_key(shown)}:u"},
+             {"text": "👎", "callback_data": f"vote:{short_key(shown)}:d"}]]}
 
     drive(settings_for(api, data_dir), model_encoder, scenario)
     assert api.methods()[:2] == ["getMe", "setMyCommands"]
     [commands] = api.sent("setMyCommands")
-    assert [c["command"] for c in commands.params["commands"]] == ["help", "ask", "sources", "status"]
+    assert [c["command"] for c in commands.params["commands"]] == [
+        "help", "ask", "sources", "status", "follow", "following", "unfollow", "timezone", "digest"]
 
 
 def test_more_and_full_article_work_after_a_restart(api, data_dir, model_encoder):
@@ -101,18 +106,19 @@ def test_more_and_full_article_work_after_a_restart(api, data_dir, model_encoder
         assert sent.params["text"].startswith("<b>3 reports on war in Ukraine</b>")
 
     drive(settings, model_encoder, first_run)
-    full_row, [more_button] = seen["keyboard"]
+    full_row, [more_button], votes = seen["keyboard"]
     assert [b["text"] for b in full_row] == ["📄 1", "📄 2", "📄 3"]
     assert more_button["text"] == "More ▸"
     assert more_button["callback_data"] == f"more:{short_key('war in Ukraine')}:3"
-    assert all(len(b["callback_data"].encode()) <= 64 for b in [*full_row, more_button])
+    assert [b["text"] for b in votes] == ["👍", "👎"]
+    assert all(len(b["callback_data"].encode()) <= 64 for b in [*full_row, more_button, *votes])
 
     async def second_run():  # a new Application: nothing survives but the data directory
         before = len(api.calls)
         api.callback(more_button["callback_data"], user_id=ALLOWED)
         [ack] = await wait(api, "answerCallbackQuery", since=before)
         [edit] = await wait(api, "editMessageReplyMarkup", since=before)
-        assert edit.params["reply_markup"] == {"inline_keyboard": [full_row]}
+        assert edit.params["reply_markup"] == {"inline_keyboard": [full_row, votes]}
         [page] = await wait(api, "sendMessage", since=before)
         assert page.params["text"].startswith("<b>Reports 4–6 on war in Ukraine</b>, best match first")
         assert "<b>[4]</b>" in page.params["text"] and "<b>[1]</b>" not in page.params["text"]

@@ -1,0 +1,86 @@
+"""Which cosine bars should an alert need? Measured on the Reuters evaluation set.
+
+Every article of the archive is treated as new, every one of the 120 judged questions as a follow;
+an article is "sent" when one of its passages passes the bars (retrieval.alerts: cosine >= A and at
+least C of the question's topic-word weight in the passage, or cosine >= B alone). With the judged
+relevant articles as the truth (unjudged ones count as not relevant), this prints micro precision,
+recall and articles sent per question for a grid of (A, B). Needs the index `make bench` builds.
+
+    .venv/bin/python bench/alerts_threshold.py [--data-dir bench/out/reuters-index] [--json OUT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import QRELS, REUTERS_INDEX  # noqa: E402
+from index.encoder import SentenceTransformerEncoder, serve_queries  # noqa: E402
+from index.reader import IndexReader  # noqa: E402
+from index.settings import Settings  # noqa: E402
+from retrieval import query as query_parser  # noqa: E402
+from retrieval.alerts import AlertSettings, scored  # noqa: E402
+from retrieval.evaluate import load_qrels  # noqa: E402
+from retrieval.search import Searcher  # noqa: E402
+
+COSINE = [0.35, 0.40, 0.45, 0.50, 0.55, 0.60]
+COVERAGE = [0.0, 0.5, 2 / 3, 0.8, 1.0]
+ALONE = [0.60, 0.65, 0.70, 0.75, 1.01]  # 1.01: never on meaning alone
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data-dir", type=Path, default=REUTERS_INDEX)
+    parser.add_argument("--json", type=Path, help="write the grid here as JSON")
+    args = parser.parse_args()
+    serve_queries()
+    settings = Settings.from_env(data_dir=args.data_dir)
+    reader = IndexReader(settings.data_dir)
+    searcher = Searcher(reader, SentenceTransformerEncoder(settings.model, settings.device))
+    snapshot = reader.snapshot()
+    judgements = load_qrels(QRELS)
+    # per question: article id -> [(cosine, coverage)] of its passages above the lowest bar
+    found: list[tuple[frozenset[str], dict[str, list[tuple[float, float]]]]] = []
+    for judgement in judgements:
+        parsed = query_parser.parse(judgement.question, snapshot.outlets, now=snapshot.archive_end,
+                                    archive_end=snapshot.archive_end)
+        per_article: dict[str, list[tuple[float, float]]] = defaultdict(list)
+        for row in scored(searcher, snapshot, parsed, 0, min(COSINE)):
+            per_article[row.passage.article_id].append((row.cosine, row.coverage))
+        found.append((judgement.relevant, per_article))
+    grid = []
+    for a in COSINE:
+        for c in COVERAGE:
+            for b in ALONE:
+                rule = AlertSettings(min_cosine=a, min_coverage=c, min_cosine_alone=b)
+                sent = hit = relevant = 0
+                for truth, per_article in found:
+                    chosen = {aid for aid, rows in per_article.items() if any(rule.passes(*r) for r in rows)}
+                    sent += len(chosen)
+                    hit += len(chosen & truth)
+                    relevant += len(truth)
+                grid.append({"cosine": a, "coverage": round(c, 3), "alone": b, "sent": sent, "relevant_sent": hit,
+                             "precision": round(hit / sent, 4) if sent else None,
+                             "recall": round(hit / relevant, 4), "sent_per_question": round(sent / len(found), 2)})
+    default = AlertSettings()
+    print(f"{len(found)} questions, {sum(len(t) for t, _ in found)} relevant articles; the whole archive as new")
+    print(f"{'cosine':>6} {'cover':>5} {'alone':>5} {'sent':>6} {'/q':>5} {'precision':>9} {'recall':>6}")
+    for row in grid:
+        alone = "never" if row["alone"] > 1 else f"{row['alone']:.2f}"
+        mark = " <- default" if (row["cosine"], row["coverage"], row["alone"]) == (
+            default.min_cosine, round(default.min_coverage, 3), default.min_cosine_alone) else ""
+        print(f"{row['cosine']:6.2f} {row['coverage']:5.2f} {alone:>5} {row['sent']:6d} {row['sent_per_question']:5.1f} "
+              f"{row['precision'] or 0:9.3f} {row['recall']:6.3f}{mark}")
+    if args.json:
+        args.json.write_text(json.dumps(grid, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()

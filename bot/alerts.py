@@ -1,0 +1,167 @@
+"""Sending alerts: after each published generation, and at each daily digest time, every due follow
+is asked of what is new (`retrieval.alerts.new_reports`) and its chat gets one message.
+
+Messages go out through the Application's bot, so through its rate limiter (`PatientRateLimiter`:
+Telegram's flood limits, RetryAfter retried). A chat that blocked the bot (Telegram answers
+Forbidden) loses its follows instead of being retried. A follower who is no longer allowed
+(bot settings) is skipped: nothing is sent, the follow's cursor moves on, and the follow stays, so
+that re-admitting them resumes alerts from then on, not with a backlog.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import Application
+
+from bot import format as fmt
+from bot.buttons import full_row, vote_buttons
+from bot.feedback import Shown
+from bot.follows import AlertPage, Follow, next_digest
+from index.errors import IndexNotReady
+from retrieval.alerts import new_reports
+from retrieval.errors import BadQuery
+from retrieval.records import Answer, Citation, Hit
+
+log = logging.getLogger(__name__)
+
+SEND_CONCURRENCY = 8  # messages in flight at once; the rate limiter decides how fast they really go
+
+
+# --- hits kept for "More" ---------------------------------------------------------------------
+
+def _citation_dict(c: Citation) -> dict:
+    return {"article_id": c.article_id, "title": c.title, "url": c.url, "source": c.source,
+            "published_at": c.published_at.isoformat() if c.published_at else None}
+
+
+def _citation(d: dict) -> Citation:
+    return Citation(d["article_id"], d["title"], d["url"], d["source"],
+                    datetime.fromisoformat(d["published_at"]) if d["published_at"] else None)
+
+
+def hit_dict(hit: Hit) -> dict:
+    return {"rank": hit.rank, "score": hit.score, "passage_id": hit.passage_id, "citation": _citation_dict(hit.citation),
+            "passage": hit.passage, "highlight_start": hit.highlight_start, "highlight_end": hit.highlight_end,
+            "also": [_citation_dict(c) for c in hit.also]}
+
+
+def hit_from_dict(d: dict) -> Hit:
+    start, end = d["highlight_start"], d["highlight_end"]
+    return Hit(rank=d["rank"], score=d["score"], passage_id=d["passage_id"], citation=_citation(d["citation"]),
+               passage=d["passage"], highlight=d["passage"][start:end], highlight_start=start, highlight_end=end,
+               also=tuple(_citation(c) for c in d["also"]))
+
+
+# --- one message ------------------------------------------------------------------------------
+
+def alert_page(services, page: AlertPage, offset: int) -> tuple[str, InlineKeyboardMarkup]:
+    """The message for the reports of a stored alert from `offset` on, with its buttons."""
+    hits = [hit_from_dict(d) for d in page.hits]
+    window = hits[offset : offset + services.settings.results_per_page]
+    html, shown = fmt.alert_message(page.topic, window, len(hits), page.daily)
+    rows = [full_row(services.state, window[:shown])]
+    if offset + shown < len(hits):
+        rows.append([InlineKeyboardButton("More ▸", callback_data=f"amore:{page.id}:{offset + shown}")])
+    seen = Shown("alert", page.question, tuple(h.citation.article_id for h in window[:shown]))
+    rows.append([*vote_buttons(services.state, seen), InlineKeyboardButton("🔕 Stop", callback_data=f"unf:{page.follow_id}")])
+    return html, InlineKeyboardMarkup(rows)
+
+
+# --- delivery ---------------------------------------------------------------------------------
+
+@dataclass
+class Delivery:
+    """What one round did, for the log and the tests."""
+
+    checked: int = 0
+    sent: int = 0
+    skipped: int = 0  # followers no longer allowed
+    blocked_chats: int = 0
+    failed: int = 0
+
+
+def _check(searcher, question: str, since_gen: int, settings) -> Answer | None:
+    try:
+        return new_reports(searcher, question, since_gen, settings)
+    except BadQuery as error:  # e.g. the outlet it names left the archive
+        log.warning("follow %r cannot be checked: %s", question, error)
+        return None
+
+
+async def deliver(application: Application, now: datetime | None = None) -> Delivery:
+    """One round: check every due follow, send what is new. Runs one at a time (a lock)."""
+    services = application.bot_data["services"]
+    async with services.delivering:
+        return await _deliver(application, services, now or services.clock())
+
+
+async def _deliver(application: Application, services, now: datetime) -> Delivery:
+    report = Delivery()
+    try:
+        generation = (await asyncio.to_thread(services.searcher.reader.snapshot)).generation
+    except IndexNotReady:
+        return report
+    due = services.follows.due(now, generation)
+    if not due:
+        return report
+    answers: dict[tuple[str, int], Answer | None] = {}
+    for follow in due:  # followers of the same question since the same generation share one search
+        key = (follow.question, follow.checked_gen)
+        if key not in answers:
+            answers[key] = await asyncio.to_thread(_check, services.searcher, follow.question, follow.checked_gen,
+                                                   services.alert_settings)
+    report.checked = len(due)
+    gate = asyncio.Semaphore(SEND_CONCURRENCY)
+    blocked: set[int] = set()
+
+    async def one(follow: Follow) -> None:
+        answer = answers[(follow.question, follow.checked_gen)]
+        checked = answer.generation if answer else generation
+        next_due = next_digest(now, services.follows.prefs(follow.user_id)) if follow.daily else None
+        if not services.settings.allows(follow.user_id, follow.chat_id) or not answer or not answer.hits:
+            if answer and answer.hits:
+                report.skipped += 1
+            services.follows.claim(follow, [], checked, next_due)
+            return
+        ids = [c.article_id for h in answer.hits for c in (h.citation, *h.also)]
+        fresh = services.follows.claim(follow, ids, checked, next_due)
+        hits = [replace(h, rank=i) for i, h in enumerate(
+            (h for h in answer.hits if h.citation.article_id in fresh), start=1)]
+        if not hits:
+            return
+        topic = answer.query.topic or follow.question
+        page = services.follows.page(services.follows.save_page(follow, topic, [hit_dict(h) for h in hits]))
+        html, markup = alert_page(services, page, 0)
+        async with gate:
+            if follow.chat_id in blocked:
+                return
+            try:
+                await application.bot.send_message(follow.chat_id, html, reply_markup=markup)
+                report.sent += 1
+            except Forbidden as error:
+                blocked.add(follow.chat_id)
+                removed = services.follows.remove_chat(follow.chat_id)
+                report.blocked_chats += 1
+                log.info("chat %s blocked the bot (%s): %d follows removed", follow.chat_id, error, removed)
+            except BadRequest as error:  # retrying the same message cannot help; it stays recorded
+                report.failed += 1
+                log.error("alert for follow #%d could not be sent: %s", follow.id, error)
+            except TelegramError as error:  # network trouble the limiter's retries did not cure
+                report.failed += 1
+                services.follows.release(follow, fresh)
+                log.warning("alert for follow #%d not sent (%s); it will be tried again", follow.id, error)
+
+    await asyncio.gather(*(one(f) for f in due))
+    log.info("alerts: %d follows checked, %d messages sent, %d skipped, %d chats gone, %d failed",
+             report.checked, report.sent, report.skipped, report.blocked_chats, report.failed)
+    return report
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)

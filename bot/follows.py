@@ -1,0 +1,261 @@
+"""Follows, what was sent for them, and each user's digest time: tables in the bot's own bot.sqlite3.
+
+A follow remembers the last index generation it was checked against (`checked_gen`): after a
+restart the bot checks the generations it missed, and none twice. Every article sent for a follow
+is recorded (`follow_sent`) before the message goes out, so re-publishing, a restart or an edited
+article never sends it again for that follow (at most once: a crash between the record and the
+send loses that alert rather than repeating it).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+MAX_FOLLOWS = 25  # per chat
+DEFAULT_TIMEZONE = "UTC"
+DEFAULT_DIGEST_HOUR = 8
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS follows (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    chat_id INTEGER NOT NULL,           -- where alerts go (the user's private chat, or a group)
+    user_id INTEGER NOT NULL,           -- who followed: access is checked for them at every send
+    question TEXT NOT NULL,
+    daily INTEGER NOT NULL DEFAULT 0,   -- 1: one digest a day instead of an alert per reindex
+    checked_gen INTEGER NOT NULL,       -- articles added after this generation are still to be checked
+    next_digest REAL,                   -- daily follows: when the next digest is due (Unix time)
+    created REAL NOT NULL,
+    UNIQUE (chat_id, question)
+);
+CREATE TABLE IF NOT EXISTS follow_sent (
+    follow_id INTEGER NOT NULL, article_id TEXT NOT NULL, at REAL NOT NULL,
+    PRIMARY KEY (follow_id, article_id)
+);
+CREATE TABLE IF NOT EXISTS alert_pages (  -- an alert's reports, so "More" works after a restart
+    id INTEGER PRIMARY KEY AUTOINCREMENT, follow_id INTEGER NOT NULL, question TEXT NOT NULL,
+    topic TEXT NOT NULL, daily INTEGER NOT NULL, hits TEXT NOT NULL, created REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS user_prefs (
+    user_id INTEGER PRIMARY KEY, timezone TEXT NOT NULL, digest_hour INTEGER NOT NULL
+);
+"""
+
+
+class FollowError(Exception):
+    """A follow request that cannot be done; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Follow:
+    id: int
+    chat_id: int
+    user_id: int
+    question: str
+    daily: bool
+    checked_gen: int
+    next_digest: datetime | None = None
+
+
+@dataclass(frozen=True)
+class AlertPage:
+    id: int
+    follow_id: int
+    question: str
+    topic: str
+    daily: bool
+    hits: list[dict]  # bot.alerts.hit_dict()s
+
+
+@dataclass(frozen=True)
+class Prefs:
+    timezone: str = DEFAULT_TIMEZONE
+    digest_hour: int = DEFAULT_DIGEST_HOUR
+
+
+def zone(name: str) -> ZoneInfo:
+    """A time zone by its IANA name, case-insensitively ("europe/kyiv" works); FollowError if unknown."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        pass
+    lowered = {z.lower(): z for z in available_timezones()}
+    if name.lower() in lowered:
+        return ZoneInfo(lowered[name.lower()])
+    raise FollowError(f"I don't know the time zone {name!r}. Use a name like Europe/Kyiv, America/New_York or UTC.")
+
+
+def next_digest(now: datetime, prefs: Prefs) -> datetime:
+    """The first time after `now` when the clock in the user's zone shows digest_hour:00 (in UTC)."""
+    local = now.astimezone(zone(prefs.timezone))
+    due = local.replace(hour=prefs.digest_hour, minute=0, second=0, microsecond=0)
+    if due <= local:
+        due = (local + timedelta(days=1)).replace(hour=prefs.digest_hour, minute=0, second=0, microsecond=0)
+    return due.astimezone(timezone.utc)
+
+
+def _follow(row: tuple) -> Follow:
+    fid, chat_id, user_id, question, daily, checked, nxt = row
+    return Follow(fid, chat_id, user_id, question, bool(daily), checked,
+                  datetime.fromtimestamp(nxt, timezone.utc) if nxt is not None else None)
+
+
+_COLUMNS = "id, chat_id, user_id, question, daily, checked_gen, next_digest"
+
+
+class Follows:
+    """The follow tables. Shares bot.sqlite3 with `BotState` (its own connection; WAL)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA busy_timeout=5000")
+        self.db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # --- follows ---------------------------------------------------------------------------
+    def add(self, chat_id: int, user_id: int, question: str, daily: bool, checked_gen: int,
+            now: datetime) -> Follow:
+        """A new follow that alerts on what is added after generation `checked_gen`."""
+        question = " ".join(question.split())
+        with self._transaction():
+            existing = self.db.execute(f"SELECT {_COLUMNS} FROM follows WHERE chat_id = ? AND question = ?",
+                                       (chat_id, question)).fetchone()
+            if existing:
+                raise FollowError(f"You already follow that (#{existing[0]}).")
+            count = self.db.execute("SELECT count(*) FROM follows WHERE chat_id = ?", (chat_id,)).fetchone()[0]
+            if count >= MAX_FOLLOWS:
+                raise FollowError(f"This chat follows {count} topics, the most I keep. /unfollow one first.")
+            due = next_digest(now, self.prefs(user_id)).timestamp() if daily else None
+            cursor = self.db.execute(
+                "INSERT INTO follows(chat_id, user_id, question, daily, checked_gen, next_digest, created)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)", (chat_id, user_id, question, int(daily), checked_gen, due, time.time()))
+        return self.get(cursor.lastrowid)
+
+    def get(self, follow_id: int) -> Follow | None:
+        row = self.db.execute(f"SELECT {_COLUMNS} FROM follows WHERE id = ?", (follow_id,)).fetchone()
+        return _follow(row) if row else None
+
+    def in_chat(self, chat_id: int) -> list[Follow]:
+        rows = self.db.execute(f"SELECT {_COLUMNS} FROM follows WHERE chat_id = ? ORDER BY id", (chat_id,))
+        return [_follow(r) for r in rows]
+
+    def all(self) -> list[Follow]:
+        return [_follow(r) for r in self.db.execute(f"SELECT {_COLUMNS} FROM follows ORDER BY id")]
+
+    def remove(self, follow_id: int, chat_id: int) -> Follow | None:
+        """Stop a follow of this chat (another chat's follow is not found); its sent records go too."""
+        found = self.get(follow_id)
+        if found is None or found.chat_id != chat_id:
+            return None
+        with self._transaction():
+            self.db.execute("DELETE FROM follows WHERE id = ?", (follow_id,))
+            self.db.execute("DELETE FROM follow_sent WHERE follow_id = ?", (follow_id,))
+            self.db.execute("DELETE FROM alert_pages WHERE follow_id = ?", (follow_id,))
+        return found
+
+    def remove_chat(self, chat_id: int) -> int:
+        """Every follow of a chat that blocked the bot (or removed it from the group)."""
+        ids = [fid for (fid,) in self.db.execute("SELECT id FROM follows WHERE chat_id = ?", (chat_id,))]
+        for fid in ids:
+            self.remove(fid, chat_id)
+        return len(ids)
+
+    def set_daily(self, follow_id: int, chat_id: int, daily: bool, now: datetime) -> Follow | None:
+        found = self.get(follow_id)
+        if found is None or found.chat_id != chat_id:
+            return None
+        due = next_digest(now, self.prefs(found.user_id)).timestamp() if daily else None
+        self.db.execute("UPDATE follows SET daily = ?, next_digest = ? WHERE id = ?", (int(daily), due, follow_id))
+        return self.get(follow_id)
+
+    def due(self, now: datetime, generation: int) -> list[Follow]:
+        """Immediate follows behind `generation`, and daily follows whose digest time has come."""
+        rows = self.db.execute(
+            f"SELECT {_COLUMNS} FROM follows WHERE (daily = 0 AND checked_gen < ?)"
+            " OR (daily = 1 AND next_digest <= ?) ORDER BY id", (generation, now.timestamp()))
+        return [_follow(r) for r in rows]
+
+    # --- what was sent ---------------------------------------------------------------------
+    def claim(self, follow: Follow, article_ids: Iterable[str], checked_gen: int,
+              next_due: datetime | None = None) -> set[str]:
+        """Record articles as sent for a follow and move its cursor, in one transaction; returns
+        the ones not sent before (the caller sends those)."""
+        now = time.time()
+        fresh = set()
+        with self._transaction():
+            for article_id in dict.fromkeys(article_ids):
+                inserted = self.db.execute("INSERT OR IGNORE INTO follow_sent(follow_id, article_id, at) VALUES (?, ?, ?)",
+                                           (follow.id, article_id, now)).rowcount
+                if inserted:
+                    fresh.add(article_id)
+            self.db.execute("UPDATE follows SET checked_gen = max(checked_gen, ?), next_digest = ? WHERE id = ?",
+                            (checked_gen, next_due.timestamp() if next_due else None, follow.id))
+        return fresh
+
+    def was_sent(self, follow_id: int, article_ids: Iterable[str]) -> set[str]:
+        ids = list(article_ids)
+        if not ids:
+            return set()
+        rows = self.db.execute(
+            f"SELECT article_id FROM follow_sent WHERE follow_id = ? AND article_id IN ({','.join('?' * len(ids))})",
+            (follow_id, *ids))
+        return {a for (a,) in rows}
+
+    def release(self, follow: Follow, article_ids: Iterable[str]) -> None:
+        """Undo a claim whose message could not be sent: the next check tries again."""
+        with self._transaction():
+            self.db.executemany("DELETE FROM follow_sent WHERE follow_id = ? AND article_id = ?",
+                                ((follow.id, a) for a in article_ids))
+            self.db.execute("UPDATE follows SET checked_gen = ?, next_digest = ? WHERE id = ?",
+                            (follow.checked_gen, follow.next_digest.timestamp() if follow.next_digest else None,
+                             follow.id))
+
+    # --- alert pages, for "More" -----------------------------------------------------------
+    def save_page(self, follow: Follow, topic: str, hits: list[dict]) -> int:
+        cursor = self.db.execute(
+            "INSERT INTO alert_pages(follow_id, question, topic, daily, hits, created) VALUES (?, ?, ?, ?, ?, ?)",
+            (follow.id, follow.question, topic, int(follow.daily), json.dumps(hits, ensure_ascii=False), time.time()))
+        return cursor.lastrowid
+
+    def page(self, page_id: int) -> AlertPage | None:
+        row = self.db.execute("SELECT follow_id, question, topic, daily, hits FROM alert_pages WHERE id = ?",
+                              (page_id,)).fetchone()
+        return AlertPage(page_id, row[0], row[1], row[2], bool(row[3]), json.loads(row[4])) if row else None
+
+    # --- digest time -----------------------------------------------------------------------
+    def prefs(self, user_id: int) -> Prefs:
+        row = self.db.execute("SELECT timezone, digest_hour FROM user_prefs WHERE user_id = ?", (user_id,)).fetchone()
+        return Prefs(*row) if row else Prefs()
+
+    def set_prefs(self, user_id: int, prefs: Prefs, now: datetime) -> int:
+        """Store a user's zone and hour; their daily follows are rescheduled. Returns how many."""
+        zone(prefs.timezone)  # FollowError if unknown
+        if not 0 <= prefs.digest_hour <= 23:
+            raise FollowError("The digest hour is a whole hour from 0 to 23, e.g. /digest 7.")
+        due = next_digest(now, prefs).timestamp()
+        with self._transaction():
+            self.db.execute("INSERT OR REPLACE INTO user_prefs(user_id, timezone, digest_hour) VALUES (?, ?, ?)",
+                            (user_id, prefs.timezone, prefs.digest_hour))
+            return self.db.execute("UPDATE follows SET next_digest = ? WHERE user_id = ? AND daily = 1",
+                                   (due, user_id)).rowcount
