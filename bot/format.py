@@ -152,7 +152,8 @@ def alert_lead(topic: str, first: int, shown: int, total: int, daily: bool) -> s
     kind = "Daily digest" if daily else "New"
     noun = "report" if total == 1 else "reports"
     if first > 1:
-        return f"🔔 <b>{kind} on {text(topic)}</b>: reports {first}–{first + shown - 1} of {total}"
+        span = f"report {first}" if shown == 1 else f"reports {first}–{first + shown - 1}"
+        return f"🔔 <b>{kind} on {text(topic)}</b>: {span} of {total}"
     return f"🔔 <b>{kind} on {text(topic)}</b>: {total} {noun}, closest first"
 
 

@@ -199,14 +199,20 @@ async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await admitted(update, context):
         return
     await query.answer()
+    await _drop_pressed_row(update)
+    await reply_answer(query.message, context, question_text, int(offset))
+
+
+async def _drop_pressed_row(update: Update) -> None:
+    """A More button has done its job once; a second tap would repeat the page."""
+    query = update.callback_query
     markup = query.message.reply_markup if query.message else None
-    if markup:  # the button has done its job; a second tap would repeat the page
+    if markup:
         rows = [row for row in markup.inline_keyboard if not any(b.callback_data == query.data for b in row)]
         try:
             await query.edit_message_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
         except BadRequest as error:
             log.info("could not remove the More button: %s", error)
-    await reply_answer(query.message, context, question_text, int(offset))
 
 
 async def full_article(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -422,6 +428,7 @@ async def alert_more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await query.answer(EXPIRED, show_alert=True)
         return
     await query.answer()
+    await _drop_pressed_row(update)
     html, markup = alert_page(s, page, int(offset))
     await query.message.reply_text(html, reply_markup=markup)
 

@@ -189,6 +189,38 @@ def test_a_burst_to_100_subscribers_goes_through_the_rate_limiter(api, data_dir,
     assert times[-1] - times[0] >= (len(times) - 45) / 30
 
 
+def test_more_under_an_alert_shows_its_next_reports_after_a_restart(api, data_dir, model_encoder, tmp_path):
+    settings = settings_for(api, data_dir, results_per_page=1)
+    seen = {}
+
+    async def first_run(application):
+        api.command("/follow Khortytsia ferry", user_id=ALLOWED)
+        await wait(api, "sendMessage")
+        await asyncio.to_thread(publish, data_dir, model_encoder, tmp_path, FERRY, GRAIN, EVENING)
+        await deliver(application)
+        [alert] = alerts(api)
+        assert alert.params["text"].startswith("🔔 <b>New on Khortytsia ferry</b>: 2 reports, closest first\n\n")
+        assert alert.params["text"].count("<b>[") == 1
+        seen["keyboard"] = alert.params["reply_markup"]["inline_keyboard"]
+
+    run_bot(settings, model_encoder, first_run)
+    full, [more], votes = seen["keyboard"]
+    assert more == {"text": "More ▸", "callback_data": "amore:1:1"}
+
+    async def second_run(application):
+        before = len(api.calls)
+        api.callback(more["callback_data"], user_id=ALLOWED)
+        [page] = await wait(api, "sendMessage", since=before)
+        [edit] = await wait(api, "editMessageReplyMarkup", since=before)
+        assert edit.params["reply_markup"] == {"inline_keyboard": [full, votes]}
+        assert page.params["text"].startswith("🔔 <b>New on Khortytsia ferry</b>: report 2 of 2\n\n")
+        assert "<b>[2]</b>" in page.params["text"]
+        assert [[b["text"] for b in row] for row in page.params["reply_markup"]["inline_keyboard"]] == [
+            ["📄 2"], ["👍", "👎", "🔕 Stop"]]
+
+    run_bot(settings, model_encoder, second_run)
+
+
 def test_a_daily_follow_waits_for_the_digest_hour_in_the_users_time_zone(api, data_dir, model_encoder, tmp_path):
     now = [datetime(2025, 2, 1, 5, 0, tzinfo=timezone.utc)]  # 07:00 in Kyiv
 
