@@ -12,8 +12,8 @@ it prints precision over all sent items and over the first page of each alert (w
 before "More"), and lists sent items that are not judged yet.
 
 Encoding is the only real cost (about 25 passages/s here): passage vectors already in the index
-`make bench` built (`--embeddings`, same model, same torch backend, looked up by text hash) are
-reused, and only the rest is encoded.
+`make bench` built (`--embeddings`, same model; its backend is used throughout, looked up by text
+hash) are reused, and only the rest is encoded.
 """
 
 from __future__ import annotations
@@ -71,19 +71,16 @@ FOLLOWS = [
 
 
 class CachedEncoder:
-    """The real model, with passage vectors it already computed for another index read back by text hash."""
+    """The real model, with passage vectors it already computed for another index read back by text
+    hash. The replay uses that index's backend (torch, onnx, onnx-int8) for everything it encodes."""
 
-    backend = "torch"
-
-    def __init__(self, model: SentenceTransformerEncoder, cache: Path | None) -> None:
-        self.model = model
-        self.name = model.name
+    def __init__(self, cache: Path | None) -> None:
         db = cache / "newsdesk.sqlite3" if cache else None
         self.cache = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True) if db and db.exists() else None
-        if self.cache is not None:  # vectors of another backend (onnx, int8) would not be the same
-            row = self.cache.execute("SELECT value FROM meta WHERE key = 'backend'").fetchone()
-            if row and row[0] != self.backend:
-                self.cache = None
+        row = self.cache.execute("SELECT value FROM meta WHERE key = 'backend'").fetchone() if self.cache else None
+        self.backend = row[0] if row else "torch"  # indexes from before backends were recorded: torch
+        self.model = SentenceTransformerEncoder(DEFAULT_MODEL, backend=self.backend, cache_dir=cache)
+        self.name = self.model.name
         self.hits = self.misses = 0
 
     @property
@@ -132,8 +129,8 @@ def main() -> None:
     serve_queries()
     shutil.rmtree(args.out, ignore_errors=True)
     (args.out / "batches").mkdir(parents=True)
-    model = SentenceTransformerEncoder(DEFAULT_MODEL)
-    encoder = CachedEncoder(model, args.embeddings)
+    encoder = CachedEncoder(args.embeddings)
+    model = encoder.model
     settings = Settings(data_dir=args.out / "index")
     rules = AlertSettings()
     checked = {topic: 0 for topic in FOLLOWS}
@@ -167,7 +164,7 @@ def main() -> None:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
     messages = len({(r["follow"], r["generation"]) for r in rows})
     print(f"\n{len(days)} daily batches ({args.first} to {args.last}), {sum(len(a) for _, a in days)} articles, "
-          f"{seconds:.0f} s; vectors reused {encoder.hits}, encoded {encoder.misses}")
+          f"{seconds:.0f} s; {encoder.backend} vectors reused {encoder.hits}, encoded {encoder.misses}")
     print(f"{len(FOLLOWS)} follows: {messages} alert messages, {len(rows)} items sent "
           f"({sum(r['position'] <= PAGE for r in rows)} on first pages)")
     for topic in FOLLOWS:

@@ -22,7 +22,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import QRELS, REUTERS_INDEX  # noqa: E402
-from index.encoder import SentenceTransformerEncoder, serve_queries  # noqa: E402
+from index.encoder import ServingEncoder, serve_queries  # noqa: E402
 from index.reader import IndexReader  # noqa: E402
 from index.settings import Settings  # noqa: E402
 from retrieval import query as query_parser  # noqa: E402
@@ -43,7 +43,7 @@ def main() -> None:
     serve_queries()
     settings = Settings.from_env(data_dir=args.data_dir)
     reader = IndexReader(settings.data_dir)
-    searcher = Searcher(reader, SentenceTransformerEncoder(settings.model, settings.device))
+    searcher = Searcher(reader, ServingEncoder(settings))  # questions encoded like the index's passages
     snapshot = reader.snapshot()
     judgements = load_qrels(QRELS)
     # per question: article id -> [(cosine, coverage)] of its passages above the lowest bar
