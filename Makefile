@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: demo test test-fast test-all bench eval clean
+.PHONY: demo test test-fast test-all bench eval clean bench-scale bench-peer
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,24 @@ bench: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python bench/reuters_eval.py
+
+# Speed and scale (README): encoder backends, the vector layer at 100k/1M/5M, and the plot.
+bench-scale: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/encoders.py
+	$(BIN)/python bench/vector_layer.py
+
+# Newsdesk beside txtai. txtai needs transformers >= 5.9 and the ONNX backend < 4.58: its own venv.
+PEER := .venv-peer
+$(PEER)/.installed:
+	test -x $(PEER)/bin/python || $(PYTHON) -m venv $(PEER)
+	$(PEER)/bin/pip install --quiet --upgrade pip
+	$(PEER)/bin/pip install --quiet torch==2.13.0
+	$(PEER)/bin/pip install --quiet "txtai==9.14.0" "sentence-transformers>=5.1,<7"
+	touch $(PEER)/.installed
+
+bench-peer: $(STAMP) $(PEER)/.installed
+	$(BIN)/python bench/peer_txtai.py --peer-python $(PEER)/bin/python
 
 clean:
 	rm -rf $(VENV) data/demo .pytest_cache

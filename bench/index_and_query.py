@@ -123,7 +123,7 @@ def main() -> None:
         check=True, capture_output=True, text=True)
     result.update(json.loads(done.stdout.strip().splitlines()[-1]))
     result["backend"] = json.loads((args.data_dir / "CURRENT").parent.joinpath(
-        "generations", f"{int((args.data_dir / 'CURRENT').read_text()):08d}", "manifest.json").read_text())["backend"]
+        "generations", f"{int((args.data_dir / 'CURRENT').read_text()):08d}", "manifest.json").read_text()).get("backend", "torch")
     result["index_size_mb"] = round(dir_size(args.data_dir) / 2**20, 1)
     OUT.mkdir(parents=True, exist_ok=True)
     name = "index_and_query.json" if args.data_dir == REUTERS_INDEX else f"index_and_query-{args.data_dir.name}.json"

@@ -173,6 +173,11 @@ def run(sizes: list[int], queries_n: int, filtered_n: int, workdir: Path) -> dic
     queries = draw(base, queries_n, seed=7)
     result = {"vectors": f"synthetic: {origin} + Gaussian noise of norm 0.3-0.8, normalised", "dimension": DIMENSION,
               "queries": queries_n, "filtered_queries": filtered_n, "k": K, "sizes": {}}
+    previous = OUT / "vector_layer.json"
+    if previous.exists():  # sizes not measured this time keep their earlier rows
+        earlier = json.loads(previous.read_text())
+        if {k: earlier.get(k) for k in ("vectors", "queries", "k")} == {k: result[k] for k in ("vectors", "queries", "k")}:
+            result["sizes"] = {n: rows for n, rows in earlier["sizes"].items() if int(n) not in sizes}
     workdir.mkdir(parents=True, exist_ok=True)
     for n in sizes:
         started = time.perf_counter()
@@ -193,6 +198,7 @@ def run(sizes: list[int], queries_n: int, filtered_n: int, workdir: Path) -> dic
                 print("  " + json.dumps(row), flush=True)
             path.unlink()
         result["sizes"][str(n)] = rows
+        result["sizes"] = dict(sorted(result["sizes"].items(), key=lambda item: int(item[0])))
         (OUT / "vector_layer.json").write_text(json.dumps(result, indent=2) + "\n")
     return result
 
@@ -234,7 +240,7 @@ def plot(result: dict, path: Path) -> None:
         ax.set_title(title)
         ax.axhline(target, color="grey", linestyle=":", label=f"target at 1M: {target}")
         ax.legend(fontsize=8)
-    fig.suptitle("Newsdesk vector layer (bench/vector_layer.py); auto = IDMap2,Flat up to 200k, then IVF,SQ8")
+    fig.suptitle("Newsdesk vector layer (bench/vector_layer.py); auto = IDMap2,Flat up to 100k, then IVF,SQ8")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
 

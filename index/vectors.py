@@ -18,9 +18,10 @@ from index.errors import IndexTypeError
 
 DEFAULT_FACTORY = "IDMap2,Flat"  # exact inner product; vectors are normalised, so this is cosine
 AUTO = "auto"
-FLAT_UP_TO = 200_000  # passages; above it exact search costs more than 10 ms a question (bench/vector_layer.py)
+FLAT_UP_TO = 100_000  # passages; exact search of 100k took 8.9 ms p50 a question, of 1M 142 ms (bench/vector_layer.py)
 TRAIN_PER_LIST = 64  # vectors sampled per inverted list to train the coarse quantiser and the SQ8 ranges
 EXACT_AMONG_UP_TO = 20_000  # a filter this selective is searched exactly among its own vectors (HNSW)
+BITMAP_FROM = 4_096  # allowed ids from which a bitmap beats a hash set: 500k ids take 1 ms, not 143 ms
 
 
 def ivf_lists(n: int) -> int:
@@ -29,7 +30,8 @@ def ivf_lists(n: int) -> int:
 
 
 def ivf_nprobe(nlist: int) -> int:
-    """Lists visited per question: 1/64 of them, at least 16 (Recall@10 >= 0.95 at 1M, bench/vector_layer.py)."""
+    """Lists visited per question: 1/64 of them, at least 16 (at 1M, 32 of 2048: Recall@10 0.993 against
+    exact search, p95 1.6 ms; bench/vector_layer.py)."""
     return min(nlist, max(16, nlist // 64))
 
 
@@ -122,7 +124,7 @@ class FaissVectors:
         if allowed is not None:
             allowed = np.asarray(allowed, dtype=np.int64)
             widen = self.index.ntotal / len(allowed)
-            selector = faiss.IDSelectorBatch(allowed)
+            selector, _keep = selector_for(allowed)
             if self.ivf is not None:
                 params = faiss.SearchParametersIVF(sel=selector, nprobe=min(self.ivf.nlist, math.ceil(self.ivf.nprobe * widen)))
             elif self.hnsw is not None:
@@ -141,3 +143,14 @@ class FaissVectors:
         scores = self.index.reconstruct_batch(present) @ query[0]
         best = np.argsort(-scores, kind="stable")[:limit]
         return [(int(present[i]), float(scores[i])) for i in best]
+
+
+def selector_for(allowed: np.ndarray) -> tuple[faiss.IDSelector, np.ndarray | None]:
+    """FAISS's selector for these ids, and the array it reads (to keep alive while it is used): a hash set
+    for a few ids, a bitmap over 0..max(id) for many (passage ids are SQLite rowids: small, positive)."""
+    if len(allowed) < BITMAP_FROM or allowed.min() < 0:
+        return faiss.IDSelectorBatch(allowed), None
+    bits = np.zeros(int(allowed.max()) + 1, dtype=bool)
+    bits[allowed] = True
+    packed = np.packbits(bits, bitorder="little")
+    return faiss.IDSelectorBitmap(len(bits), faiss.swig_ptr(packed)), packed

@@ -31,8 +31,9 @@ def exact(points: np.ndarray, ids: np.ndarray, query: np.ndarray, among: np.ndar
 
 def test_the_index_type_follows_the_archive_size():
     assert vectors.choose(1_000) == "IDMap2,Flat"
-    assert vectors.choose(200_000) == "IDMap2,Flat"
-    assert vectors.choose(200_001) == "IVF1024,SQ8 nprobe=16"
+    assert vectors.choose(100_000) == "IDMap2,Flat"
+    assert vectors.choose(100_001) == "IVF512,SQ8 nprobe=16"
+    assert vectors.choose(200_000) == "IVF1024,SQ8 nprobe=16"
     assert vectors.choose(1_000_000) == "IVF2048,SQ8 nprobe=32"
     assert vectors.choose(5_000_000) == "IVF4096,SQ8 nprobe=64"
     assert vectors.resolve("auto", 1_000_000) == vectors.resolve(None, 1_000_000) == "IVF2048,SQ8 nprobe=32"
@@ -52,6 +53,24 @@ def test_every_index_type_finds_a_stored_vector_and_honours_a_filter(spec, tmp_p
     assert {i for i, _ in found} == set(int(i) for i in among)  # all of them, however narrow the filter
     assert found[0][0] == exact(points, ids, points[500], among)[0]
     assert index.search(points[500], 10, allowed=np.array([], dtype=np.int64)) == []
+
+
+@pytest.mark.parametrize("spec", TYPES)
+def test_a_filter_of_many_ids_uses_a_bitmap_with_the_same_answers(spec, monkeypatch):
+    points = clustered(2_000)
+    ids = np.arange(2_000, dtype=np.int64) * 3 + 7
+    index = vectors.FaissVectors(vectors.build(ids, points, 32, spec))
+    among = ids[::3]
+    hashed = index.search(points[500], 10, allowed=among)
+    monkeypatch.setattr(vectors, "BITMAP_FROM", 1)
+    monkeypatch.setattr(vectors, "EXACT_AMONG_UP_TO", 0)
+    selector, bits = vectors.selector_for(among)
+    assert isinstance(selector, vectors.faiss.IDSelectorBitmap) and len(bits) == (int(among.max()) + 1 + 7) // 8
+    assert [selector.is_member(int(i)) for i in (among[0], among[0] + 3, among[-1])] == [True, False, True]
+    bitmapped = index.search(points[500], 10, allowed=among)
+    assert all(i in set(among.tolist()) for i, _ in bitmapped)
+    if "HNSW" not in spec:  # HNSW answered exactly among them above, through its graph here
+        assert bitmapped == hashed
 
 
 def test_search_parameters_are_kept_in_the_file(tmp_path):
