@@ -33,7 +33,7 @@ from bot.state import BotState
 from index.errors import IndexNotReady
 from index.encoder import ServingEncoder, serve_queries
 from index.reader import IndexReader
-from retrieval.search import Searcher
+from retrieval.search import SearchSettings, Searcher
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,8 @@ def build_application(settings: BotSettings, searcher: Searcher | None = None,
     application = builder.build()
     if searcher is None:
         engine = settings.engine
-        searcher = Searcher(IndexReader(engine.data_dir), ServingEncoder(engine))
+        searcher = Searcher(IndexReader(engine.data_dir), ServingEncoder(engine),
+                            SearchSettings.from_env())
     bot_db = settings.engine.data_dir / "bot.sqlite3"
     application.bot_data["services"] = handlers.Services(
         settings=settings, searcher=searcher, state=BotState(bot_db),

@@ -20,6 +20,7 @@ CUTOFFS = (1, 5, 10)
 class Judgement:
     question: str
     relevant: frozenset[str]  # article ids or URLs
+    kind: str = ""  # what the question tests ("date", "outlet", "spelling", ...), for per-kind tables
 
 
 @dataclass(frozen=True)
@@ -52,25 +53,28 @@ def load_qrels(path: Path) -> list[Judgement]:
             raise NewsdeskError(f"{path}:{number} is not a JSON object with 'question' and 'relevant'.") from None
         if not isinstance(relevant, list) or not relevant or not str(question).strip():
             raise NewsdeskError(f"{path}:{number}: 'relevant' must be a non-empty list and 'question' non-empty.")
-        judgements.append(Judgement(str(question), frozenset(map(str, relevant))))
+        judgements.append(Judgement(str(question), frozenset(map(str, relevant)), str(record.get("kind", ""))))
     if not judgements:
         raise NewsdeskError(f"{path} has no questions.")
     return judgements
 
 
-def ranked_articles(answer: Answer) -> list[set[str]]:
-    """Each entry's identifiers (ids and URLs), including the articles it groups: one entry, one rank."""
-    return [{x for c in (hit.citation, *hit.also) for x in (c.article_id, c.url) if x} for hit in answer.hits]
+def ranked_articles(answer: Answer) -> list[list[set[str]]]:
+    """Each entry's articles (each as its id and URL), the ones it groups included: one entry, one rank."""
+    return [[{x for x in (c.article_id, c.url) if x} for c in (hit.citation, *hit.also)] for hit in answer.hits]
 
 
-def score(ranked: Sequence[set[str]], relevant: frozenset[str]) -> tuple[dict[int, float], float, float]:
-    """(recall at each cutoff, reciprocal rank within 10, nDCG@10) with binary relevance."""
-    found = [bool(ids & relevant) for ids in ranked]
-    recall = {k: min(1.0, len({r for ids in ranked[:k] for r in ids & relevant}) / len(relevant)) for k in CUTOFFS}
-    rr = next((1.0 / i for i, hit in enumerate(found[:10], start=1) if hit), 0.0)
-    dcg = sum(1.0 / math.log2(i + 1) for i, hit in enumerate(found[:10], start=1) if hit)
+def score(ranked: Sequence[Sequence[set[str]]], relevant: frozenset[str]) -> tuple[dict[int, float], float, float]:
+    """(recall at each cutoff, reciprocal rank within 10, nDCG@10). An entry gains one for each relevant
+    article it cites, so grouping two relevant copies of a story into one entry loses nothing; nDCG is
+    capped at 1."""
+    gains = [sum(1 for ids in entry if ids & relevant) for entry in ranked]
+    recall = {k: min(1.0, len({r for entry in ranked[:k] for ids in entry for r in ids & relevant}) / len(relevant))
+              for k in CUTOFFS}
+    rr = next((1.0 / i for i, gain in enumerate(gains[:10], start=1) if gain), 0.0)
+    dcg = sum(gain / math.log2(i + 1) for i, gain in enumerate(gains[:10], start=1))
     ideal = sum(1.0 / math.log2(i + 1) for i in range(1, min(len(relevant), 10) + 1))
-    return recall, rr, dcg / ideal
+    return recall, rr, min(1.0, dcg / ideal)
 
 
 def evaluate(searcher: Searcher, judgements: Iterable[Judgement], modes: Sequence[str],

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -32,6 +33,69 @@ def term_weights(terms: tuple[str, ...], frequencies: Mapping[str, int], total: 
 def stem_weights(frequencies: Mapping[str, int], total: int) -> dict[str, float]:
     """Weights of stems that are already stems (the archive's own spellings of a question word)."""
     return {s: idf(df, max(total, 1)) for s, df in frequencies.items()}
+
+
+def lexical_scores(text: str, weights: Mapping[str, float], title: str = "",
+                   topic: float = 0.25) -> list[tuple[int, int, float]]:
+    """(start, end, query weight carried) of each sentence. Question words that are in the article's
+    title count `topic` of their weight: they say what the article is about, which most of its
+    sentences are, not where the answer is ("how many runners finished the Lakeshore Marathon?" is
+    answered by "About 6,800 runners finished the race", not by the lead that names the marathon)."""
+    in_title = {stem(w) for w in words(title)}
+    scale = {s: w * (topic if s in in_title else 1.0) for s, w in weights.items()}
+    scores = []
+    for start, end in sentence_spans(text) or [(0, len(text))]:
+        found = {stem(w) for w in words(text[start:end])} & scale.keys()
+        scores.append((start, end, sum(scale[s] for s in found)))
+    return scores
+
+
+# What kind of answer a question asks for, and how a sentence that gives it looks. A sentence with a
+# figure answers "how many" better than one that only repeats the question's words.
+_ASKS_FIGURE = re.compile(r"\b(how (many|much|long|far|big|large|old|often|high|low)|by how|what (percentage|share|"
+                          r"price|rate|range|level|amount)|at what (price|rate|level))\b", re.IGNORECASE)
+_ASKS_TIME = re.compile(r"\b(when|what (day|date|time|year)|how soon)\b", re.IGNORECASE)
+_FIGURE = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred|"
+                     r"thousand|million|billion|half|quarter|third|percent)\b", re.IGNORECASE)
+_TIME = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|"
+                   r"may|june|july|august|september|october|november|december|today|tomorrow|yesterday|tonight|"
+                   r"week|month|year|spring|summer|autumn|winter|\d{4}|\d{1,2}(:\d\d)? ?[ap]\.?m\.?)\b",
+                   re.IGNORECASE)
+
+
+OVERLAP, SHAPED = 1.0, 0.3
+
+
+def answer_shape(question: str) -> re.Pattern | None:
+    """The pattern of a sentence that has the kind of answer the question asks for, if it asks one."""
+    if _ASKS_FIGURE.search(question):
+        return _FIGURE
+    if _ASKS_TIME.search(question):
+        return _TIME
+    return None
+
+
+def candidates(scores: Sequence[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+    """The sentences worth weighing by meaning, with their share of the best sentence's query weight:
+    those sharing a word with the question, or all of them when none does. The answer often repeats
+    few of the question's words ("About 6,800 runners finished the race"): the lead sentence that
+    names everything is not the answer to "how many runners finished the Lakeshore Marathon?"."""
+    best = max((s for _, _, s in scores), default=0.0)
+    if best == 0:
+        return list(scores)
+    return [(start, end, s / best) for start, end, s in scores if s > 0]
+
+
+def answer_best(sentences: Sequence[tuple[int, int, float]], text: str, similarities: Sequence[float],
+                shape: re.Pattern | None, overlap: float = OVERLAP, shaped: float = SHAPED) -> tuple[int, int]:
+    """The candidate with the best sum of word overlap (0..1), closeness in meaning to the question, and
+    a bonus when it has the kind of answer asked for; the earliest on ties."""
+    def total(i: int) -> float:
+        start, end, share = sentences[i]
+        bonus = shaped if shape is not None and shape.search(text[start:end]) else 0.0
+        return overlap * share + float(similarities[i]) + bonus
+    best = max(range(len(sentences)), key=lambda i: (total(i), -i))
+    return sentences[best][0], sentences[best][1]
 
 
 def lexical_best(text: str, weights: Mapping[str, float]) -> tuple[int, int, float]:

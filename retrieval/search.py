@@ -42,6 +42,9 @@ class SearchSettings:
     # historical archive the date of a report says nothing about its relevance.
     recency_half_life_days: float = 0.0
     recency_weight: float = 0.2
+    # Bold the sentence that answers the question (word overlap, meaning, kind of answer) rather than
+    # the one that only shares the most words with it.
+    answer_highlight: bool = True
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> SearchSettings:
@@ -211,18 +214,39 @@ class Searcher:
         if parsed.filters.newest_first:
             entries.sort(key=lambda e: e[0].published_at or datetime.min.replace(tzinfo=timezone.utc), reverse=True)
         page = entries[offset : offset + limit]
-        weights = self._weights(snapshot, parsed, frequencies)
+        spans = self._highlights([p for p, _, _ in page], parsed, vector, self._weights(snapshot, parsed, frequencies))
         hits = []
-        for rank, (passage, score, also) in enumerate(page, start=offset + 1):
-            start, end, matched = highlight.lexical_best(passage.text, weights)
-            if matched == 0 and vector is not None:
-                start, end = highlight.dense_best(passage.text, vector, self.encoder.encode)
+        for rank, ((passage, score, also), (start, end)) in enumerate(zip(page, spans), start=offset + 1):
             hits.append(Hit(
                 rank=rank, score=round(float(score), 6), passage_id=passage.passage_id, citation=citation(passage),
                 passage=passage.text, highlight=passage.text[start:end], highlight_start=start, highlight_end=end,
                 also=tuple(also),
             ))
         return hits, len(entries) > offset + limit
+
+    def _highlights(self, passages: list[StoredPassage], parsed: Query, vector: np.ndarray | None,
+                    weights: dict[str, float]) -> list[tuple[int, int]]:
+        """The sentence of each passage that answers the question: among the sentences carrying most of
+        the question's words, the closest in meaning and with the kind of answer asked for. The
+        candidates of the whole page are encoded in one call."""
+        chosen: list[tuple[int, int] | list[tuple[int, int, float]]] = []
+        for passage in passages:
+            if not self.settings.answer_highlight or vector is None:
+                scores = highlight.lexical_scores(passage.text, weights)
+                start, end, _ = max(scores, key=lambda s: s[2]) if any(s[2] for s in scores) else scores[0]
+                chosen.append((start, end))
+                continue
+            picked = highlight.candidates(highlight.lexical_scores(passage.text, weights, passage.title))
+            chosen.append((picked[0][0], picked[0][1]) if len(picked) == 1 else picked)
+        pending = [(i, c) for i, c in enumerate(chosen) if isinstance(c, list)]
+        if pending:
+            texts = [passages[i].text[start:end] for i, sentences in pending for start, end, _ in sentences]
+            similarities = iter(self.encoder.encode(texts) @ vector)
+            shape = highlight.answer_shape(parsed.question)
+            for i, sentences in pending:
+                chosen[i] = highlight.answer_best(sentences, passages[i].text,
+                                                  [next(similarities) for _ in sentences], shape)
+        return chosen  # type: ignore[return-value]
 
     def _same_story(self, entries: list[tuple[StoredPassage, float, list[Citation]]],
                     passage: StoredPassage) -> int | None:

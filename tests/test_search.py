@@ -123,3 +123,19 @@ def test_latest_orders_by_date(searcher):
     answer = searcher.ask("latest on the war in Ukraine", limit=5)
     dates = [h.citation.published_at for h in answer.hits]
     assert answer.query.filters.newest_first and dates == sorted(dates, reverse=True) and len(dates) == 5
+
+
+@pytest.mark.parametrize("question, article, sentence", [
+    ("who claimed the Marlow General ransomware attack?", "lc-2024-1014-hospital-ransomware",
+     "A criminal group that calls itself GreyMoth claimed responsibility on a leak site on Monday afternoon "
+     "and said it had copied patient data."),
+    ("how much did Halvard Freight raise in its IPO?", "pbd-2024-1030-halvard-ipo",
+     "Halvard sold 29 million shares at $22 each, raising about $640 million."),
+    ("what will Halvard do with the IPO proceeds?", "pbd-2024-1030-halvard-ipo",
+     "Chief executive Ingrid Solberg said most of the proceeds would go towards paying down debt and converting "
+     "part of the company's fleet of 2,300 trucks to battery-electric models over the next five years."),
+])
+def test_the_highlight_answers_the_question_not_the_lead(searcher, question, article, sentence):
+    """Words only, each of these bolds the lead sentence, which names the topic (bench/highlight_eval.py)."""
+    hit = next(h for h in searcher.ask(question).hits if h.citation.article_id == article)
+    assert hit.highlight == sentence
