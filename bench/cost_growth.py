@@ -8,9 +8,9 @@ Made from the JSON the other benchmarks leave in bench/out/, nothing re-measured
 - 100k / 1M / 5M rows: the vector layer measured on synthetic vectors (bench/vector_layer.py, the
   automatic index type); indexing time = passages / the measured Reuters pipeline rate (encoding is
   the cost and grows linearly) + the measured FAISS build at that size; answer time = the measured
-  Reuters query encoding + parse/fetch/format (both independent of size) + the measured vector search at
-  that size. BM25 (SQLite FTS5) was measured on Reuters only: its growth at 1M and 5M is not in the
-  table, which says so.
+  Reuters end-to-end p50 - the exact vector search at Reuters' size (the measured 100k exact search
+  scaled down linearly, as exact search grows) + the measured vector search at that size. BM25 (SQLite
+  FTS5) was measured on Reuters only: its growth at 1M and 5M is not in the table, which says so.
 """
 
 from __future__ import annotations
@@ -29,11 +29,13 @@ def rows() -> tuple[list[dict], dict]:
     layer = json.loads((OUT / "vector_layer.json").read_text())
     per_article = reuters["passages_embedded"] / reuters["articles"]
     rate = reuters["index_passages_per_s"]
-    fixed_ms = reuters["encode_p50_ms"] + reuters["fetch_p50_ms"]
+    flat_100k = next(r for r in layer["sizes"]["100000"]["types"] if r["index_type"] == "IDMap2,Flat")["p50_ms"]
+    reuters_vector_ms = flat_100k * reuters["passages_embedded"] / 100_000
+    fixed_ms = reuters["total_p50_ms"] - reuters_vector_ms
     out = [{
         "passages": reuters["passages_embedded"], "articles": reuters["articles"], "how": "measured end to end (Reuters)",
         "index_type": "IDMap2,Flat", "index_hours": reuters["index_seconds"] / 3600,
-        "answer_p50_ms": reuters["total_p50_ms"], "search_p50_ms": reuters["search_p50_ms"], "memory_mb": None,
+        "answer_p50_ms": reuters["total_p50_ms"], "search_p50_ms": reuters_vector_ms, "memory_mb": None,
     }]
     for n, size in layer["sizes"].items():
         n = int(n)
@@ -49,7 +51,8 @@ def rows() -> tuple[list[dict], dict]:
 def table(data: list[dict], facts: dict) -> str:
     lines = [
         f"Encoder backend {facts['backend']}: {facts['rate']:.1f} passages/s through the whole pipeline on Reuters, "
-        f"{facts['per_article']:.2f} passages an article; query encoding + parsing + fetching {facts['fixed_ms']:.1f} ms (p50).",
+        f"{facts['per_article']:.2f} passages an article; an answer's cost besides the vector search {facts['fixed_ms']:.1f} ms (p50, "
+        "Reuters; its vector search, exact over 27k passages, is the 100k exact search scaled down).",
         "",
         "| passages | articles | index type (auto) | time to index | vector index memory | vector search p50 | answer p50 | how |",
         "|---|---|---|---|---|---|---|---|",

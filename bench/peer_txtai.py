@@ -86,7 +86,26 @@ def txtai_query(target: Path, asked: list[str], judged: list[str], runs: int) ->
 
 # --- the Newsdesk side and the comparison (runs in .venv) ---------------------------------------------
 
-def write_passages(path: Path) -> int:
+def write_archive(path: Path, others: int | None) -> Path:
+    """The Reuters archive, or (with `others`) its judged articles plus that many others, chosen at random."""
+    if others is None:
+        return REUTERS
+    import random
+
+    judged = {a for j in load_qrels_lines() for a in j}
+    lines = REUTERS.read_text().splitlines()
+    keep = [line for line in lines if json.loads(line).get("id") in judged]
+    rest = [line for line in lines if json.loads(line).get("id") not in judged]
+    keep += random.Random(3).sample(rest, min(others, len(rest)))
+    path.write_text("\n".join(keep) + "\n")
+    return path
+
+
+def load_qrels_lines() -> list[list[str]]:
+    return [json.loads(line)["relevant"] for line in QRELS.read_text().splitlines() if line.strip()]
+
+
+def write_passages(path: Path, archive: Path) -> int:
     from index.chunking import chunk
     from index.records import Article
     from index.settings import Settings
@@ -95,7 +114,7 @@ def write_passages(path: Path) -> int:
     settings = Settings()
     count = 0
     with path.open("w") as out:
-        for article in read_paths([REUTERS]):
+        for article in read_paths([archive]):
             if not isinstance(article, Article):
                 continue
             for n, passage in enumerate(chunk(article.body, settings.passage_chars, settings.overlap_sentences)):
@@ -139,6 +158,8 @@ def main() -> None:
     parser.add_argument("--peer-python", default=str(ROOT / ".venv-peer" / "bin" / "python"))
     parser.add_argument("--questions", type=int, default=200)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--slice", type=int, metavar="N",
+                        help="index only the judged articles and N others (quicker; quality figures then differ from the full archive's)")
     parser.add_argument("--role", choices=["txtai-index", "txtai-query"], help=argparse.SUPPRESS)
     parser.add_argument("--model", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -157,14 +178,17 @@ def main() -> None:
 
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
-    passages = write_passages(WORK / "passages.jsonl")
+    archive = write_archive(WORK / "archive.jsonl", args.slice)
+    passages = write_passages(WORK / "passages.jsonl", archive)
     (WORK / "questions.json").write_text(json.dumps({
         "asked": questions(args.questions), "judged": [j.question for j in load_qrels(QRELS)]}))
     model = resolve_model(DEFAULT_MODEL)
     me = [sys.executable, str(Path(__file__).resolve())]
 
-    newsdesk = run([sys.executable, str(ROOT / "bench" / "index_and_query.py"), "--data-dir", str(WORK / "newsdesk"),
-                    "--raw-sample", "50", "--questions", str(args.questions), "--runs", str(args.runs)])
+    subprocess.run([sys.executable, str(ROOT / "bench" / "index_and_query.py"), "--data-dir", str(WORK / "newsdesk"),
+                    "--archive", str(archive), "--raw-sample", "50", "--questions", str(args.questions),
+                    "--runs", str(args.runs)], check=True, capture_output=True, cwd=ROOT)
+    newsdesk = json.loads((OUT / "index_and_query-newsdesk.json").read_text())
     newsdesk.update(newsdesk_quality(WORK / "newsdesk"))
     newsdesk["index_size_mb"] = round(dir_size(WORK / "newsdesk") / 2**20, 1)
 
@@ -187,7 +211,9 @@ def main() -> None:
               "rows": [{"what": w, "newsdesk": n, "txtai": t,
                         "newsdesk_ahead_by": round(t / n if lower else n / t, 2)} for w, n, t, lower in rows]}
     (OUT / "peer_txtai.json").write_text(json.dumps(result, indent=2) + "\n")
-    print(f"{passages} Reuters passages; Newsdesk backend {newsdesk.get('backend')}; txtai {peer.get('version', '')}\n")
+    result["archive"] = "all of Reuters" if args.slice is None else f"judged Reuters articles + {args.slice} others"
+    (OUT / "peer_txtai.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(f"{result['archive']}: {passages} passages; Newsdesk backend {newsdesk.get('backend')}; txtai {peer.get('version', '')}\n")
     print("| | Newsdesk | txtai | Newsdesk ahead by |\n|---|---|---|---|")
     for row in result["rows"]:
         print(f"| {row['what']} | {row['newsdesk']} | {row['txtai']} | {row['newsdesk_ahead_by']:.2f}x |")
