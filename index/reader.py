@@ -16,7 +16,7 @@ import numpy as np
 from index import generations, vectors
 from index.errors import IndexNotReady
 from index.records import IndexStatus, SourceCount, StoredArticle, StoredPassage
-from index.store import Store
+from index.store import SCHEMA_VERSION, Store
 
 
 class SearchIndex(Protocol):
@@ -52,6 +52,11 @@ class Snapshot:
         self.manifest = generations.Manifest.read(directory)
         self.vectors = vectors.FaissVectors(vectors.load(directory / generations.VECTORS))
         self._local = threading.local()
+        written = int(self.store.meta("schema_version") or 0)
+        if written < SCHEMA_VERSION:
+            raise IndexNotReady(
+                f"The index in {data_dir} was written by an older Newsdesk (schema {written}, this one reads "
+                f"{SCHEMA_VERSION}): run `newsdesk index update` or `newsdesk index add` once to upgrade it.")
 
     @property
     def store(self) -> Store:

@@ -118,8 +118,7 @@ class Store:
         _add_columns(connection)
         connection.executescript(_SCHEMA)
         store = cls(connection)
-        if store.meta("schema_version") is None:
-            store.set_meta("schema_version", str(SCHEMA_VERSION))
+        store.set_meta("schema_version", str(SCHEMA_VERSION))  # older files were brought up to date above
         return store
 
     @classmethod

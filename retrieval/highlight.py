@@ -75,15 +75,18 @@ def answer_shape(question: str) -> re.Pattern | None:
     return None
 
 
-def candidates(scores: Sequence[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+def candidates(scores: Sequence[tuple[int, int, float]], most: int = 3) -> list[tuple[int, int, float]]:
     """The sentences worth weighing by meaning, with their share of the best sentence's query weight:
     those sharing a word with the question, or all of them when none does. The answer often repeats
     few of the question's words ("About 6,800 runners finished the race"): the lead sentence that
-    names everything is not the answer to "how many runners finished the Lakeshore Marathon?"."""
+    names everything is not the answer to "how many runners finished the Lakeshore Marathon?". At most
+    `most` of those, the ones carrying the most weight, in text order: each is encoded while the user
+    waits."""
     best = max((s for _, _, s in scores), default=0.0)
     if best == 0:
         return list(scores)
-    return [(start, end, s / best) for start, end, s in scores if s > 0]
+    kept = sorted(sorted((sc for sc in scores if sc[2] > 0), key=lambda sc: -sc[2])[:most])
+    return [(start, end, s / best) for start, end, s in kept]
 
 
 def answer_best(sentences: Sequence[tuple[int, int, float]], text: str, similarities: Sequence[float],

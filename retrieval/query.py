@@ -26,7 +26,7 @@ to too under until up very was we were what whatever when where which while who 
 would you your yours yourself yourselves s t d ll re ve m
 news report reports reported reporting coverage covered say said says tell told know anyone anybody
 article articles story stories latest newest recent recently happened happening please show find give
-according cover covered
+according cover covered publish published publishes publishing write wrote written writes
 """.split())
 
 

@@ -30,6 +30,7 @@ class VariantSettings:
     # A word in more than this share of passages is spelled the archive's way already: its neighbours
     # are other words ("prices": "prides"), not other spellings.
     rare_share: float = 0.002
+    rare_floor: int = 5  # ...and in a small archive, a word in a handful of passages is rare too
     candidates: int = 50
     transliteration: float = 0.6  # least Indel similarity of a gazetteer name: "rovno" ~ "rivne" is 0.6
 
@@ -90,7 +91,7 @@ def find(index: SearchIndex, question: str, terms: tuple[str, ...], frequencies:
     names = capitalised(question)
     for term in terms:
         root = stem(term)
-        rare = frequencies.get(root, 0) <= settings.rare_share * max(index.manifest.passages, 1)
+        rare = frequencies.get(root, 0) <= max(settings.rare_share * index.manifest.passages, settings.rare_floor)
         candidates = []
         if settings.spelling and rare:
             candidates += spelling(index, root, settings)

@@ -9,7 +9,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from index import pipeline  # noqa: E402
 from index.encoder import SentenceTransformerEncoder  # noqa: E402
 from index.settings import DEFAULT_MODEL, Settings  # noqa: E402
-from tests.support import SAMPLES, SEED  # noqa: E402
+from tests.support import QRELS, REUTERS, SAMPLES, SEED  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -24,6 +24,27 @@ def sample_dir(tmp_path_factory, model_encoder):
     data_dir = tmp_path_factory.mktemp("sample-index")
     pipeline.add([SAMPLES], Settings(data_dir=data_dir), encoder=model_encoder, quiet=True)
     return data_dir
+
+
+@pytest.fixture(scope="session")
+def reuters_slice(tmp_path_factory, model_encoder):
+    """The Reuters articles relevant to any judged question (bench/qrels/reuters*.jsonl) plus 1,500 others
+    (about 2,700 passages), indexed with the real model: small enough for CI, big enough to rank."""
+    import json
+
+    from retrieval.evaluate import load_qrels
+
+    if not REUTERS.exists():
+        pytest.skip(f"the Reuters archive is not at {REUTERS} (../shared/data is absent)")
+    wanted = set().union(*(j.relevant for path in sorted(QRELS.parent.glob("reuters*.jsonl"))
+                           for j in load_qrels(path)))
+    lines = REUTERS.read_text().splitlines()
+    chosen = [line for line in lines if json.loads(line)["id"] in wanted]
+    chosen += [line for line in lines if json.loads(line)["id"] not in wanted][:1500]
+    data_dir = tmp_path_factory.mktemp("reuters-slice")
+    (data_dir / "slice.jsonl").write_text("\n".join(chosen) + "\n")
+    pipeline.add([data_dir / "slice.jsonl"], Settings(data_dir=data_dir / "index"), encoder=model_encoder, quiet=True)
+    return data_dir / "index"
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 from index import duplicates, pipeline
-from index.errors import SettingsError
+from index.errors import IndexNotReady, SettingsError
 from index.reader import IndexReader
 from index.settings import Settings
 from index.store import DB_NAME, Store
@@ -120,3 +120,18 @@ def test_a_data_directory_from_before_sketches_gets_them_on_the_next_run(tmp_pat
     assert store.unsketched() == []
     assert "kupyansk" not in store.similar_terms("inflation", 5)
     assert store.similar_terms("inflaton", 5)[0] == "inflat"
+
+
+def test_a_reader_asks_for_an_upgrade_of_an_older_index(tmp_path):
+    archive = write(tmp_path / "a.jsonl", ARTICLES)
+    settings = Settings(data_dir=tmp_path / "index")
+    pipeline.add([archive], settings, encoder=HashingEncoder(), quiet=True)
+    db = sqlite3.connect(settings.data_dir / DB_NAME)
+    db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    db.commit()
+    db.close()
+    with pytest.raises(IndexNotReady, match=r"written by an older Newsdesk \(schema 1, this one reads 2\): "
+                                            r"run `newsdesk index update`"):
+        IndexReader(settings.data_dir).snapshot()
+    pipeline.add([archive], settings, encoder=HashingEncoder(), quiet=True)
+    assert IndexReader(settings.data_dir).snapshot().generation == 1

@@ -1,13 +1,9 @@
 """The real Reuters-21578 archive: every record reads, and retrieval quality holds on a slice of it."""
 
-import json
-
 import pytest
 
-from index import pipeline
 from index.reader import IndexReader
 from index.records import Article, Problem
-from index.settings import Settings
 from index.sources import read_path
 from retrieval.evaluate import evaluate, load_qrels
 from retrieval.search import Searcher
@@ -33,17 +29,10 @@ def test_every_reuters_record_is_read_with_its_date():
 
 
 @pytest.mark.slow
-def test_hybrid_quality_on_a_slice_of_the_archive(tmp_path, model_encoder):
-    """The judged articles plus 1,500 others (about 2,500 passages): small enough for CI, big enough to rank."""
+def test_hybrid_quality_on_a_slice_of_the_archive(reuters_slice, model_encoder):
+    """The judged articles plus 1,500 others (conftest.reuters_slice)."""
     judgements = load_qrels(QRELS)
-    relevant = set().union(*(j.relevant for j in judgements))
-    lines = REUTERS.read_text().splitlines()
-    chosen = [line for line in lines if json.loads(line)["id"] in relevant]
-    chosen += [line for line in lines if json.loads(line)["id"] not in relevant][:1500]
-    archive = tmp_path / "slice.jsonl"
-    archive.write_text("\n".join(chosen) + "\n")
-    pipeline.add([archive], Settings(data_dir=tmp_path / "data"), encoder=model_encoder, quiet=True)
-    rows = {m.mode: m for m in evaluate(Searcher(IndexReader(tmp_path / "data"), model_encoder), judgements,
+    rows = {m.mode: m for m in evaluate(Searcher(IndexReader(reuters_slice), model_encoder), judgements,
                                         ("dense", "lexical", "hybrid"))}
     hybrid = rows["hybrid"]
     assert hybrid.questions == 120
