@@ -1,27 +1,32 @@
 """How often the bold sentence is the one that answers the question.
 
-    .venv/bin/python bench/highlight_eval.py
+    .venv/bin/python bench/highlight_eval.py [--latency bench/out/reuters-index]
 
 25 questions over the bundled sample archive (bench/qrels/highlights.jsonl: question, article, the
 sentence that answers it, chosen by hand). Each question is asked with the real model; the answer's
 entry for that article must highlight exactly that sentence. Compares the highlighters side by side in
 the same run: words only (the IDF-weighted overlap) and the default (words, then meaning and the kind
 of answer asked for among the sentences that share the question's words).
+With --latency, also what the answer-aware highlight costs: the 120 Reuters questions asked three times
+on that index with both highlighters, alternating, 5 results each (a bot answer), one torch thread like
+the bot; prints p50/p95 of the whole ask for each and their ratio.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import tempfile
+import time
 from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT  # noqa: E402
+from bench.common import QRELS, ROOT, percentile  # noqa: E402
 from index import pipeline  # noqa: E402
-from index.encoder import SentenceTransformerEncoder  # noqa: E402
+from index.encoder import SentenceTransformerEncoder, ServingEncoder, serve_queries  # noqa: E402
 from index.reader import IndexReader  # noqa: E402
 from index.settings import Settings  # noqa: E402
 from retrieval.search import SearchSettings, Searcher  # noqa: E402
@@ -30,7 +35,36 @@ JUDGED = ROOT / "bench" / "qrels" / "highlights.jsonl"
 SAMPLES = ROOT / "samples" / "archive.jsonl"
 
 
+def latency(data_dir: Path, runs: int = 3) -> None:
+    serve_queries()
+    settings = replace(Settings.from_env(), data_dir=data_dir)
+    questions = [json.loads(line)["question"] for line in QRELS.read_text().splitlines() if line.strip()]
+    searchers = {"words only": Searcher(IndexReader(data_dir), ServingEncoder(settings),
+                                        SearchSettings(answer_highlight=False)),
+                 "answer-aware": Searcher(IndexReader(data_dir), ServingEncoder(settings))}
+    times: dict[str, list[float]] = {name: [] for name in searchers}
+    for searcher in searchers.values():
+        searcher.ask("warm up")
+    for _ in range(runs):
+        for question in questions:
+            for name, searcher in searchers.items():
+                searcher._vectors.clear()  # every ask encodes its question, as a new question does
+                started = time.perf_counter()
+                searcher.ask(question, limit=5)
+                times[name].append((time.perf_counter() - started) * 1000)
+    for name, values in times.items():
+        print(f"{name}: ask p50 {percentile(values, 50):.1f} ms, p95 {percentile(values, 95):.1f} ms "
+              f"({len(values)} asks)")
+    ratio = percentile(times["answer-aware"], 50) / percentile(times["words only"], 50)
+    print(f"answer-aware / words only, p50: {ratio:.2f}")
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--latency", type=Path, help="a Reuters index to time the highlighters on")
+    args = parser.parse_args()
+    if args.latency:
+        latency(args.latency)
     settings = Settings.from_env()
     encoder = SentenceTransformerEncoder(settings.model, settings.device)
     items = [json.loads(line) for line in JUDGED.read_text().splitlines() if line.strip()]

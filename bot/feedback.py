@@ -12,12 +12,13 @@ nothing for eval to find, so it is counted and left out.
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+
+from bot.state import connect
 
 UP, DOWN = 1, -1
 
@@ -64,11 +65,7 @@ class Vote:
 
 class FeedbackStore:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA busy_timeout=5000")
-        self.db.executescript(_SCHEMA)
+        self.db = connect(path, _SCHEMA)
 
     @classmethod
     def open_existing(cls, path: Path) -> FeedbackStore:

@@ -10,7 +10,6 @@ send loses that alert rather than repeating it).
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -18,6 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from bot.state import connect
 
 MAX_FOLLOWS = 25  # per chat
 DEFAULT_TIMEZONE = "UTC"
@@ -114,11 +115,7 @@ class Follows:
     """The follow tables. Shares bot.sqlite3 with `BotState` (its own connection; WAL)."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA busy_timeout=5000")
-        self.db.executescript(_SCHEMA)
+        self.db = connect(path, _SCHEMA)
 
     def close(self) -> None:
         self.db.close()

@@ -17,12 +17,20 @@ def short_key(value: str) -> str:
     return base64.b32encode(hashlib.blake2b(value.encode(), digest_size=10).digest()).decode().rstrip("=").lower()
 
 
+def connect(path: Path, schema: str) -> sqlite3.Connection:
+    """bot.sqlite3, shared by the bot's stores, each with its own connection and tables (WAL: the alert
+    round writes while handlers read)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA busy_timeout=5000")
+    db.executescript(schema)
+    return db
+
+
 class BotState:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.executescript("""
+        self.db = connect(path, """
             CREATE TABLE IF NOT EXISTS refs (key TEXT PRIMARY KEY, value TEXT NOT NULL, created REAL NOT NULL);
             CREATE TABLE IF NOT EXISTS refusals (subject TEXT PRIMARY KEY, at REAL NOT NULL);
         """)
