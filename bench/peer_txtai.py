@@ -42,7 +42,8 @@ def peak_rss_mb() -> float:
 # --- the txtai side (runs in .venv-peer, imports nothing of Newsdesk) --------------------------------
 
 def txtai_index(model: str, passages: Path, target: Path) -> dict:
-    import txtai
+    from importlib.metadata import version
+
     from txtai import Embeddings
 
     rows = [json.loads(line) for line in passages.read_text().splitlines()]
@@ -53,7 +54,7 @@ def txtai_index(model: str, passages: Path, target: Path) -> dict:
     embeddings.index((row["id"], row["text"], None) for row in rows)
     embeddings.save(str(target))
     return {"index_seconds": round(time.perf_counter() - started, 1), "passages": len(rows),
-            "index_peak_rss_mb": round(peak_rss_mb()), "version": txtai.__version__}
+            "index_peak_rss_mb": round(peak_rss_mb()), "version": version("txtai")}
 
 
 def txtai_query(target: Path, asked: list[str], judged: list[str], runs: int) -> dict:
@@ -149,7 +150,9 @@ def txtai_quality(ranked: dict[str, list[str]]) -> dict:
 
 
 def run(cmd: list[str]) -> dict:
-    done = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    if done.returncode:
+        sys.exit(f"{' '.join(cmd[:3])} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
