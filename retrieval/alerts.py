@@ -100,28 +100,24 @@ def _cite(searcher: Searcher, snapshot: SearchIndex, parsed: Query, kept: list[S
     and whether more than `limit` stories passed."""
     more = False
     entries: list[tuple[Scored, list[Citation]]] = []
-    by_text: dict[str, int] = {}
     articles: set[str] = set()
     for row in kept:
         passage = row.passage
         if passage.article_id in articles:
             continue
         articles.add(passage.article_id)
-        if passage.text_hash in by_text:
-            entries[by_text[passage.text_hash]][1].append(citation(passage))
+        same = searcher.same_story([(r.passage, r.cosine, also) for r, also in entries], passage)
+        if same is not None:  # the same story as a report already in the alert: "also reported by"
+            entries[same][1].append(citation(passage))
         elif len(entries) < limit:
-            by_text[passage.text_hash] = len(entries)
             entries.append((row, []))
         else:
             more = True
-    weights = _weights(snapshot, parsed)
+    spans = searcher.highlights([row.passage for row, _ in entries], parsed,
+                                searcher.encode_query(parsed.dense_text), _weights(snapshot, parsed))
     hits = []
-    for rank, (row, also) in enumerate(entries, start=1):
+    for rank, ((row, also), (start, end)) in enumerate(zip(entries, spans), start=1):
         passage = row.passage
-        start, end, found = highlight.lexical_best(passage.text, weights)
-        if found == 0:
-            start, end = highlight.dense_best(passage.text, searcher.encode_query(parsed.dense_text),
-                                              searcher.encoder.encode)
         hits.append(Hit(rank=rank, score=round(float(row.cosine), 6), passage_id=passage.passage_id,
                         citation=citation(passage), passage=passage.text, highlight=passage.text[start:end],
                         highlight_start=start, highlight_end=end, also=tuple(also)))

@@ -63,9 +63,6 @@ _TIME = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday
                    re.IGNORECASE)
 
 
-OVERLAP, SHAPED = 1.0, 0.3
-
-
 def answer_shape(question: str) -> re.Pattern | None:
     """The pattern of a sentence that has the kind of answer the question asks for, if it asks one."""
     if _ASKS_FIGURE.search(question):
@@ -75,41 +72,15 @@ def answer_shape(question: str) -> re.Pattern | None:
     return None
 
 
-def candidates(scores: Sequence[tuple[int, int, float]], most: int = 3) -> list[tuple[int, int, float]]:
-    """The sentences worth weighing by meaning, with their share of the best sentence's query weight:
-    those sharing a word with the question, or all of them when none does. The answer often repeats
-    few of the question's words ("About 6,800 runners finished the race"): the lead sentence that
-    names everything is not the answer to "how many runners finished the Lakeshore Marathon?". At most
-    `most` of those, the ones carrying the most weight, in text order: each is encoded while the user
-    waits."""
+def answer_best(scores: Sequence[tuple[int, int, float]], text: str, shape: re.Pattern | None,
+                shaped: float = 0.3) -> tuple[int, int, float]:
+    """(start, end, score) of the sentence with the most question weight (see `lexical_scores`) plus
+    `shaped` of the best sentence's weight when it has the kind of answer asked for; earliest on ties."""
     best = max((s for _, _, s in scores), default=0.0)
-    if best == 0:
-        return list(scores)
-    kept = sorted(sorted((sc for sc in scores if sc[2] > 0), key=lambda sc: -sc[2])[:most])
-    return [(start, end, s / best) for start, end, s in kept]
-
-
-def answer_best(sentences: Sequence[tuple[int, int, float]], text: str, similarities: Sequence[float],
-                shape: re.Pattern | None, overlap: float = OVERLAP, shaped: float = SHAPED) -> tuple[int, int]:
-    """The candidate with the best sum of word overlap (0..1), closeness in meaning to the question, and
-    a bonus when it has the kind of answer asked for; the earliest on ties."""
-    def total(i: int) -> float:
-        start, end, share = sentences[i]
-        bonus = shaped if shape is not None and shape.search(text[start:end]) else 0.0
-        return overlap * share + float(similarities[i]) + bonus
-    best = max(range(len(sentences)), key=lambda i: (total(i), -i))
-    return sentences[best][0], sentences[best][1]
-
-
-def lexical_best(text: str, weights: Mapping[str, float]) -> tuple[int, int, float]:
-    """(start, end, score) of the sentence whose words carry the most query weight; earliest on ties."""
-    best = (0, len(text), 0.0)
-    for start, end in sentence_spans(text) or [(0, len(text))]:
-        found = {stem(w) for w in words(text[start:end])} & weights.keys()
-        score = sum(weights[s] for s in found)
-        if score > best[2]:
-            best = (start, end, score)
-    return best
+    def total(sentence: tuple[int, int, float]) -> float:
+        start, end, weight = sentence
+        return weight + (shaped * best if shape is not None and weight and shape.search(text[start:end]) else 0.0)
+    return max(scores, key=total)
 
 
 def dense_best(text: str, query_vector: np.ndarray, encode: Callable[[list[str]], np.ndarray]) -> tuple[int, int]:

@@ -42,8 +42,8 @@ class SearchSettings:
     # historical archive the date of a report says nothing about its relevance.
     recency_half_life_days: float = 0.0
     recency_weight: float = 0.2
-    # Bold the sentence that answers the question (word overlap, meaning, kind of answer) rather than
-    # the one that only shares the most words with it.
+    # Bold the sentence that answers the question (question words not in the title, the kind of answer
+    # asked for) rather than the one that only shares the most words with it.
     answer_highlight: bool = True
 
     @classmethod
@@ -200,7 +200,7 @@ class Searcher:
                 continue
             if passage.article_id in shown and per[passage.article_id] >= per_article:
                 continue  # its article is shown (or cited) already
-            same = self._same_story(entries, passage) if passage.article_id not in shown else None
+            same = self.same_story(entries, passage) if passage.article_id not in shown else None
             if same is not None:
                 first, _, also = entries[same]
                 if passage.article_id not in {c.article_id for c in also}:
@@ -214,7 +214,7 @@ class Searcher:
         if parsed.filters.newest_first:
             entries.sort(key=lambda e: e[0].published_at or datetime.min.replace(tzinfo=timezone.utc), reverse=True)
         page = entries[offset : offset + limit]
-        spans = self._highlights([p for p, _, _ in page], parsed, vector, self._weights(snapshot, parsed, frequencies))
+        spans = self.highlights([p for p, _, _ in page], parsed, vector, self._weights(snapshot, parsed, frequencies))
         hits = []
         for rank, ((passage, score, also), (start, end)) in enumerate(zip(page, spans), start=offset + 1):
             hits.append(Hit(
@@ -224,31 +224,22 @@ class Searcher:
             ))
         return hits, len(entries) > offset + limit
 
-    def _highlights(self, passages: list[StoredPassage], parsed: Query, vector: np.ndarray | None,
+    def highlights(self, passages: list[StoredPassage], parsed: Query, vector: np.ndarray | None,
                     weights: dict[str, float]) -> list[tuple[int, int]]:
-        """The sentence of each passage that answers the question: among the sentences carrying most of
-        the question's words, the closest in meaning and with the kind of answer asked for. The
-        candidates of the whole page are encoded in one call."""
-        chosen: list[tuple[int, int] | list[tuple[int, int, float]]] = []
+        """The sentence of each passage that answers the question (`highlight.answer_best`), or the one
+        closest in meaning when none shares a word with it."""
+        shape = highlight.answer_shape(parsed.question) if self.settings.answer_highlight else None
+        spans = []
         for passage in passages:
-            if not self.settings.answer_highlight or vector is None:
-                scores = highlight.lexical_scores(passage.text, weights)
-                start, end, _ = max(scores, key=lambda s: s[2]) if any(s[2] for s in scores) else scores[0]
-                chosen.append((start, end))
-                continue
-            picked = highlight.candidates(highlight.lexical_scores(passage.text, weights, passage.title))
-            chosen.append((picked[0][0], picked[0][1]) if len(picked) == 1 else picked)
-        pending = [(i, c) for i, c in enumerate(chosen) if isinstance(c, list)]
-        if pending:
-            texts = [passages[i].text[start:end] for i, sentences in pending for start, end, _ in sentences]
-            similarities = iter(self.encoder.encode(texts) @ vector)
-            shape = highlight.answer_shape(parsed.question)
-            for i, sentences in pending:
-                chosen[i] = highlight.answer_best(sentences, passages[i].text,
-                                                  [next(similarities) for _ in sentences], shape)
-        return chosen  # type: ignore[return-value]
+            title = passage.title if self.settings.answer_highlight else ""
+            start, end, weight = highlight.answer_best(
+                highlight.lexical_scores(passage.text, weights, title), passage.text, shape)
+            if weight == 0 and vector is not None:
+                start, end = highlight.dense_best(passage.text, vector, self.encoder.encode)
+            spans.append((start, end))
+        return spans
 
-    def _same_story(self, entries: list[tuple[StoredPassage, float, list[Citation]]],
+    def same_story(self, entries: list[tuple[StoredPassage, float, list[Citation]]],
                     passage: StoredPassage) -> int | None:
         """The entry that tells the same story as this passage's article: the identical passage, or a
         near-duplicate article, published within the days of one story."""
