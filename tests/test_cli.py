@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.support import SAMPLES
 
 NEWSDESK = Path(sys.executable).parent / "newsdesk"
 

@@ -1,12 +1,8 @@
 """`newsdesk index update`: configured folders and feeds, pruning, polite fetching, cron-friendly output."""
 
-import json
 import os
-import subprocess
-import sys
 import textwrap
 import time
-from pathlib import Path
 
 import pytest
 
@@ -31,7 +27,7 @@ RSS = """<?xml version="1.0" encoding="UTF-8"?>
 </channel></rss>"""
 FULL = ("The court in Vukovar convicted the captain of the barge that struck the bridge pier in March, "
         "after a trial that lasted eleven weeks and heard forty witnesses. ") * 4
-PAGE = f"""<html><head><title>Lock repairs finished</title></head><body>
+PAGE = """<html><head><title>Lock repairs finished</title></head><body>
 <nav>Home | River | Ports</nav>
 <article><h1>Lock repairs finished</h1>
 <p>Engineers finished the repairs at the Gabcikovo lock on Thursday, two weeks ahead of schedule, and
