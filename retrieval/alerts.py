@@ -53,15 +53,16 @@ def _candidates(snapshot: SearchIndex, parsed: Query, since_gen: int) -> np.ndar
 
 
 def scored(searcher: Searcher, snapshot: SearchIndex, parsed: Query, since_gen: int,
-           floor: float) -> list[Scored]:
-    """Every allowed passage new since `since_gen` with cosine >= `floor`, closest first."""
+           floor: float, weights: dict[str, float] | None = None) -> list[Scored]:
+    """Every allowed passage new since `since_gen` with cosine >= `floor`, closest first. `weights`:
+    the question's stem weights (`Searcher.weights`), read from the index when not given."""
     ids = _candidates(snapshot, parsed, since_gen)
     if not len(ids):
         return []
     vector = searcher.encode_query(parsed.dense_text)
     close = [(pid, cosine) for pid, cosine in snapshot.dense(vector, len(ids), ids) if cosine >= floor]
     stored = snapshot.passages([pid for pid, _ in close])
-    weights = _weights(snapshot, parsed)
+    weights = weights if weights is not None else searcher.weights(snapshot, parsed)
     total = sum(weights.values())
     phrases = [p.lower() for p in parsed.filters.phrases]
     rows = []
@@ -75,12 +76,6 @@ def scored(searcher: Searcher, snapshot: SearchIndex, parsed: Query, since_gen: 
     return rows
 
 
-def _weights(snapshot: SearchIndex, parsed: Query) -> dict[str, float]:
-    return highlight.term_weights(
-        parsed.terms, snapshot.document_frequencies([highlight.stem(t) for t in parsed.terms]),
-        snapshot.manifest.passages)
-
-
 def new_reports(searcher: Searcher, question: str, since_gen: int,
                 settings: AlertSettings = AlertSettings()) -> Answer:
     """The reports new since generation `since_gen` (exclusive) that answer `question`, closest
@@ -89,13 +84,15 @@ def new_reports(searcher: Searcher, question: str, since_gen: int,
     snapshot = searcher.reader.snapshot()
     parsed = query_parser.parse(question, snapshot.outlets, archive_end=snapshot.archive_end)
     floor = min(settings.min_cosine, settings.min_cosine_alone)
-    kept = [r for r in scored(searcher, snapshot, parsed, since_gen, floor) if settings.passes(r.cosine, r.coverage)]
-    hits, more = _cite(searcher, snapshot, parsed, kept, settings.max_items)
+    weights = searcher.weights(snapshot, parsed)  # once: scoring and highlighting use the same
+    kept = [r for r in scored(searcher, snapshot, parsed, since_gen, floor, weights)
+            if settings.passes(r.cosine, r.coverage)]
+    hits, more = _cite(searcher, parsed, kept, settings.max_items, weights)
     return Answer(query=parsed, hits=tuple(hits), generation=snapshot.generation, has_more=more)
 
 
-def _cite(searcher: Searcher, snapshot: SearchIndex, parsed: Query, kept: list[Scored],
-          limit: int) -> tuple[list[Hit], bool]:
+def _cite(searcher: Searcher, parsed: Query, kept: list[Scored], limit: int,
+          weights: dict[str, float]) -> tuple[list[Hit], bool]:
     """One hit per article (its closest passage), identical texts grouped, the best sentence found;
     and whether more than `limit` stories passed."""
     more = False
@@ -114,7 +111,7 @@ def _cite(searcher: Searcher, snapshot: SearchIndex, parsed: Query, kept: list[S
         else:
             more = True
     spans = searcher.highlights([row.passage for row, _ in entries], parsed,
-                                searcher.encode_query(parsed.dense_text), _weights(snapshot, parsed))
+                                searcher.encode_query(parsed.dense_text), weights)
     hits = []
     for rank, ((row, also), (start, end)) in enumerate(zip(entries, spans), start=1):
         passage = row.passage

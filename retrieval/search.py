@@ -109,9 +109,10 @@ class Searcher:
         parsed = query_parser.parse(question, snapshot.outlets, now=as_of, archive_end=snapshot.archive_end,
                                     understand=self.settings.understand)
         frequencies = snapshot.document_frequencies([highlight.stem(t) for t in parsed.terms])
-        other = variants.find(snapshot, question, parsed.terms, frequencies, self.settings.variants)
+        other, spelled = variants.find(snapshot, question, parsed.terms, frequencies, self.settings.variants)
         if other:
             parsed = replace(parsed, variants=tuple(other.items()))
+            frequencies = {**frequencies, **spelled}
         found = parsed.filters
         allowed = snapshot.allowed(found.sources, *((found.since, found.until) if found.dates_only else (None, None))) \
             if found else None
@@ -214,7 +215,7 @@ class Searcher:
         if parsed.filters.newest_first:
             entries.sort(key=lambda e: e[0].published_at or datetime.min.replace(tzinfo=timezone.utc), reverse=True)
         page = entries[offset : offset + limit]
-        spans = self.highlights([p for p, _, _ in page], parsed, vector, self._weights(snapshot, parsed, frequencies))
+        spans = self.highlights([p for p, _, _ in page], parsed, vector, self.weights(snapshot, parsed, frequencies))
         hits = []
         for rank, ((passage, score, also), (start, end)) in enumerate(zip(page, spans), start=offset + 1):
             hits.append(Hit(
@@ -253,11 +254,13 @@ class Searcher:
         return None
 
     @staticmethod
-    def _weights(snapshot: SearchIndex, parsed: Query, frequencies: dict[str, int]) -> dict[str, float]:
-        """Highlight weights of the question's stems and of the archive's other spellings of them."""
+    def weights(snapshot: SearchIndex, parsed: Query, frequencies: dict[str, int] | None = None) -> dict[str, float]:
+        """Highlight weights of the question's stems and of the archive's other spellings of them;
+        `frequencies` (stem -> passages containing it) are read from the index when not given."""
+        spelled = [v for _, found in parsed.variants for v in found]
+        if frequencies is None:
+            frequencies = snapshot.document_frequencies([highlight.stem(t) for t in parsed.terms] + spelled)
         total = snapshot.manifest.passages
         weights = highlight.term_weights(parsed.terms, frequencies, total)
-        spelled = [v for _, found in parsed.variants for v in found]
-        if spelled:
-            weights.update(highlight.stem_weights(snapshot.document_frequencies(spelled), total))
+        weights.update(highlight.stem_weights({v: frequencies.get(v, 1) for v in spelled}, total))
         return weights

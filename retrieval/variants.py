@@ -85,9 +85,11 @@ def capitalised(question: str) -> set[str]:
 
 
 def find(index: SearchIndex, question: str, terms: tuple[str, ...], frequencies: Mapping[str, int],
-         settings: VariantSettings = VariantSettings()) -> dict[str, tuple[str, ...]]:
-    """Question word -> archive stems it may also be written as (only words that have some)."""
+         settings: VariantSettings = VariantSettings()) -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
+    """(question word -> archive stems it may also be written as (only words that have some), the
+    document frequency of each of those stems, for the highlight weights)."""
     found: dict[str, tuple[str, ...]] = {}
+    spelled: dict[str, int] = {}
     names = capitalised(question)
     for term in terms:
         root = stem(term)
@@ -102,4 +104,5 @@ def find(index: SearchIndex, question: str, terms: tuple[str, ...], frequencies:
             present = tuple(sorted({c for c in candidates if known.get(c)}, key=lambda c: (-known[c], c)))
             if present:
                 found[term] = present
-    return found
+                spelled.update((c, known[c]) for c in present)
+    return found, spelled
