@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.state import connect
+from index.store import transaction
 
 MAX_FOLLOWS = 25  # per chat
 DEFAULT_TIMEZONE = "UTC"
@@ -120,22 +120,12 @@ class Follows:
     def close(self) -> None:
         self.db.close()
 
-    @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
-
     # --- follows ---------------------------------------------------------------------------
     def add(self, chat_id: int, user_id: int, question: str, daily: bool, checked_gen: int,
             now: datetime) -> Follow:
         """A new follow that alerts on what is added after generation `checked_gen`."""
         question = " ".join(question.split())
-        with self._transaction():
+        with transaction(self.db):
             existing = self.db.execute(f"SELECT {_COLUMNS} FROM follows WHERE chat_id = ? AND question = ?",
                                        (chat_id, question)).fetchone()
             if existing:
@@ -165,7 +155,7 @@ class Follows:
         found = self.get(follow_id)
         if found is None or found.chat_id != chat_id:
             return None
-        with self._transaction():
+        with transaction(self.db):
             self.db.execute("DELETE FROM follows WHERE id = ?", (follow_id,))
             self.db.execute("DELETE FROM follow_sent WHERE follow_id = ?", (follow_id,))
             self.db.execute("DELETE FROM alert_pages WHERE follow_id = ?", (follow_id,))
@@ -200,7 +190,7 @@ class Follows:
         the ones not sent before (the caller sends those)."""
         now = time.time()
         fresh = set()
-        with self._transaction():
+        with transaction(self.db):
             for article_id in dict.fromkeys(article_ids):
                 inserted = self.db.execute("INSERT OR IGNORE INTO follow_sent(follow_id, article_id, at) VALUES (?, ?, ?)",
                                            (follow.id, article_id, now)).rowcount
@@ -221,7 +211,7 @@ class Follows:
 
     def release(self, follow: Follow, article_ids: Iterable[str]) -> None:
         """Undo a claim whose message could not be sent: the next check tries again."""
-        with self._transaction():
+        with transaction(self.db):
             self.db.executemany("DELETE FROM follow_sent WHERE follow_id = ? AND article_id = ?",
                                 ((follow.id, a) for a in article_ids))
             self.db.execute("UPDATE follows SET checked_gen = ?, next_digest = ? WHERE id = ?",
@@ -251,7 +241,7 @@ class Follows:
         if not 0 <= prefs.digest_hour <= 23:
             raise FollowError("The digest hour is a whole hour from 0 to 23, e.g. /digest 7.")
         due = next_digest(now, prefs).timestamp()
-        with self._transaction():
+        with transaction(self.db):
             self.db.execute("INSERT OR REPLACE INTO user_prefs(user_id, timezone, digest_hour) VALUES (?, ?, ?)",
                             (user_id, prefs.timezone, prefs.digest_hour))
             return self.db.execute("UPDATE follows SET next_digest = ? WHERE user_id = ? AND daily = 1",
