@@ -355,11 +355,10 @@ async def set_timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     try:
         name = zone(context.args[0]).key
-        s.follows.set_prefs(user.id, Prefs(name, prefs.digest_hour), s.clock())
     except FollowError as error:
         await update.message.reply_text(escape(str(error), quote=False))
         return
-    await update.message.reply_text(f"Daily digests now come at {prefs.digest_hour:02d}:00 {escape(name, quote=False)}.")
+    await _save_prefs(update, s, Prefs(name, prefs.digest_hour))
 
 
 async def set_digest_hour(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -373,12 +372,18 @@ async def set_digest_hour(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             f"Your daily digests come at {prefs.digest_hour:02d}:00 {escape(prefs.timezone, quote=False)}. "
             "Give the hour as a number from 0 to 23: <code>/digest 7</code>.")
         return
+    await _save_prefs(update, s, Prefs(prefs.timezone, int(raw)))
+
+
+async def _save_prefs(update: Update, s: Services, prefs: Prefs) -> None:
+    """Store a user's digest time and say what it is now, or why it cannot be."""
     try:
-        s.follows.set_prefs(user.id, Prefs(prefs.timezone, int(raw)), s.clock())
+        s.follows.set_prefs(update.effective_user.id, prefs, s.clock())
     except FollowError as error:
         await update.message.reply_text(escape(str(error), quote=False))
         return
-    await update.message.reply_text(f"Daily digests now come at {int(raw):02d}:00 {escape(prefs.timezone, quote=False)}.")
+    await update.message.reply_text(
+        f"Daily digests now come at {prefs.digest_hour:02d}:00 {escape(prefs.timezone, quote=False)}.")
 
 
 async def stop_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
