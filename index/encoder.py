@@ -102,10 +102,13 @@ def export_onnx(name: str, backend: str, cache_dir: Path) -> Path:
 
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    chatty = logging.getLogger("sentence_transformers")
-    level = chatty.level
+    # sentence-transformers advises saving the exported model (this function does just that); optimum's
+    # exporter passes transformers a deprecated `torch_dtype`: neither is for the cron log
+    chatty = [logging.getLogger(n) for n in ("sentence_transformers", "transformers.configuration_utils")]
+    levels = [logger.level for logger in chatty]
     try:
-        chatty.setLevel(logging.ERROR)  # "save the exported model" advice: this function does just that
+        for logger in chatty:
+            logger.setLevel(logging.ERROR)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the exporter's TracerWarnings are about the trace, not our use
             model = SentenceTransformer(resolve_model(name), device="cpu", backend="onnx",
@@ -121,7 +124,8 @@ def export_onnx(name: str, backend: str, cache_dir: Path) -> Path:
                 shutil.rmtree(target)
                 os.replace(staging, target)
     finally:
-        chatty.setLevel(level)
+        for logger, level in zip(chatty, levels):
+            logger.setLevel(level)
         shutil.rmtree(staging, ignore_errors=True)
     return target
 
