@@ -124,13 +124,16 @@ def write_rows(store: Store, gen: int, plan: Plan, chunks: list[tuple[Article, l
                              [text_hash(p.text) for p in passages], duplicates.sketch(article.title, article.body))
 
 
-def derive(store: Store) -> None:
-    """Step 5b: what is computed from the rows rather than encoded: sketches of articles stored
-    before sketches existed, and the new words of the trigram term index."""
+def upgrade(store: Store) -> None:
+    """Step 0, once for a data directory written by an older version: what later schemas derive from
+    the rows (article sketches, the trigram term index) is computed, then the schema is current."""
+    if store.meta("schema_version") == str(SCHEMA_VERSION):
+        return
     missing = store.unsketched()
     if missing:
         store.set_sketches((duplicates.sketch(title, body), rowid) for rowid, title, body in missing)
     store.add_new_terms()
+    store.set_meta("schema_version", str(SCHEMA_VERSION))
 
 
 def publish(data_dir: Path, store: Store, gen: int, model: str, dimension: int, index_type: str | None,
@@ -183,7 +186,7 @@ def commit_generation(store: Store, settings: Settings, gen: int, plan: Plan,
     """Steps 5 and 6: rows, FAISS file and manifest in one transaction, then CURRENT, then clean-up."""
     with store.transaction():
         write_rows(store, gen, plan, chunks)
-        derive(store)
+        store.add_new_terms()  # step 5b: the new words of the trigram term index
         manifest = publish(settings.data_dir, store, gen, settings.model, dimension, index_type(settings, store),
                            backend)
         store.set_meta("model", settings.model)
@@ -211,6 +214,7 @@ def run(inputs: Callable[[Callable[[str], bool]], Iterable[Input]], settings: Se
     started = time.perf_counter()
     with generations.writer_lock(settings.data_dir), closing(Store.open_writer(settings.data_dir)) as store:
         check_model(store, settings.model)
+        upgrade(store)
         served = generations.current_generation(settings.data_dir)
         store.discard_after(served)  # rows of a run that died before it published
         live = store.live_articles()
@@ -231,8 +235,6 @@ def run(inputs: Callable[[Callable[[str], bool]], Iterable[Input]], settings: Se
             dimension = int(store.meta("dimension") or encoder.dimension)
             summary = commit_generation(store, settings, served + 1, plan, chunks, dimension, summary,  # 5, 6
                                         backend)
-        else:
-            derive(store)  # a data directory made by an older version gets its sketches and terms
     return replace(summary, seconds=time.perf_counter() - started)
 
 

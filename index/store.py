@@ -134,7 +134,8 @@ class Store:
         _add_columns(connection)
         connection.executescript(_SCHEMA)
         store = cls(connection)
-        store.set_meta("schema_version", str(SCHEMA_VERSION))  # older files were brought up to date above
+        if store.meta("schema_version") is None:  # a new file; an older one is upgraded by pipeline.upgrade
+            store.set_meta("schema_version", str(SCHEMA_VERSION))
         return store
 
     @classmethod

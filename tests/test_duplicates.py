@@ -112,7 +112,8 @@ def test_a_data_directory_from_before_sketches_gets_them_on_the_next_run(tmp_pat
     pipeline.add([archive], settings, encoder=HashingEncoder(), quiet=True)
     db = sqlite3.connect(settings.data_dir / DB_NAME)
     db.executescript("ALTER TABLE articles DROP COLUMN sketch; ALTER TABLE articles DROP COLUMN collection;"
-                     "DELETE FROM terms; DELETE FROM terms_trigram;")
+                     "DELETE FROM terms; DELETE FROM terms_trigram;"
+                     "UPDATE meta SET value = '1' WHERE key = 'schema_version';")
     db.close()
     summary = pipeline.add([archive], settings, encoder=HashingEncoder(), quiet=True)
     assert (summary.unchanged, summary.generation) == (4, 1)
