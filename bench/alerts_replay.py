@@ -40,6 +40,7 @@ from index.encoder import SentenceTransformerEncoder, serve_queries  # noqa: E40
 from index.normalize import parse_date  # noqa: E402
 from index.reader import IndexReader  # noqa: E402
 from index.settings import DEFAULT_MODEL, Settings  # noqa: E402
+from index.store import EMBEDDING_DTYPE  # noqa: E402
 from retrieval.alerts import AlertSettings, new_reports  # noqa: E402
 from retrieval.search import Searcher  # noqa: E402
 
@@ -94,7 +95,7 @@ class CachedEncoder:
                 row = self.cache.execute("SELECT vector FROM embeddings WHERE text_hash = ?",
                                          (pipeline.text_hash(text),)).fetchone()
                 if row:
-                    out[i] = np.frombuffer(row[0], dtype=np.float32)
+                    out[i] = np.frombuffer(row[0], dtype=EMBEDDING_DTYPE).astype(np.float32)
         missing = [i for i, v in enumerate(out) if v is None]
         self.hits += len(texts) - len(missing)
         self.misses += len(missing)

@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import OUT, ROOT, percentile  # noqa: E402
 from index import vectors  # noqa: E402
+from index.store import EMBEDDING_DTYPE  # noqa: E402
 
 DIMENSION = 384
 CHUNK = 100_000
@@ -48,7 +49,8 @@ def centres() -> tuple[np.ndarray, str]:
             with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
                 rows = [blob for (blob,) in db.execute("SELECT vector FROM embeddings")]
             if len(rows) > 1000:
-                return np.frombuffer(b"".join(rows), dtype=np.float32).reshape(len(rows), -1), f"{len(rows)} Reuters embeddings ({name})"
+                matrix = np.frombuffer(b"".join(rows), dtype=EMBEDDING_DTYPE).reshape(len(rows), -1).astype(np.float32)
+                return matrix, f"{len(rows)} Reuters embeddings ({name})"
     rng = np.random.default_rng(1)
     random = rng.standard_normal((20_000, DIMENSION)).astype(np.float32)
     return random / np.linalg.norm(random, axis=1, keepdims=True), "20000 random directions (no Reuters index found)"
@@ -162,7 +164,7 @@ def measure(path: Path, queries: np.ndarray, truth: np.ndarray, allowed: np.ndar
 
 
 PLAN = {  # size -> (index type, [search settings to try on the same built index])
-    100_000: [("IDMap2,Flat", [None]), ("IDMap2,HNSW32 efSearch=64", [None]), ("IVF512,SQ8", ["nprobe=8", "nprobe=16"])],
+    100_000: [("IDMap2,Flat", [None]), (vectors.choose(100_000), [None]), ("IDMap2,HNSW32 efSearch=64", [None]), ("IVF512,SQ8", ["nprobe=8", "nprobe=16"])],
     1_000_000: [("IDMap2,Flat", [None]), (vectors.choose(1_000_000), ["nprobe=16", None, "nprobe=64", "nprobe=128"])],
     5_000_000: [(vectors.choose(5_000_000), ["nprobe=32", None, "nprobe=128", "nprobe=256"])],
 }
@@ -240,7 +242,7 @@ def plot(result: dict, path: Path) -> None:
         ax.set_title(title)
         ax.axhline(target, color="grey", linestyle=":", label=f"target at 1M: {target}")
         ax.legend(fontsize=8)
-    fig.suptitle("Newsdesk vector layer (bench/vector_layer.py); auto = IDMap2,Flat up to 100k, then IVF,SQ8")
+    fig.suptitle("Newsdesk vector layer (bench/vector_layer.py); auto = IDMap2,SQfp16 up to 100k, then IVF,SQ8")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
 

@@ -17,7 +17,8 @@ from datasketch import MinHash
 PERMUTATIONS = 64  # standard error of the estimated Jaccard about 1/sqrt(64) = 0.06
 SHINGLE = 4
 SEED = 1  # seed and scheme fixed: sketches made by different runs must be comparable
-SCHEME = "affine32"
+SCHEME = "affine32"  # hash values below 2**32: stored as SKETCH_DTYPE, half of datasketch's uint64
+SKETCH_DTYPE = np.uint32
 # Two articles are one story when their estimated Jaccard is at least SAME_STORY and they appeared
 # within SAME_STORY_DAYS of each other. On Reuters-21578 (hand-checked samples, README) wire repeats,
 # corrections and lightly edited copies score 0.45-1.0 within hours; what else scores that high is a
@@ -41,11 +42,11 @@ def sketch(title: str, body: str) -> bytes:
     items ("<company> sets quarterly dividend") differ in little else."""
     minhash = MinHash(num_perm=PERMUTATIONS, seed=SEED, scheme=SCHEME)
     minhash.update_batch(list(shingles(f"{title}\n{body}")))
-    return minhash.hashvalues.astype(np.uint64).tobytes()
+    return minhash.hashvalues.astype(SKETCH_DTYPE).tobytes()
 
 
 def signature(blob: bytes) -> np.ndarray:
-    return np.frombuffer(blob, dtype=np.uint64)
+    return np.frombuffer(blob, dtype=SKETCH_DTYPE).astype(np.uint64)
 
 
 def similarity(a: bytes | None, b: bytes | None) -> float:

@@ -127,13 +127,16 @@ def write_rows(store: Store, gen: int, plan: Plan, chunks: list[tuple[Article, l
 def upgrade(store: Store) -> None:
     """Step 0, once for a data directory written by an older version: what later schemas derive from
     the rows (article sketches, the trigram term index) is computed, then the schema is current."""
-    if store.meta("schema_version") == str(SCHEMA_VERSION):
+    written = int(store.meta("schema_version") or 0)
+    if written == SCHEMA_VERSION:
         return
-    missing = store.unsketched()
-    if missing:
-        store.set_sketches((duplicates.sketch(title, body), rowid) for rowid, title, body in missing)
-    store.add_new_terms()
-    store.set_meta("schema_version", str(SCHEMA_VERSION))
+    with store.transaction():
+        store.narrow_stored(duplicates.SKETCH_DTYPE)  # before sketching: new sketches are narrow already
+        missing = store.unsketched()
+        if missing:
+            store.set_sketches((duplicates.sketch(title, body), rowid) for rowid, title, body in missing)
+        store.add_new_terms()
+        store.set_meta("schema_version", str(SCHEMA_VERSION))
 
 
 def publish(data_dir: Path, store: Store, gen: int, model: str, dimension: int, index_type: str | None,

@@ -17,7 +17,11 @@ import numpy as np
 
 from index.records import Article, Passage, SourceCount, StoredArticle, StoredPassage
 
-SCHEMA_VERSION = 2  # 2: article sketches (near-duplicates) and the trigram term index (spelling)
+SCHEMA_VERSION = 3  # 2: article sketches (near-duplicates) and the trigram term index (spelling);
+#                    3: embeddings stored as float16 and sketches as uint32 (half the bytes of each)
+# Half the bytes of float32: an embedding's cosine to its float32 self stays above 0.99999, and the
+# generation's FAISS index (IDMap2,SQfp16 by default) holds float16 anyway.
+EMBEDDING_DTYPE = np.float16
 DB_NAME = "newsdesk.sqlite3"
 
 # Rows of an article visible in generation :gen
@@ -172,9 +176,23 @@ class Store:
         return wanted - have
 
     def put_embeddings(self, text_hashes: list[str], vectors: np.ndarray) -> None:
-        rows = zip(text_hashes, (np.ascontiguousarray(v, dtype=np.float32).tobytes() for v in vectors))
+        rows = zip(text_hashes, (np.ascontiguousarray(v, dtype=EMBEDDING_DTYPE).tobytes() for v in vectors))
         with self.transaction():
             self.db.executemany("INSERT OR REPLACE INTO embeddings(text_hash, vector) VALUES (?, ?)", rows)
+
+    def narrow_stored(self, sketch_dtype: type, batch: int = 10_000) -> None:
+        """Rewrite a schema-2 archive's float32 embeddings as EMBEDDING_DTYPE and its uint64 sketches as
+        `sketch_dtype`, a batch at a time so that memory stays flat on a large archive. Once only: the
+        caller's transaction also records the new schema version."""
+        for table, key, column, old, new in (("embeddings", "text_hash", "vector", np.float32, EMBEDDING_DTYPE),
+                                             ("articles", "rowid", "sketch", np.uint64, sketch_dtype)):
+            last = None
+            while rows := self.db.execute(
+                    f"SELECT {key}, {column} FROM {table} WHERE {column} IS NOT NULL AND (?1 IS NULL OR {key} > ?1)"
+                    f" ORDER BY {key} LIMIT ?2", (last, batch)).fetchall():
+                last = rows[-1][0]
+                self.db.executemany(f"UPDATE {table} SET {column} = ? WHERE {key} = ?",
+                                    [(np.frombuffer(blob, dtype=old).astype(new).tobytes(), k) for k, blob in rows])
 
     def insert_article(self, key: str, article: Article, digest: str, gen: int,
                        passages: list[Passage], text_hashes: list[str], sketch: bytes | None = None) -> None:
@@ -255,8 +273,8 @@ class Store:
         ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         if not rows:
             return ids, np.zeros((0, 0), dtype=np.float32)
-        matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), -1)
-        return ids, matrix
+        matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=EMBEDDING_DTYPE).reshape(len(rows), -1)
+        return ids, matrix.astype(np.float32)
 
     def lexical(self, match: str, gen: int, limit: int, allowed: set[int] | None = None) -> list[tuple[int, float]]:
         """BM25 over the passages of a generation; higher is better.

@@ -98,7 +98,7 @@ def test_index_add_reports_bad_records_and_counts(capsys, tmp_path, model_encode
     assert {k: status[k] for k in ("generation", "articles", "passages", "model", "dimension", "index_type",
                                    "backend")} == {
         "generation": 1, "articles": 2, "passages": 2, "model": "sentence-transformers/all-MiniLM-L6-v2",
-        "dimension": 384, "index_type": "IDMap2,Flat", "backend": "onnx-int8"}
+        "dimension": 384, "index_type": "IDMap2,SQfp16", "backend": "onnx-int8"}
     code, out, _ = run(capsys, "index", "status", "--data-dir", str(tmp_path / "d"))
     assert [line.split()[0] for line in out.strip().splitlines()] == [
         "articles", "passages", "outlets", "dates", "model", "backend", "index", "size", "generation", "last"]

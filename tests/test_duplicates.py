@@ -4,6 +4,7 @@ import json
 import sqlite3
 from datetime import datetime, timezone
 
+import numpy as np
 import pytest
 
 from index import duplicates, pipeline
@@ -92,10 +93,10 @@ def test_recency_preference_is_off_by_default_and_raises_recent_reports(tmp_path
     recent = Searcher(reader, HashingEncoder(), SearchSettings(recency_half_life_days=14, recency_weight=1.0)) \
         .ask("flood", as_of=now)
     assert [(h.citation.article_id, h.score) for h in plain.hits] == \
-        [("old", 0.905167), ("new", 0.623028), ("weak", 0.0)]
+        [("old", 0.905703), ("new", 0.623028), ("weak", 0.0)]
     # new: 0.623028 * (1 + 0.5 ** (0.67 days / 14)); old, 78 days before: barely raised
     assert [(h.citation.article_id, h.score) for h in recent.hits] == \
-        [("new", 1.225827), ("old", 0.924519), ("weak", 0.0)]
+        [("new", 1.225827), ("old", 0.925067), ("weak", 0.0)]
 
 
 def test_recency_settings_from_the_environment():
@@ -106,11 +107,49 @@ def test_recency_settings_from_the_environment():
         SearchSettings.from_env({"NEWSDESK_RECENCY_HALF_LIFE_DAYS": "soon"})
 
 
+def widen(db):
+    """Store embeddings and sketches as versions before schema 3 did: float32 and uint64."""
+    for table, key, column, old, new in (("embeddings", "text_hash", "vector", np.float16, np.float32),
+                                         ("articles", "rowid", "sketch", np.uint32, np.uint64)):
+        rows = db.execute(f"SELECT {key}, {column} FROM {table} WHERE {column} IS NOT NULL").fetchall()
+        db.executemany(f"UPDATE {table} SET {column} = ? WHERE {key} = ?",
+                       [(np.frombuffer(blob, dtype=old).astype(new).tobytes(), k) for k, blob in rows])
+    db.commit()
+
+
+def blobs(data_dir):
+    with sqlite3.connect(data_dir / DB_NAME) as db:
+        return (db.execute("SELECT text_hash, vector FROM embeddings ORDER BY 1").fetchall(),
+                db.execute("SELECT article_id, sketch FROM articles ORDER BY 1").fetchall())
+
+
+def test_a_schema_2_directory_is_narrowed_once_and_answers_alike(tmp_path):
+    archive = write(tmp_path / "a.jsonl", ARTICLES)
+    settings = Settings(data_dir=tmp_path / "index")
+    pipeline.add([archive], settings, encoder=HashingEncoder(), quiet=True)
+    narrow = blobs(settings.data_dir)
+    before = Searcher(IndexReader(settings.data_dir), HashingEncoder()).ask("interest rate cut")
+    db = sqlite3.connect(settings.data_dir / DB_NAME)
+    widen(db)
+    db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    db.commit()
+    assert {len(v) for _, v in blobs(settings.data_dir)[0]} == {64 * 4}
+    db.close()
+    summary = pipeline.add([archive], settings, encoder=HashingEncoder(), quiet=True)
+    assert (summary.unchanged, summary.passages_embedded, summary.generation) == (4, 0, 1)
+    assert blobs(settings.data_dir) == narrow
+    assert {len(v) for _, v in narrow[0]} == {64 * 2} and {len(s) for _, s in narrow[1]} == {64 * 4}
+    after = Searcher(IndexReader(settings.data_dir), HashingEncoder()).ask("interest rate cut")
+    assert [(h.citation.article_id, h.score, h.also) for h in after.hits] == \
+        [(h.citation.article_id, h.score, h.also) for h in before.hits]
+
+
 def test_a_data_directory_from_before_sketches_gets_them_on_the_next_run(tmp_path):
     archive = write(tmp_path / "a.jsonl", ARTICLES)
     settings = Settings(data_dir=tmp_path / "index")
     pipeline.add([archive], settings, encoder=HashingEncoder(), quiet=True)
     db = sqlite3.connect(settings.data_dir / DB_NAME)
+    widen(db)
     db.executescript("ALTER TABLE articles DROP COLUMN sketch; ALTER TABLE articles DROP COLUMN collection;"
                      "DELETE FROM terms; DELETE FROM terms_trigram;"
                      "UPDATE meta SET value = '1' WHERE key = 'schema_version';")
@@ -128,10 +167,11 @@ def test_a_reader_asks_for_an_upgrade_of_an_older_index(tmp_path):
     settings = Settings(data_dir=tmp_path / "index")
     pipeline.add([archive], settings, encoder=HashingEncoder(), quiet=True)
     db = sqlite3.connect(settings.data_dir / DB_NAME)
+    widen(db)
     db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     db.commit()
     db.close()
-    with pytest.raises(IndexNotReady, match=r"written by an older Newsdesk \(schema 1, this one reads 2\): "
+    with pytest.raises(IndexNotReady, match=r"written by an older Newsdesk \(schema 1, this one reads 3\): "
                                             r"run `newsdesk index update`"):
         IndexReader(settings.data_dir).snapshot()
     pipeline.add([archive], settings, encoder=HashingEncoder(), quiet=True)

@@ -31,7 +31,7 @@ def test_first_run_publishes_generation_one_with_a_manifest(tmp_path):
     assert summary.passages_embedded == passages[1] < passages[0]
     manifest = json.loads((settings.data_dir / "generations" / "00000001" / "manifest.json").read_text())
     assert {k: manifest[k] for k in ("generation", "model", "dimension", "index_type", "articles", "passages")} == {
-        "generation": 1, "model": HashingEncoder.name, "dimension": 64, "index_type": "IDMap2,Flat",
+        "generation": 1, "model": HashingEncoder.name, "dimension": 64, "index_type": "IDMap2,SQfp16",
         "articles": SAMPLE_ARTICLES, "passages": passages[0]}
     assert (settings.data_dir / "CURRENT").read_text() == "1\n"
     snapshot = IndexReader(settings.data_dir).snapshot()

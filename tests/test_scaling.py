@@ -14,7 +14,7 @@ from index.reader import IndexReader
 from index.settings import DEFAULT_MODEL, Settings
 from tests.support import SAMPLES, HashingEncoder
 
-TYPES = ["IDMap2,Flat", "IVF16,SQ8 nprobe=2", "HNSW16 efSearch=16", "IDMap2,HNSW16,SQ8"]
+TYPES = ["IDMap2,Flat", "IDMap2,SQfp16", "IVF16,SQ8 nprobe=2", "HNSW16 efSearch=16", "IDMap2,HNSW16,SQ8"]
 
 
 def clustered(n: int, dimension: int = 32, seed: int = 3) -> np.ndarray:
@@ -30,8 +30,8 @@ def exact(points: np.ndarray, ids: np.ndarray, query: np.ndarray, among: np.ndar
 
 
 def test_the_index_type_follows_the_archive_size():
-    assert vectors.choose(1_000) == "IDMap2,Flat"
-    assert vectors.choose(100_000) == "IDMap2,Flat"
+    assert vectors.choose(1_000) == "IDMap2,SQfp16"
+    assert vectors.choose(100_000) == "IDMap2,SQfp16"
     assert vectors.choose(100_001) == "IVF512,SQ8 nprobe=16"
     assert vectors.choose(200_000) == "IVF1024,SQ8 nprobe=16"
     assert vectors.choose(1_000_000) == "IVF2048,SQ8 nprobe=32"
@@ -131,7 +131,7 @@ def test_rebuild_republishes_from_stored_embeddings_and_the_type_sticks(tmp_path
     pipeline.add([tmp_path / "more.jsonl"], settings, encoder=encoder, quiet=True)
     assert reader.snapshot().manifest.index_type == "IVF4,SQ8 nprobe=4"  # kept for later updates
     assert pipeline.rebuild(settings, "auto").generation == 4
-    assert reader.snapshot().manifest.index_type == "IDMap2,Flat"
+    assert reader.snapshot().manifest.index_type == "IDMap2,SQfp16"
     assert encoder.calls == calls + [1, 1, 1]  # the two queries above and the one new passage
 
 
