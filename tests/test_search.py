@@ -8,7 +8,7 @@ from index.settings import Settings
 from retrieval.errors import EmptyQuery
 from retrieval.fusion import linear, rrf
 from retrieval.highlight import context
-from retrieval.search import Searcher
+from retrieval.search import Searcher, bm25_terms
 
 ROVNO_SENTENCE = ("According to the Russian Defence Ministry, Rovno, a settlement in the Donetsk region, "
                   "came under Russian control.")
@@ -139,3 +139,12 @@ def test_the_highlight_answers_the_question_not_the_lead(searcher, question, art
     """Words only, each of these bolds the lead sentence, which names the topic (bench/highlight_eval.py)."""
     hit = next(h for h in searcher.ask(question).hits if h.citation.article_id == article)
     assert hit.highlight == sentence
+
+
+def test_bm25_leaves_out_words_most_passages_have_while_rarer_ones_remain():
+    # stems' document frequencies, as the index reports them; "mln" is in 37 of 100 passages
+    frequencies = {"mln": 37, "dlr": 35, "jordan": 3, "barter": 1}
+    assert bm25_terms(("jordan", "barter", "mln", "dlrs"), frequencies, 20) == ("jordan", "barter")
+    assert bm25_terms(("mln", "dlrs"), frequencies, 20) == ("mln", "dlrs")  # nothing rarer: all stay
+    assert bm25_terms(("jordan", "mln", "unknown"), frequencies, 20) == ("jordan", "unknown")
+    assert bm25_terms(("jordan", "mln"), frequencies, 100) == ("jordan", "mln")
