@@ -20,7 +20,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from index import duplicates, generations, vectors
+from index import duplicates, generations, places, vectors
 from index.chunking import chunk
 from index.config import SourceSpec
 from index.encoder import LEGACY_BACKEND, Encoder, SentenceTransformerEncoder, check_backend
@@ -126,16 +126,19 @@ def write_rows(store: Store, gen: int, plan: Plan, chunks: list[tuple[Article, l
 
 def upgrade(store: Store) -> None:
     """Step 0, once for a data directory written by an older version: what later schemas derive from
-    the rows (article sketches, the trigram term index) is computed, then the schema is current."""
+    the rows (article sketches, the trigram term index, other names of places) is computed, then the
+    schema is current."""
     written = int(store.meta("schema_version") or 0)
     if written == SCHEMA_VERSION:
         return
     with store.transaction():
-        store.narrow_stored(duplicates.SKETCH_DTYPE)  # before sketching: new sketches are narrow already
+        if written < 3:  # before sketching: new sketches are narrow already
+            store.narrow_stored(duplicates.SKETCH_DTYPE)
         missing = store.unsketched()
         if missing:
             store.set_sketches((duplicates.sketch(title, body), rowid) for rowid, title, body in missing)
         store.add_new_terms()
+        store.add_places(places.rows(store.all_terms()))
         store.set_meta("schema_version", str(SCHEMA_VERSION))
 
 
@@ -189,7 +192,7 @@ def commit_generation(store: Store, settings: Settings, gen: int, plan: Plan,
     """Steps 5 and 6: rows, FAISS file and manifest in one transaction, then CURRENT, then clean-up."""
     with store.transaction():
         write_rows(store, gen, plan, chunks)
-        store.add_new_terms()  # step 5b: the new words of the trigram term index
+        store.add_places(places.rows(store.add_new_terms()))  # step 5b: new words, for spelling and places
         manifest = publish(settings.data_dir, store, gen, settings.model, dimension, index_type(settings, store),
                            backend)
         store.set_meta("model", settings.model)

@@ -41,6 +41,8 @@ class SearchIndex(Protocol):
 
     def similar_terms(self, term: str, limit: int) -> list[str]: ...
 
+    def places(self, name: str) -> list[tuple[str, float, bool]]: ...
+
 
 class Snapshot:
     """One generation: its FAISS index and a database view filtered to it."""
@@ -104,6 +106,9 @@ class Snapshot:
 
     def similar_terms(self, term: str, limit: int) -> list[str]:
         return self.store.similar_terms(term, limit)
+
+    def places(self, name: str) -> list[tuple[str, float, bool]]:
+        return self.store.places(name)
 
     def article(self, article_id: str) -> StoredArticle | None:
         return self.store.article(article_id, self.generation)

@@ -17,8 +17,9 @@ import numpy as np
 
 from index.records import Article, Passage, SourceCount, StoredArticle, StoredPassage
 
-SCHEMA_VERSION = 3  # 2: article sketches (near-duplicates) and the trigram term index (spelling);
-#                    3: embeddings stored as float16 and sketches as uint32 (half the bytes of each)
+SCHEMA_VERSION = 4  # 2: article sketches (near-duplicates) and the trigram term index (spelling);
+#                    3: embeddings stored as float16 and sketches as uint32 (half the bytes of each);
+#                    4: the archive's other names of places (index.places), read by the bot from SQLite
 # Half the bytes of float32: an embedding's cosine to its float32 self stays above 0.99999, and the
 # generation's FAISS index (IDMap2,SQfp16 by default) holds float16 anyway.
 EMBEDDING_DTYPE = np.float16
@@ -67,6 +68,11 @@ CREATE TRIGGER IF NOT EXISTS terms_ai AFTER INSERT ON terms BEGIN
     INSERT INTO terms_trigram(rowid, term) VALUES (new.id, new.term);
 END;
 CREATE TABLE IF NOT EXISTS embeddings (text_hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
+-- a place name a question may use -> the archive's stem of another name of that city (index.places)
+CREATE TABLE IF NOT EXISTS places (
+    name TEXT NOT NULL, spelling TEXT NOT NULL, similarity REAL NOT NULL, main INTEGER NOT NULL,
+    PRIMARY KEY (name, spelling)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS generations (
     gen INTEGER PRIMARY KEY, created_at TEXT NOT NULL,
     added INTEGER, updated INTEGER, unchanged INTEGER, removed INTEGER, skipped INTEGER,
@@ -216,14 +222,23 @@ class Store:
         with self.transaction():
             self.db.executemany("UPDATE articles SET sketch = ? WHERE rowid = ?", rows)
 
-    def add_new_terms(self) -> int:
+    def add_new_terms(self) -> list[str]:
         """Copy words the full-text index has and `terms` lacks (numbers and short words are left out:
-        they have no spelling variants worth finding). Returns how many were added."""
-        before = self.db.total_changes
-        self.db.execute(
-            "INSERT OR IGNORE INTO terms(term) SELECT term FROM passages_vocab"
-            " WHERE length(term) >= 4 AND term NOT GLOB '*[0-9_]*'")
-        return self.db.total_changes - before
+        they have no spelling variants worth finding). Returns the words added."""
+        new = [term for (term,) in self.db.execute(
+            "SELECT term FROM passages_vocab WHERE length(term) >= 4 AND term NOT GLOB '*[0-9_]*'"
+            " AND term NOT IN (SELECT term FROM terms)")]
+        self.db.executemany("INSERT INTO terms(term) VALUES (?)", ((t,) for t in new))
+        return new
+
+    def all_terms(self) -> list[str]:
+        return [term for (term,) in self.db.execute("SELECT term FROM terms")]
+
+    def add_places(self, rows: Iterable[tuple[str, str, float, bool]]) -> None:
+        """(name, archive stem, similarity, main) rows of index.places; the higher similarity wins."""
+        self.db.executemany(
+            "INSERT INTO places(name, spelling, similarity, main) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE"
+            " SET similarity = max(similarity, excluded.similarity)", rows)
 
     def retire(self, rowids: Iterable[int], gen: int) -> None:
         self.db.executemany("UPDATE articles SET gen_removed = ? WHERE rowid = ?", ((gen, r) for r in rowids))
@@ -362,6 +377,11 @@ class Store:
 
     def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
         return dict(self._select_in("SELECT term, doc FROM passages_vocab WHERE term IN ({})", list(terms)))
+
+    def places(self, name: str) -> list[tuple[str, float, bool]]:
+        """(archive stem, similarity, name is a city's main name) of the other names of places called `name`."""
+        return [(spelling, similarity, bool(main)) for spelling, similarity, main in self.db.execute(
+            "SELECT spelling, similarity, main FROM places WHERE name = ? ORDER BY spelling", (name,))]
 
     def similar_terms(self, term: str, limit: int) -> list[str]:
         """Archive words sharing the most trigrams with `term` (a candidate list, not yet filtered)."""

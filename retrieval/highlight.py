@@ -5,20 +5,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from functools import lru_cache
 
 import numpy as np
-import snowballstemmer
 
 from index.chunking import sentence_spans
+from index.stemming import stem
 from retrieval.query import words
-
-_stemmer = snowballstemmer.stemmer("porter")  # the algorithm of FTS5's porter tokenizer
-
-
-@lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    return _stemmer.stemWord(word)
 
 
 def idf(df: int, total: int) -> float:

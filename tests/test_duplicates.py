@@ -130,7 +130,9 @@ def test_a_schema_2_directory_is_narrowed_once_and_answers_alike(tmp_path):
     narrow = blobs(settings.data_dir)
     before = Searcher(IndexReader(settings.data_dir), HashingEncoder()).ask("interest rate cut")
     db = sqlite3.connect(settings.data_dir / DB_NAME)
+    known_places = db.execute("SELECT * FROM places ORDER BY name, spelling").fetchall()
     widen(db)
+    db.execute("DELETE FROM places")  # schema 2 had no places table: it is created empty
     db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     db.commit()
     assert {len(v) for _, v in blobs(settings.data_dir)[0]} == {64 * 4}
@@ -138,6 +140,9 @@ def test_a_schema_2_directory_is_narrowed_once_and_answers_alike(tmp_path):
     summary = pipeline.add([archive], settings, encoder=HashingEncoder(), quiet=True)
     assert (summary.unchanged, summary.passages_embedded, summary.generation) == (4, 0, 1)
     assert blobs(settings.data_dir) == narrow
+    with sqlite3.connect(settings.data_dir / DB_NAME) as db:
+        assert db.execute("SELECT * FROM places ORDER BY name, spelling").fetchall() == known_places
+    assert ("central", "central", 1.0, 1) in known_places  # a town's name among the archive's words
     assert {len(v) for _, v in narrow[0]} == {64 * 2} and {len(s) for _, s in narrow[1]} == {64 * 4}
     after = Searcher(IndexReader(settings.data_dir), HashingEncoder()).ask("interest rate cut")
     assert [(h.citation.article_id, h.score, h.also) for h in after.hits] == \
@@ -171,7 +176,7 @@ def test_a_reader_asks_for_an_upgrade_of_an_older_index(tmp_path):
     db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     db.commit()
     db.close()
-    with pytest.raises(IndexNotReady, match=r"written by an older Newsdesk \(schema 1, this one reads 3\): "
+    with pytest.raises(IndexNotReady, match=r"written by an older Newsdesk \(schema 1, this one reads 4\): "
                                             r"run `newsdesk index update`"):
         IndexReader(settings.data_dir).snapshot()
     pipeline.add([archive], settings, encoder=HashingEncoder(), quiet=True)

@@ -4,9 +4,10 @@ import json
 
 import pytest
 
-from index import pipeline
+from index import pipeline, places
 from index.reader import IndexReader
 from index.settings import Settings
+from index.store import Store
 from retrieval import variants
 from retrieval.search import SearchSettings, Searcher
 from tests.support import HashingEncoder
@@ -82,13 +83,32 @@ def test_words_the_archive_has_get_no_variants(index_dir):
     assert searcher(index_dir).ask("port prices").query.variants == ()
 
 
-def test_gazetteer_names_must_look_like_a_transliteration():
+def test_the_archive_keeps_the_other_names_of_its_places():
+    rows = list(places.rows(["kyiv", "rovno", "motown"]))
+    # (a name a question may use, the archive's stem of another name of the city, similarity, main name)
+    assert [r for r in rows if r[0] in ("kiev", "kyiv", "rivne", "rovno", "detroit", "motown")] == [
+        ("detroit", "motown", 0.307692, True), ("kiev", "kyiv", 0.75, False), ("kyiv", "kyiv", 1.0, True),
+        ("motown", "motown", 1.0, False), ("rivne", "rovno", 0.6, True), ("rovno", "rovno", 1.0, False)]
+    assert {spelling for _, spelling, _, _ in rows} == {"kyiv", "rovno", "motown"}
+    assert list(places.rows(["market", "inflat"])) != [] and list(places.rows(["inflat"])) == []
+
+
+def test_gazetteer_names_must_look_like_a_transliteration(tmp_path):
+    store = Store.open_writer(tmp_path)
+    store.add_places(places.rows(["kyiv", "rovno", "motown", "green"]))
     settings = variants.VariantSettings()
-    assert "kyiv" in variants.gazetteer("kiev", rare=True, capitalised=False, settings=settings)
-    assert "rovno" in variants.gazetteer("rivne", rare=True, capitalised=False, settings=settings)
-    assert "motown" not in variants.gazetteer("detroit", rare=True, capitalised=True, settings=settings)
+    assert variants.gazetteer(store, "kiev", rare=True, capitalised=False, settings=settings) == ["kyiv"]
+    assert variants.gazetteer(store, "rivne", rare=True, capitalised=False, settings=settings) == ["rovno"]
+    assert variants.gazetteer(store, "detroit", rare=True, capitalised=True, settings=settings) == []  # motown
     # a frequent word that is also some town's name is left alone unless written as a name
-    assert variants.gazetteer("green", rare=False, capitalised=False, settings=settings) == []
+    assert variants.gazetteer(store, "green", rare=False, capitalised=False, settings=settings) == []
+    assert variants.gazetteer(store, "kyiv", rare=False, capitalised=True, settings=settings) == []  # itself
+
+
+def test_an_index_run_stores_the_places_of_its_new_words(index_dir):
+    store = Store.open_reader(index_dir)
+    assert store.places("kiev") == [("kyiv", 0.75, False)]
+    assert store.places("kupiansk") == [("kupyansk", 0.875, False)]
 
 
 def test_capitalised_words_skip_the_first_word():
