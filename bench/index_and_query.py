@@ -49,7 +49,8 @@ def index_phase(data_dir: Path, raw_sample: int, archive: Path = REUTERS) -> dic
     summary = pipeline.add([archive], settings, encoder=encoder)
     index_seconds = time.perf_counter() - started
     with sqlite3.connect(data_dir / "newsdesk.sqlite3") as db:
-        texts = [t for (t,) in db.execute("SELECT text FROM passages GROUP BY text_hash")]
+        texts = [t for (t,) in db.execute(
+            "SELECT t.text FROM passage_texts t JOIN passages p ON p.id = t.id GROUP BY p.text_hash")]
     sample = random.Random(11).sample(texts, min(raw_sample, len(texts)))
     started = time.perf_counter()
     encoder.encode(sample, batch_size=settings.batch_size)

@@ -126,14 +126,15 @@ def write_rows(store: Store, gen: int, plan: Plan, chunks: list[tuple[Article, l
 
 def upgrade(store: Store) -> None:
     """Step 0, once for a data directory written by an older version: what later schemas derive from
-    the rows (article sketches, the trigram term index, other names of places) is computed, then the
-    schema is current."""
+    the rows (article sketches, the trigram term index, other names of places) is computed, and what
+    it stored twice is dropped (passage texts), then the schema is current."""
     written = int(store.meta("schema_version") or 0)
     if written == SCHEMA_VERSION:
         return
     with store.transaction():
         if written < 3:  # before sketching: new sketches are narrow already
             store.narrow_stored(duplicates.SKETCH_DTYPE)
+        store.drop_passage_texts()
         missing = store.unsketched()
         if missing:
             store.set_sketches((duplicates.sketch(title, body), rowid) for rowid, title, body in missing)

@@ -17,9 +17,10 @@ import numpy as np
 
 from index.records import Article, Passage, SourceCount, StoredArticle, StoredPassage
 
-SCHEMA_VERSION = 4  # 2: article sketches (near-duplicates) and the trigram term index (spelling);
+SCHEMA_VERSION = 5  # 2: article sketches (near-duplicates) and the trigram term index (spelling);
 #                    3: embeddings stored as float16 and sketches as uint32 (half the bytes of each);
-#                    4: the archive's other names of places (index.places), read by the bot from SQLite
+#                    4: the archive's other names of places (index.places), read by the bot from SQLite;
+#                    5: a passage's text is read from its article's body, not stored twice
 # Half the bytes of float32: an embedding's cosine to its float32 self stays above 0.99999, and the
 # generation's FAISS index (IDMap2,SQfp16 by default) holds float16 anyway.
 EMBEDDING_DTYPE = np.float16
@@ -46,19 +47,10 @@ CREATE TABLE IF NOT EXISTS passages (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     article INTEGER NOT NULL REFERENCES articles(rowid),
     seq INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
-    text TEXT NOT NULL, text_hash TEXT NOT NULL
+    text_hash TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS passages_article ON passages(article);
-CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
-    text, content='passages', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
-);
-CREATE VIRTUAL TABLE IF NOT EXISTS passages_vocab USING fts5vocab(passages_fts, 'row');
-CREATE TRIGGER IF NOT EXISTS passages_ai AFTER INSERT ON passages BEGIN
-    INSERT INTO passages_fts(rowid, text) VALUES (new.id, new.text);
-END;
-CREATE TRIGGER IF NOT EXISTS passages_ad AFTER DELETE ON passages BEGIN
-    INSERT INTO passages_fts(passages_fts, rowid, text) VALUES ('delete', old.id, old.text);
-END;
+{passage_text}
 -- every word of the archive once, with a trigram index over it: "kupiansk" finds "kupyansk"
 CREATE TABLE IF NOT EXISTS terms (id INTEGER PRIMARY KEY, term TEXT NOT NULL UNIQUE);
 CREATE VIRTUAL TABLE IF NOT EXISTS terms_trigram USING fts5(
@@ -80,6 +72,24 @@ CREATE TABLE IF NOT EXISTS generations (
 );
 """
 
+
+# A passage's text is its article's body from `start` to `end` (index.chunking): kept once, in the
+# article, and read through this view, which is also the full-text index's external content.
+PASSAGE_TEXT = 'substr(a.body, p.start + 1, p."end" - p.start)'
+_PASSAGE_TEXT_DDL = [
+    f"CREATE VIEW IF NOT EXISTS passage_texts AS SELECT p.id AS id, {PASSAGE_TEXT} AS text"
+    " FROM passages p JOIN articles a ON a.rowid = p.article",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(text, content='passage_texts', content_rowid='id',"
+    " tokenize='porter unicode61 remove_diacritics 2')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS passages_vocab USING fts5vocab(passages_fts, 'row')",
+    "CREATE TRIGGER IF NOT EXISTS passages_ai AFTER INSERT ON passages BEGIN"
+    " INSERT INTO passages_fts(rowid, text) SELECT new.id, substr(body, new.start + 1, new.\"end\" - new.start)"
+    " FROM articles WHERE rowid = new.article; END",
+    "CREATE TRIGGER IF NOT EXISTS passages_ad AFTER DELETE ON passages BEGIN"
+    " INSERT INTO passages_fts(passages_fts, rowid, text) SELECT 'delete', old.id,"
+    " substr(body, old.start + 1, old.\"end\" - old.start) FROM articles WHERE rowid = old.article; END",
+]
+_SCHEMA = _SCHEMA.replace("{passage_text}", "".join(f"{statement};\n" for statement in _PASSAGE_TEXT_DDL))
 
 _BATCH = 900  # ids per IN (...) list: SQLite allows at most 999 host parameters in older builds
 
@@ -186,6 +196,17 @@ class Store:
         with self.transaction():
             self.db.executemany("INSERT OR REPLACE INTO embeddings(text_hash, vector) VALUES (?, ?)", rows)
 
+    def drop_passage_texts(self) -> bool:
+        """Rewrite an archive from before schema 5, which kept each passage's text beside its article's
+        body, to read it from the body; the full-text index is rebuilt from the view. Whether it did."""
+        if "text" not in {row[1] for row in self.db.execute("PRAGMA table_info(passages)")}:
+            return False
+        for statement in ("DROP TRIGGER passages_ai", "DROP TRIGGER passages_ad", "DROP TABLE passages_vocab",
+                          "DROP TABLE passages_fts", "ALTER TABLE passages DROP COLUMN text", *_PASSAGE_TEXT_DDL,
+                          "INSERT INTO passages_fts(passages_fts) VALUES ('rebuild')"):
+            self.db.execute(statement)
+        return True
+
     def narrow_stored(self, sketch_dtype: type, batch: int = 10_000) -> None:
         """Rewrite a schema-2 archive's float32 embeddings as EMBEDDING_DTYPE and its uint64 sketches as
         `sketch_dtype`, a batch at a time so that memory stays flat on a large archive. Once only: the
@@ -209,8 +230,8 @@ class Store:
              _iso(article.published_at), article.body, digest, article.origin, article.collection, gen, sketch),
         )
         self.db.executemany(
-            'INSERT INTO passages(article, seq, start, "end", text, text_hash) VALUES (?,?,?,?,?,?)',
-            [(cursor.lastrowid, p.seq, p.start, p.end, p.text, h) for p, h in zip(passages, text_hashes)],
+            'INSERT INTO passages(article, seq, start, "end", text_hash) VALUES (?,?,?,?,?)',
+            [(cursor.lastrowid, p.seq, p.start, p.end, h) for p, h in zip(passages, text_hashes)],
         )
 
     def unsketched(self) -> list[tuple[int, str, str]]:
@@ -351,7 +372,8 @@ class Store:
     def passages(self, ids: list[int]) -> dict[int, StoredPassage]:
         rows = self._select_in(
             "SELECT p.id, a.article_id, a.url, a.title, a.source, a.published_at, p.start, p.\"end\","
-            " p.text, p.text_hash, a.sketch FROM passages p JOIN articles a ON a.rowid = p.article WHERE p.id IN ({})", ids)
+            f" {PASSAGE_TEXT}, p.text_hash, a.sketch FROM passages p JOIN articles a ON a.rowid = p.article"
+            " WHERE p.id IN ({})", ids)
         return {row[0]: StoredPassage(row[0], row[1], row[2], row[3], row[4], _datetime(row[5]), *row[6:])
                 for row in rows}
 

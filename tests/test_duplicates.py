@@ -11,9 +11,10 @@ from index import duplicates, pipeline
 from index.errors import IndexNotReady, SettingsError
 from index.reader import IndexReader
 from index.settings import Settings
-from index.store import DB_NAME, Store
+from index.store import DB_NAME, SCHEMA_VERSION, Store
 from retrieval.search import SearchSettings, Searcher
 from tests.support import HashingEncoder
+from tests.test_pipeline import assert_full_text_matches_passages
 
 WIRE = ("The central bank cut its main interest rate by a quarter point to 3.25 percent on Thursday, "
         "citing slowing inflation and weak factory orders. The governor said further cuts were possible "
@@ -107,8 +108,29 @@ def test_recency_settings_from_the_environment():
         SearchSettings.from_env({"NEWSDESK_RECENCY_HALF_LIFE_DAYS": "soon"})
 
 
+OLD_PASSAGES = """
+DROP TRIGGER passages_ai; DROP TRIGGER passages_ad; DROP TABLE passages_vocab; DROP TABLE passages_fts;
+DROP VIEW passage_texts;
+ALTER TABLE passages ADD COLUMN text TEXT NOT NULL DEFAULT '';
+UPDATE passages SET text = (SELECT substr(body, passages.start + 1, passages."end" - passages.start)
+                            FROM articles WHERE rowid = passages.article);
+CREATE VIRTUAL TABLE passages_fts USING fts5(
+    text, content='passages', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2');
+INSERT INTO passages_fts(passages_fts) VALUES ('rebuild');
+CREATE VIRTUAL TABLE passages_vocab USING fts5vocab(passages_fts, 'row');
+CREATE TRIGGER passages_ai AFTER INSERT ON passages BEGIN
+    INSERT INTO passages_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER passages_ad AFTER DELETE ON passages BEGIN
+    INSERT INTO passages_fts(passages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+"""
+
+
 def widen(db):
-    """Store embeddings and sketches as versions before schema 3 did: float32 and uint64."""
+    """Store what versions before schema 3 stored as they did: float32 embeddings, uint64 sketches,
+    and (before schema 5) each passage's text in its own column, which the full-text index read."""
+    db.executescript(OLD_PASSAGES)
     for table, key, column, old, new in (("embeddings", "text_hash", "vector", np.float16, np.float32),
                                          ("articles", "rowid", "sketch", np.uint32, np.uint64)):
         rows = db.execute(f"SELECT {key}, {column} FROM {table} WHERE {column} IS NOT NULL").fetchall()
@@ -140,6 +162,9 @@ def test_a_schema_2_directory_is_narrowed_once_and_answers_alike(tmp_path):
     summary = pipeline.add([archive], settings, encoder=HashingEncoder(), quiet=True)
     assert (summary.unchanged, summary.passages_embedded, summary.generation) == (4, 0, 1)
     assert blobs(settings.data_dir) == narrow
+    with sqlite3.connect(settings.data_dir / DB_NAME) as db:
+        assert "text" not in {row[1] for row in db.execute("PRAGMA table_info(passages)")}
+    assert_full_text_matches_passages(settings.data_dir)
     with sqlite3.connect(settings.data_dir / DB_NAME) as db:
         assert db.execute("SELECT * FROM places ORDER BY name, spelling").fetchall() == known_places
     assert ("central", "central", 1.0, 1) in known_places  # a town's name among the archive's words
@@ -176,7 +201,7 @@ def test_a_reader_asks_for_an_upgrade_of_an_older_index(tmp_path):
     db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     db.commit()
     db.close()
-    with pytest.raises(IndexNotReady, match=r"written by an older Newsdesk \(schema 1, this one reads 4\): "
+    with pytest.raises(IndexNotReady, match=rf"written by an older Newsdesk \(schema 1, this one reads {SCHEMA_VERSION}\): "
                                             r"run `newsdesk index update`"):
         IndexReader(settings.data_dir).snapshot()
     pipeline.add([archive], settings, encoder=HashingEncoder(), quiet=True)

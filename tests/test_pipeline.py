@@ -21,6 +21,12 @@ def db_rows(data_dir, sql):
         return db.execute(sql).fetchall()
 
 
+def assert_full_text_matches_passages(data_dir):
+    """FTS5 checks its index against the passage texts it was given (raises "malformed" otherwise)."""
+    with sqlite3.connect(data_dir / "newsdesk.sqlite3") as db:
+        db.execute("INSERT INTO passages_fts(passages_fts, rank) VALUES ('integrity-check', 1)")
+
+
 def test_first_run_publishes_generation_one_with_a_manifest(tmp_path):
     settings = settings_for(tmp_path)
     summary = pipeline.add([SAMPLES], settings, encoder=HashingEncoder(), quiet=True)
@@ -71,6 +77,7 @@ def test_a_changed_article_replaces_its_passages(tmp_path):
     # generation 1 is kept for readers still on it, and still sees the old text
     old = generations.generation_dir(settings.data_dir, 1)
     assert old.exists()
+    assert_full_text_matches_passages(settings.data_dir)
 
 
 class CrashingEncoder(HashingEncoder):
@@ -138,4 +145,21 @@ def test_rows_committed_but_never_published_are_discarded_by_the_next_run(tmp_pa
     summary = pipeline.add([SAMPLES], settings, encoder=HashingEncoder(), quiet=True)
     assert (summary.added, summary.unchanged, summary.generation) == (0, SAMPLE_ARTICLES, 1)
     assert db_rows(settings.data_dir, "SELECT count(*) FROM articles WHERE article_id = 'orphan'") == [(0,)]
+    assert_full_text_matches_passages(settings.data_dir)
     assert db_rows(settings.data_dir, "SELECT count(*) FROM articles WHERE gen_removed IS NULL") == [(SAMPLE_ARTICLES,)]
+
+
+def test_rows_no_generation_needs_are_forgotten_and_the_full_text_index_with_them(tmp_path):
+    settings = settings_for(tmp_path, keep_generations=1, keep_seconds=0.0)
+    pipeline.add([SAMPLES], settings, encoder=HashingEncoder(), quiet=True)
+    records = [json.loads(line) for line in SAMPLES.read_text().splitlines()]
+    target = next(r for r in records if r["id"] == "kl-2024-1207-rovno")
+    target["body"] = "Correction: the settlement was reported captured on December 7."
+    changed = tmp_path / "changed.jsonl"
+    changed.write_text("".join(json.dumps(r) + "\n" for r in records))
+    assert pipeline.add([changed], settings, encoder=HashingEncoder(), quiet=True).generation == 2
+    # generation 1 is gone: the article's old row and passages are deleted, and removed from FTS5
+    assert db_rows(settings.data_dir, "SELECT count(*) FROM articles") == [(SAMPLE_ARTICLES,)]
+    assert db_rows(settings.data_dir, "SELECT count(*) FROM passages_fts WHERE passages_fts MATCH 'kucherkovka'") \
+        == [(0,)]
+    assert_full_text_matches_passages(settings.data_dir)
