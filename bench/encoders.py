@@ -40,7 +40,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sample", type=int, default=600)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--batch-size", type=int, default=Settings().batch_size)
     args = parser.parse_args()
     sample = reuters_passages(args.sample)
     encoders = {b: SentenceTransformerEncoder(Settings().model, "cpu", b, OUT) for b in BACKENDS}
