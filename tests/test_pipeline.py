@@ -55,14 +55,20 @@ def test_the_same_input_twice_embeds_nothing_and_publishes_nothing(tmp_path):
     assert db_rows(settings.data_dir, "SELECT count(*) FROM articles")[0][0] == SAMPLE_ARTICLES
 
 
+def with_rovno_corrected(tmp_path, body):
+    """The sample archive with the Rovno article's body replaced (the only one naming Kucherkovka)."""
+    records = [json.loads(line) for line in SAMPLES.read_text().splitlines()]
+    next(r for r in records if r["id"] == "kl-2024-1207-rovno")["body"] = body
+    changed = tmp_path / "changed.jsonl"
+    changed.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return changed
+
+
 def test_a_changed_article_replaces_its_passages(tmp_path):
     settings = settings_for(tmp_path)
     pipeline.add([SAMPLES], settings, encoder=HashingEncoder(), quiet=True)
-    records = [json.loads(line) for line in SAMPLES.read_text().splitlines()]
-    target = next(r for r in records if r["id"] == "kl-2024-1207-rovno")
-    target["body"] = "Correction: the settlement of Rovno was reported captured by the ministry on December 7."
-    changed = tmp_path / "changed.jsonl"
-    changed.write_text("".join(json.dumps(r) + "\n" for r in records))
+    changed = with_rovno_corrected(tmp_path, "Correction: the settlement of Rovno was reported captured by the "
+                                             "ministry on December 7.")
     encoder = HashingEncoder()
     summary = pipeline.add([changed], settings, encoder=encoder, quiet=True)
     assert (summary.added, summary.updated, summary.unchanged, summary.passages_embedded, summary.generation) == (
@@ -152,11 +158,7 @@ def test_rows_committed_but_never_published_are_discarded_by_the_next_run(tmp_pa
 def test_rows_no_generation_needs_are_forgotten_and_the_full_text_index_with_them(tmp_path):
     settings = settings_for(tmp_path, keep_generations=1, keep_seconds=0.0)
     pipeline.add([SAMPLES], settings, encoder=HashingEncoder(), quiet=True)
-    records = [json.loads(line) for line in SAMPLES.read_text().splitlines()]
-    target = next(r for r in records if r["id"] == "kl-2024-1207-rovno")
-    target["body"] = "Correction: the settlement was reported captured on December 7."
-    changed = tmp_path / "changed.jsonl"
-    changed.write_text("".join(json.dumps(r) + "\n" for r in records))
+    changed = with_rovno_corrected(tmp_path, "Correction: the settlement was reported captured on December 7.")
     assert pipeline.add([changed], settings, encoder=HashingEncoder(), quiet=True).generation == 2
     # generation 1 is gone: the article's old row and passages are deleted, and removed from FTS5
     assert db_rows(settings.data_dir, "SELECT count(*) FROM articles") == [(SAMPLE_ARTICLES,)]
