@@ -14,8 +14,9 @@ Part 2, "bm25" (SYNTHETIC): a contentless SQLite FTS5 table with Newsdesk's toke
 Reuters passages k times over (every copy a row of its own), so each word's posting list is k times as
 long, as in an archive k times as big with Reuters' word distribution (in a real one, names would also
 be rarer). The BM25 queries are those Newsdesk sends for the 200 questions on the Reuters index
-(spelling variants and the common-word rule included); p50/p95 of `ORDER BY rank LIMIT 100`, one
-thread. The vector layer's growth is bench/vector_layer.py's; bench/cost_growth.py puts them together.
+(spelling variants and the common-word rule included) with every word frequency multiplied by k, so
+that its postings budget (SearchSettings.bm25_budget) acts as on the bigger archive, and without the
+budget; p50/p95 of `ORDER BY rank LIMIT 100`, one thread. The vector layer's growth is bench/vector_layer.py's; bench/cost_growth.py puts them together.
 """
 
 from __future__ import annotations
@@ -86,8 +87,10 @@ def steps(data_dir: Path, parts: int) -> list[dict]:
     return rows
 
 
-def bm25_matches(data_dir: Path) -> list[str]:
-    """The FTS5 queries Newsdesk sends for the benchmark questions on this index."""
+def bm25_matches(data_dir: Path, scale: int = 1, budget: float | None = None) -> list[str]:
+    """The FTS5 queries Newsdesk sends for the benchmark questions on this index, or on one `scale`
+    times as big with the same word distribution (every frequency times `scale`); `budget`: the
+    setting's bm25_budget unless given."""
     from index.encoder import ServingEncoder
     from index.reader import IndexReader
     from retrieval import query as query_parser
@@ -95,7 +98,7 @@ def bm25_matches(data_dir: Path) -> list[str]:
     from retrieval.highlight import stem
     from retrieval.search import SearchSettings, Searcher, bm25_terms
 
-    settings = SearchSettings()
+    settings = SearchSettings() if budget is None else SearchSettings(bm25_budget=budget)
     searcher = Searcher(IndexReader(data_dir), ServingEncoder(Settings.from_env(data_dir=data_dir)), settings)
     snapshot = searcher.reader.snapshot()
     matches = []
@@ -103,7 +106,8 @@ def bm25_matches(data_dir: Path) -> list[str]:
         parsed = query_parser.parse(question, snapshot.outlets, archive_end=snapshot.archive_end)
         frequencies = snapshot.document_frequencies([stem(t) for t in parsed.terms])
         other, _ = variants.find(snapshot, question, parsed.terms, frequencies, settings.variants)
-        terms = bm25_terms(parsed.terms, frequencies, settings.common_share * snapshot.manifest.passages)
+        terms = bm25_terms(parsed.terms, {t: df * scale for t, df in frequencies.items()},
+                           settings.common_share * snapshot.manifest.passages * scale, settings.bm25_budget)
         match = query_parser.fts_match(terms, parsed.filters.phrases, other)
         if match:
             matches.append(match)
@@ -111,7 +115,11 @@ def bm25_matches(data_dir: Path) -> list[str]:
 
 
 def bm25(data_dir: Path, copies: list[int], workdir: Path) -> list[dict]:
-    matches = bm25_matches(data_dir)
+    """BM25 p50/p95 at each size, for the queries Newsdesk sends with its postings budget (`p50_ms`) and
+    without one (`unbounded_p50_ms`)."""
+    from retrieval.search import SearchSettings
+
+    unbounded = bm25_matches(data_dir, budget=float("inf"))
     with sqlite3.connect(data_dir / DB_NAME) as source:
         texts = [t for (t,) in source.execute("SELECT text FROM passage_texts ORDER BY id")]
     workdir.mkdir(parents=True, exist_ok=True)
@@ -120,6 +128,18 @@ def bm25(data_dir: Path, copies: list[int], workdir: Path) -> list[dict]:
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode=OFF")
     db.execute(f"CREATE VIRTUAL TABLE f USING fts5(text, content='', tokenize='{TOKENIZER}')")
+
+    def timed(matches: list[str]) -> list[float]:
+        for match in matches[:10]:
+            db.execute("SELECT rowid FROM f WHERE f MATCH ? ORDER BY rank LIMIT 100", (match,)).fetchall()
+        times = []
+        for _ in range(2):
+            for match in matches:
+                started = time.perf_counter()
+                db.execute("SELECT rowid FROM f WHERE f MATCH ? ORDER BY rank LIMIT 100", (match,)).fetchall()
+                times.append((time.perf_counter() - started) * 1000)
+        return times
+
     rows, have, build = [], 0, 0.0
     for k in copies:
         started = time.perf_counter()
@@ -130,17 +150,12 @@ def bm25(data_dir: Path, copies: list[int], workdir: Path) -> list[dict]:
         db.execute("INSERT INTO f(f) VALUES ('optimize')")  # one segment, as a settled archive has
         build += time.perf_counter() - started
         have = k
-        for match in matches[:10]:
-            db.execute("SELECT rowid FROM f WHERE f MATCH ? ORDER BY rank LIMIT 100", (match,)).fetchall()
-        times = []
-        for _ in range(2):
-            for match in matches:
-                started = time.perf_counter()
-                db.execute("SELECT rowid FROM f WHERE f MATCH ? ORDER BY rank LIMIT 100", (match,)).fetchall()
-                times.append((time.perf_counter() - started) * 1000)
+        budgeted, plain = timed(bm25_matches(data_dir, scale=k)), timed(unbounded)
         row = {"copies": k, "passages": k * len(texts), "build_seconds": round(build, 1),
-               "size_mb": round(path.stat().st_size / 2**20, 1), "queries": len(matches),
-               "p50_ms": round(percentile(times, 50), 2), "p95_ms": round(percentile(times, 95), 2)}
+               "size_mb": round(path.stat().st_size / 2**20, 1), "queries": len(unbounded),
+               "budget": SearchSettings().bm25_budget,
+               "p50_ms": round(percentile(budgeted, 50), 2), "p95_ms": round(percentile(budgeted, 95), 2),
+               "unbounded_p50_ms": round(percentile(plain, 50), 2), "unbounded_p95_ms": round(percentile(plain, 95), 2)}
         rows.append(row)
         print("  " + json.dumps(row), flush=True)
     db.close()

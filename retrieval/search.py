@@ -51,12 +51,19 @@ class SearchSettings:
     # "dlrs" made the slowest tenth of BM25 queries take 20-29 ms while adding an IDF of 1 against a
     # name's 6. 1.0 keeps every word.
     common_share: float = 0.2
+    # ...and the words kept are the rarest whose passages add up to at most this many: FTS5 scores every
+    # passage a word is in, so BM25's time grows with the archive (Reuters passages copied 36 times,
+    # 1M passages: p50 251 ms; bench/growth.py) unless what it reads is bounded. It never binds on
+    # Reuters (27,678 passages); on Reuters with the budget scaled down 36 times, as it acts at 1M,
+    # hybrid R@5 0.894 -> 0.886 and nDCG@10 0.917 -> 0.899 (README). NEWSDESK_BM25_BUDGET.
+    bm25_budget: float = 100_000
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> SearchSettings:
         env = dict(os.environ if env is None else env)
         return cls(recency_half_life_days=_number(env, "NEWSDESK_RECENCY_HALF_LIFE_DAYS", 0.0),
-                   recency_weight=_number(env, "NEWSDESK_RECENCY_WEIGHT", 0.2))
+                   recency_weight=_number(env, "NEWSDESK_RECENCY_WEIGHT", 0.2),
+                   bm25_budget=_number(env, "NEWSDESK_BM25_BUDGET", cls.bm25_budget))
 
 
 def _number(env: dict[str, str], name: str, default: float) -> float:
@@ -72,10 +79,20 @@ def _number(env: dict[str, str], name: str, default: float) -> float:
     return value
 
 
-def bm25_terms(terms: tuple[str, ...], frequencies: Mapping[str, int], most: float) -> tuple[str, ...]:
-    """The question's words for BM25: those in at most `most` passages, or all when none is."""
-    rarer = tuple(t for t in terms if frequencies.get(highlight.stem(t), 0) <= most)
-    return rarer or terms
+def bm25_terms(terms: tuple[str, ...], frequencies: Mapping[str, int], most: float,
+               budget: float = float("inf")) -> tuple[str, ...]:
+    """The question's words for BM25: those in at most `most` passages (all when none is), then, rarest
+    first, as many as keep the passages BM25 has to score (the sum of the words' frequencies) within
+    `budget`; the rarest is always kept."""
+    df = {t: frequencies.get(highlight.stem(t), 0) for t in terms}
+    rarer = tuple(t for t in terms if df[t] <= most) or terms
+    kept, read = set(), 0
+    for term in sorted(rarer, key=lambda t: df[t]):
+        if kept and read + df[term] > budget:
+            break
+        kept.add(term)
+        read += df[term]
+    return tuple(t for t in rarer if t in kept)
 
 
 def citation(stored: StoredPassage | StoredArticle) -> Citation:
@@ -130,7 +147,8 @@ class Searcher:
             if found else None
         want = max(self.settings.candidates, 4 * (offset + limit + 1))
         match = query_parser.fts_match(
-            bm25_terms(parsed.terms, frequencies, self.settings.common_share * snapshot.manifest.passages),
+            bm25_terms(parsed.terms, frequencies, self.settings.common_share * snapshot.manifest.passages,
+                       self.settings.bm25_budget),
             found.phrases, other)
         t0 = time.perf_counter()
         # BM25 needs no vector: it runs in a second thread while the model encodes (both release the GIL)

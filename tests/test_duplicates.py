@@ -104,6 +104,8 @@ def test_recency_settings_from_the_environment():
     assert SearchSettings.from_env({}).recency_half_life_days == 0.0
     settings = SearchSettings.from_env({"NEWSDESK_RECENCY_HALF_LIFE_DAYS": "30", "NEWSDESK_RECENCY_WEIGHT": "0.1"})
     assert (settings.recency_half_life_days, settings.recency_weight) == (30.0, 0.1)
+    assert (settings.bm25_budget, SearchSettings.from_env({"NEWSDESK_BM25_BUDGET": "5000"}).bm25_budget) == \
+        (100_000, 5000.0)
     with pytest.raises(SettingsError, match="NEWSDESK_RECENCY_HALF_LIFE_DAYS must be a number, got 'soon'"):
         SearchSettings.from_env({"NEWSDESK_RECENCY_HALF_LIFE_DAYS": "soon"})
 

@@ -148,3 +148,13 @@ def test_bm25_leaves_out_words_most_passages_have_while_rarer_ones_remain():
     assert bm25_terms(("mln", "dlrs"), frequencies, 20) == ("mln", "dlrs")  # nothing rarer: all stay
     assert bm25_terms(("jordan", "mln", "unknown"), frequencies, 20) == ("jordan", "unknown")
     assert bm25_terms(("jordan", "mln"), frequencies, 100) == ("jordan", "mln")
+
+
+def test_bm25_reads_the_rarest_words_within_its_postings_budget():
+    frequencies = {"pact": 12, "trade": 30, "sudan": 2, "jordan": 3}
+    words = ("jordan", "sudan", "trade", "pact")
+    # rarest first: sudan 2, jordan 3 (5), pact 12 (17), trade 30 (47)
+    assert bm25_terms(words, frequencies, 100, budget=20) == ("jordan", "sudan", "pact")
+    assert bm25_terms(words, frequencies, 100, budget=47) == words
+    assert bm25_terms(words, frequencies, 100, budget=1) == ("sudan",)  # the rarest always stays
+    assert bm25_terms(words, frequencies, 20, budget=20) == ("jordan", "sudan", "pact")  # trade: too common
