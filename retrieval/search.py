@@ -53,7 +53,7 @@ class SearchSettings:
     common_share: float = 0.2
     # ...and the words kept are the rarest whose passages add up to at most this many: FTS5 scores every
     # passage a word is in, so BM25's time grows with the archive (Reuters passages copied 36 times,
-    # 1M passages: p50 251 ms; bench/growth.py) unless what it reads is bounded. It never binds on
+    # 1M passages: p50 244 ms unbounded, 90 ms within this budget; bench/growth.py). It never binds on
     # Reuters (27,678 passages); on Reuters with the budget scaled down 36 times, as it acts at 1M,
     # hybrid R@5 0.894 -> 0.886 and nDCG@10 0.917 -> 0.899 (README). NEWSDESK_BM25_BUDGET.
     bm25_budget: float = 100_000
