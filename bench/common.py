@@ -31,5 +31,8 @@ def questions(n: int, seed: int = 7) -> list[str]:
 
 
 def dir_size(path: Path) -> int:
-    """Bytes of the index: the cached ONNX exports under models/ are the model's, not the index's."""
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and p.relative_to(path).parts[0] != "models")
+    """Bytes of an index directory, cached model exports left out (index.reader.index_size; imported
+    here, not at the top: txtai's venv imports this module too)."""
+    from index.reader import index_size
+
+    return index_size(path)

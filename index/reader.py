@@ -44,6 +44,13 @@ class SearchIndex(Protocol):
     def places(self, name: str) -> list[tuple[str, float, bool]]: ...
 
 
+def index_size(data_dir: Path) -> int:
+    """Bytes on disk of what a data directory holds but the cached model exports (DATA_DIR/models/),
+    which are the model's, not the archive's: 23 MB for int8 MiniLM, more than a small archive."""
+    return sum(p.stat().st_size for p in data_dir.rglob("*")
+               if p.is_file() and p.relative_to(data_dir).parts[0] != "models")
+
+
 class Snapshot:
     """One generation: its FAISS index and a database view filtered to it."""
 
@@ -117,11 +124,10 @@ class Snapshot:
         info = self.store.generation_info(self.generation)
         outlets = self.sources
         dates = [d for o in outlets for d in (o.first, o.last) if d]
-        size = sum(p.stat().st_size for p in self.data_dir.rglob("*") if p.is_file())
         return IndexStatus(
             generation=self.generation, articles=self.manifest.articles, passages=self.manifest.passages,
             model=self.manifest.model, dimension=self.manifest.dimension, index_type=self.manifest.index_type,
-            size_bytes=size, last_update=datetime.fromisoformat(info[0]) if info else None,
+            size_bytes=index_size(self.data_dir), last_update=datetime.fromisoformat(info[0]) if info else None,
             sources=tuple(outlets), first_published=min(dates, default=None), last_published=max(dates, default=None),
         )
 

@@ -99,6 +99,9 @@ def test_index_add_reports_bad_records_and_counts(capsys, tmp_path, model_encode
                                    "backend")} == {
         "generation": 1, "articles": 2, "passages": 2, "model": "sentence-transformers/all-MiniLM-L6-v2",
         "dimension": 384, "index_type": "IDMap2,SQfp16", "backend": "onnx-int8"}
+    data = tmp_path / "d"  # the int8 export cached in models/ is the model's size, not the archive's
+    assert (data / "models").is_dir() and status["size_bytes"] == sum(
+        p.stat().st_size for p in data.rglob("*") if p.is_file() and p.relative_to(data).parts[0] != "models")
     code, out, _ = run(capsys, "index", "status", "--data-dir", str(tmp_path / "d"))
     assert [line.split()[0] for line in out.strip().splitlines()] == [
         "articles", "passages", "outlets", "dates", "model", "backend", "index", "size", "generation", "last"]
