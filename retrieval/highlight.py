@@ -75,12 +75,24 @@ def answer_best(scores: Sequence[tuple[int, int, float]], text: str, shape: re.P
     return max(scores, key=total)
 
 
-def dense_best(text: str, query_vector: np.ndarray, encode: Callable[[list[str]], np.ndarray]) -> tuple[int, int]:
-    """The sentence closest in meaning to the question, for passages that share no word with it."""
-    spans = sentence_spans(text) or [(0, len(text))]
-    vectors = encode([text[s:e] for s, e in spans])
-    best = int(np.argmax(vectors @ query_vector))
-    return spans[best]
+# Sentences vary from a few words to sixty: encoded (sorted by length, as sentence-transformers does)
+# in batches of 8 they carry little padding. Five passages' sentences took 113 ms p50 so, against 150 ms
+# a passage at a time and 186 ms as one batch (same run, int8, one thread).
+SENTENCE_BATCH = 8
+
+
+def dense_best(texts: Sequence[str], query_vector: np.ndarray,
+               encode: Callable[[list[str], int], np.ndarray]) -> list[tuple[int, int]]:
+    """The sentence of each passage closest in meaning to the question, for passages that share no word
+    with it; the sentences of all of them encoded together."""
+    spans = [sentence_spans(text) or [(0, len(text))] for text in texts]
+    sentences = [text[s:e] for text, found in zip(texts, spans) for s, e in found]
+    scores = encode(sentences, SENTENCE_BATCH) @ query_vector if sentences else np.zeros(0)
+    best, at = [], 0
+    for found in spans:
+        best.append(found[int(np.argmax(scores[at : at + len(found)]))])
+        at += len(found)
+    return best
 
 
 def context(text: str, start: int, end: int, budget: int = 360) -> tuple[str, str, str]:

@@ -262,14 +262,18 @@ class Searcher:
         """The sentence of each passage that answers the question (`highlight.answer_best`), or the one
         closest in meaning when none shares a word with it."""
         shape = highlight.answer_shape(parsed.question) if self.settings.answer_highlight else None
-        spans = []
-        for passage in passages:
+        spans, unmatched = [], []
+        for i, passage in enumerate(passages):
             title = passage.title if self.settings.answer_highlight else ""
             start, end, weight = highlight.answer_best(
                 highlight.lexical_scores(passage.text, weights, title), passage.text, shape)
-            if weight == 0 and vector is not None:
-                start, end = highlight.dense_best(passage.text, vector, self.encoder.encode)
             spans.append((start, end))
+            if weight == 0 and vector is not None:
+                unmatched.append(i)
+        if unmatched:
+            closest = highlight.dense_best([passages[i].text for i in unmatched], vector, self.encoder.encode)
+            for i, span in zip(unmatched, closest):
+                spans[i] = span
         return spans
 
     def same_story(self, entries: list[tuple[StoredPassage, float, list[Citation]]],

@@ -7,7 +7,7 @@ from index.reader import IndexReader
 from index.settings import Settings
 from retrieval.errors import EmptyQuery
 from retrieval.fusion import linear, rrf
-from retrieval.highlight import context
+from retrieval.highlight import context, dense_best
 from retrieval.search import Searcher, bm25_terms
 
 ROVNO_SENTENCE = ("According to the Russian Defence Ministry, Rovno, a settlement in the Donetsk region, "
@@ -158,3 +158,17 @@ def test_bm25_reads_the_rarest_words_within_its_postings_budget():
     assert bm25_terms(words, frequencies, 100, budget=47) == words
     assert bm25_terms(words, frequencies, 100, budget=1) == ("sudan",)  # the rarest always stays
     assert bm25_terms(words, frequencies, 20, budget=20) == ("jordan", "sudan", "pact")  # trade: too common
+
+
+def test_passages_sharing_no_word_get_their_closest_sentence_from_one_model_call(model_encoder):
+    texts = ["Shares closed lower on Friday. The river burst its banks after days of rain.",
+             "Heavy rain flooded the valley road. Talks on the budget resumed in the capital."]
+    calls = []
+
+    def encode(sentences, batch_size):
+        calls.append((len(sentences), batch_size))
+        return model_encoder.encode(sentences, batch_size)
+
+    question = model_encoder.encode(["flooding after heavy rain"])[0]
+    assert dense_best(texts, question, encode) == [(31, 76), (0, 35)]
+    assert calls == [(4, 8)]  # the four sentences of both passages together
