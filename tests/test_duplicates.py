@@ -2,6 +2,7 @@
 
 import json
 import sqlite3
+from contextlib import closing
 from datetime import datetime, timezone
 
 import numpy as np
@@ -147,20 +148,30 @@ def blobs(data_dir):
                 db.execute("SELECT article_id, sketch FROM articles ORDER BY 1").fetchall())
 
 
-def test_a_schema_2_directory_is_narrowed_once_and_answers_alike(tmp_path):
+def indexed(tmp_path):
+    """(the archive file, settings) of ARTICLES indexed by this version."""
     archive = write(tmp_path / "a.jsonl", ARTICLES)
     settings = Settings(data_dir=tmp_path / "index")
     pipeline.add([archive], settings, encoder=HashingEncoder(), quiet=True)
+    return archive, settings
+
+
+def as_written_by_schema(data_dir, version, lacking=""):
+    """Rewrite a data directory as an older version wrote it: wide storage (`widen`), what that version
+    did not have yet (`lacking`, SQL) and its schema number."""
+    with closing(sqlite3.connect(data_dir / DB_NAME)) as db:
+        widen(db)
+        db.executescript(f"{lacking}\nUPDATE meta SET value = '{version}' WHERE key = 'schema_version';")
+
+
+def test_a_schema_2_directory_is_narrowed_once_and_answers_alike(tmp_path):
+    archive, settings = indexed(tmp_path)
     narrow = blobs(settings.data_dir)
     before = Searcher(IndexReader(settings.data_dir), HashingEncoder()).ask("interest rate cut")
-    db = sqlite3.connect(settings.data_dir / DB_NAME)
-    known_places = db.execute("SELECT * FROM places ORDER BY name, spelling").fetchall()
-    widen(db)
-    db.execute("DELETE FROM places")  # schema 2 had no places table: it is created empty
-    db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
-    db.commit()
+    with closing(sqlite3.connect(settings.data_dir / DB_NAME)) as db:
+        known_places = db.execute("SELECT * FROM places ORDER BY name, spelling").fetchall()
+    as_written_by_schema(settings.data_dir, 2, "DELETE FROM places;")  # schema 2's places table: created empty
     assert {len(v) for _, v in blobs(settings.data_dir)[0]} == {64 * 4}
-    db.close()
     summary = pipeline.add([archive], settings, encoder=HashingEncoder(), quiet=True)
     assert (summary.unchanged, summary.passages_embedded, summary.generation) == (4, 0, 1)
     assert blobs(settings.data_dir) == narrow
@@ -177,15 +188,9 @@ def test_a_schema_2_directory_is_narrowed_once_and_answers_alike(tmp_path):
 
 
 def test_a_data_directory_from_before_sketches_gets_them_on_the_next_run(tmp_path):
-    archive = write(tmp_path / "a.jsonl", ARTICLES)
-    settings = Settings(data_dir=tmp_path / "index")
-    pipeline.add([archive], settings, encoder=HashingEncoder(), quiet=True)
-    db = sqlite3.connect(settings.data_dir / DB_NAME)
-    widen(db)
-    db.executescript("ALTER TABLE articles DROP COLUMN sketch; ALTER TABLE articles DROP COLUMN collection;"
-                     "DELETE FROM terms; DELETE FROM terms_trigram;"
-                     "UPDATE meta SET value = '1' WHERE key = 'schema_version';")
-    db.close()
+    archive, settings = indexed(tmp_path)
+    as_written_by_schema(settings.data_dir, 1, "ALTER TABLE articles DROP COLUMN sketch;"
+                         "ALTER TABLE articles DROP COLUMN collection; DELETE FROM terms; DELETE FROM terms_trigram;")
     summary = pipeline.add([archive], settings, encoder=HashingEncoder(), quiet=True)
     assert (summary.unchanged, summary.generation) == (4, 1)
     store = Store.open_reader(settings.data_dir)
@@ -195,14 +200,8 @@ def test_a_data_directory_from_before_sketches_gets_them_on_the_next_run(tmp_pat
 
 
 def test_a_reader_asks_for_an_upgrade_of_an_older_index(tmp_path):
-    archive = write(tmp_path / "a.jsonl", ARTICLES)
-    settings = Settings(data_dir=tmp_path / "index")
-    pipeline.add([archive], settings, encoder=HashingEncoder(), quiet=True)
-    db = sqlite3.connect(settings.data_dir / DB_NAME)
-    widen(db)
-    db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-    db.commit()
-    db.close()
+    archive, settings = indexed(tmp_path)
+    as_written_by_schema(settings.data_dir, 1)
     with pytest.raises(IndexNotReady, match=rf"written by an older Newsdesk \(schema 1, this one reads {SCHEMA_VERSION}\): "
                                             r"run `newsdesk index update`"):
         IndexReader(settings.data_dir).snapshot()
