@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import OUT, REUTERS, dir_size, percentile, questions  # noqa: E402
+from bench.common import OUT, REUTERS, dir_size, peak_rss_mb, percentile, questions  # noqa: E402
 from index import pipeline  # noqa: E402
 from index.encoder import export_onnx  # noqa: E402
 from index.settings import DEFAULT_BACKEND, Settings  # noqa: E402
@@ -40,13 +40,6 @@ from index.store import DB_NAME  # noqa: E402
 
 RESULT = OUT / "growth.json"
 TOKENIZER = "porter unicode61 remove_diacritics 2"  # index.store's passages_fts
-
-
-def peak_rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def steps(data_dir: Path, parts: int) -> list[dict]:

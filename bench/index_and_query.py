@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import resource
 import shutil
 import sqlite3
 import subprocess
@@ -26,18 +25,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import OUT, REUTERS, REUTERS_INDEX, dir_size, percentile, questions  # noqa: E402
+from bench.common import OUT, REUTERS, REUTERS_INDEX, dir_size, peak_rss_mb, percentile, questions  # noqa: E402
 from index import pipeline  # noqa: E402
 from index.encoder import SentenceTransformerEncoder, ServingEncoder, serve_queries  # noqa: E402
 from index.settings import DEFAULT_BACKEND, Settings  # noqa: E402
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory (VmHWM: unlike ru_maxrss it is not inherited across exec)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def index_phase(data_dir: Path, raw_sample: int, archive: Path = REUTERS) -> dict:

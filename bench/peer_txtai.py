@@ -27,16 +27,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import OUT, QRELS, REUTERS, ROOT, dir_size, percentile, questions  # noqa: E402
+from bench.common import OUT, QRELS, REUTERS, ROOT, dir_size, peak_rss_mb, percentile, questions  # noqa: E402
 
 WORK = OUT / "peer"
-
-
-def peak_rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 # --- the txtai side (runs in .venv-peer, imports nothing of Newsdesk) --------------------------------
