@@ -89,7 +89,7 @@ def bm25_matches(data_dir: Path, scale: int = 1, budget: float | None = None) ->
     from retrieval import query as query_parser
     from retrieval import variants
     from retrieval.highlight import stem
-    from retrieval.search import SearchSettings, Searcher, bm25_terms
+    from retrieval.search import SearchSettings, Searcher
 
     settings = SearchSettings() if budget is None else SearchSettings(bm25_budget=budget)
     searcher = Searcher(IndexReader(data_dir), ServingEncoder(Settings.from_env(data_dir=data_dir)), settings)
@@ -99,9 +99,8 @@ def bm25_matches(data_dir: Path, scale: int = 1, budget: float | None = None) ->
         parsed = query_parser.parse(question, snapshot.outlets, archive_end=snapshot.archive_end)
         frequencies = snapshot.document_frequencies([stem(t) for t in parsed.terms])
         other, _ = variants.find(snapshot, question, parsed.terms, frequencies, settings.variants)
-        terms = bm25_terms(parsed.terms, {t: df * scale for t, df in frequencies.items()},
-                           settings.common_share * snapshot.manifest.passages * scale, settings.bm25_budget)
-        match = query_parser.fts_match(terms, parsed.filters.phrases, other)
+        match = searcher.bm25_match(parsed, {t: df * scale for t, df in frequencies.items()}, other,
+                                    snapshot.manifest.passages * scale)
         if match:
             matches.append(match)
     return matches

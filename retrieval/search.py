@@ -119,6 +119,13 @@ class Searcher:
                 self._vectors.popitem(last=False)
         return vector
 
+    def bm25_match(self, parsed: Query, frequencies: Mapping[str, int], variants: Mapping[str, tuple[str, ...]],
+                   passages: int) -> str | None:
+        """The FTS5 query for a read question in an archive of `passages` passages (`frequencies`: its
+        words' document frequencies): its phrases, and its words (`bm25_terms`) or their other spellings."""
+        terms = bm25_terms(parsed.terms, frequencies, self.settings.common_share * passages, self.settings.bm25_budget)
+        return query_parser.fts_match(terms, parsed.filters.phrases, variants)
+
     def article(self, article_id: str) -> FullArticle | None:
         """The whole text of a cited article, from the served generation."""
         found = self.reader.snapshot().article(article_id)
@@ -146,10 +153,7 @@ class Searcher:
         allowed = snapshot.allowed(found.sources, *((found.since, found.until) if found.dates_only else (None, None))) \
             if found else None
         want = max(self.settings.candidates, 4 * (offset + limit + 1))
-        match = query_parser.fts_match(
-            bm25_terms(parsed.terms, frequencies, self.settings.common_share * snapshot.manifest.passages,
-                       self.settings.bm25_budget),
-            found.phrases, other)
+        match = self.bm25_match(parsed, frequencies, other, snapshot.manifest.passages)
         t0 = time.perf_counter()
         # BM25 needs no vector: it runs in a second thread while the model encodes (both release the GIL)
         pending = self._pool.submit(snapshot.lexical, match, want, None if allowed is None else set(allowed.tolist())) \
