@@ -196,16 +196,16 @@ class Store:
         with self.transaction():
             self.db.executemany("INSERT OR REPLACE INTO embeddings(text_hash, vector) VALUES (?, ?)", rows)
 
-    def drop_passage_texts(self) -> bool:
+    def drop_passage_texts(self) -> None:
         """Rewrite an archive from before schema 5, which kept each passage's text beside its article's
-        body, to read it from the body; the full-text index is rebuilt from the view. Whether it did."""
+        body, to read it from the body; the full-text index is rebuilt from the view. Nothing to do in
+        a later one."""
         if "text" not in {row[1] for row in self.db.execute("PRAGMA table_info(passages)")}:
-            return False
+            return
         for statement in ("DROP TRIGGER passages_ai", "DROP TRIGGER passages_ad", "DROP TABLE passages_vocab",
                           "DROP TABLE passages_fts", "ALTER TABLE passages DROP COLUMN text", *_PASSAGE_TEXT_DDL,
                           "INSERT INTO passages_fts(passages_fts) VALUES ('rebuild')"):
             self.db.execute(statement)
-        return True
 
     def narrow_stored(self, sketch_dtype: type, batch: int = 10_000) -> None:
         """Rewrite a schema-2 archive's float32 embeddings as EMBEDDING_DTYPE and its uint64 sketches as
