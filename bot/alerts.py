@@ -15,12 +15,12 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application
 
 from bot import format as fmt
-from bot.buttons import full_row, vote_buttons
+from bot.buttons import AlertMore, Stop, button, full_row, more_button, vote_buttons
 from bot.feedback import Shown
 from bot.follows import AlertPage, Follow, next_digest
 from index.errors import IndexNotReady
@@ -67,9 +67,9 @@ def alert_page(services, page: AlertPage, offset: int) -> tuple[str, InlineKeybo
     html, shown = fmt.alert_message(page.topic, window, len(hits), page.daily)
     rows = [full_row(services.state, window[:shown])]
     if offset + shown < len(hits):
-        rows.append([InlineKeyboardButton("More ▸", callback_data=f"amore:{page.id}:{offset + shown}")])
+        rows.append([more_button(AlertMore(page.id, offset + shown))])
     seen = Shown("alert", page.question, tuple(h.citation.article_id for h in window[:shown]))
-    rows.append([*vote_buttons(services.state, seen), InlineKeyboardButton("🔕 Stop", callback_data=f"unf:{page.follow_id}")])
+    rows.append([*vote_buttons(services.state, seen), button("🔕 Stop", Stop(page.follow_id))])
     return html, InlineKeyboardMarkup(rows)
 
 

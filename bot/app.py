@@ -22,11 +22,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot import handlers
+from bot import buttons, handlers
 from bot.alerts import deliver
 from bot.feedback import FeedbackStore
 from bot.follows import Follows
-from bot.limits import PatientRateLimiter, UserRateLimit
+from bot.limits import InOrderPerConversation, PatientRateLimiter, UserRateLimit
 from bot.logs import configure, install_redaction
 from bot.settings import BotSettings
 from bot.state import BotState
@@ -50,6 +50,7 @@ COMMANDS = [
 ]
 
 
+CONCURRENT_UPDATES = 32  # updates handled at once (one person's in one chat stay in order: bot.limits)
 HEARTBEAT = "bot.heartbeat"  # touched while the bot runs; `newsdesk health` reads its age
 TICK_SECONDS = 5.0
 
@@ -83,6 +84,8 @@ def build_application(settings: BotSettings, searcher: Searcher | None = None,
         .token(settings.token)
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .rate_limiter(PatientRateLimiter(max_retries=3))
+        # one user's long reply (a whole article, a slow search) never holds up another's question
+        .concurrent_updates(InOrderPerConversation(CONCURRENT_UPDATES))
         .post_init(_set_commands)
     )
     if settings.api_base_url:
@@ -115,12 +118,13 @@ def build_application(settings: BotSettings, searcher: Searcher | None = None,
         MessageHandler(text & filters.COMMAND, handlers.unknown_command),
         MessageHandler(text & ~filters.COMMAND, handlers.question),
         MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.TEXT, handlers.not_text),
-        CallbackQueryHandler(handlers.more, pattern=r"^more:"),
-        CallbackQueryHandler(handlers.full_article, pattern=r"^full:"),
-        CallbackQueryHandler(handlers.alert_more, pattern=r"^amore:"),
-        CallbackQueryHandler(handlers.vote, pattern=r"^vote:"),
-        CallbackQueryHandler(handlers.stop_button, pattern=r"^unf:"),
-        CallbackQueryHandler(handlers.daily_button, pattern=r"^daily:"),
+        CallbackQueryHandler(handlers.more, pattern=buttons.pattern(buttons.More)),
+        CallbackQueryHandler(handlers.full_article, pattern=buttons.pattern(buttons.Full)),
+        CallbackQueryHandler(handlers.alert_more, pattern=buttons.pattern(buttons.AlertMore)),
+        CallbackQueryHandler(handlers.vote, pattern=buttons.pattern(buttons.Vote)),
+        CallbackQueryHandler(handlers.stop_button, pattern=buttons.pattern(buttons.Stop)),
+        CallbackQueryHandler(handlers.daily_button, pattern=buttons.pattern(buttons.Daily)),
+        CallbackQueryHandler(handlers.expired_button),  # anything else: malformed, forged, or old
         InlineQueryHandler(handlers.inline),
     ])
     application.add_error_handler(handlers.on_error)

@@ -1,14 +1,23 @@
-"""Inline buttons shared by answers and alerts. Callback data stays far below Telegram's 64 bytes:
-long values (questions, article ids, what a message showed) sit behind short keys in bot.sqlite3.
+"""Inline buttons and their callback data: one codec, used to write the buttons, to route presses
+(the handler patterns in bot/app.py) and to read them (the handlers).
+
+Callback data stays far below Telegram's 64 bytes: long values (questions, article ids, what a
+message showed) sit behind short keys in bot.sqlite3 (bot.state).
 
     full:KEY          the whole article              more:KEY:OFFSET   next page of an answer
     amore:PAGE:OFFSET next page of an alert          vote:KEY:u|d      👍 / 👎 on what a message showed
-    unf:ID            stop following                 daily:ID:1|0      daily digest on / off
+    unf:ID[:l]        stop following                 daily:ID:1|0[:l]  daily digest on / off
+                      (":l": pressed in the /following list, which is then redrawn)
+
+Anything else (a malformed press, a forged one, a button of an older bot) decodes to None, and the
+bot answers it with "This button has expired." (handlers.expired_button).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton
 
@@ -16,13 +25,129 @@ from bot.feedback import Shown
 from bot.state import BotState
 from retrieval.records import Hit
 
+CALLBACK_LIMIT = 64  # bytes, Telegram's limit on callback data
+
+_KEY = r"[A-Za-z0-9_-]{1,40}"  # bot.state keys: 16 lower-case base32 characters today
+_NUMBER = r"[0-9]{1,12}"
+
+
+@dataclass(frozen=True)
+class Full:
+    """📄: the whole article behind `key`."""
+
+    key: str
+
+    def encode(self) -> str:
+        return f"full:{self.key}"
+
+
+@dataclass(frozen=True)
+class More:
+    """More ▸ under an answer: the question behind `key`, from result `offset` on."""
+
+    key: str
+    offset: int
+
+    def encode(self) -> str:
+        return f"more:{self.key}:{self.offset}"
+
+
+@dataclass(frozen=True)
+class AlertMore:
+    """More ▸ under an alert: stored alert page `page`, from report `offset` on."""
+
+    page: int
+    offset: int
+
+    def encode(self) -> str:
+        return f"amore:{self.page}:{self.offset}"
+
+
+@dataclass(frozen=True)
+class Vote:
+    """👍 / 👎 on what a message showed (a Shown behind `key`)."""
+
+    key: str
+    up: bool
+
+    def encode(self) -> str:
+        return f"vote:{self.key}:{'u' if self.up else 'd'}"
+
+
+@dataclass(frozen=True)
+class Stop:
+    """🔕: stop follow `follow`; `in_list`: pressed under /following, which is then redrawn."""
+
+    follow: int
+    in_list: bool = False
+
+    def encode(self) -> str:
+        return f"unf:{self.follow}" + (":l" if self.in_list else "")
+
+
+@dataclass(frozen=True)
+class Daily:
+    """🗓 / ⚡: follow `follow` as a daily digest (`daily`) or as soon as reports are indexed."""
+
+    follow: int
+    daily: bool
+    in_list: bool = False
+
+    def encode(self) -> str:
+        return f"daily:{self.follow}:{1 if self.daily else 0}" + (":l" if self.in_list else "")
+
+
+Button = Full | More | AlertMore | Vote | Stop | Daily
+
+_FORMATS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Button]]] = [
+    (re.compile(rf"full:({_KEY})"), lambda m: Full(m[1])),
+    (re.compile(rf"more:({_KEY}):({_NUMBER})"), lambda m: More(m[1], int(m[2]))),
+    (re.compile(rf"amore:({_NUMBER}):({_NUMBER})"), lambda m: AlertMore(int(m[1]), int(m[2]))),
+    (re.compile(rf"vote:({_KEY}):([ud])"), lambda m: Vote(m[1], m[2] == "u")),
+    (re.compile(rf"unf:({_NUMBER})(:l)?"), lambda m: Stop(int(m[1]), bool(m[2]))),
+    (re.compile(rf"daily:({_NUMBER}):([01])(:l)?"), lambda m: Daily(int(m[1]), m[2] == "1", bool(m[3]))),
+]
+
+
+def decode(data: object) -> Button | None:
+    """The button a press carries, or None for anything malformed or unknown."""
+    if not isinstance(data, str) or len(data.encode("utf-8", "surrogatepass")) > CALLBACK_LIMIT:
+        return None
+    for pattern, build in _FORMATS:
+        match = pattern.fullmatch(data)
+        if match:
+            return build(match)
+    return None
+
+
+def pattern(kind: type) -> Callable[[object], bool]:
+    """A CallbackQueryHandler pattern: matches the presses that decode to a `kind` button."""
+    return lambda data: isinstance(decode(data), kind)
+
+
+def button(label: str, value: Button) -> InlineKeyboardButton:
+    data = value.encode()
+    assert len(data.encode()) <= CALLBACK_LIMIT, data
+    return InlineKeyboardButton(label, callback_data=data)
+
+
+# --- rows shared by answers and alerts ---------------------------------------------------------
 
 def full_row(state: BotState, hits: Sequence[Hit]) -> list[InlineKeyboardButton]:
-    return [InlineKeyboardButton(f"📄 {h.rank}", callback_data=f"full:{state.remember(h.citation.article_id)}")
-            for h in hits]
+    return [button(f"📄 {h.rank}", Full(state.remember(h.citation.article_id))) for h in hits]
 
 
 def vote_buttons(state: BotState, shown: Shown) -> list[InlineKeyboardButton]:
     key = state.remember(shown.ref())
-    return [InlineKeyboardButton("👍", callback_data=f"vote:{key}:u"),
-            InlineKeyboardButton("👎", callback_data=f"vote:{key}:d")]
+    return [button("👍", Vote(key, True)), button("👎", Vote(key, False))]
+
+
+def more_button(value: More | AlertMore) -> InlineKeyboardButton:
+    return button("More ▸", value)
+
+
+def follow_buttons(follow_id: int, daily: bool, in_list: bool = False, numbered: bool = False) -> list[InlineKeyboardButton]:
+    """🔕 Stop and the switch to the other delivery (🗓 daily digest or ⚡ as indexed) of one follow."""
+    mark = f" #{follow_id}" if numbered else ""
+    switch = ("⚡ As indexed" if daily else ("🗓 Daily" if numbered else "🗓 Daily digest")) + mark
+    return [button(f"🔕 Stop{mark}", Stop(follow_id, in_list)), button(switch, Daily(follow_id, not daily, in_list))]

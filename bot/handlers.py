@@ -10,7 +10,6 @@ from datetime import datetime
 from html import escape
 
 from telegram import (
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InlineQueryResultsButton,
@@ -25,13 +24,14 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import format as fmt
 from bot.alerts import alert_page, utcnow
-from bot.buttons import full_row, vote_buttons
+from bot import buttons
+from bot.buttons import AlertMore, Daily, Full, More, Stop, Vote, follow_buttons, full_row, more_button, vote_buttons
 from bot.feedback import DOWN, UP, FeedbackStore, Shown
 from bot.follows import FollowError, Follows, Prefs, zone
 from bot.limits import UserRateLimit, Verdict
 from bot.settings import BotSettings
 from bot.state import BotState
-from index.errors import IndexNotReady
+from index.errors import IndexNotReady, NewsdeskError
 from retrieval import query as query_parser
 from retrieval.alerts import AlertSettings
 from retrieval.errors import BadQuery
@@ -67,6 +67,8 @@ NOT_READY = "The archive is not indexed yet. Please ask again after the next rei
 SLOW_DOWN = "You are asking faster than I can answer well. Please wait a minute, then ask again."
 TEXT_ONLY = "I answer text questions about the archive, e.g. <i>what was reported about Rovno?</i> /help shows more."
 EXPIRED = "This button belongs to an old answer. Please ask the question again."
+BUTTON_EXPIRED = "This button has expired."  # a press whose data is malformed or of no known button
+FAILED = "Sorry, something went wrong with that one. It has been logged."
 
 
 @dataclass
@@ -145,8 +147,7 @@ def answer_keyboard(state: BotState, answer: Answer, shown: int) -> InlineKeyboa
         return None
     rows = [full_row(state, answer.hits[:shown])]
     if answer.has_more or shown < len(answer.hits):
-        key = state.remember(answer.query.question)
-        rows.append([InlineKeyboardButton("More ▸", callback_data=f"more:{key}:{answer.offset + shown}")])
+        rows.append([more_button(More(state.remember(answer.query.question), answer.offset + shown))])
     seen = Shown("answer", answer.query.question, tuple(h.citation.article_id for h in answer.hits[:shown]))
     rows.append(vote_buttons(state, seen))
     return InlineKeyboardMarkup(rows)
@@ -188,19 +189,39 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply_answer(update.message, context, text)
 
 
+def pressed(update: Update) -> buttons.Button | None:
+    """The button of a callback query (its handler's pattern already checked the kind)."""
+    return buttons.decode(update.callback_query.data)
+
+
+def in_chat(update: Update) -> Message | None:
+    """The message a button was under, if the bot can answer there (not a message sent inline, not
+    one too old for Telegram to show)."""
+    message = update.callback_query.message
+    return message if isinstance(message, Message) else None
+
+
+async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Any press no other handler takes: malformed, forged or of an older bot. Always answered."""
+    log.info("update %s: button data %r is not one of ours", update.update_id, update.callback_query.data)
+    await update.callback_query.answer(BUTTON_EXPIRED)
+
+
 async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The "More" button: the next results of the same question, in a new message."""
-    query = update.callback_query
-    _, key, offset = query.data.split(":")
-    question_text = services(context).state.recall(key)
-    if question_text is None or not offset.isdigit():
+    query, button, message = update.callback_query, pressed(update), in_chat(update)
+    question_text = services(context).state.recall(button.key)
+    if message is None:
+        await query.answer(BUTTON_EXPIRED)
+        return
+    if question_text is None:
         await query.answer(EXPIRED, show_alert=True)
         return
     if not await admitted(update, context):
         return
     await query.answer()
     await _drop_pressed_row(update)
-    await reply_answer(query.message, context, question_text, int(offset))
+    await reply_answer(message, context, question_text, button.offset)
 
 
 async def _drop_pressed_row(update: Update) -> None:
@@ -216,9 +237,12 @@ async def _drop_pressed_row(update: Update) -> None:
 
 
 async def full_article(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The 📄 button: the whole cited article, in as many messages as it takes."""
-    query = update.callback_query
-    article_id = services(context).state.recall(query.data.split(":", 1)[1])
+    """The 📄 button: the whole cited article, as a few messages or its opening and a document."""
+    query, button, message = update.callback_query, pressed(update), in_chat(update)
+    if message is None:
+        await query.answer(BUTTON_EXPIRED)
+        return
+    article_id = services(context).state.recall(button.key)
     if article_id is None:
         await query.answer(EXPIRED, show_alert=True)
         return
@@ -232,8 +256,11 @@ async def full_article(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await query.answer("That article is no longer in the archive.", show_alert=True)
         return
     await query.answer()
-    for part in fmt.article_parts(article.citation.title, article.body, article.citation):
-        await query.message.reply_text(part)
+    reply = await asyncio.to_thread(fmt.article_reply, article.citation.title, article.body, article.citation)
+    for part in reply.messages:
+        await message.reply_text(part)
+    if reply.document is not None:
+        await message.reply_document(reply.document, filename=reply.filename, caption=reply.caption)
 
 
 async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -257,7 +284,7 @@ async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             id=str(hit.passage_id), title=hit.citation.title[:100],
             description=f"{hit.citation.source or ''} {fmt.short_date(hit.citation.published_at)}: {hit.highlight}"[:200],
             input_message_content=InputTextMessageContent(fmt.inline_snippet(hit), parse_mode=ParseMode.HTML),
-            url=hit.citation.url,
+            url=fmt.link_url(hit.citation.url),
         )
         for hit in answer.hits
     ]
@@ -281,10 +308,7 @@ def _delivery(follow, prefs: Prefs) -> str:
 def following_reply(s: Services, chat_id: int, user_id: int) -> tuple[str, InlineKeyboardMarkup | None]:
     """/following: the chat's follows with a stop and a daily/instant button each."""
     follows = s.follows.in_chat(chat_id)
-    rows = [[InlineKeyboardButton(f"🔕 Stop #{f.id}", callback_data=f"unf:{f.id}:l"),
-             InlineKeyboardButton(f"⚡ As indexed #{f.id}" if f.daily else f"🗓 Daily #{f.id}",
-                                  callback_data=f"daily:{f.id}:{0 if f.daily else 1}:l")]
-            for f in follows]
+    rows = [follow_buttons(f.id, f.daily, in_list=True, numbered=True) for f in follows]
     return fmt.following_message(follows, s.follows.prefs(user_id)), InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -314,12 +338,10 @@ async def follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     topic = (parsed.topic if parsed else "") or question
     prefs = s.follows.prefs(user.id)
-    buttons = [InlineKeyboardButton("🔕 Stop", callback_data=f"unf:{added.id}"),
-               InlineKeyboardButton("⚡ As indexed" if daily else "🗓 Daily digest",
-                                    callback_data=f"daily:{added.id}:{0 if daily else 1}")]
     await update.message.reply_text(
-        f"🔔 Following <b>{escape(topic, quote=False)}</b> (#{added.id}): {_delivery(added, prefs)}. "
-        "/following lists what you follow.", reply_markup=InlineKeyboardMarkup([buttons]))
+        f"🔔 Following <b>{escape(fmt.shorten(topic, fmt.TOPIC_CHARS), quote=False)}</b> (#{added.id}): "
+        f"{_delivery(added, prefs)}. /following lists what you follow.",
+        reply_markup=InlineKeyboardMarkup([follow_buttons(added.id, daily)]))
 
 
 async def following(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -388,30 +410,26 @@ async def _save_prefs(update: Update, s: Services, prefs: Prefs) -> None:
 
 async def stop_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The 🔕 button under an alert, a follow confirmation or the /following list."""
-    s = services(context)
-    query = update.callback_query
-    parts = query.data.split(":")
+    s, query, button = services(context), update.callback_query, pressed(update)
     chat_id = query.message.chat.id if query.message else update.effective_user.id
-    stopped = s.follows.remove(int(parts[1]), chat_id) if parts[1].isdigit() else None
-    await query.answer(f"Stopped following {stopped.question}." if stopped else "That follow was already stopped.")
-    if stopped and parts[-1] == "l":
+    stopped = s.follows.remove(button.follow, chat_id)
+    await query.answer(fmt.shorten(f"Stopped following {stopped.question}.", 200) if stopped
+                       else "That follow was already stopped.")
+    if stopped and button.in_list:
         await _refresh_list(update, s, chat_id)
 
 
 async def daily_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The 🗓 / ⚡ button: one digest a day, or alerts as soon as reports are indexed."""
-    s = services(context)
-    query = update.callback_query
-    parts = query.data.split(":")
+    s, query, button = services(context), update.callback_query, pressed(update)
     chat_id = query.message.chat.id if query.message else update.effective_user.id
-    changed = s.follows.set_daily(int(parts[1]), chat_id, parts[2] == "1", s.clock()) \
-        if parts[1].isdigit() and len(parts) > 2 else None
+    changed = s.follows.set_daily(button.follow, chat_id, button.daily, s.clock())
     if changed is None:
         await query.answer("That follow was stopped.")
         return
     prefs = s.follows.prefs(changed.user_id)
-    await query.answer(f"{changed.question}: {_delivery(changed, prefs)}.")
-    if parts[-1] == "l":
+    await query.answer(fmt.shorten(f"{changed.question}: {_delivery(changed, prefs)}.", 200))
+    if button.in_list:
         await _refresh_list(update, s, chat_id)
 
 
@@ -425,33 +443,32 @@ async def _refresh_list(update: Update, s: Services, chat_id: int) -> None:
 
 async def alert_more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """"More" under an alert: its next reports, in a new message (they are kept, not searched again)."""
-    s = services(context)
-    query = update.callback_query
-    _, page_id, offset = query.data.split(":")
-    page = s.follows.page(int(page_id)) if page_id.isdigit() else None
-    if page is None or not offset.isdigit() or int(offset) >= len(page.hits):
+    s, query, button, message = services(context), update.callback_query, pressed(update), in_chat(update)
+    if message is None:
+        await query.answer(BUTTON_EXPIRED)
+        return
+    page = s.follows.page(button.page)
+    if page is None or button.offset >= len(page.hits):
         await query.answer(EXPIRED, show_alert=True)
         return
     await query.answer()
     await _drop_pressed_row(update)
-    html, markup = alert_page(s, page, int(offset))
-    await query.message.reply_text(html, reply_markup=markup)
+    html, markup = alert_page(s, page, button.offset)
+    await message.reply_text(html, reply_markup=markup)
 
 
 # --- feedback -----------------------------------------------------------------------------------
 
 async def vote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """👍 / 👎: store the vote on what the message showed, and say so."""
-    s = services(context)
-    query = update.callback_query
-    _, key, choice = query.data.split(":")
-    value = s.state.recall(key)
+    s, query, button = services(context), update.callback_query, pressed(update)
+    value = s.state.recall(button.key)
     shown = Shown.from_ref(value) if value else None
-    if shown is None or choice not in ("u", "d"):
+    if shown is None:
         await query.answer(EXPIRED, show_alert=True)
         return
-    s.feedback.record(update.effective_user.id, key, shown, UP if choice == "u" else DOWN)
-    await query.answer("Thanks! Noted as helpful." if choice == "u" else "Thanks! Noted as not helpful.")
+    s.feedback.record(update.effective_user.id, button.key, shown, UP if button.up else DOWN)
+    await query.answer("Thanks! Noted as helpful." if button.up else "Thanks! Noted as not helpful.")
 
 
 # --- everything else --------------------------------------------------------------------------
@@ -491,12 +508,30 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await update.message.reply_text(f"I don't know {escape(command, quote=False)}. /help lists what I understand.")
 
 
+def error_sentence(error: BaseException | None) -> str:
+    """What the user reads about a failure: a domain error's own sentence, else FAILED."""
+    if isinstance(error, IndexNotReady):
+        return NOT_READY
+    if isinstance(error, NewsdeskError):
+        return escape(fmt.shorten(str(error), 500), quote=False)
+    return FAILED
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log any failure with its traceback; tell the user, so one bad update never goes unanswered."""
-    log.error("update %s failed", getattr(update, "update_id", "?"), exc_info=context.error)
-    if isinstance(update, Update) and update.effective_message and update.effective_chat \
-            and update.effective_chat.type == ChatType.PRIVATE:
-        try:
-            await update.effective_message.reply_text("Sorry, something went wrong with that one. It has been logged.")
-        except Exception as error:  # the network may be why we are here; the log has the story already
-            log.warning("could not tell the user about the error: %s", error)
+    """Log any failure with its traceback; tell the user in one sentence, so one bad update never
+    goes unanswered (a pressed button always stops spinning)."""
+    error = context.error
+    if isinstance(error, NewsdeskError):
+        log.warning("update %s: %s: %s", getattr(update, "update_id", "?"), type(error).__name__, error)
+    else:
+        log.error("update %s failed", getattr(update, "update_id", "?"), exc_info=error)
+    if not isinstance(update, Update):
+        return
+    sentence = error_sentence(error)
+    try:
+        if update.callback_query:
+            await update.callback_query.answer(fmt.shorten(sentence, 200), show_alert=True)
+        elif update.effective_message and update.effective_chat and update.effective_chat.type == ChatType.PRIVATE:
+            await update.effective_message.reply_text(sentence)
+    except Exception as failure:  # the network may be why we are here; the log has the story already
+        log.warning("could not tell the user about the error: %s", failure)

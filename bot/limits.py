@@ -1,4 +1,5 @@
-"""Per-user flood control, and retries of Telegram's own limits and of network failures."""
+"""Per-user flood control, updates handled concurrently but in order per person and chat, and
+retries of Telegram's own limits and of network failures."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
+from telegram import Update
 from telegram.error import BadRequest, NetworkError
-from telegram.ext import AIORateLimiter
+from telegram.ext import AIORateLimiter, BaseUpdateProcessor
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +52,48 @@ class UserRateLimit:
             return Verdict.DROP
         bucket.warned = True
         return Verdict.WARN
+
+
+class InOrderPerConversation(BaseUpdateProcessor):
+    """Updates are handled concurrently (up to `max_concurrent_updates`), except that the updates of
+    one person in one chat wait for each other: a journalist's answers come in the order asked, and
+    their flood limit (UserRateLimit) sees their questions one after another, while another user's
+    question never waits on their 📄 press. Telegram's per-chat and global send limits stay with the
+    rate limiter (PatientRateLimiter), which every request goes through whatever the concurrency."""
+
+    def __init__(self, max_concurrent_updates: int = 64) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[tuple[int | None, int | None], tuple[asyncio.Lock, int]] = {}
+
+    @staticmethod
+    def conversation(update: object) -> tuple[int | None, int | None]:
+        if not isinstance(update, Update):
+            return (None, None)
+        chat, user = update.effective_chat, update.effective_user
+        return (chat.id if chat else None, user.id if user else None)
+
+    async def do_process_update(self, update: object, coroutine) -> None:
+        key = self.conversation(update)
+        if key == (None, None):  # nobody to keep in order (e.g. a poll's state)
+            await coroutine
+            return
+        lock, waiting = self._locks.get(key) or (asyncio.Lock(), 0)
+        self._locks[key] = (lock, waiting + 1)
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            lock, waiting = self._locks[key]
+            if waiting == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, waiting - 1)
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to free."""
 
 
 class PatientRateLimiter(AIORateLimiter):
