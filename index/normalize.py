@@ -5,14 +5,31 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 
 # A blank line, or a line break followed by indentation (the wire's paragraph mark), ends a paragraph.
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n|\n(?=[ \t]+\S)")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 and C1 controls but tab and line breaks: ESC and CSI would reach a terminal as escape codes.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'’”)\]]*\s")
+# Lone surrogates: from JSON escapes such as "\ud800", from bytes that are not UTF-8 (decoded with
+# surrogateescape where a file is read), or from bytes ED A0 80 (a surrogate encoded as UTF-8).
+# Python strings may hold them; UTF-8 encoders (the sentence splitter, SQLite, a terminal) raise on them.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
+
+def valid_text(raw: str) -> tuple[str, int]:
+    """The text with every lone surrogate replaced by U+FFFD, and how many were replaced."""
+    return _SURROGATE.subn(REPLACEMENT, raw)
+
+
+def decode_line(raw: bytes) -> str:
+    """Bytes of a record file as text: bytes that are not UTF-8 become surrogates, which
+    `valid_text` replaces (and counts) where the record's fields are read."""
+    return raw.decode("utf-8", "surrogateescape")
 
 
 def clean_body(raw: str) -> str:
@@ -24,7 +41,7 @@ def clean_body(raw: str) -> str:
 
 
 def clean_line(raw: str | None) -> str:
-    return " ".join(unicodedata.normalize("NFC", raw or "").split())
+    return " ".join(_CONTROL.sub("", unicodedata.normalize("NFC", raw or "")).split())
 
 
 def title_from_body(body: str, limit: int = 200) -> str:
@@ -97,15 +114,34 @@ def _leading_date(text: str) -> datetime | None:
 
 
 def parse_date(raw: str | None) -> datetime | None:
-    """A publication time in UTC, or None when the text is not a date."""
+    """A publication time in UTC, or None when the text is not a date (or not one a datetime can hold:
+    "9999-12-31T23:00-05:00" is past year 9999 in UTC)."""
     text = clean_line(raw)
     if not text:
         return None
-    parsed = _parse_one(text)
-    if parsed is None:
-        parsed = _leading_date(text)
-    if parsed is None:
+    try:
+        parsed = _parse_one(text)
+        if parsed is None:
+            parsed = _leading_date(text)
+        if parsed is None:
+            return None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=timezone.utc)
+        return parsed.astimezone(timezone.utc)
+    except (OverflowError, ValueError):
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+
+
+EARLIEST = datetime(1800, 1, 1, tzinfo=timezone.utc)
+FUTURE_MARGIN = timedelta(days=366)
+
+
+def latest_sane(now: datetime | None = None) -> datetime:
+    """The latest publication time believed: a year from now. A later date is a typo or a placeholder
+    (9999-12-31), and date arithmetic near year 9999 overflows."""
+    return (now or datetime.now(timezone.utc)) + FUTURE_MARGIN
+
+
+def sane_date(value: datetime, now: datetime | None = None) -> bool:
+    """Whether a publication time is inside the window an archive can hold: 1800 to a year from now."""
+    return EARLIEST <= value <= latest_sane(now)

@@ -15,8 +15,9 @@ import numpy as np
 
 from index import generations, vectors
 from index.errors import IndexNotReady
+from index.normalize import EARLIEST, latest_sane, sane_date
 from index.records import IndexStatus, SourceCount, StoredArticle, StoredPassage
-from index.store import SCHEMA_VERSION, Store
+from index.store import SCHEMA_VERSION, VISIBLE, Store
 
 
 class SearchIndex(Protocol):
@@ -98,8 +99,20 @@ class Snapshot:
 
     @cached_property
     def archive_end(self) -> datetime | None:
-        """The date of the newest article: a year-less date in a question means the latest one before it."""
-        return max((o.last for o in self.sources if o.last), default=None)
+        """The date of the newest article: a year-less date in a question means the latest one before it.
+
+        Only dates an archive can hold count (1800 to a year from now, index.normalize.sane_date): an
+        archive indexed before such dates were dropped may hold 9999-12-31, and "in December" counted
+        back from it overflows datetime."""
+        newest = max((o.last for o in self.sources if o.last), default=None)
+        if newest is None or sane_date(newest):
+            return newest
+        row = self.store.db.execute(
+            f"SELECT max(a.published_at) FROM articles a WHERE {VISIBLE}"
+            " AND a.published_at >= :earliest AND a.published_at <= :latest",
+            {"gen": self.generation, "earliest": EARLIEST.isoformat(), "latest": latest_sane().isoformat()},
+        ).fetchone()
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
 
     def passages(self, ids: list[int]) -> dict[int, StoredPassage]:
         return self.store.passages(ids)
