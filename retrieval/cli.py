@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -56,12 +58,45 @@ def answer_dict(answer: Answer) -> dict:
     }
 
 
+# --- hostile text at the edges: what comes in is made valid, what goes to a terminal is made inert
+
+_LONE_SURROGATE = re.compile(r"[\ud800-\udc7f\udd00-\udfff]")  # not a byte smuggled by surrogateescape
+# ESC sequences (CSI "ESC [ ... final", OSC "ESC ] ... BEL|ST", and two-character ones), then any
+# other C0/C1 control character or DEL: none of them should reach a terminal from the archive.
+_ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?|\x9b[0-?]*[ -/]*[@-~]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def valid_text(value: str) -> str:
+    """`value` as valid Unicode: invalid UTF-8 bytes (which Python hands over as surrogate escapes in
+    argv, e.g. `ask $'Rovno \\x80 drone'`) and lone surrogates become U+FFFD."""
+    value = _LONE_SURROGATE.sub("\ufffd", value)
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def terminal_safe(value: str) -> str:
+    """One line of archive text (a title, an outlet, a URL) for a terminal: escape sequences removed,
+    other control characters (newlines and tabs too) made spaces."""
+    return _CONTROL.sub(" ", _ESCAPE_SEQUENCE.sub("", valid_text(value)))
+
+
+def stdin_lines() -> Iterator[str]:
+    """Lines of stdin, decoded as UTF-8 with bad bytes replaced: one bad line never ends a batch."""
+    raw = getattr(sys.stdin, "buffer", None)
+    if raw is None:  # a text stream without bytes underneath (a test's StringIO)
+        for line in sys.stdin:
+            yield valid_text(line.rstrip("\n"))
+        return
+    for line in raw:
+        yield line.decode("utf-8", "replace").removesuffix("\n").removesuffix("\r")
+
+
 def citation_line(c: Citation) -> str:
     parts = [c.title, c.source or "unknown outlet"]
     if c.published_at:
         parts.append(f"{c.published_at:%Y-%m-%d}")
     parts.append(c.url or c.article_id)
-    return " — ".join(parts)
+    return terminal_safe(" — ".join(parts))
 
 
 def print_answer(console: Console, answer: Answer) -> None:
@@ -69,7 +104,7 @@ def print_answer(console: Console, answer: Answer) -> None:
         console.print("Nothing in the archive matches that question; try fewer or broader words.")
         return
     console.print(f"{len(answer.hits)} passage{'s' if len(answer.hits) > 1 else ''} "
-                  f"for “{escape(answer.query.question)}”\n")
+                  f"for “{escape(terminal_safe(answer.query.question))}”\n")
     for hit in answer.hits:
         console.print(Text(f"[{hit.rank}] ").append_text(_marked(hit, bold=console.is_terminal)), soft_wrap=True)
         console.print(Text("    " + citation_line(hit.citation), style="dim"), soft_wrap=True)
@@ -80,11 +115,16 @@ def print_answer(console: Console, answer: Answer) -> None:
 
 def _marked(hit: Hit, bold: bool) -> Text:
     """The highlight in bold on a terminal, between ** when the output is a file or a pipe."""
-    before, sentence, after = context(hit.passage, hit.highlight_start, hit.highlight_end)
+    before, sentence, after = (terminal_safe(part) for part in
+                               context(hit.passage, hit.highlight_start, hit.highlight_end))
     text = Text(" ".join(before.split()) + (" " if before else ""))
     text.append(sentence if bold else f"**{sentence}**", style="bold" if bold else None)
     text.append((" " if after else "") + " ".join(after.split()))
     return text
+
+
+def _json_line(value: dict) -> None:
+    print(valid_text(json.dumps(value, ensure_ascii=False)), flush=True)
 
 
 @app.command()
@@ -106,26 +146,32 @@ def ask(
     searcher = make_searcher(data_dir)
     console = Console(highlight=False)
     if question != "-":
-        answer = searcher.ask(question, limit=limit, mode=mode, per_article=per_article, as_of=now)
+        answer = searcher.ask(valid_text(question), limit=limit, mode=mode, per_article=per_article, as_of=now)
         if as_json:
-            print(json.dumps(answer_dict(answer), ensure_ascii=False))
+            _json_line(answer_dict(answer))
         else:
             print_answer(console, answer)
         return
-    for line in sys.stdin:
-        line = line.rstrip("\n")
+    failed = 0
+    for number, line in enumerate(stdin_lines(), start=1):
         try:
             answer = searcher.ask(line, limit=limit, mode=mode, per_article=per_article, as_of=now)
-        except BadQuery as error:
-            result = {"query": line, "filters": None, "results": [], "error": str(error)}
+        except Exception as error:  # one line's failure is reported with its number; the batch goes on
+            if not isinstance(error, BadQuery):
+                failed += 1
+                print(f"error: stdin line {number}: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
             if as_json:
-                print(json.dumps(result, ensure_ascii=False), flush=True)
+                _json_line({"query": line, "filters": None, "results": [], "error": str(error)})
+            elif isinstance(error, BadQuery):
+                console.print(f"line {number}: {escape(terminal_safe(str(error)))}\n")
             continue
         if as_json:
-            print(json.dumps(answer_dict(answer), ensure_ascii=False), flush=True)
+            _json_line(answer_dict(answer))
         else:
             print_answer(console, answer)
             console.print()
+    if failed:  # every other line was answered; the status still says that some were not
+        raise typer.Exit(1)
 
 
 @app.command(name="eval")

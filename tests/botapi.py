@@ -23,7 +23,11 @@ What the server does, in short:
   per-chat increasing ``message_id``, ``from`` = the bot, ``chat``, ``date``, ``text`` and the inline
   keyboard echoed back. Unknown methods are recorded and answered ``{"ok": true, "result": true}``.
 * Injects errors with :meth:`FakeBotApi.fail_next` (HTTP status = ``error_code``, which is what
-  python-telegram-bot looks at) and scripted results with :meth:`FakeBotApi.set_result`.
+  python-telegram-bot looks at), scripted results with :meth:`FakeBotApi.set_result`, and slow
+  answers with :meth:`FakeBotApi.slow` (e.g. a chat whose sends take a second each).
+* Checks what Telegram checks of a message: ``text`` at most 4096 characters and a caption at most
+  1024 after entity parsing, and with ``parse_mode="HTML"`` only Telegram's tags, balanced, an
+  ``<a>`` with an ``href`` (400 "message is too long" / "can't parse entities" otherwise).
 * Rejects another token with 401 ``Unauthorized``; any path at all is kept in :attr:`FakeBotApi.paths`.
 """
 
@@ -208,6 +212,7 @@ class FakeBotApi:
         self._chats: dict[int | str, dict[str, Any]] = {}
         self._failures: dict[str, list[_Failure]] = {}
         self._results: dict[str, Any] = {}
+        self._delays: list[tuple[str, int | str | None, float]] = []  # (method, chat_id or None, seconds)
         self._commands: dict[str, list[dict[str, Any]]] = {}
         self._webhook_url = ""
         self._files: dict[str, tuple[str, bytes]] = {}  # file_id -> (file_path, content)
@@ -395,6 +400,17 @@ class FakeBotApi:
         with self._cond:
             self._failures.setdefault(method, []).append(_Failure(error_code, description, params or None, times))
 
+    def slow(self, method: str, seconds: float, chat_id: int | str | None = None) -> None:
+        """Make every later call of ``method`` (to ``chat_id`` only, if given) take ``seconds`` before
+        it is answered: a slow network or Telegram's own pacing, for tests of concurrency."""
+        with self._cond:
+            self._delays.append((method, chat_id, seconds))
+
+    def _delay(self, method: str, params: dict[str, Any]) -> float:
+        with self._cond:
+            return sum(s for m, chat, s in self._delays
+                       if m == method and (chat is None or chat == params.get("chat_id")))
+
     def set_result(self, method: str, result: Any | Callable[[dict[str, Any]], Any]) -> None:
         """Answer every later call of ``method`` with ``result`` (or ``result(params)`` if callable)."""
         with self._cond:
@@ -512,13 +528,19 @@ class FakeBotApi:
         chat_id: int | None = None,
         message_id: int | None = None,
         message_text: str | None = None,
+        inline_message_id: str | None = None,
     ) -> int:
         """Push a callback_query (a user pressed an inline button) on a message sent by the bot.
 
         ``message_id`` defaults to the bot's last message in the chat (1 if none); the message
         (text, inline keyboard) is the one the server remembers, else a bot message with
-        ``message_text`` (default "...")."""
+        ``message_text`` (default "..."). With ``inline_message_id`` the button was under a message
+        sent in inline mode: the query has that id and no message, as Telegram sends it."""
         user = self.user(user_id)
+        if inline_message_id is not None:
+            query = {"id": str(4_000_000 + next(self._ids)), "from": user, "inline_message_id": inline_message_id,
+                     "chat_instance": str(7_000_000_000 + zlib.crc32(inline_message_id.encode())), "data": data}
+            return self.push({"callback_query": query})
         chat_id = user_id if chat_id is None else chat_id
         with self._cond:
             if message_id is None:
@@ -673,6 +695,9 @@ class FakeBotApi:
             if failure.parameters:
                 body["parameters"] = failure.parameters
             return failure.error_code, body
+        delay = self._delay(method, params)
+        if delay:
+            time.sleep(delay)
         with self._cond:
             scripted = self._results.get(method, _MISSING)
         if scripted is not _MISSING:
@@ -714,6 +739,7 @@ class FakeBotApi:
                     self._commands.pop(key, None)
                     return True
                 return copy.deepcopy(self._commands.get(key, []))
+        _check_text(method, params)
         if method == "sendMessage":
             if not str(params.get("text", "")).strip():
                 raise _ApiError(400, "Bad Request: message text is empty")
@@ -803,6 +829,61 @@ def _as_float(value: Any, default: float) -> float:
         return float(value)
     except (TypeError, ValueError):
         return default
+
+
+TEXT_LIMIT, CAPTION_LIMIT = 4096, 1024
+_HTML_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote",
+              "tg-spoiler", "span", "tg-emoji"}
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s[^>]*)?)>")
+
+
+def parse_html(html: str) -> str:
+    """The text Telegram shows for an HTML message (tags removed, entities decoded); raises
+    ValueError with Telegram's words for what its parser rejects."""
+    import html as html_module
+
+    shown, stack, at = [], [], 0
+    for match in _TAG.finditer(html):
+        between = html[at:match.start()]
+        if "<" in between:
+            raise ValueError(f"Unsupported start tag at byte offset {len(html[:at + between.index('<')].encode())}")
+        shown.append(between)
+        closing, name, attributes = match.group(1), match.group(2).lower(), match.group(3)
+        if name not in _HTML_TAGS:
+            raise ValueError(f'Unsupported start tag "{name}" at byte offset {len(html[:match.start()].encode())}')
+        if closing:
+            if not stack or stack[-1] != name:
+                raise ValueError(f'Unmatched end tag at byte offset {len(html[:match.start()].encode())}, '
+                                 f'expected "</{stack[-1] if stack else ""}>", found "</{name}>"')
+            stack.pop()
+        else:
+            if name == "a" and not re.search(r"\bhref\s*=", attributes):
+                raise ValueError("Can't find href in a tag")  # (Telegram drops the link; stricter here)
+            stack.append(name)
+        at = match.end()
+    rest = html[at:]
+    if "<" in rest:
+        raise ValueError(f"Unsupported start tag at byte offset {len(html[:at + rest.index('<')].encode())}")
+    shown.append(rest)
+    if stack:
+        raise ValueError(f'Can\'t find end tag corresponding to start tag "{stack[-1]}"')
+    return html_module.unescape("".join(shown))
+
+
+def _check_text(method: str, params: dict[str, Any]) -> None:
+    """What Telegram checks of a message's text or a file's caption before sending it."""
+    for key, parse_key, limit, too_long in (("text", "parse_mode", TEXT_LIMIT, "message is too long"),
+                                            ("caption", "parse_mode", CAPTION_LIMIT, "message caption is too long")):
+        value = params.get(key)
+        if not isinstance(value, str):
+            continue
+        if params.get(parse_key) == "HTML":
+            try:
+                value = parse_html(value)
+            except ValueError as error:
+                raise _ApiError(400, f"Bad Request: can't parse entities: {error}") from None
+        if utf16_len(value.strip()) > limit:
+            raise _ApiError(400, f"Bad Request: {too_long}")
 
 
 _ENTITY_RES = [

@@ -283,9 +283,11 @@ def test_following_unfollow_and_their_buttons(api, data_dir, model_encoder):
         await wait(api, "sendMessage", 3, since=before)
         [stopped] = await wait(api, "answerCallbackQuery", since=before)
         assert stopped.params["text"] == "Stopped following Rovno from:Kyiv Ledger."
-        assert [c.params["text"] for c in api.calls[before:] if c.method == "sendMessage"] == [
+        replies = [(c.params["chat_id"], c.params["text"]) for c in api.calls[before:] if c.method == "sendMessage"]
+        assert [text for chat, text in replies if chat == ALLOWED] == [  # in order per user, not across users
             "🔕 Stopped following <b>Khortytsia ferry</b> (#1).",
-            "This chat follows nothing with the number 1. /following lists them.",
+            "This chat follows nothing with the number 1. /following lists them."]
+        assert [text for chat, text in replies if chat == OTHER] == [
             "This chat follows nothing with the number 2. /following lists them."]
         assert application.bot_data["services"].follows.all() == []
 
