@@ -58,8 +58,8 @@ class Fetcher:
 
     The request runs on an event loop so that the deadline cancels it wherever it is (connecting,
     reading headers byte by byte, or the body): httpx's own timeouts bound each network operation,
-    never the whole request. A host that missed the deadline is not asked again by this fetcher (one
-    run), so a feed of fifty slow pages costs one deadline, not fifty."""
+    never the whole request. A server (host and port) that missed the deadline is not asked again by
+    this fetcher (one run), so a feed of fifty slow pages costs one deadline, not fifty."""
 
     timeout: float = 15.0
     deadline: float = 60.0
@@ -72,16 +72,17 @@ class Fetcher:
     def get(self, url: str) -> bytes:
         if not is_http(url):
             raise FetchError(f"{where(url)} is not an http(s) URL")
-        host = urlsplit(url).hostname or ""
-        if host in self._too_slow:
-            raise FetchError(f"{where(url)} not fetched: {host} missed the {self.deadline:g} s deadline earlier")
+        parts = urlsplit(url)
+        host, server = parts.hostname or "", parts.netloc
+        if server in self._too_slow:
+            raise FetchError(f"{where(url)} not fetched: {where(server)} missed the {self.deadline:g} s deadline earlier")
         pause = self._last.get(host, float("-inf")) + self.host_delay - time.monotonic()
         if pause > 0:
             time.sleep(pause)
         try:
             return _run(self._get(url))
         except TimeoutError:
-            self._too_slow.add(host)
+            self._too_slow.add(server)
             raise FetchError(f"{where(url)} was abandoned: not fetched within the {self.deadline:g} s deadline") from None
         finally:
             self._last[host] = time.monotonic()

@@ -222,13 +222,15 @@ class _RowLines:
 
 
 def read_csv(path: Path) -> Iterator[Record]:
-    """Rows of a CSV file with a header row. Every row is indexed or reported with its first line.
+    """Rows of a CSV file with a header row. Every row is indexed or reported at its first line.
 
     A row must have as many values as the header has names. A quoted value may span lines (multi-line
-    bodies), so a quote that is never closed swallows the rows after it; csv's strict mode reports a
-    quote in the wrong place, and a row spanning lines that fails (bad quoting, a wrong number of
-    values, over the size limit) is reported at its first line and the lines after that are read again
-    as rows, so the rows it swallowed are indexed or reported on their own."""
+    bodies), so a quote that is never closed swallows the rows after it, up to the next quote. csv's
+    strict mode turns that into an error (a quote followed by a letter, or the file ending inside
+    quotes), as it does a row that grows past the size limit; such a row is reported at its first line
+    and the lines after it are read again as rows, so the rows it swallowed are indexed or reported on
+    their own. A row that parses with well-formed quotes but the wrong number of values is reported
+    whole: its later lines belong to one of its values, and read as rows they would be nonsense."""
     csv.field_size_limit(max(MAX_RECORD_CHARS, csv.field_size_limit()))
     name = where(path)
     with open_regular(path) as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape",
@@ -238,6 +240,7 @@ def read_csv(path: Path) -> Iterator[Record]:
         header: list[str] | None = None
         while True:
             lines.start_row()
+            swallowed = True  # whether a failure may have swallowed the rows after the first line
             try:
                 row = next(reader)
                 reason = None
@@ -249,16 +252,17 @@ def read_csv(path: Path) -> Iterator[Record]:
                 row, reason = [], f"malformed quotes ({error})"
             first, last = lines.taken[0][0], lines.taken[-1][0]
             if reason is None and header is not None and row and len(row) != len(header):
+                swallowed = False
                 reason = f"{'more' if len(row) > len(header) else 'fewer'} values than columns"
                 if last > first:
-                    reason = f"{len(row)} values for {len(header)} columns"
+                    reason += f" (the row spans lines {first}-{last})"
             if reason is not None:
                 if header is None:
                     yield Problem(f"{name}:{first}", f"the header row is unreadable ({reason}); the file is skipped")
                     return
-                if last > first:
-                    reason += (f"; a quote opened on line {first} is probably not closed, so lines "
-                               f"{first + 1}-{last} are read again as rows")
+                if swallowed and last > first:
+                    again = f"line {last} is" if last == first + 1 else f"lines {first + 1}-{last} are"
+                    reason += f"; a quote opened on line {first} is probably not closed, so {again} read again as rows"
                     lines.give_back(lines.taken[1:])
                 yield Problem(f"{name}:{first}", reason)
                 continue
