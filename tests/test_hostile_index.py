@@ -257,3 +257,97 @@ def test_a_question_naming_a_month_is_answered_when_the_archive_holds_year_9999(
     assert reader.snapshot().archive_end == datetime(2025, 1, 14, tzinfo=timezone.utc)
     answer = Searcher(reader, HashingEncoder()).ask("drone strikes in December")
     assert answer.hits[0].citation.article_id == "strikes"  # dated in December, so ranked first
+
+
+# 10 -------------------------------------------------------------------------------------------------
+class TrickleServer:
+    """HTTP on 127.0.0.1 answering every GET one byte at a time, `every` seconds apart: from the status
+    line on (paths under /headers/) or after prompt headers (any other path). Each byte comes well inside
+    a read timeout, so only a deadline on the whole request ends it. Stops trickling when closed."""
+
+    def __init__(self, body: bytes, every: float) -> None:
+        stopped = self.stopped = threading.Event()
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (the http.server API)
+                head = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                        b"Content-Length: %d\r\n\r\n" % len(body))
+                slow = head + body if self.path.startswith("/headers/") else body
+                try:
+                    if slow is body:
+                        self.wfile.write(head)
+                    for byte in slow:
+                        if stopped.wait(every):
+                            return
+                        self.wfile.write(bytes([byte]))
+                except OSError:
+                    return  # the client hung up: what the test expects of it
+
+            def log_message(self, *args):
+                pass
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        self.netloc = f"127.0.0.1:{self._httpd.server_address[1]}"
+        self.base = f"http://{self.netloc}"
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> TrickleServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stopped.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(5)
+
+
+FEED = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel><title>Danube Post</title><link>{fast}/</link><description>News</description>
+<item><title>Barge captain convicted</title><link>{fast}/articles/1.html</link><guid>dp-1</guid>
+  <pubDate>Wed, 15 Jan 2025 09:30:00 GMT</pubDate>
+  <content:encoded><![CDATA[<p>{full}</p>]]></content:encoded></item>
+<item><title>Lock repairs finished</title><link>{slow}/articles/2.html</link><guid>dp-2</guid>
+  <pubDate>Thu, 16 Jan 2025 10:00:00 GMT</pubDate><description>Repairs at the Gabcikovo lock are done.</description></item>
+<item><title>Ferry strike called off</title><link>{slow}/articles/3.html</link><guid>dp-3</guid>
+  <pubDate>Fri, 17 Jan 2025 11:00:00 GMT</pubDate><description>The ferry strike in Vidin was called off.</description></item>
+</channel></rss>"""
+FULL = "The court in Vukovar convicted the captain of the barge that struck the bridge pier in March. " * 6
+
+
+@pytest.mark.timeout(60)
+def test_a_trickling_feed_or_page_is_abandoned_at_the_deadline_and_the_rest_is_indexed(tmp_path):
+    folder = tmp_path / "desk"
+    folder.mkdir()
+    (folder / "note.txt").write_text("A note on the ferry timetable. More follows.")
+    page = b"<html><body><article><p>" + b"Slow page text. " * 200 + b"</p></article></body></html>"
+    with TrickleServer(page, every=0.5) as slow_feed, TrickleServer(page, every=0.5) as slow_pages, \
+            WebServer({}) as fast:
+        fast.routes["/feed.xml"] = (200, FEED.format(fast=fast.base, slow=slow_pages.base, full=FULL).encode(),
+                                    "application/rss+xml")
+        specs = [SourceSpec("desk", path=folder), SourceSpec("slow", feed=f"{slow_feed.base}/headers/feed.xml"),
+                 SourceSpec("danube", feed=f"{fast.base}/feed.xml")]
+        deadline = 1.5
+        fetcher = Fetcher(timeout=5.0, deadline=deadline, host_delay=0.0)
+        started = time.monotonic()
+        summary = pipeline.update(specs, settings(tmp_path), encoder=HashingEncoder(), quiet=True, fetcher=fetcher)
+        elapsed = time.monotonic() - started
+    # Two deadlines (the slow feed, the first slow page; the second page of that server is not asked for)
+    # and the run's own cost (publishing looks up place names: a few seconds on two cores). Trickled to
+    # the end, the feed alone would take half an hour.
+    assert 2 * deadline <= elapsed < 2 * deadline + 15
+    assert (summary.added, summary.skipped, summary.generation) == (4, 1, 1)
+    abandoned = f"was abandoned: not fetched within the {deadline:g} s deadline"
+    summary_kept = "the feed's summary is indexed (indexed without it)"
+    assert [p.line() for p in summary.problems] == [
+        f"source slow: {slow_feed.base}/headers/feed.xml {abandoned}",
+        f"{fast.base}/feed.xml entry 2: article page not fetched ({slow_pages.base}/articles/2.html {abandoned}); "
+        f"{summary_kept}",
+        f"{fast.base}/feed.xml entry 3: article page not fetched ({slow_pages.base}/articles/3.html not fetched: "
+        f"{slow_pages.netloc} missed the {deadline:g} s deadline earlier); {summary_kept}",
+    ]
+    articles = live(tmp_path)
+    assert sorted(articles) == sorted([str(folder / "note.txt"), "dp-1", "dp-2", "dp-3"])
+    assert articles["dp-3"][2] == "The ferry strike in Vidin was called off."
