@@ -125,6 +125,12 @@ def pattern(kind: type) -> Callable[[object], bool]:
     return lambda data: isinstance(decode(data), kind)
 
 
+def unknown(data: object) -> bool:
+    """A CallbackQueryHandler pattern for presses no button of ours makes. Registered first: a press
+    with empty data matches the first handler that has a pattern (python-telegram-bot)."""
+    return decode(data) is None
+
+
 def button(label: str, value: Button) -> InlineKeyboardButton:
     data = value.encode()
     assert len(data.encode()) <= CALLBACK_LIMIT, data

@@ -63,7 +63,7 @@ def answer_dict(answer: Answer) -> dict:
 _LONE_SURROGATE = re.compile(r"[\ud800-\udc7f\udd00-\udfff]")  # not a byte smuggled by surrogateescape
 # ESC sequences (CSI "ESC [ ... final", OSC "ESC ] ... BEL|ST", and two-character ones), then any
 # other C0/C1 control character or DEL: none of them should reach a terminal from the archive.
-_ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?|\x9b[0-?]*[ -/]*[@-~]")
+_ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -/]*[0-~]?|\x9b[0-?]*[ -/]*[@-~]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
