@@ -9,7 +9,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 REUTERS = ROOT.parent / "shared" / "data" / "reuters21578" / "articles.jsonl"
-QRELS = ROOT / "bench" / "qrels" / "reuters.jsonl"
+QRELS_DIR = ROOT / "bench" / "qrels"
+QRELS = QRELS_DIR / "reuters.jsonl"
+SPLIT = QRELS_DIR / "split.json"  # the test half of each judged set (bench/split_qrels.py)
 OUT = ROOT / "bench" / "out"  # ignored by git: indexes and raw results
 REUTERS_INDEX = OUT / "reuters-index"
 
@@ -46,3 +48,16 @@ def dir_size(path: Path) -> int:
     from index.reader import index_size
 
     return index_size(path)
+
+
+def half(name: str, which: str):
+    """The judged questions of bench/qrels/NAME in one half: "tune", "test" or "all"."""
+    from retrieval.evaluate import load_qrels
+
+    judgements = load_qrels(QRELS_DIR / name)
+    if which == "all":
+        return judgements
+    test = set(json.loads(SPLIT.read_text())[name]["test"])
+    numbered = [n for n, line in enumerate((QRELS_DIR / name).read_text(encoding="utf-8").splitlines(), start=1)
+                if line.strip()]
+    return [j for n, j in zip(numbered, judgements) if (n in test) == (which == "test")]

@@ -139,6 +139,9 @@ def topic_of(answer: Answer) -> str:
 def lead(answer: Answer, shown: int) -> str:
     topic = topic_of(answer)
     first = answer.offset + 1
+    if answer.relaxed:  # the stated filters left nothing: say so before the closest reports
+        return (f"Nothing {text(shorten(answer.relaxed.describe(), TOPIC_CHARS))} on {text(topic)}; "
+                "<b>the closest reports</b> without that filter:")
     if answer.offset:
         return f"<b>Reports {first}–{answer.offset + shown} on {text(topic)}</b>, best match first"
     noun = "report" if shown == 1 else "reports"

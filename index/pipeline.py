@@ -134,7 +134,9 @@ def upgrade(store: Store) -> None:
     with store.transaction():
         if written < 3:  # before sketching: new sketches are narrow already
             store.narrow_stored(duplicates.SKETCH_DTYPE)
-        store.drop_passage_texts()
+        store.drop_passage_texts()  # before schema 5 (the full-text index is written anew with it)
+        if written == 5:
+            store.rebuild_full_text()
         missing = store.unsketched()
         if missing:
             store.set_sketches((duplicates.sketch(title, body), rowid) for rowid, title, body in missing)

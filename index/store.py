@@ -17,10 +17,11 @@ import numpy as np
 
 from index.records import Article, Passage, SourceCount, StoredArticle, StoredPassage
 
-SCHEMA_VERSION = 5  # 2: article sketches (near-duplicates) and the trigram term index (spelling);
+SCHEMA_VERSION = 6  # 2: article sketches (near-duplicates) and the trigram term index (spelling);
 #                    3: embeddings stored as float16 and sketches as uint32 (half the bytes of each);
 #                    4: the archive's other names of places (index.places), read by the bot from SQLite;
-#                    5: a passage's text is read from its article's body, not stored twice
+#                    5: a passage's text is read from its article's body, not stored twice;
+#                    6: the full-text index holds the article's title beside each passage's text
 # Half the bytes of float32: an embedding's cosine to its float32 self stays above 0.99999, and the
 # generation's FAISS index (IDMap2,SQfp16 by default) holds float16 anyway.
 EMBEDDING_DTYPE = np.float16
@@ -76,19 +77,26 @@ CREATE TABLE IF NOT EXISTS generations (
 # A passage's text is its article's body from `start` to `end` (index.chunking): kept once, in the
 # article, and read through this view, which is also the full-text index's external content.
 PASSAGE_TEXT = 'substr(a.body, p.start + 1, p."end" - p.start)'
+# Each passage is indexed with its article's title, so BM25 knows what the article is about (a quiz
+# quotes a headline; a follow names what a headline names), at this share of a word in the text: the
+# title is repeated in every passage of its article. Chosen on the tuning halves (docs/evaluation.md).
+TITLE_WEIGHT = 0.5
 _PASSAGE_TEXT_DDL = [
-    f"CREATE VIEW IF NOT EXISTS passage_texts AS SELECT p.id AS id, {PASSAGE_TEXT} AS text"
+    f"CREATE VIEW IF NOT EXISTS passage_texts AS SELECT p.id AS id, a.title AS title, {PASSAGE_TEXT} AS text"
     " FROM passages p JOIN articles a ON a.rowid = p.article",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(text, content='passage_texts', content_rowid='id',"
-    " tokenize='porter unicode61 remove_diacritics 2')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(title, text, content='passage_texts',"
+    " content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')",
     "CREATE VIRTUAL TABLE IF NOT EXISTS passages_vocab USING fts5vocab(passages_fts, 'row')",
     "CREATE TRIGGER IF NOT EXISTS passages_ai AFTER INSERT ON passages BEGIN"
-    " INSERT INTO passages_fts(rowid, text) SELECT new.id, substr(body, new.start + 1, new.\"end\" - new.start)"
-    " FROM articles WHERE rowid = new.article; END",
+    " INSERT INTO passages_fts(rowid, title, text) SELECT new.id, title,"
+    " substr(body, new.start + 1, new.\"end\" - new.start) FROM articles WHERE rowid = new.article; END",
     "CREATE TRIGGER IF NOT EXISTS passages_ad AFTER DELETE ON passages BEGIN"
-    " INSERT INTO passages_fts(passages_fts, rowid, text) SELECT 'delete', old.id,"
+    " INSERT INTO passages_fts(passages_fts, rowid, title, text) SELECT 'delete', old.id, title,"
     " substr(body, old.start + 1, old.\"end\" - old.start) FROM articles WHERE rowid = old.article; END",
 ]
+_FULL_TEXT_OBJECTS = ("DROP TRIGGER IF EXISTS passages_ai", "DROP TRIGGER IF EXISTS passages_ad",
+                      "DROP TABLE IF EXISTS passages_vocab", "DROP TABLE IF EXISTS passages_fts",
+                      "DROP VIEW IF EXISTS passage_texts")
 _SCHEMA = _SCHEMA.replace("{passage_text}", "".join(f"{statement};\n" for statement in _PASSAGE_TEXT_DDL))
 
 _BATCH = 900  # ids per IN (...) list: SQLite allows at most 999 host parameters in older builds
@@ -202,9 +210,14 @@ class Store:
         a later one."""
         if "text" not in {row[1] for row in self.db.execute("PRAGMA table_info(passages)")}:
             return
-        for statement in ("DROP TRIGGER passages_ai", "DROP TRIGGER passages_ad", "DROP TABLE passages_vocab",
-                          "DROP TABLE passages_fts", "ALTER TABLE passages DROP COLUMN text", *_PASSAGE_TEXT_DDL,
-                          "INSERT INTO passages_fts(passages_fts) VALUES ('rebuild')"):
+        for statement in (*_FULL_TEXT_OBJECTS, "ALTER TABLE passages DROP COLUMN text"):
+            self.db.execute(statement)
+        self.rebuild_full_text()
+
+    def rebuild_full_text(self) -> None:
+        """Write the full-text index (its view, table and triggers) anew as this schema has it, from
+        the rows: once, for an archive from before schema 6 (no titles in it)."""
+        for statement in (*_FULL_TEXT_OBJECTS, *_PASSAGE_TEXT_DDL, "INSERT INTO passages_fts(passages_fts) VALUES ('rebuild')"):
             self.db.execute(statement)
 
     def narrow_stored(self, sketch_dtype: type, batch: int = 10_000) -> None:
@@ -321,8 +334,8 @@ class Store:
         fetch = limit
         while True:
             rows = self.db.execute(
-                "SELECT rowid, rank FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rank LIMIT ?",
-                (match, fetch)).fetchall()
+                "SELECT rowid, rank FROM passages_fts WHERE passages_fts MATCH ? AND rank MATCH ?"
+                " ORDER BY rank LIMIT ?", (match, f"bm25({TITLE_WEIGHT}, 1.0)", fetch)).fetchall()
             visible = self._visible([pid for pid, _ in rows], gen) if allowed is None else allowed
             hits = [(pid, -rank) for pid, rank in rows if pid in visible]
             if len(hits) >= limit or len(rows) < fetch:

@@ -8,6 +8,11 @@ highlight) that the passage carries. A passage is sent when it is close in meani
 of the topic, or when it is very close in meaning alone. The bars were chosen on the Reuters
 evaluation set (`bench/alerts_threshold.py`) and checked on a replay of the wire in daily batches
 (`bench/alerts_replay.py`); README, "Alerts and feedback".
+
+A follow of a name ("Rovno", "OPEC", "Texaco Pennzoil") rarely comes close in meaning to any passage
+(the model does not know "Rovno": cosine 0.37 with a report headlined with it), so a follow of a few
+words is also sent where each of its words (or the archive's other spelling of it) is a topic of the
+passage: in its article's title or lead, or said twice in it.
 """
 
 from __future__ import annotations
@@ -29,9 +34,12 @@ class AlertSettings:
     min_coverage: float = 2 / 3  # ...and carrying this share of the topic words' weight,
     min_cosine_alone: float = 0.7  # or this close in meaning whatever the words
     max_items: int = 50  # per follow and check; the bot shows a page and keeps the rest behind "More"
+    name_words: int = 3  # a follow of at most this many topic words is a name: sent when they are a topic
+    lead_chars: int = 300  # an article's lead: where its topic is named
 
-    def passes(self, cosine: float, coverage: float) -> bool:
-        return (cosine >= self.min_cosine and coverage >= self.min_coverage) or cosine >= self.min_cosine_alone
+    def passes(self, cosine: float, coverage: float, topical: bool = False) -> bool:
+        return (cosine >= self.min_cosine and coverage >= self.min_coverage) or cosine >= self.min_cosine_alone \
+            or topical
 
 
 @dataclass(frozen=True)
@@ -39,40 +47,63 @@ class Scored:
     passage: StoredPassage
     cosine: float
     coverage: float  # share of the question's topic-word weight found in the passage, 0..1
+    topical: bool = False  # a name follow's words are each a topic of the passage (`topical`)
+
+
+def forms(parsed: Query) -> list[set[str]]:
+    """Each topic word of a follow as the stems it may be written as (its own and its other spellings)."""
+    spelled = dict(parsed.variants)
+    return [{highlight.stem(term), *spelled.get(term, ())} for term in parsed.terms]
+
+
+def topical(passage: StoredPassage, words: list[set[str]], lead_chars: int) -> bool:
+    """Whether every word (any of its forms) is a topic of the passage: in the article's title, in
+    its lead (the passage opens the article), or at least twice in the passage."""
+    title = {highlight.stem(w) for w in query_parser.words(passage.title)}
+    lead = {highlight.stem(w) for w in query_parser.words(passage.text[:lead_chars])} if passage.start == 0 else set()
+    said = [highlight.stem(w) for w in query_parser.words(passage.text)]
+    return bool(words) and all(any(f in title or f in lead or said.count(f) >= 2 for f in word) for word in words)
 
 
 def _candidates(snapshot: SearchIndex, parsed: Query, since_gen: int) -> np.ndarray:
-    """The new passages the follow's filters allow: outlets (from:, named ones) and since:/until:.
-    A date in the words of a follow ("last week") orders answers, so it does not restrict alerts."""
+    """The new passages the follow's stated filters allow (from:, since:, until:). What is read from its
+    words (an outlet named in passing, "last week") orders answers, so it does not restrict alerts."""
     ids = snapshot.new_passages(since_gen)
-    found = parsed.filters
-    if len(ids) and (found.sources or (found.dates_only and (found.since or found.until))):
-        dates = (found.since, found.until) if found.dates_only else (None, None)
-        ids = np.intersect1d(ids, snapshot.allowed(found.sources, *dates), assume_unique=True)
-    return ids
+    allowed = Searcher.stated(snapshot, parsed.filters)
+    return np.intersect1d(ids, allowed, assume_unique=True) if len(ids) and allowed is not None else ids
 
 
 def scored(searcher: Searcher, snapshot: SearchIndex, parsed: Query, since_gen: int,
-           floor: float, weights: dict[str, float] | None = None) -> list[Scored]:
+           floor: float, weights: dict[str, float] | None = None, names: AlertSettings | None = None) -> list[Scored]:
     """Every allowed passage new since `since_gen` with cosine >= `floor`, closest first. `weights`:
-    the question's stem weights (`Searcher.weights`), read from the index when not given."""
+    the question's stem weights (`Searcher.weights`), read from the index when not given. With `names`
+    (a follow of a few words), passages that have all its words are scored too, whatever their cosine,
+    and marked when the words are their topic."""
     ids = _candidates(snapshot, parsed, since_gen)
     if not len(ids):
         return []
     vector = searcher.encode_query(parsed.dense_text)
-    close = [(pid, cosine) for pid, cosine in snapshot.dense(vector, len(ids), ids) if cosine >= floor]
+    cosines = snapshot.dense(vector, len(ids), ids)
+    words = forms(parsed) if names else []
+    named: set[int] = set()
+    if words:
+        quote = lambda t: '"' + t.replace('"', '""') + '"'  # noqa: E731
+        match = " AND ".join("(" + " OR ".join(quote(f) for f in sorted(word)) + ")" for word in words)
+        named = {pid for pid, _ in snapshot.lexical(match, len(ids), set(ids.tolist()))}
+    close = [(pid, cosine) for pid, cosine in cosines if cosine >= floor or pid in named]
     stored = snapshot.passages([pid for pid, _ in close])
     weights = weights if weights is not None else searcher.weights(snapshot, parsed)
     total = sum(weights.values())
-    phrases = [p.lower() for p in parsed.filters.phrases]
+    phrases = [" ".join(p.lower().split()) for p in parsed.filters.phrases]
     rows = []
     for pid, cosine in close:
         passage = stored.get(pid)
-        if passage is None or not all(p in passage.text.lower() for p in phrases):
+        if passage is None or not all(p in " ".join(passage.text.lower().split()) for p in phrases):
             continue
         stems = {highlight.stem(w) for w in query_parser.words(passage.text)}
         coverage = sum(w for s, w in weights.items() if s in stems) / total if total else 1.0
-        rows.append(Scored(passage, cosine, coverage))
+        rows.append(Scored(passage, cosine, coverage,
+                           pid in named and topical(passage, words, names.lead_chars if names else 0)))
     return rows
 
 
@@ -82,11 +113,12 @@ def new_reports(searcher: Searcher, question: str, since_gen: int,
     first, one entry per story (an identical wire text in several articles is one entry, "also
     reported by"). `Answer.generation` is the generation checked: the caller's next `since_gen`."""
     snapshot = searcher.reader.snapshot()
-    parsed = query_parser.parse(question, snapshot.outlets, archive_end=snapshot.archive_end)
+    parsed = searcher.read(snapshot, question)
     floor = min(settings.min_cosine, settings.min_cosine_alone)
     weights = searcher.weights(snapshot, parsed)  # once: scoring and highlighting use the same
-    kept = [r for r in scored(searcher, snapshot, parsed, since_gen, floor, weights)
-            if settings.passes(r.cosine, r.coverage)]
+    names = settings if 0 < len(parsed.terms) <= settings.name_words else None
+    kept = [r for r in scored(searcher, snapshot, parsed, since_gen, floor, weights, names)
+            if settings.passes(r.cosine, r.coverage, r.topical)]
     hits, more = _cite(searcher, parsed, kept, settings.max_items, weights)
     return Answer(query=parsed, hits=tuple(hits), generation=snapshot.generation, has_more=more)
 

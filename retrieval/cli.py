@@ -49,6 +49,8 @@ def answer_dict(answer: Answer) -> dict:
     return {
         "query": answer.query.question,
         "filters": answer.query.filters.as_dict(),
+        # the stated filters that left nothing: the results are the closest reports outside them
+        "relaxed": answer.relaxed.as_dict()["stated"] if answer.relaxed else None,
         "spellings": {word: list(found) for word, found in answer.query.variants},
         "results": [
             {"rank": h.rank, "score": h.score, **citation_dict(h.citation), "passage": h.passage,
@@ -103,6 +105,9 @@ def print_answer(console: Console, answer: Answer) -> None:
     if not answer.hits:
         console.print("Nothing in the archive matches that question; try fewer or broader words.")
         return
+    if answer.relaxed:
+        console.print(f"Nothing {escape(terminal_safe(answer.relaxed.describe()))} on that; the closest reports "
+                      "without that filter:\n")
     console.print(f"{len(answer.hits)} passage{'s' if len(answer.hits) > 1 else ''} "
                   f"for “{escape(terminal_safe(answer.query.question))}”\n")
     for hit in answer.hits:

@@ -2,7 +2,8 @@
 
 "what did Reuters report on December 7 about Kupiansk?" -> outlet Reuters, 7 Dec, topic Kupiansk.
 Each extractor returns what it found and the text without it, so filter words never reach BM25 or
-the embedding.
+the embedding. What is read from the words ranks; only what is stated (from:, since:, until:,
+exact:"...") filters (retrieval.records.Filters).
 """
 
 from __future__ import annotations
@@ -14,12 +15,25 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
 from index.normalize import parse_date
+from retrieval.lexicon import ordinary
 from retrieval.errors import BadQuery
 
-_EXPLICIT = re.compile(r'\b(from|since|until):("[^"]*"|\S+)', re.IGNORECASE)
-_PHRASE = re.compile(r'"([^"]+)"')
+_EXPLICIT = re.compile(r'\b(from|since|until|exact):("[^"]*"|\S+)', re.IGNORECASE)
+# straight and typographic double quotes: a phone keyboard types “...”
+_PHRASE = re.compile(r'["“”„]([^"“”„]+)["“”„]')
 _BETWEEN = re.compile(r"\bbetween\s+(.+?)\s+and\s+(.+?)(?=[?,.;!]|\s+(?:about|on|of|for|in)\b|$)", re.IGNORECASE)
+# "latest" asks for the newest reports only where it is about the reporting ("the latest on Rovno",
+# "latest news about OPEC", "Rovno latest"), not inside a name ("Apple's latest iPhone", "her latest
+# novel"): after a possessive, or before a word that is not about reports, it is part of the topic.
 _NEWEST = re.compile(r"\b(latest|newest|most recent)\b", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"(['’]s|\b(his|her|its|their|our|my|your))\s*$", re.IGNORECASE)
+_ABOUT_REPORTS = re.compile(r"^\s*(?:[?.!,;:]|$|(?:\w+\s+){0,2}(news|reports?|reporting|stories|story|updates?|"
+                            r"developments?|coverage|articles?|headlines?)\b|(on|about|from|in|regarding)\b)",
+                            re.IGNORECASE)
+# Outlet names often carry a section or a slogan after a separator: "BBC News - Europe",
+# "Reuters | Business News"; people name the part before it.
+_OUTLET_SEPARATOR = re.compile(r"\s+[|\-–—:]\s+")
+_CONNECTIVES = {"the", "of", "and", "a", "news"}
 
 
 def normalise(name: str) -> str:
@@ -30,8 +44,8 @@ def normalise(name: str) -> str:
 
 
 def explicit(text: str) -> tuple[dict[str, list[str]], str]:
-    """from:reuters since:2024-12-01 until:... -> ({"from": [...], ...}, the rest)."""
-    found: dict[str, list[str]] = {"from": [], "since": [], "until": []}
+    """from:reuters since:2024-12-01 until:... exact:"..." -> ({"from": [...], ...}, the rest)."""
+    found: dict[str, list[str]] = {"from": [], "since": [], "until": [], "exact": []}
     for key, value in _EXPLICIT.findall(text):
         found[key.lower()].append(value.strip('"'))
     return found, _EXPLICIT.sub(" ", text)
@@ -42,27 +56,92 @@ def phrases(text: str) -> tuple[tuple[str, ...], str]:
     return found, _PHRASE.sub(lambda m: f" {m.group(1)} ", text)
 
 
-def outlets(text: str, known: Iterable[str]) -> tuple[tuple[str, ...], str]:
-    """Outlets of the archive named in the question (longest names first), and the text without them."""
-    words = text.split()
-    normalised = [normalise(w) for w in words]
-    found: list[str] = []
-    for outlet in sorted(set(known), key=lambda o: -len(normalise(o))):
-        target = normalise(outlet).split()
-        if not target:
-            continue
-        for i in range(len(words) - len(target) + 1):
-            if normalised[i : i + len(target)] == target:
-                found.append(outlet)
-                start = i - 1 if i > 0 and normalised[i - 1] == "the" else i
-                for j in range(start, i + len(target)):
-                    words[j], normalised[j] = "", ""
-                break
-    return tuple(found), " ".join(w for w in words if w)
+@lru_cache(maxsize=4096)
+def aliases(outlet: str) -> frozenset[tuple[str, ...]]:
+    """What people call an outlet, as normalised word sequences: its whole name; the part before a
+    section or slogan ("BBC News - Europe" -> "bbc news", "bbc"); the name of its domain
+    ("theguardian.com" -> "theguardian", "guardian"); and its initials (written in capitals in a
+    question: "NYT", "WSJ")."""
+    names = {normalise(outlet)}
+    head = _OUTLET_SEPARATOR.split(outlet.strip())[0]
+    names.add(normalise(head))
+    domain = re.fullmatch(r"(?:www\.)?[\w-]+(?:\.[a-z]{2,})+", head.strip().lower())
+    if domain:
+        label = head.strip().lower().removeprefix("www.").split(".")[0]
+        names.update({label, label.removeprefix("the")} if len(label) > 6 else {label})
+    for name in list(names):
+        kept = [w for w in name.split() if w not in _CONNECTIVES]
+        if kept:
+            names.add(" ".join(kept))
+    found = {tuple(n.split()) for n in names if n}
+    words = [w for w in normalise(head).split() if w not in _CONNECTIVES]
+    if len(words) >= 2 and not domain:
+        found.add(("#" + "".join(w[0] for w in words),))  # initials: matched only in capitals
+    return frozenset(found)
+
+
+def _words(text: str) -> tuple[list[str], list[tuple[str, int]]]:
+    """The question's whitespace tokens, and its normalised words with the token each comes from; a
+    possessive "'s" is not part of a name ("the Guardian's review")."""
+    tokens = text.split()
+    words = [(w, i) for i, token in enumerate(tokens) for w in normalise(re.sub(r"['’]s\W*$", "", token)).split()]
+    return tokens, words
+
+
+def _match(alias: tuple[str, ...], tokens: list[str], words: list[tuple[str, int]], k: int) -> range | None:
+    """The tokens that spell `alias` from word k on, or None."""
+    first = words[k][1]
+    if alias[0].startswith("#"):  # initials: a token of their own, in capitals
+        written = re.sub(r"['’]s$", "", tokens[first].strip(".,;:!?()\"'“”"))
+        return range(first, first + 1) if written.isupper() and written.lower() == alias[0][1:] else None
+    if tuple(w for w, _ in words[k : k + len(alias)]) != alias:
+        return None
+    # one ordinary English word ("guardian", "week", "verge") names an outlet only when capitalised;
+    # initialisms ("cnn", "bbc") need no capital
+    if len(alias) == 1 and ordinary(alias[0]) and re.search("[aeiouy]", alias[0]) \
+            and not tokens[first].lstrip("\"'“(")[:1].isupper():
+        return None
+    return range(first, words[k + len(alias) - 1][1] + 1)
+
+
+def outlets(text: str, known: Iterable[str]) -> tuple[tuple[tuple[str, ...], ...], str]:
+    """The outlets named in the question, in the order named, each as the archive's outlets it may
+    mean ("BBC" -> ("BBC News - Business", "BBC News - Europe")); and the text without the names."""
+    tokens, words = _words(text)
+    by_alias: dict[tuple[str, ...], list[str]] = {}
+    for outlet in sorted(set(known)):
+        for alias in aliases(outlet):
+            by_alias.setdefault(alias, []).append(outlet)
+    named: dict[int, tuple[str, ...]] = {}  # first token -> outlets
+    taken = [False] * len(tokens)
+    for alias in sorted(by_alias, key=lambda a: (-len(a), -len(a[0]))):  # longest names first
+        for k in range(len(words)):
+            span = _match(alias, tokens, words, k)
+            if span is None or any(taken[j] for j in span):
+                continue
+            named[span.start] = tuple(dict.fromkeys(named.get(span.start, ()) + tuple(by_alias[alias])))
+            before = span.start - 1
+            for j in [*span, *([before] if before >= 0 and tokens[before].lower() == "the" else [])]:
+                taken[j] = True
+    groups: list[tuple[str, ...]] = []
+    for _, group in sorted(named.items()):
+        if group not in groups:
+            groups.append(group)
+    return tuple(groups), " ".join(token for token, gone in zip(tokens, taken) if not gone)
+
+
+def stated_outlets(name: str, known: Iterable[str]) -> list[str]:
+    """The archive's outlets a from: filter names: by any of their names, else containing it."""
+    wanted = tuple(normalise(name).split())
+    known = list(known)
+    return [o for o in known if wanted in aliases(o)] or \
+        [o for o in known if normalise(name) and normalise(name) in normalise(o)]
 
 
 def mentions_newest(text: str) -> bool:
-    return bool(_NEWEST.search(text))
+    """Whether the question asks for the newest reports (see _NEWEST)."""
+    return any(not _POSSESSIVE.search(text[: m.start()]) and _ABOUT_REPORTS.match(text[m.end():])
+               for m in _NEWEST.finditer(text))
 
 
 @lru_cache(maxsize=4)

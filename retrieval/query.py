@@ -52,29 +52,27 @@ def parse(question: str, outlets: Iterable[str] = (), now: datetime | None = Non
     given, rest = filters.explicit(text)
     sources = []
     for name in given["from"]:
-        matches = [o for o in outlets if filters.normalise(o) == filters.normalise(name)] or \
-                  [o for o in outlets if filters.normalise(name) in filters.normalise(o)]
+        matches = filters.stated_outlets(name, outlets)
         if not matches:
             raise BadQuery(f"The archive has no outlet called {name!r}.")
         sources.extend(matches)
-    phrases, rest = filters.phrases(rest)
+    exact = tuple(p.strip() for p in given["exact"] if p.strip())
+    quoted, rest = filters.phrases(rest)
     named, rest = filters.outlets(rest, outlets)
     since = filters.explicit_date(given["since"][-1], "since") if given["since"] else None
     until = filters.explicit_date(given["until"][-1], "until") + timedelta(days=1) if given["until"] else None
-    strict = bool(given["since"] or given["until"])
-    if not strict:
+    stated = bool(given["since"] or given["until"])
+    if not stated:
         since, until, rest = filters.dates(rest, now, archive_end or now)
-    tokens = words(rest)
+    tokens = words(rest) + [w for p in exact for w in words(p)]
     topic = [t for t in dict.fromkeys(tokens) if t not in STOPWORDS]
-    # with no topic left ("what was reported on December 12?") the date is the whole question
-    strict = strict or (not topic and bool(since or until))
-    found = Filters(sources=tuple(dict.fromkeys(sources + list(named))), since=since, until=until,
-                    phrases=phrases, newest_first=filters.mentions_newest(rest), dates_only=strict)
-    if not topic and not found and not phrases:
+    found = Filters(sources=tuple(dict.fromkeys(sources)), since=since, until=until, phrases=exact,
+                    outlets=named, quoted=quoted, newest_first=filters.mentions_newest(rest), dates_only=stated)
+    if not topic and not (found or named or since or until):
         topic = list(dict.fromkeys(tokens)) or words(text)
-    dense_text = " ".join(rest.split()) if topic else text
+    dense_text = " ".join([*rest.split(), *exact]) if topic else text
     return Query(question=question, dense_text=dense_text, terms=tuple(topic), filters=found,
-                 topic=_topic(rest) if topic else " ".join(phrases) or text)
+                 topic=_topic(" ".join([*rest.split(), *exact])) if topic else " ".join(exact + quoted) or text)
 
 
 def _topic(text: str) -> str:
@@ -84,12 +82,13 @@ def _topic(text: str) -> str:
 
 
 def fts_match(terms: tuple[str, ...], phrases: tuple[str, ...] = (),
-              variants: Mapping[str, tuple[str, ...]] | None = None) -> str | None:
-    """An FTS5 query: every phrase, and any of the terms or their other spellings (all quoted, so
-    nothing is read as syntax)."""
+              variants: Mapping[str, tuple[str, ...]] | None = None, quoted: tuple[str, ...] = ()) -> str | None:
+    """An FTS5 query: every required phrase (exact:), and any of the terms, their other spellings or
+    the quoted phrases, which rank higher where they appear (all quoted, so nothing is read as syntax)."""
     quote = lambda t: '"' + t.replace('"', '""') + '"'  # noqa: E731
     required = [quote(p) for p in phrases]
     spelled = [v for t in terms for v in (variants or {}).get(t, ())]
-    if terms:
-        required.append("(" + " OR ".join(quote(t) for t in dict.fromkeys([*terms, *spelled])) + ")")
+    anyof = [quote(t) for t in dict.fromkeys([*quoted, *terms, *spelled])]
+    if anyof:
+        required.append("(" + " OR ".join(anyof) + ")")
     return " AND ".join(required) or None

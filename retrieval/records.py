@@ -2,35 +2,75 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 
 
 @dataclass(frozen=True)
 class Filters:
-    """Restrictions read from the question (dates, outlets); empty means none."""
+    """What a question asks besides its topic.
+
+    What the user states filters: from: (`sources`), since:/until: (`since`/`until` with
+    `dates_only`) and exact:"..." (`phrases`). What Newsdesk reads from the words of a question is a
+    strong preference, never an exclusion: outlets named in passing (`outlets`, one group of the
+    archive's outlets per name), a period named in the words (`since`/`until` without
+    `dates_only`), quoted text (`quoted`) and "latest" (`newest_first`)."""
 
     sources: tuple[str, ...] = ()
     since: datetime | None = None  # inclusive
     until: datetime | None = None  # exclusive
-    phrases: tuple[str, ...] = ()  # must appear word for word
+    phrases: tuple[str, ...] = ()  # exact:"...": must appear word for word
+    outlets: tuple[tuple[str, ...], ...] = ()  # named in the question, in the order named
+    quoted: tuple[str, ...] = ()  # "quoted text": passages with it word for word first
     newest_first: bool = False
-    # since:/until: keep only that period; a date in the words of a question ("last year") may be
-    # about the events rather than the reporting, so it puts that period first instead
-    dates_only: bool = False
+    dates_only: bool = False  # since:/until: stated (a filter), not read from the words (a preference)
 
     def __bool__(self) -> bool:
-        """Whether some passages are excluded (outlets, or dates given as since:/until:)."""
-        return bool(self.sources or (self.dates_only and (self.since or self.until)))
+        """Whether some passages are excluded: what the user stated."""
+        return bool(self.sources or self.phrases or (self.dates_only and (self.since or self.until)))
+
+    @property
+    def period(self) -> tuple[datetime | None, datetime | None]:
+        """The period read from the words (preferred), or (None, None)."""
+        return (None, None) if self.dates_only else (self.since, self.until)
+
+    def stated(self) -> Filters:
+        """Only what the user stated."""
+        if self.dates_only:
+            return Filters(sources=self.sources, since=self.since, until=self.until, phrases=self.phrases,
+                           dates_only=True)
+        return Filters(sources=self.sources, phrases=self.phrases)
+
+    def inferred(self) -> Filters:
+        """Only what was read from the words."""
+        return replace(self, sources=(), phrases=(), **({"since": None, "until": None, "dates_only": False}
+                                                         if self.dates_only else {}))
+
+    def describe(self) -> str:
+        """The stated filters in words, for a lead line: 'from Reuters, since 1 Mar 1987, with "rate cut"'."""
+        parts = []
+        if self.sources:
+            parts.append("from " + " or ".join(self.sources))
+        if self.dates_only and self.since:
+            parts.append(f"since {self.since.day} {self.since:%b %Y}")
+        if self.dates_only and self.until:
+            last = self.until - timedelta(days=1)  # until: is inclusive as the user wrote it
+            parts.append(f"until {last.day} {last:%b %Y}")
+        parts += [f'with "{phrase}"' for phrase in self.phrases]
+        return ", ".join(parts)
 
     def as_dict(self) -> dict:
+        def day(value: datetime | None) -> str | None:
+            return value.isoformat() if value else None
+
+        stated = self.stated()
+        period = self.period
         return {
-            "sources": list(self.sources),
-            "since": self.since.isoformat() if self.since else None,
-            "until": self.until.isoformat() if self.until else None,
-            "dates": "only" if self.dates_only else "first",
-            "phrases": list(self.phrases),
-            "order": "newest" if self.newest_first else "relevance",
+            "stated": {"from": list(stated.sources), "since": day(stated.since), "until": day(stated.until),
+                       "exact": list(stated.phrases)},
+            "inferred": {"outlets": [list(group) for group in self.outlets], "since": day(period[0]),
+                         "until": day(period[1]), "quoted": list(self.quoted),
+                         "order": "newest" if self.newest_first else "relevance"},
         }
 
 
@@ -86,6 +126,9 @@ class Answer:
     offset: int = 0
     has_more: bool = False
     timings: Timings = field(default_factory=Timings)
+    # the stated filters that left nothing, dropped for this answer: its hits are the closest reports
+    # outside them ("nothing from Reuters in March 1987 on that; the closest from other outlets")
+    relaxed: Filters | None = None
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from index.reader import IndexReader, SearchIndex
 from index.records import IndexStatus, StoredArticle, StoredPassage
 from retrieval import highlight, query as query_parser, variants
 from retrieval.fusion import Fusion
-from retrieval.records import Answer, Citation, FullArticle, Hit, Query, Timings
+from retrieval.records import Answer, Citation, Filters, FullArticle, Hit, Query, Timings
 
 MODES = ("hybrid", "dense", "lexical")
 
@@ -57,6 +57,10 @@ class SearchSettings:
     # Reuters (27,678 passages); on Reuters with the budget scaled down 36 times, as it acts at 1M,
     # hybrid R@5 0.894 -> 0.886 and nDCG@10 0.917 -> 0.899 (README). NEWSDESK_BM25_BUDGET.
     bm25_budget: float = 100_000
+    # What a question implies (an outlet named in passing, a period, quoted words) puts the passages
+    # that have it first, when they score at least this share of the best passage: a strong
+    # preference, never an exclusion. Chosen on the tuning halves (docs/evaluation.md).
+    prefer_floor: float = 0.0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> SearchSettings:
@@ -95,6 +99,11 @@ def bm25_terms(terms: tuple[str, ...], frequencies: Mapping[str, int], most: flo
     return tuple(t for t in rarer if t in kept)
 
 
+def _merged(ranking: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """Several rankings of the same scores as one, best first, each passage once."""
+    return sorted(dict(ranking).items(), key=lambda hit: (-hit[1], hit[0]))
+
+
 def citation(stored: StoredPassage | StoredArticle) -> Citation:
     return Citation(stored.article_id, stored.title, stored.url, stored.source, stored.published_at)
 
@@ -124,7 +133,7 @@ class Searcher:
         """The FTS5 query for a read question in an archive of `passages` passages (`frequencies`: its
         words' document frequencies): its phrases, and its words (`bm25_terms`) or their other spellings."""
         terms = bm25_terms(parsed.terms, frequencies, self.settings.common_share * passages, self.settings.bm25_budget)
-        return query_parser.fts_match(terms, parsed.filters.phrases, variants)
+        return query_parser.fts_match(terms, parsed.filters.phrases, variants, parsed.filters.quoted)
 
     def article(self, article_id: str) -> FullArticle | None:
         """The whole text of a cited article, from the served generation."""
@@ -136,53 +145,138 @@ class Searcher:
     def status(self) -> IndexStatus:
         return self.reader.snapshot().status()
 
-    def ask(self, question: str, limit: int = 5, offset: int = 0, mode: str = "hybrid",
-            per_article: int = 1, as_of: datetime | None = None) -> Answer:
-        """The best passages for a question. `as_of` is "now" for relative dates ("last week")."""
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
-        snapshot = self.reader.snapshot()  # one generation for the whole answer
+    def read(self, snapshot: SearchIndex, question: str, as_of: datetime | None = None) -> Query:
+        """How a question is read against a generation: its topic words, what it states and implies,
+        and the archive's other spellings of its words."""
+        return self._read(snapshot, question, as_of)[0]
+
+    def _read(self, snapshot: SearchIndex, question: str, as_of: datetime | None) -> tuple[Query, dict[str, int]]:
+        """`read`, and the document frequencies of the question's stems and their other spellings."""
         parsed = query_parser.parse(question, snapshot.outlets, now=as_of, archive_end=snapshot.archive_end,
                                     understand=self.settings.understand)
         frequencies = snapshot.document_frequencies([highlight.stem(t) for t in parsed.terms])
         other, spelled = variants.find(snapshot, question, parsed.terms, frequencies, self.settings.variants)
         if other:
-            parsed = replace(parsed, variants=tuple(other.items()))
-            frequencies = {**frequencies, **spelled}
-        found = parsed.filters
-        allowed = snapshot.allowed(found.sources, *((found.since, found.until) if found.dates_only else (None, None))) \
-            if found else None
+            return replace(parsed, variants=tuple(other.items())), {**frequencies, **spelled}
+        return parsed, frequencies
+
+    def ask(self, question: str, limit: int = 5, offset: int = 0, mode: str = "hybrid",
+            per_article: int = 1, as_of: datetime | None = None) -> Answer:
+        """The best passages for a question. `as_of` is "now" for relative dates ("last week").
+
+        What the user states (from:, since:, until:, exact:) filters; when it leaves nothing, the answer
+        says so (`Answer.relaxed`) and gives the closest reports outside it. What is read from the
+        words (outlets, dates, quoted text, "latest") only ranks (`_rank`)."""
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+        snapshot = self.reader.snapshot()  # one generation for the whole answer
+        parsed, frequencies = self._read(snapshot, question, as_of)
+        other = dict(parsed.variants)
         want = max(self.settings.candidates, 4 * (offset + limit + 1))
         match = self.bm25_match(parsed, frequencies, other, snapshot.manifest.passages)
+        allowed = self.stated(snapshot, parsed.filters)
         t0 = time.perf_counter()
         # BM25 needs no vector: it runs in a second thread while the model encodes (both release the GIL)
         pending = self._pool.submit(snapshot.lexical, match, want, None if allowed is None else set(allowed.tolist())) \
             if mode != "dense" and match else None
         vector = self.encode_query(parsed.dense_text) if mode != "lexical" or not match else None
         t1 = time.perf_counter()
-        dense = snapshot.dense(vector, want, allowed) if vector is not None else []
         lexical = pending.result() if pending else []
+        now = as_of or datetime.now(timezone.utc)
+        ranked = self._rank(snapshot, parsed.filters, mode, match, vector, want, allowed, lexical, now)
+        relaxed = None
+        if not ranked and parsed.filters:  # the stated filters left nothing: say so, show the closest
+            relaxed = parsed.filters.stated()
+            parsed = replace(parsed, filters=parsed.filters.inferred())
+            match = self.bm25_match(parsed, frequencies, other, snapshot.manifest.passages)
+            if vector is None and (mode != "lexical" or not match):
+                vector = self.encode_query(parsed.dense_text)
+            lexical = snapshot.lexical(match, want) if mode != "dense" and match else []
+            ranked = self._rank(snapshot, parsed.filters, mode, match, vector, want, None, lexical, now)
+        t2 = time.perf_counter()
+        hits, has_more = self._collapse(snapshot, parsed, vector, ranked, limit, offset, per_article, frequencies)
+        t3 = time.perf_counter()
+        return Answer(
+            query=parsed, hits=tuple(hits), generation=snapshot.generation, offset=offset, has_more=has_more,
+            timings=Timings((t1 - t0) * 1000, (t2 - t1) * 1000, (t3 - t2) * 1000), relaxed=relaxed,
+        )
+
+    @staticmethod
+    def stated(snapshot: SearchIndex, found: Filters) -> np.ndarray | None:
+        """The passages the stated outlets and dates allow (None: all)."""
+        if not (found.sources or (found.dates_only and (found.since or found.until))):
+            return None
+        return snapshot.allowed(found.sources, *((found.since, found.until) if found.dates_only else (None, None)))
+
+    def _rank(self, snapshot: SearchIndex, found: Filters, mode: str, match: str | None, vector: np.ndarray | None,
+              want: int, allowed: np.ndarray | None, lexical: list[tuple[int, float]],
+              now: datetime) -> list[tuple[int, float]]:
+        """Passages `allowed` (all when None) in answer order: the dense and lexical rankings fused
+        (`lexical` is the latter, already run), without passages that are neither a lexical match nor
+        close in meaning; then what the question prefers first (`_preferred_first`).
+
+        Each subset the question prefers (a named outlet, in the period it names) is searched too, so
+        that its best passages are candidates even where the rest of the archive outranks them."""
+        dense = snapshot.dense(vector, want, allowed) if vector is not None else []
+        subsets = self._preferred(snapshot, found, allowed)
+        for ids in (ids for ids in subsets if len(ids)):
+            if vector is not None:
+                dense = dense + snapshot.dense(vector, want, ids)
+            if mode != "dense" and match:
+                lexical = lexical + snapshot.lexical(match, want, set(ids.tolist()))
+        dense, lexical = _merged(dense), _merged(lexical)
         if mode == "dense" or not match:
             ranked = dense
         elif mode == "lexical":
             ranked = lexical
         else:
             ranked = self.settings.fusion(dense, lexical)
-            if self.settings.min_dense_only > 0:
-                matched, close = {pid for pid, _ in lexical}, dict(dense)
+            matched = {pid for pid, _ in lexical}
+            if found.phrases:  # stated phrases: only the passages FTS5 found them in
+                ranked = [(pid, score) for pid, score in ranked if pid in matched]
+            elif self.settings.min_dense_only > 0:
+                close = dict(dense)
                 ranked = [(pid, score) for pid, score in ranked
                           if pid in matched or close.get(pid, 0.0) >= self.settings.min_dense_only]
         if self.settings.recency_half_life_days > 0 and not found.newest_first:
-            ranked = self._recent_first(snapshot, ranked, as_of or datetime.now(timezone.utc))
-        if (found.since or found.until) and not found.dates_only:
-            ranked = self._period_first(snapshot, ranked, found.since, found.until)
-        t2 = time.perf_counter()
-        hits, has_more = self._collapse(snapshot, parsed, vector, ranked, limit, offset, per_article, frequencies)
-        t3 = time.perf_counter()
-        return Answer(
-            query=parsed, hits=tuple(hits), generation=snapshot.generation, offset=offset, has_more=has_more,
-            timings=Timings((t1 - t0) * 1000, (t2 - t1) * 1000, (t3 - t2) * 1000),
-        )
+            ranked = self._recent_first(snapshot, ranked, now)
+        return self._preferred_first(snapshot, found, ranked, subsets)
+
+    @staticmethod
+    def _preferred(snapshot: SearchIndex, found: Filters, allowed: np.ndarray | None) -> list[np.ndarray]:
+        """The passages of each outlet the question names, in the order named, then those of the
+        period it names, within what the stated filters allow."""
+        since, until = found.period
+        subsets = [snapshot.allowed(group, None, None) for group in found.outlets]
+        if since or until:
+            subsets.append(snapshot.allowed((), since, until))
+        if allowed is not None:
+            subsets = [np.intersect1d(ids, allowed, assume_unique=True) for ids in subsets]
+        return subsets
+
+    def _preferred_first(self, snapshot: SearchIndex, found: Filters, ranked: list[tuple[int, float]],
+                         subsets: list[np.ndarray]) -> list[tuple[int, float]]:
+        """Passages with more of what the question prefers (a named outlet, the period it names, its
+        quoted words) first, if they score at least `prefer_floor` of the best; named outlets take
+        turns (each one's best, then each one's second, ...); otherwise the ranking's order."""
+        if not ranked or not (subsets or found.quoted):
+            return ranked
+        group_of = {int(pid): g for g, ids in enumerate(subsets[: len(found.outlets)]) for pid in ids}
+        in_period = set(subsets[-1].tolist()) if found.period != (None, None) else set()
+        quoted: set[int] = set()
+        for phrase in found.quoted:
+            quoted.update(pid for pid, _ in snapshot.lexical(query_parser.fts_match((), (phrase,)), 1000))
+        floor = self.settings.prefer_floor * ranked[0][1]
+        turns: dict[int, int] = {}
+        keyed = []
+        for position, (pid, score) in enumerate(ranked):
+            level = (pid in group_of) + (pid in in_period) + (pid in quoted) if score >= floor else 0
+            turn = 0
+            if level and pid in group_of:
+                turn = turns.get(group_of[pid], 0)
+                turns[group_of[pid]] = turn + 1
+            keyed.append(((-level, turn, position), (pid, score)))
+        return [hit for _, hit in sorted(keyed)]
 
     def _recent_first(self, snapshot: SearchIndex, ranked: list[tuple[int, float]],
                       now: datetime) -> list[tuple[int, float]]:
@@ -195,19 +289,6 @@ class Searcher:
             days = max((now - datetime.fromisoformat(published)).total_seconds() / 86400, 0.0) if published else None
             scored.append((pid, score * (1 + weight * 0.5 ** (days / half_life)) if days is not None else score))
         return sorted(scored, key=lambda hit: -hit[1])
-
-    @staticmethod
-    def _period_first(snapshot: SearchIndex, ranked: list[tuple[int, float]], since: datetime | None,
-                      until: datetime | None) -> list[tuple[int, float]]:
-        """Passages published in the period the question names first, each group in rank order."""
-        dates = snapshot.published([pid for pid, _ in ranked])
-        low = since.isoformat() if since else ""
-        high = until.isoformat() if until else "9999"
-        inside, outside = [], []
-        for hit in ranked:
-            published = dates.get(hit[0])
-            (inside if published and low <= published < high else outside).append(hit)
-        return inside + outside
 
     @staticmethod
     def _in_order(snapshot: SearchIndex, ranked: list[tuple[int, float]], block: int = 32):
@@ -227,13 +308,13 @@ class Searcher:
         entries: list[tuple[StoredPassage, float, list[Citation]]] = []
         shown: dict[str, int] = {}  # article id -> its entry
         per: dict[str, int] = {}
-        phrases = [p.lower() for p in parsed.filters.phrases]
+        phrases = [" ".join(p.lower().split()) for p in parsed.filters.phrases]
         # newest first: the best 20 (or the page's worth) by relevance, then ordered by date
         enough = offset + limit + (max(20 - offset - limit, 1) if parsed.filters.newest_first else 1)
         for passage, score in self._in_order(snapshot, ranked):
             if len(entries) >= enough:  # one more than the page tells whether there is more
                 break
-            if phrases and not all(p in passage.text.lower() for p in phrases):
+            if phrases and not all(p in " ".join(passage.text.lower().split()) for p in phrases):
                 continue
             if passage.article_id in shown and per[passage.article_id] >= per_article:
                 continue  # its article is shown (or cited) already

@@ -1,8 +1,9 @@
 """Other spellings of a question's names that the archive uses: "Kupiansk" -> "kupyansk".
 
 Two sources, both checked against the archive's own words so only spellings it contains are added:
-- spelling: words within one or two edits of a rare question word, found through the index's
-  trigram term table (no list of places is written by hand);
+- spelling: words within one or two edits of a question word that is rare in the archive and is no
+  ordinary English word (wordfreq: "profit" is never respelt "profil", "Taylor" never "tailor"),
+  found through the index's trigram term table (no list of places is written by hand);
 - gazetteer: alternate names of a city from GeoNames, for names that differ by more than a typo
   ("Kiev" / "Kyiv", "Rovno" / "Rivne"), kept in the archive by the indexer (index.places).
 """
@@ -17,6 +18,7 @@ from rapidfuzz.distance import Levenshtein
 
 from index.reader import SearchIndex
 from retrieval.highlight import stem
+from retrieval.lexicon import ORDINARY_ZIPF, ordinary
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -32,6 +34,8 @@ class VariantSettings:
     rare_floor: int = 5  # ...and in a small archive, a word in a handful of passages is rare too
     candidates: int = 50
     transliteration: float = 0.6  # least Indel similarity of a gazetteer name: "rovno" ~ "rivne" is 0.6
+    # a word at least this frequent in English (wordfreq's Zipf scale) is spelled right: no edits of it
+    ordinary_zipf: float = ORDINARY_ZIPF
 
 
 def max_edits(word: str) -> int:
@@ -77,7 +81,7 @@ def find(index: SearchIndex, question: str, terms: tuple[str, ...], frequencies:
         root = stem(term)
         rare = frequencies.get(root, 0) <= max(settings.rare_share * index.manifest.passages, settings.rare_floor)
         candidates = []
-        if settings.spelling and rare:
+        if settings.spelling and rare and not ordinary(term, at_least=settings.ordinary_zipf):
             candidates += spelling(index, root, settings)
         if settings.gazetteer:
             candidates += gazetteer(index, term, rare, term in names, settings)

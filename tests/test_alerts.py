@@ -15,6 +15,7 @@ from bot.follows import Follows
 from index import generations, pipeline
 from index.reader import IndexReader
 from index.settings import Settings
+from retrieval.alerts import AlertSettings, scored
 from retrieval.evaluate import evaluate, load_qrels
 from retrieval.search import Searcher
 from tests.test_bot import ALLOWED, api, data_dir, settings_for, wait  # noqa: F401 (fixtures)
@@ -344,3 +345,43 @@ def test_export_without_bot_state_is_one_sentence(capsys):
     assert newsdesk(["feedback", "export", "--data-dir", "/nonexistent/newsdesk"]) == 1
     assert capsys.readouterr().err == (
         "error: There is no bot state in /nonexistent/newsdesk (no bot.sqlite3): has the bot run there?\n")
+
+
+ROVNO_SHELLING = {
+    "id": "kl-2025-0301-rovno-shelling", "url": "https://kyivledger.example/2025/03/01/rovno-shelling",
+    "title": "Shelling reported near Rovno overnight", "source": "Kyiv Ledger", "published_at": "2025-03-01T06:00:00Z",
+    "body": "Residents of villages west of the front line said artillery fire went on for several hours after "
+            "midnight. Local officials reported damage to two houses and a school; no one was hurt."}
+COCOA = {
+    "id": "pbd-2025-0301-cocoa-record", "url": "https://pbd.example/2025/03/01/cocoa-record",
+    "title": "Cocoa prices climb to a record as West African harvest shrinks", "source": "Pacific Business Daily",
+    "published_at": "2025-03-01T09:00:00Z",
+    "body": "Cocoa futures in London rose for a fifth day to a record, traders said, after rains cut the "
+            "harvest in Ivory Coast and Ghana. Chocolate makers warned of higher prices in the shops."}
+
+
+def test_a_follow_of_a_name_alerts_on_the_report_whose_topic_it_is_and_not_on_others(
+        api, data_dir, model_encoder, tmp_path):
+    """The issue's example: the model does not know "Rovno", so the headline's name, not the meaning, decides."""
+    async def scenario(application):
+        api.command("/follow Rovno", user_id=ALLOWED)
+        await wait(api, "sendMessage")
+        summary = await asyncio.to_thread(publish, data_dir, model_encoder, tmp_path, ROVNO_SHELLING, COCOA)
+        assert summary.added == 2
+        [_, alert] = await wait(api, "sendMessage", 2)
+        assert alert.params["text"] == (
+            "🔔 <b>New on Rovno</b>: 1 report, closest first\n\n"
+            "<b>Residents of villages west of the front line said artillery fire went on for several hours after "
+            "midnight.</b> Local officials reported damage to two houses and a school; no one was hurt.\n"
+            '<b>[1]</b> <a href="https://kyivledger.example/2025/03/01/rovno-shelling">Shelling reported near Rovno '
+            "overnight</a> — Kyiv Ledger, 1 Mar 2025")
+        again = await deliver(application)
+        assert (again.checked, again.sent) == (0, 0)
+        assert len(alerts(api)) == 1
+
+    run_bot(settings_for(api, data_dir), model_encoder, scenario)
+    searcher = Searcher(IndexReader(data_dir), model_encoder)
+    snapshot = searcher.reader.snapshot()
+    [row] = [r for r in scored(searcher, snapshot, searcher.read(snapshot, "Rovno"), 1, 0.0, None, AlertSettings())
+             if r.passage.article_id == ROVNO_SHELLING["id"]]
+    assert row.cosine < AlertSettings().min_cosine and row.topical  # alerted by its topic, not its cosine

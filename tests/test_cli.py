@@ -25,7 +25,10 @@ def test_ask_json_gives_exactly_what_the_input_said(capsys, sample_dir):
     assert code == 0
     answer = json.loads(out)
     assert answer["query"] == "what was reported about Rovno?"
-    assert answer["filters"] == {"sources": [], "since": None, "until": None, "dates": "first", "phrases": [], "order": "relevance"}
+    assert answer["filters"] == {
+        "stated": {"from": [], "since": None, "until": None, "exact": []},
+        "inferred": {"outlets": [], "since": None, "until": None, "quoted": [], "order": "relevance"}}
+    assert answer["relaxed"] is None
     top = answer["results"][0]
     assert list(top) == ["rank", "score", "article_id", "url", "title", "source", "published_at", "passage",
                          "highlight", "also"]
@@ -43,10 +46,21 @@ def test_ask_json_shows_how_the_question_was_read(capsys, sample_dir):
     code, out, _ = run(capsys, "ask", "--json", "what did Kyiv Ledger report last week about Rovno?",
                        "--as-of", "2024-12-10", "--data-dir", str(sample_dir))
     answer = json.loads(out)
-    assert answer["filters"] == {"sources": ["Kyiv Ledger"], "since": "2024-12-02T00:00:00+00:00",
-                                 "until": "2024-12-09T00:00:00+00:00", "dates": "first", "phrases": [],
-                                 "order": "relevance"}
+    assert answer["filters"] == {
+        "stated": {"from": [], "since": None, "until": None, "exact": []},  # what the words imply only ranks
+        "inferred": {"outlets": [["Kyiv Ledger"]], "since": "2024-12-02T00:00:00+00:00",
+                     "until": "2024-12-09T00:00:00+00:00", "quoted": [], "order": "relevance"}}
     assert [r["article_id"] for r in answer["results"]] == ["kl-2024-1207-rovno"]
+    code, out, _ = run(capsys, "ask", "--json", 'from:"Danube Post" since:2024-12-01 until:2024-12-31 Rovno',
+                       "--data-dir", str(sample_dir))
+    answer = json.loads(out)
+    assert answer["relaxed"] == {"from": ["Danube Post"], "since": "2024-12-01T00:00:00+00:00",
+                                 "until": "2025-01-01T00:00:00+00:00", "exact": []}
+    assert [r["article_id"] for r in answer["results"]] == ["kl-2024-1207-rovno"]
+    code, out, _ = run(capsys, "ask", 'from:"Danube Post" since:2024-12-01 until:2024-12-31 Rovno',
+                       "--data-dir", str(sample_dir))
+    assert " ".join(out.split("\n\n")[0].split()) == "Nothing from Danube Post, since 1 Dec 2024, until 31 Dec 2024 on that; " \
+        "the closest reports without that filter:"
     assert run(capsys, "ask", "from:nobody Rovno", "--data-dir", str(sample_dir)) == (
         2, "", "error: The archive has no outlet called 'nobody'.\n")
 

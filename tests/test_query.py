@@ -14,9 +14,11 @@ OUTLETS = ["Reuters", "The Verge", "TechCrunch", "Kyiv Ledger"]
 
 
 def read(question):
+    """(topic words, outlets: stated ones, else those named in passing, dates)."""
     q = parse(question, OUTLETS, NOW, ARCHIVE_END)
     f = q.filters
-    return q.terms, f.sources, f.since and f.since.date().isoformat(), f.until and f.until.date().isoformat()
+    outlets = f.sources or tuple(o for group in f.outlets for o in group)
+    return q.terms, outlets, f.since and f.since.date().isoformat(), f.until and f.until.date().isoformat()
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -32,7 +34,7 @@ def read(question):
     ("what did Kyiv Ledger report yesterday?", ((), ("Kyiv Ledger",), "2026-11-24", "2026-11-25")),
     ("Pokrovsk this month", (("pokrovsk",), (), "2026-11-01", "2026-12-01")),
     ("how did the Verge and TechCrunch cover the Google antitrust case?",
-     (("google", "antitrust", "case"), ("TechCrunch", "The Verge"), None, None)),
+     (("google", "antitrust", "case"), ("The Verge", "TechCrunch"), None, None)),
     ("according to techcrunch, what happened to Zipwell", (("zipwell",), ("TechCrunch",), None, None)),
     ("from:reuters since:2024-12-01 until:2024-12-31 Rovno", (("rovno",), ("Reuters",), "2024-12-01", "2025-01-01")),
     ("the 500 biggest banks", (("500", "biggest", "banks"), (), None, None)),
@@ -41,12 +43,46 @@ def test_questions_become_topic_words_and_filters(question, expected):
     assert read(question) == expected
 
 
-def test_quoted_phrases_must_appear_and_latest_sorts_by_date():
-    q = parse('latest "deposit rate" ECB', OUTLETS, NOW, ARCHIVE_END)
-    assert (q.filters.phrases, q.filters.newest_first, q.terms) == (("deposit rate",), True, ("deposit", "rate", "ecb"))
-    assert fts_match(q.terms, q.filters.phrases) == '"deposit rate" AND ("deposit" OR "rate" OR "ecb")'
-    assert q.filters.as_dict() == {"sources": [], "since": None, "until": None, "dates": "first",
-                                   "phrases": ["deposit rate"], "order": "newest"}
+def test_quoted_text_ranks_and_exact_text_filters():
+    q = parse('the latest on "deposit rate" ECB', OUTLETS, NOW, ARCHIVE_END)
+    assert (q.filters.quoted, q.filters.phrases, q.filters.newest_first, q.terms) == (
+        ("deposit rate",), (), True, ("deposit", "rate", "ecb"))
+    assert fts_match(q.terms, q.filters.phrases, quoted=q.filters.quoted) == '("deposit rate" OR "deposit" OR "rate" OR "ecb")'
+    assert q.filters.as_dict() == {
+        "stated": {"from": [], "since": None, "until": None, "exact": []},
+        "inferred": {"outlets": [], "since": None, "until": None, "quoted": ["deposit rate"], "order": "newest"}}
+    q = parse('exact:"deposit rate" ECB from:reuters', OUTLETS, NOW, ARCHIVE_END)
+    assert (q.filters.phrases, q.filters.sources, q.terms) == (("deposit rate",), ("Reuters",), ("ecb", "deposit", "rate"))
+    assert fts_match(q.terms, q.filters.phrases) == '"deposit rate" AND ("ecb" OR "deposit" OR "rate")'
+    assert q.filters.as_dict()["stated"] == {"from": ["Reuters"], "since": None, "until": None, "exact": ["deposit rate"]}
+
+
+@pytest.mark.parametrize("question, newest", [
+    ("the latest on Rovno", True), ("latest news about OPEC", True), ("Rovno latest", True),
+    ("what are the most recent reports from Kupiansk?", True),
+    ("Apple's latest iPhone", False), ("her latest novel", False), ("latest iPhone sales in China", False),
+])
+def test_latest_orders_by_date_only_when_it_is_about_the_reports(question, newest):
+    assert parse(question, OUTLETS, NOW, ARCHIVE_END).filters.newest_first is newest
+
+
+ARCHIVE_OUTLETS = ["BBC News - Europe", "BBC News - Business", "Reuters | Business News",
+                   "Cnbc | World Business News Leader", "theguardian.com", "The Verge", "TechCrunch", "The Week"]
+
+
+@pytest.mark.parametrize("question, outlets, terms", [
+    ("What did the BBC say about Rovno?", [["BBC News - Business", "BBC News - Europe"]], ("rovno",)),
+    ("Reuters on OPEC output", [["Reuters | Business News"]], ("opec", "output")),
+    ("did cnbc cover the Fed?", [["Cnbc | World Business News Leader"]], ("fed",)),
+    ("Did the Guardian's review of Oppenheimer praise it?", [["theguardian.com"]], ("review", "oppenheimer", "praise")),
+    ("Does The Verge suggest AI is risky, while TechCrunch reports layoffs?", [["The Verge"], ["TechCrunch"]],
+     ("suggest", "ai", "risky", "layoffs")),
+    # ordinary words name an outlet only when written as a name
+    ("on the verge of a strike this week", [], ("verge", "strike")),
+])
+def test_outlets_are_recognised_by_what_people_call_them(question, outlets, terms):
+    q = parse(question, ARCHIVE_OUTLETS, NOW, ARCHIVE_END)
+    assert ([list(g) for g in q.filters.outlets], q.terms, q.filters.sources) == (outlets, terms, ())
 
 
 def test_filter_words_do_not_reach_the_dense_query_either():
@@ -64,13 +100,14 @@ def test_filters_that_cannot_be_read_are_one_sentence(question, message):
     assert str(raised.value) == message
 
 
-@pytest.mark.parametrize("question, dates", [
-    ("Rovno on December 7", "first"),  # a date in the words may be about the events: that period first
-    ("since:2024-12-01 Rovno", "only"),  # explicit: nothing else
-    ("what was reported on December 12, 2024?", "only"),  # the date is the whole question
+@pytest.mark.parametrize("question, stated", [
+    ("Rovno on December 7", False),  # a date in the words may be about the events: that period first
+    ("since:2024-12-01 Rovno", True),  # stated: nothing else
+    ("what was reported on December 12, 2024?", False),  # the date is the whole question, still a preference
 ])
-def test_when_dates_filter_and_when_they_order(question, dates):
-    assert parse(question, OUTLETS, NOW, ARCHIVE_END).filters.as_dict()["dates"] == dates
+def test_stated_dates_filter_and_dates_in_the_words_rank(question, stated):
+    f = parse(question, OUTLETS, NOW, ARCHIVE_END).filters
+    assert (f.dates_only, bool(f), f.period == (None, None)) == (stated, stated, stated)
 
 
 @pytest.mark.parametrize("question", ["<b>Rovno</b> </a> & `code`", "Is there now a swaps agreement?",
@@ -80,11 +117,11 @@ def test_things_that_only_look_like_dates_are_not_filters(question):
     assert (f.since, f.until) == (None, None)
 
 
-def test_what_an_outlet_published_on_a_day_is_a_filter_without_topic_words():
+def test_what_an_outlet_published_on_a_day_is_read_without_topic_words():
     """Failed once: "publish" was a topic word, nothing matched it, and the dense floor left nothing."""
     parsed = parse("What did Eastern Wire publish on 2025-02-10?", ["Eastern Wire", "Baltic Courier"])
     assert parsed.terms == ()
-    assert (parsed.filters.sources, parsed.filters.dates_only) == (("Eastern Wire",), True)
+    assert (parsed.filters.outlets, parsed.filters.sources, parsed.filters.dates_only) == ((("Eastern Wire",),), (), False)
     assert (parsed.filters.since, parsed.filters.until) == (datetime(2025, 2, 10, tzinfo=timezone.utc),
                                                              datetime(2025, 2, 11, tzinfo=timezone.utc))
 

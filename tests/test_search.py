@@ -98,25 +98,48 @@ def test_context_keeps_whole_neighbouring_sentences_within_the_budget():
     assert context(text, start, end, budget=10) == ("…", "Two is the highlight here.", "…")
 
 
-def test_an_outlet_named_in_the_question_filters_the_answer(searcher):
+def test_an_outlet_named_in_the_question_ranks_first_without_excluding_the_rest(searcher):
     answer = searcher.ask("what did Danube Post report about floods and storms?", limit=10)
-    assert answer.query.filters.sources == ("Danube Post",)
-    assert {h.citation.source for h in answer.hits} == {"Danube Post"}
-    assert answer.hits[0].citation.article_id == "dp-2024-0916-storm-boris-floods"
+    assert (answer.query.filters.outlets, answer.query.filters.sources) == ((("Danube Post",),), ())
+    assert [(h.citation.article_id, h.citation.source) for h in answer.hits] == [
+        ("dp-2024-0916-storm-boris-floods", "Danube Post"), ("ht-2025-0107-port-ellery-storm", "Harbor Tribune"),
+        ("kl-2024-1207-rovno", "Kyiv Ledger")]
 
 
-def test_a_date_in_the_question_filters_the_answer(searcher):
+def test_outlets_compared_in_a_question_each_lead_with_their_best_report(searcher):
+    answer = searcher.ask("Did Pacific Business Daily and Lakeshore Courier report on interest rates?", limit=3)
+    assert [h.citation.article_id for h in answer.hits] == [
+        "pbd-2024-1212-ecb-cut", "lc-2025-0109-heat-pumps", "pbd-2024-1107-fed-cut"]
+    alone = searcher.ask("Did they report on interest rates?", limit=5)  # the Lakeshore report is fifth
+    assert [h.citation.source for h in alone.hits].index("Lakeshore Courier") == 4
+
+
+def test_a_date_in_the_question_puts_that_day_first(searcher):
     answer = searcher.ask("what was reported on December 12, 2024?", limit=10)
-    assert len(answer.hits) == 1  # the ECB wire story, once, with the other outlet that ran it
+    assert answer.relaxed is None and answer.query.filters.period[0].date().isoformat() == "2024-12-12"
+    # the ECB wire story, once, with the other outlet that ran it; other days after it
     assert {answer.hits[0].citation.article_id, *(c.article_id for c in answer.hits[0].also)} == {
         "nw-2024-1212-ecb-cut", "pbd-2024-1212-ecb-cut"}
+    assert all(h.citation.published_at.date().isoformat() != "2024-12-12" for h in answer.hits[1:])
 
 
-def test_explicit_filters_and_phrases(searcher):
+def test_stated_filters_and_exact_phrases_filter(searcher):
     answer = searcher.ask('from:"Kyiv Ledger" since:2024-12-01 Kupiansk', limit=10)
     assert sorted(h.citation.article_id for h in answer.hits) == ["kl-2024-1207-rovno", "kl-2025-0112-kupiansk-oskil"]
-    phrase = searcher.ask('"deposit rate"', limit=10)
-    assert phrase.hits and all("deposit rate" in h.passage.lower() for h in phrase.hits)
+    assert answer.relaxed is None
+    exact = searcher.ask('exact:"deposit rate"', limit=10)
+    assert [h.citation.article_id for h in exact.hits] == ["nw-2024-1212-ecb-cut"]
+    quoted = searcher.ask('"deposit rate"', limit=10)  # quoted: first, and the closest reports after it
+    assert quoted.hits[0].citation.article_id == "nw-2024-1212-ecb-cut" and len(quoted.hits) > 1
+    assert "deposit rate" not in quoted.hits[1].passage.lower()
+
+
+def test_a_stated_filter_that_leaves_nothing_gives_the_closest_reports_and_says_so(searcher):
+    answer = searcher.ask('from:"Danube Post" Rovno', limit=5)
+    assert answer.relaxed.sources == ("Danube Post",)
+    assert [h.citation.article_id for h in answer.hits] == ["kl-2024-1207-rovno"]
+    later = searcher.ask("since:2030-01-01 Rovno", limit=5)
+    assert (later.relaxed.since.year, later.hits[0].citation.article_id) == (2030, "kl-2024-1207-rovno")
 
 
 def test_latest_orders_by_date(searcher):
