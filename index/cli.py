@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -13,11 +15,16 @@ from rich.table import Table
 
 from index import pipeline
 from index.config import load_sources
-from index.reader import IndexReader
+from index.engines import open_reader
 from index.records import RunSummary
 from index.settings import Settings
 
 app = typer.Typer(help="Build and inspect the index.", no_args_is_help=True)
+Ray = Annotated[
+    Optional[str],
+    typer.Option("--ray", envvar="NEWSDESK_RAY", metavar="ADDRESS",
+                 help='Embed on this Ray cluster ("auto", "HOST:6379", "ray://HOST:10001"); needs newsdesk[engines].'),
+]
 DataDir = Annotated[
     Optional[Path],
     typer.Option("--data-dir", envvar="NEWSDESK_DATA", help="Where the index lives.", show_default="./data"),
@@ -38,9 +45,10 @@ def add(
     paths: Annotated[list[Path], typer.Argument(help="JSONL or CSV files, .txt/.md/.html files, or folders.")],
     data_dir: DataDir = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    ray: Ray = None,
 ) -> None:
     """Index articles and publish the updated index."""
-    settings = Settings.from_env(data_dir=data_dir)
+    settings = with_ray(Settings.from_env(data_dir=data_dir), ray)
     report(pipeline.add(paths, settings, quiet=quiet), quiet)
 
 
@@ -51,9 +59,10 @@ def update(
     prune: Annotated[bool, typer.Option("--prune", help="Remove articles an authoritative source no longer has.")] = False,
     data_dir: DataDir = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    ray: Ray = None,
 ) -> None:
     """Bring the index up to date with the configured sources (for cron)."""
-    settings = Settings.from_env(data_dir=data_dir)
+    settings = with_ray(Settings.from_env(data_dir=data_dir), ray)
     specs = load_sources(sources or settings.data_dir / "sources.toml")
     report(pipeline.update(specs, settings, quiet=quiet, prune=prune), quiet)
 
@@ -64,16 +73,25 @@ def rebuild(
         "--index-type", envvar="NEWSDESK_INDEX_TYPE",
         help='A FAISS factory string with optional search parameters ("IVF2048,SQ8 nprobe=32", '
              '"IDMap2,HNSW32 efSearch=64", "IDMap2,Flat"), or "auto" to choose by size.')] = None,
+    engine: Annotated[Optional[str], typer.Option(
+        "--engine", help='"faiss" or "milvus" (default: NEWSDESK_ENGINE): publish for that engine; with milvus, '
+                         "a new collection at NEWSDESK_MILVUS_URI.")] = None,
     data_dir: DataDir = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:
-    """Publish the index again from the stored embeddings (nothing is re-encoded), e.g. as another index type."""
-    settings = Settings.from_env(data_dir=data_dir)
+    """Publish the index again from the stored embeddings (nothing is re-encoded), e.g. as another index
+    type, or as a Milvus collection (NEWSDESK_ENGINE=milvus)."""
+    env = None if engine is None else {**os.environ, "NEWSDESK_ENGINE": engine}
+    settings = Settings.from_env(env, data_dir=data_dir)
     summary = pipeline.rebuild(settings, index_type)
     if not quiet:
-        manifest = IndexReader(settings.data_dir).snapshot().manifest
+        manifest = open_reader(settings).snapshot().manifest
         print(f"rebuilt generation {summary.generation}: {manifest.passages:,} passages, "
               f"index type {manifest.index_type}; {summary.seconds:.1f} s")
+
+
+def with_ray(settings: Settings, address: str | None) -> Settings:
+    return settings if not address else replace(settings, ray_address=address)
 
 
 def report(summary: RunSummary, quiet: bool) -> None:
@@ -93,7 +111,7 @@ def status(
 ) -> None:
     """Articles, passages, model, index type, size on disk and last update."""
     settings = Settings.from_env(data_dir=data_dir)
-    snapshot = IndexReader(settings.data_dir).snapshot()
+    snapshot = open_reader(settings).snapshot()
     info = snapshot.status()
     if as_json:
         json.dump({

@@ -37,6 +37,9 @@ class Manifest:
     passages: int
     created_at: str
     backend: str = "torch"  # the encoder backend that embedded it (manifests before backends: torch)
+    engine: str = "faiss"  # "faiss": vectors.faiss here and FTS5 in SQLite; "milvus": the collection below
+    milvus_uri: str = ""  # the Milvus server, or the Milvus Lite file, that holds this generation
+    milvus_collection: str = ""  # the collection serving this generation (index.milvus)
 
     def write(self, directory: Path) -> None:
         (directory / MANIFEST).write_text(json.dumps(asdict(self), indent=2) + "\n")

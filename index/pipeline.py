@@ -146,22 +146,47 @@ def upgrade(store: Store) -> None:
 
 
 def publish(data_dir: Path, store: Store, gen: int, model: str, dimension: int, index_type: str | None,
-            backend: str = LEGACY_BACKEND) -> generations.Manifest:
+            backend: str = LEGACY_BACKEND, settings: Settings | None = None) -> generations.Manifest:
     """Step 6a: write the generation directory (the caller commits, then points CURRENT at it).
-    `index_type` None or "auto": chosen by the number of passages (index.vectors.choose)."""
-    ids, matrix = store.vectors(gen)
-    factory = vectors.resolve(index_type, len(ids))
+    With the default engine the directory holds the FAISS index: `index_type` None or "auto" is chosen
+    by the number of passages (index.vectors.choose). With NEWSDESK_ENGINE=milvus the generation's
+    Milvus collection is built from the store instead, and the manifest records it (index.milvus)."""
     staging = generations.stage_dir(data_dir, gen)
-    vectors.save(vectors.build(ids, matrix, dimension, factory), staging / generations.VECTORS)
+    engine = settings.engine if settings is not None else "faiss"
+    milvus_uri = milvus_collection = ""
+    if engine == "milvus":
+        from index import milvus  # the `engines` extra, only when asked for
+
+        milvus_uri, milvus_collection, factory = milvus.build(store, gen, dimension, settings.milvus_target)
+    else:
+        ids, matrix = store.vectors(gen)
+        factory = vectors.resolve(index_type, len(ids))
+        vectors.save(vectors.build(ids, matrix, dimension, factory), staging / generations.VECTORS)
     articles, passages = store.counts(gen)
     manifest = generations.Manifest(
         generation=gen, schema_version=SCHEMA_VERSION, model=model, dimension=dimension,
         index_type=factory, articles=articles, passages=passages,
         created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), backend=backend,
+        engine=engine, milvus_uri=milvus_uri, milvus_collection=milvus_collection,
     )
     manifest.write(staging)
     generations.seal(data_dir, staging, gen)
     return manifest
+
+
+def prune_engine(settings: Settings, keep_from: int, served: int) -> None:
+    """Drop Milvus collections (or Milvus Lite files) of generations no longer kept, and of runs that died."""
+    if settings.engine != "milvus":
+        return
+    from index import milvus
+
+    kept = []
+    for gen in range(keep_from, served + 1):
+        try:
+            kept.append(generations.Manifest.read(generations.generation_dir(settings.data_dir, gen)))
+        except FileNotFoundError:
+            continue
+    milvus.prune(settings.milvus_target, kept)
 
 
 def check_model(store: Store, model: str) -> None:
@@ -197,7 +222,7 @@ def commit_generation(store: Store, settings: Settings, gen: int, plan: Plan,
         write_rows(store, gen, plan, chunks)
         store.add_places(places.rows(store.add_new_terms()))  # step 5b: new words, for spelling and places
         manifest = publish(settings.data_dir, store, gen, settings.model, dimension, index_type(settings, store),
-                           backend)
+                           backend, settings)
         store.set_meta("model", settings.model)
         store.set_meta("backend", backend)
         store.set_meta("dimension", str(dimension))
@@ -209,6 +234,7 @@ def commit_generation(store: Store, settings: Settings, gen: int, plan: Plan,
     keep_from = store.oldest_needed(gen, settings.keep_generations, settings.keep_seconds, datetime.now(timezone.utc))
     store.forget_before(keep_from)
     generations.prune(settings.data_dir, keep_from, gen)
+    prune_engine(settings, keep_from, gen)
     return replace(summary, generation=gen)
 
 
@@ -235,7 +261,12 @@ def run(inputs: Callable[[Callable[[str], bool]], Iterable[Input]], settings: Se
         backend = getattr(encoder, "backend", "custom")  # an encoder of a test or a library user's own
         if store.meta("model") is not None:
             check_backend(index_backend(store), backend, settings.data_dir)
-        embedded = embed_missing(store, encoder, texts, settings.batch_size, settings.embed_chunk, quiet)          # 4
+        if settings.ray_address:  # 4, on a Ray cluster: one encoder per worker, same model and backend
+            from index import ray_backfill
+
+            embedded = ray_backfill.embed_missing(store, texts, settings, backend, quiet)
+        else:
+            embedded = embed_missing(store, encoder, texts, settings.batch_size, settings.embed_chunk, quiet)     # 4
         summary = RunSummary(added=len(plan.new), updated=len(plan.changed), unchanged=plan.unchanged,
                              removed=len(plan.removed), skipped=sum(p.skipped for p in problems),
                              passages_embedded=embedded, generation=served,

@@ -1,6 +1,7 @@
-"""A long-lived, read-only view of the published index: the search interface retrieval uses.
+"""The default engine: a long-lived, read-only view of the published FAISS + FTS5 index.
 
-`SearchIndex` is the seam: FAISS + FTS5 implement it here; a clustered engine could stand in.
+`Snapshot` implements index.search_index.SearchIndex (re-exported here for older importers); Milvus
+implements it in index.milvus; index.engines opens the configured one.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ import threading
 from functools import cached_property
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 
@@ -17,32 +17,8 @@ from index import generations, vectors
 from index.errors import IndexNotReady
 from index.normalize import EARLIEST, latest_sane, sane_date
 from index.records import IndexStatus, SourceCount, StoredArticle, StoredPassage
+from index.search_index import SearchIndex  # noqa: F401  (re-exported)
 from index.store import SCHEMA_VERSION, VISIBLE, Store
-
-
-class SearchIndex(Protocol):
-    """Dense and lexical search over one consistent generation, and the passages behind the hits."""
-
-    generation: int
-    manifest: generations.Manifest
-
-    def dense(self, vector: np.ndarray, limit: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]: ...
-
-    def lexical(self, match: str, limit: int, allowed: set[int] | None = None) -> list[tuple[int, float]]: ...
-
-    def allowed(self, sources: tuple[str, ...], since: datetime | None, until: datetime | None) -> np.ndarray: ...
-
-    def published(self, ids: list[int]) -> dict[int, str | None]: ...
-
-    def passages(self, ids: list[int]) -> dict[int, StoredPassage]: ...
-
-    def new_passages(self, since_gen: int) -> np.ndarray: ...
-
-    def document_frequencies(self, terms: list[str]) -> dict[str, int]: ...
-
-    def similar_terms(self, term: str, limit: int) -> list[str]: ...
-
-    def places(self, name: str) -> list[tuple[str, float, bool]]: ...
 
 
 def index_size(data_dir: Path) -> int:
@@ -55,18 +31,26 @@ def index_size(data_dir: Path) -> int:
 class Snapshot:
     """One generation: its FAISS index and a database view filtered to it."""
 
-    def __init__(self, data_dir: Path, gen: int) -> None:
+    def __init__(self, data_dir: Path, gen: int, manifest: generations.Manifest | None = None) -> None:
         directory = generations.generation_dir(data_dir, gen)
         self.data_dir = data_dir
         self.generation = gen
-        self.manifest = generations.Manifest.read(directory)
-        self.vectors = vectors.FaissVectors(vectors.load(directory / generations.VECTORS))
+        self.manifest = manifest or generations.Manifest.read(directory)
+        self._open_engine(directory)
         self._local = threading.local()
         written = int(self.store.meta("schema_version") or 0)
         if written < SCHEMA_VERSION:
             raise IndexNotReady(
                 f"The index in {data_dir} was written by an older Newsdesk (schema {written}, this one reads "
                 f"{SCHEMA_VERSION}): run `newsdesk index update` or `newsdesk index add` once to upgrade it.")
+
+    def _open_engine(self, directory: Path) -> None:
+        """The FAISS file of the generation (index.milvus.MilvusSnapshot opens its collection instead)."""
+        if self.manifest.engine != "faiss":
+            raise IndexNotReady(
+                f"Generation {self.generation} in {self.data_dir} was published for {self.manifest.engine}: set "
+                f"NEWSDESK_ENGINE={self.manifest.engine}, or run `newsdesk index rebuild` with NEWSDESK_ENGINE=faiss.")
+        self.vectors = vectors.FaissVectors(vectors.load(directory / generations.VECTORS))
 
     @property
     def store(self) -> Store:

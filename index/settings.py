@@ -13,6 +13,10 @@ BACKENDS = ("torch", "onnx", "onnx-int8")  # index.encoder.BACKENDS
 # A new index is embedded with this backend; an existing one keeps the backend it was embedded with.
 # int8 ONNX: 2.5x the throughput of torch, Recall@5 on the Reuters questions within a point (README).
 DEFAULT_BACKEND = "onnx-int8"
+# The search engine behind index.search_index.SearchIndex (index.engines): FAISS + FTS5 embedded in the
+# data directory, or Milvus (the `engines` extra) at NEWSDESK_MILVUS_URI.
+ENGINES = ("faiss", "milvus")
+MILVUS_FILE = "milvus.db"  # Milvus Lite's file in the data directory when NEWSDESK_MILVUS_URI is unset
 
 
 def _int(env: dict[str, str], name: str, default: int, minimum: int = 1) -> int:
@@ -46,6 +50,16 @@ class Settings:
     keep_seconds: float = 600.0  # ...and any replaced less than this ago, for questions in flight
     backend: str | None = None  # NEWSDESK_BACKEND; None: the index's own, DEFAULT_BACKEND for a new one
     index_type: str | None = None  # NEWSDESK_INDEX_TYPE: a FAISS factory string; None: by size (index.vectors)
+    engine: str = "faiss"  # NEWSDESK_ENGINE: "faiss" (FAISS + FTS5) or "milvus"
+    # NEWSDESK_MILVUS_URI: a Milvus server ("http://milvus:19530") or a local Milvus Lite file path;
+    # None: DATA_DIR/milvus.db
+    milvus_uri: str | None = None
+    ray_address: str | None = None  # NEWSDESK_RAY / --ray: embed on this Ray cluster ("auto", "ray://host:10001")
+
+    @property
+    def milvus_target(self) -> str:
+        """Where Milvus is: the configured URI, else a Milvus Lite file in the data directory."""
+        return self.milvus_uri or str(self.data_dir / MILVUS_FILE)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, data_dir: Path | str | None = None) -> Settings:
@@ -60,6 +74,9 @@ class Settings:
             passage_chars=_int(env, "NEWSDESK_PASSAGE_CHARS", 1000, minimum=200),
             backend=_backend(env),
             index_type=(env.get("NEWSDESK_INDEX_TYPE") or "").strip() or None,
+            engine=_engine(env),
+            milvus_uri=(env.get("NEWSDESK_MILVUS_URI") or "").strip() or None,
+            ray_address=(env.get("NEWSDESK_RAY") or "").strip() or None,
         )
 
 
@@ -68,3 +85,10 @@ def _backend(env: dict[str, str]) -> str | None:
     if raw and raw not in BACKENDS:
         raise SettingsError(f"NEWSDESK_BACKEND must be one of {', '.join(BACKENDS)}, got {raw!r}.")
     return raw or None
+
+
+def _engine(env: dict[str, str]) -> str:
+    raw = (env.get("NEWSDESK_ENGINE") or "faiss").strip().lower()
+    if raw not in ENGINES:
+        raise SettingsError(f"NEWSDESK_ENGINE must be one of {', '.join(ENGINES)}, got {raw!r}.")
+    return raw

@@ -1,0 +1,202 @@
+"""The archive database's schema, its connections and its migrations: what the tables are, how the
+file is opened for the one writer or for readers, and how an older file is brought to this schema.
+
+Rows carry the generation that added them and the one that removed them, so a reader pinned to
+generation G sees exactly G's archive while the writer prepares G+1 (see `VISIBLE`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+SCHEMA_VERSION = 6  # 2: article sketches (near-duplicates) and the trigram term index (spelling);
+#                    3: embeddings stored as float16 and sketches as uint32 (half the bytes of each);
+#                    4: the archive's other names of places (index.places), read by the bot from SQLite;
+#                    5: a passage's text is read from its article's body, not stored twice;
+#                    6: the full-text index holds the article's title beside each passage's text
+# Half the bytes of float32: an embedding's cosine to its float32 self stays above 0.99999, and the
+# generation's FAISS index (IDMap2,SQfp16 by default) holds float16 anyway.
+EMBEDDING_DTYPE = np.float16
+DB_NAME = "newsdesk.sqlite3"
+
+# Rows of an article visible in generation :gen
+VISIBLE = "a.gen_added <= :gen AND (a.gen_removed IS NULL OR a.gen_removed > :gen)"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    rowid INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL,
+    article_id TEXT NOT NULL,
+    url TEXT, title TEXT NOT NULL, source TEXT, author TEXT, published_at TEXT,
+    body TEXT NOT NULL, content_hash TEXT NOT NULL, origin TEXT NOT NULL,
+    collection TEXT NOT NULL DEFAULT '',
+    gen_added INTEGER NOT NULL, gen_removed INTEGER,
+    sketch BLOB
+);
+CREATE UNIQUE INDEX IF NOT EXISTS articles_live_key ON articles(key) WHERE gen_removed IS NULL;
+CREATE INDEX IF NOT EXISTS articles_gen ON articles(gen_added, gen_removed);
+CREATE TABLE IF NOT EXISTS passages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    article INTEGER NOT NULL REFERENCES articles(rowid),
+    seq INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    text_hash TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passages_article ON passages(article);
+{passage_text}
+-- every word of the archive once, with a trigram index over it: "kupiansk" finds "kupyansk"
+CREATE TABLE IF NOT EXISTS terms (id INTEGER PRIMARY KEY, term TEXT NOT NULL UNIQUE);
+CREATE VIRTUAL TABLE IF NOT EXISTS terms_trigram USING fts5(
+    term, content='terms', content_rowid='id', tokenize='trigram'
+);
+CREATE TRIGGER IF NOT EXISTS terms_ai AFTER INSERT ON terms BEGIN
+    INSERT INTO terms_trigram(rowid, term) VALUES (new.id, new.term);
+END;
+CREATE TABLE IF NOT EXISTS embeddings (text_hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
+-- a place name a question may use -> the archive's stem of another name of that city (index.places)
+CREATE TABLE IF NOT EXISTS places (
+    name TEXT NOT NULL, spelling TEXT NOT NULL, similarity REAL NOT NULL, main INTEGER NOT NULL,
+    PRIMARY KEY (name, spelling)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS generations (
+    gen INTEGER PRIMARY KEY, created_at TEXT NOT NULL,
+    added INTEGER, updated INTEGER, unchanged INTEGER, removed INTEGER, skipped INTEGER,
+    articles INTEGER, passages INTEGER, seconds REAL
+);
+"""
+
+
+# A passage's text is its article's body from `start` to `end` (index.chunking): kept once, in the
+# article, and read through this view, which is also the full-text index's external content.
+PASSAGE_TEXT = 'substr(a.body, p.start + 1, p."end" - p.start)'
+# Each passage is indexed with its article's title, so BM25 knows what the article is about (a quiz
+# quotes a headline; a follow names what a headline names), at this share of a word in the text: the
+# title is repeated in every passage of its article. Chosen on the tuning halves (docs/evaluation.md).
+TITLE_WEIGHT = 0.5
+_PASSAGE_TEXT_DDL = [
+    f"CREATE VIEW IF NOT EXISTS passage_texts AS SELECT p.id AS id, a.title AS title, {PASSAGE_TEXT} AS text"
+    " FROM passages p JOIN articles a ON a.rowid = p.article",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(title, text, content='passage_texts',"
+    " content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS passages_vocab USING fts5vocab(passages_fts, 'row')",
+    "CREATE TRIGGER IF NOT EXISTS passages_ai AFTER INSERT ON passages BEGIN"
+    " INSERT INTO passages_fts(rowid, title, text) SELECT new.id, title,"
+    " substr(body, new.start + 1, new.\"end\" - new.start) FROM articles WHERE rowid = new.article; END",
+    "CREATE TRIGGER IF NOT EXISTS passages_ad AFTER DELETE ON passages BEGIN"
+    " INSERT INTO passages_fts(passages_fts, rowid, title, text) SELECT 'delete', old.id, title,"
+    " substr(body, old.start + 1, old.\"end\" - old.start) FROM articles WHERE rowid = old.article; END",
+]
+_FULL_TEXT_OBJECTS = ("DROP TRIGGER IF EXISTS passages_ai", "DROP TRIGGER IF EXISTS passages_ad",
+                      "DROP TABLE IF EXISTS passages_vocab", "DROP TABLE IF EXISTS passages_fts",
+                      "DROP VIEW IF EXISTS passage_texts")
+_SCHEMA = _SCHEMA.replace("{passage_text}", "".join(f"{statement};\n" for statement in _PASSAGE_TEXT_DDL))
+
+_BATCH = 900  # ids per IN (...) list: SQLite allows at most 999 host parameters in older builds
+
+
+def _batches(values: list) -> Iterator[tuple[list, str]]:
+    """(values, "?,?,...") in slices small enough for one IN list."""
+    for i in range(0, len(values), _BATCH):
+        batch = values[i : i + _BATCH]
+        yield batch, ",".join("?" * len(batch))
+
+
+# Columns added after schema 1, for data directories made by an older version
+_LATER_COLUMNS = {"collection": "TEXT NOT NULL DEFAULT ''", "sketch": "BLOB"}
+
+
+def _add_columns(connection: sqlite3.Connection) -> None:
+    have = {row[1] for row in connection.execute("PRAGMA table_info(articles)")}
+    if not have:
+        return  # a new database: the schema creates them
+    for name, kind in _LATER_COLUMNS.items():
+        if name not in have:
+            connection.execute(f"ALTER TABLE articles ADD COLUMN {name} {kind}")
+
+
+@contextmanager
+def transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error; nested use joins the outer one. For any
+    connection opened with isolation_level=None (the archive's, the bot's)."""
+    if db.in_transaction:
+        yield
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _datetime(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+
+def connect_writer(data_dir: Path) -> sqlite3.Connection:
+    """The indexer's connection: WAL, the schema created or extended in place."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(data_dir / DB_NAME, isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    connection.execute("PRAGMA foreign_keys=ON")
+    _add_columns(connection)
+    connection.executescript(_SCHEMA)
+    return connection
+
+
+def connect_reader(data_dir: Path) -> sqlite3.Connection:
+    """A read-only connection (usable from the thread that asks, see index.reader.Snapshot.store)."""
+    path = (data_dir / DB_NAME).resolve()
+    connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None,
+                                 check_same_thread=False)
+    connection.execute("PRAGMA query_only=ON")
+    return connection
+
+
+class Migrations:
+    """The rewrites that bring a file written by an older schema to this one (run by index.pipeline.upgrade)."""
+
+    db: sqlite3.Connection
+
+    def drop_passage_texts(self) -> None:
+        """Rewrite an archive from before schema 5, which kept each passage's text beside its article's
+        body, to read it from the body; the full-text index is rebuilt from the view. Nothing to do in
+        a later one."""
+        if "text" not in {row[1] for row in self.db.execute("PRAGMA table_info(passages)")}:
+            return
+        for statement in (*_FULL_TEXT_OBJECTS, "ALTER TABLE passages DROP COLUMN text"):
+            self.db.execute(statement)
+        self.rebuild_full_text()
+
+    def rebuild_full_text(self) -> None:
+        """Write the full-text index (its view, table and triggers) anew as this schema has it, from
+        the rows: once, for an archive from before schema 6 (no titles in it)."""
+        for statement in (*_FULL_TEXT_OBJECTS, *_PASSAGE_TEXT_DDL, "INSERT INTO passages_fts(passages_fts) VALUES ('rebuild')"):
+            self.db.execute(statement)
+
+    def narrow_stored(self, sketch_dtype: type, batch: int = 10_000) -> None:
+        """Rewrite a schema-2 archive's float32 embeddings as EMBEDDING_DTYPE and its uint64 sketches as
+        `sketch_dtype`, a batch at a time so that memory stays flat on a large archive. Once only: the
+        caller's transaction also records the new schema version."""
+        for table, key, column, old, new in (("embeddings", "text_hash", "vector", np.float32, EMBEDDING_DTYPE),
+                                             ("articles", "rowid", "sketch", np.uint64, sketch_dtype)):
+            last = None
+            while rows := self.db.execute(
+                    f"SELECT {key}, {column} FROM {table} WHERE {column} IS NOT NULL AND (?1 IS NULL OR {key} > ?1)"
+                    f" ORDER BY {key} LIMIT ?2", (last, batch)).fetchall():
+                last = rows[-1][0]
+                self.db.executemany(f"UPDATE {table} SET {column} = ? WHERE {key} = ?",
+                                    [(np.frombuffer(blob, dtype=old).astype(new).tobytes(), k) for k, blob in rows])

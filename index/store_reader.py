@@ -1,0 +1,150 @@
+"""Reading the archive at query time: one generation's vectors, BM25, filters, passages, articles,
+outlets, and the word and place tables that spelling variants use."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+import numpy as np
+
+from index.records import SourceCount, StoredArticle, StoredPassage
+from index.schema import EMBEDDING_DTYPE, PASSAGE_TEXT, TITLE_WEIGHT, VISIBLE, _batches, _datetime
+
+
+class StoreReader:
+    """The reading half of `index.store.Store`."""
+
+    db: sqlite3.Connection
+
+    def vectors(self, gen: int) -> tuple[np.ndarray, np.ndarray]:
+        """(passage ids, embedding matrix) of every passage visible in a generation."""
+        rows = self.db.execute(
+            "SELECT p.id, e.vector FROM passages p JOIN articles a ON a.rowid = p.article"
+            f" JOIN embeddings e ON e.text_hash = p.text_hash WHERE {VISIBLE} ORDER BY p.id",
+            {"gen": gen},
+        ).fetchall()
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        if not rows:
+            return ids, np.zeros((0, 0), dtype=np.float32)
+        matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=EMBEDDING_DTYPE).reshape(len(rows), -1)
+        return ids, matrix.astype(np.float32)
+
+    def lexical(self, match: str, gen: int, limit: int, allowed: set[int] | None = None) -> list[tuple[int, float]]:
+        """BM25 over the passages of a generation; higher is better.
+
+        FTS5 ranks fastest on its own (ORDER BY rank LIMIT n); rows of other generations are few, so
+        they are filtered afterwards, fetching more only when filtering left too few.
+        """
+        fetch = limit
+        while True:
+            rows = self.db.execute(
+                "SELECT rowid, rank FROM passages_fts WHERE passages_fts MATCH ? AND rank MATCH ?"
+                " ORDER BY rank LIMIT ?", (match, f"bm25({TITLE_WEIGHT}, 1.0)", fetch)).fetchall()
+            visible = self._visible([pid for pid, _ in rows], gen) if allowed is None else allowed
+            hits = [(pid, -rank) for pid, rank in rows if pid in visible]
+            if len(hits) >= limit or len(rows) < fetch:
+                return hits[:limit]
+            fetch *= 4
+
+    def _select_in(self, sql: str, values: list, *after: object) -> Iterator[tuple]:
+        """Rows of `sql` whose "IN ({})" is filled with `values`, a batch at a time; `after` binds
+        the parameters that follow the list."""
+        for batch, marks in _batches(values):
+            yield from self.db.execute(sql.format(marks), [*batch, *after])
+
+    def _visible(self, ids: list[int], gen: int) -> set[int]:
+        return {pid for (pid,) in self._select_in(
+            "SELECT p.id FROM passages p JOIN articles a ON a.rowid = p.article WHERE p.id IN ({})"
+            " AND a.gen_added <= ? AND (a.gen_removed IS NULL OR a.gen_removed > ?)", ids, gen, gen)}
+
+    def filtered_ids(self, gen: int, sources: tuple[str, ...] = (), since: datetime | None = None,
+                     until: datetime | None = None) -> np.ndarray:
+        """Ids of the passages of a generation from these outlets, published in [since, until)."""
+        sql = f"SELECT p.id FROM passages p JOIN articles a ON a.rowid = p.article WHERE {VISIBLE}"
+        params: dict = {"gen": gen}
+        if sources:
+            sql += f" AND a.source IN ({','.join(f':s{i}' for i in range(len(sources)))})"
+            params.update({f"s{i}": name for i, name in enumerate(sources)})
+        if since:
+            sql += " AND a.published_at >= :since"
+            params["since"] = since.isoformat()
+        if until:
+            sql += " AND a.published_at < :until"
+            params["until"] = until.isoformat()
+        return np.fromiter((pid for (pid,) in self.db.execute(sql, params)), dtype=np.int64)
+
+    def published(self, ids: list[int]) -> dict[int, str | None]:
+        """Publication time (ISO, UTC) of each passage's article."""
+        return dict(self._select_in(
+            "SELECT p.id, a.published_at FROM passages p JOIN articles a ON a.rowid = p.article WHERE p.id IN ({})",
+            ids))
+
+    def added_since(self, since_gen: int, gen: int) -> np.ndarray:
+        """Ids of the passages visible in `gen` whose article came in after `since_gen` (new or
+        changed articles): what alerts look at."""
+        sql = (f"SELECT p.id FROM passages p JOIN articles a ON a.rowid = p.article"
+               f" WHERE {VISIBLE} AND a.gen_added > :since ORDER BY p.id")
+        return np.fromiter((pid for (pid,) in self.db.execute(sql, {"gen": gen, "since": since_gen})), dtype=np.int64)
+
+    def passages(self, ids: list[int]) -> dict[int, StoredPassage]:
+        rows = self._select_in(
+            "SELECT p.id, a.article_id, a.url, a.title, a.source, a.published_at, p.start, p.\"end\","
+            f" {PASSAGE_TEXT}, p.text_hash, a.sketch FROM passages p JOIN articles a ON a.rowid = p.article"
+            " WHERE p.id IN ({})", ids)
+        return {row[0]: StoredPassage(row[0], row[1], row[2], row[3], row[4], _datetime(row[5]), *row[6:])
+                for row in rows}
+
+    def article(self, article_id: str, gen: int) -> StoredArticle | None:
+        row = self.db.execute(
+            f"SELECT a.article_id, a.url, a.title, a.source, a.published_at, a.body FROM articles a"
+            f" WHERE a.article_id = :id AND {VISIBLE} LIMIT 1", {"id": article_id, "gen": gen}).fetchone()
+        return StoredArticle(row[0], row[1], row[2], row[3], _datetime(row[4]), row[5]) if row else None
+
+    def counts(self, gen: int) -> tuple[int, int]:
+        articles = self.db.execute(f"SELECT count(*) FROM articles a WHERE {VISIBLE}", {"gen": gen}).fetchone()[0]
+        passages = self.db.execute(
+            f"SELECT count(*) FROM passages p JOIN articles a ON a.rowid = p.article WHERE {VISIBLE}", {"gen": gen}
+        ).fetchone()[0]
+        return articles, passages
+
+    def sources(self, gen: int) -> list[SourceCount]:
+        """Articles and date range per outlet, the biggest first."""
+        rows = self.db.execute(
+            f"SELECT coalesce(a.source, ''), count(*), min(a.published_at), max(a.published_at) FROM articles a"
+            f" WHERE {VISIBLE} GROUP BY 1 ORDER BY 2 DESC, 1", {"gen": gen})
+        return [SourceCount(name, n, _datetime(first), _datetime(last)) for name, n, first, last in rows]
+
+    def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        return dict(self._select_in("SELECT term, doc FROM passages_vocab WHERE term IN ({})", list(terms)))
+
+    def places(self, name: str) -> list[tuple[str, float, bool]]:
+        """(archive stem, similarity, name is a city's main name) of the other names of places called `name`."""
+        return [(spelling, similarity, bool(main)) for spelling, similarity, main in self.db.execute(
+            "SELECT spelling, similarity, main FROM places WHERE name = ? ORDER BY spelling", (name,))]
+
+    def similar_terms(self, term: str, limit: int) -> list[str]:
+        """Archive words sharing the most trigrams with `term` (a candidate list, not yet filtered)."""
+        grams = sorted({term[i : i + 3] for i in range(len(term) - 2)})
+        if not grams:
+            return []
+        match = " OR ".join('"' + g.replace('"', '""') + '"' for g in grams)
+        return [t for (t,) in self.db.execute(
+            "SELECT term FROM terms_trigram WHERE terms_trigram MATCH ? ORDER BY rank LIMIT ?", (match, limit))]
+
+    def generation_info(self, gen: int) -> tuple[str, float] | None:
+        row = self.db.execute("SELECT created_at, seconds FROM generations WHERE gen = ?", (gen,)).fetchone()
+        return row
+
+    def engine_rows(self, gen: int, batch: int = 2000) -> Iterator[list[tuple]]:
+        """(passage id, embedding blob, title, passage text, outlet, published ISO) of every passage of a
+        generation, in batches of ids: what another engine's index is built from (index.milvus)."""
+        last = 0
+        while rows := self.db.execute(
+                f"SELECT p.id, e.vector, a.title, {PASSAGE_TEXT}, a.source, a.published_at FROM passages p"
+                " JOIN articles a ON a.rowid = p.article JOIN embeddings e ON e.text_hash = p.text_hash"
+                f" WHERE {VISIBLE} AND p.id > :last ORDER BY p.id LIMIT :batch",
+                {"gen": gen, "last": last, "batch": batch}).fetchall():
+            last = rows[-1][0]
+            yield rows
