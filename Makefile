@@ -23,6 +23,7 @@ demo: $(STAMP)
 
 # The whole suite, the slow and data-heavy tests included (CI runs this).
 test: $(STAMP)
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 # The default quick loop while developing.

@@ -13,20 +13,19 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application
 
 from bot import format as fmt
-from bot.buttons import AlertMore, Stop, button, full_row, more_button, vote_buttons
+from bot.buttons import AlertMore, Stop, button, results_keyboard
 from bot.feedback import Shown
 from bot.follows import AlertPage, Follow, next_digest
-from index.errors import IndexNotReady
 from retrieval.alerts import new_reports
-from retrieval.errors import BadQuery
 from retrieval.records import Answer, Citation, Hit
+from retrieval.service import BadQuery, served_generation
 
 log = logging.getLogger(__name__)
 
@@ -60,17 +59,16 @@ def hit_from_dict(d: dict) -> Hit:
 
 # --- one message ------------------------------------------------------------------------------
 
-def alert_page(services, page: AlertPage, offset: int) -> tuple[str, InlineKeyboardMarkup]:
-    """The message for the reports of a stored alert from `offset` on, with its buttons."""
+def alert_page(services, page: AlertPage, offset: int) -> tuple[str, InlineKeyboardMarkup, list[Hit]]:
+    """The message for the reports of a stored alert from `offset` on (the answers' layout: sentence,
+    citation, the passage in an expandable quote), its buttons (📋, 📄, More, 🔕 Stop), and the
+    reports it shows."""
     hits = [hit_from_dict(d) for d in page.hits]
     window = hits[offset : offset + services.settings.results_per_page]
     html, shown = fmt.alert_message(page.topic, window, len(hits), page.daily)
-    rows = [full_row(services.state, window[:shown])]
-    if offset + shown < len(hits):
-        rows.append([more_button(AlertMore(page.id, offset + shown))])
-    seen = Shown("alert", page.question, tuple(h.citation.article_id for h in window[:shown]))
-    rows.append([*vote_buttons(services.state, seen), button("🔕 Stop", Stop(page.follow_id))])
-    return html, InlineKeyboardMarkup(rows)
+    more = AlertMore(page.id, offset + len(shown)) if offset + len(shown) < len(hits) else None
+    markup = results_keyboard(services.state, shown, more, [button("🔕 Stop", Stop(page.follow_id))])
+    return html, markup, shown
 
 
 # --- delivery ---------------------------------------------------------------------------------
@@ -103,9 +101,8 @@ async def deliver(application: Application, now: datetime | None = None) -> Deli
 
 async def _deliver(application: Application, services, now: datetime) -> Delivery:
     report = Delivery()
-    try:
-        generation = (await asyncio.to_thread(services.searcher.reader.snapshot)).generation
-    except IndexNotReady:
+    generation = await asyncio.to_thread(served_generation, services.searcher)
+    if not generation:
         return report
     due = services.follows.due(now, generation)
     if not due:
@@ -137,12 +134,16 @@ async def _deliver(application: Application, services, now: datetime) -> Deliver
             return
         topic = answer.query.topic or follow.question
         page = services.follows.page(services.follows.save_page(follow, topic, [hit_dict(h) for h in hits]))
-        html, markup = alert_page(services, page, 0)
+        html, markup, shown = alert_page(services, page, 0)
         async with gate:
             if follow.chat_id in blocked:
                 return
             try:
-                await application.bot.send_message(follow.chat_id, html, reply_markup=markup)
+                sent = await application.bot.send_message(
+                    follow.chat_id, html, reply_markup=markup,
+                    link_preview_options=LinkPreviewOptions(**fmt.preview(shown, services.settings.link_preview)))
+                services.feedback.sent(sent.chat_id, sent.message_id,
+                                       Shown("alert", page.question, tuple(h.citation.article_id for h in shown)))
                 report.sent += 1
             except Forbidden as error:
                 blocked.add(follow.chat_id)
@@ -162,6 +163,3 @@ async def _deliver(application: Application, services, now: datetime) -> Deliver
              report.checked, report.sent, report.skipped, report.blocked_chats, report.failed)
     return report
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)

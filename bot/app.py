@@ -18,22 +18,23 @@ from telegram.ext import (
     Defaults,
     InlineQueryHandler,
     MessageHandler,
+    MessageReactionHandler,
     TypeHandler,
     filters,
 )
 
-from bot import buttons, handlers
+from bot import buttons
 from bot.alerts import deliver
 from bot.feedback import FeedbackStore
 from bot.follows import Follows
+from bot.handlers import access, article, asking, errors, feedback, follows, info, inline
 from bot.limits import InOrderPerConversation, PatientRateLimiter, UserRateLimit
 from bot.logs import configure, install_redaction
+from bot.services import Services
 from bot.settings import BotSettings
 from bot.state import BotState
-from index.errors import IndexNotReady
-from index.encoder import ServingEncoder, serve_queries
-from index.reader import IndexReader
-from retrieval.search import SearchSettings, Searcher
+from retrieval.search import Searcher
+from retrieval.service import open_searcher, serve_queries, served_generation
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,9 @@ COMMANDS = [
 CONCURRENT_UPDATES = 32  # updates handled at once (one person's in one chat stay in order: bot.limits)
 HEARTBEAT = "bot.heartbeat"  # touched while the bot runs; `newsdesk health` reads its age
 TICK_SECONDS = 5.0
+# what the bot asks Telegram for; message_reaction is never sent unless asked for by name
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY,
+                   Update.MESSAGE_REACTION]
 
 
 async def _set_commands(application: Application) -> None:
@@ -62,10 +66,7 @@ async def _set_commands(application: Application) -> None:
 async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every few seconds: load a newly published generation before a question needs it, and beat."""
     services = context.bot_data["services"]
-    try:
-        generation = (await asyncio.to_thread(services.searcher.reader.snapshot)).generation
-    except IndexNotReady:
-        generation = 0
+    generation = await asyncio.to_thread(served_generation, services.searcher)
     if generation != context.bot_data.get("generation"):
         log.info("serving index generation %d", generation)
         context.bot_data["generation"] = generation
@@ -93,42 +94,42 @@ def build_application(settings: BotSettings, searcher: Searcher | None = None,
         builder = builder.base_url(base).base_file_url(base.removesuffix("/bot") + "/file/bot")
     application = builder.build()
     if searcher is None:
-        engine = settings.engine
-        searcher = Searcher(IndexReader(engine.data_dir), ServingEncoder(engine),
-                            SearchSettings.from_env())
+        searcher = open_searcher(settings.engine)
     bot_db = settings.engine.data_dir / "bot.sqlite3"
-    application.bot_data["services"] = handlers.Services(
+    application.bot_data["services"] = Services(
         settings=settings, searcher=searcher, state=BotState(bot_db),
         limits=UserRateLimit(settings.burst, settings.per_seconds),
         follows=Follows(bot_db), feedback=FeedbackStore(bot_db),
         **({"clock": clock} if clock else {}),
     )
     text = filters.UpdateType.MESSAGE & filters.TEXT
-    application.add_handler(TypeHandler(Update, handlers.gate), group=-1)
+    message = filters.UpdateType.MESSAGE
+    application.add_handler(TypeHandler(Update, access.gate), group=-1)
     application.add_handlers([
-        CommandHandler(["start", "help"], handlers.start, filters=filters.UpdateType.MESSAGE),
-        CommandHandler("ask", handlers.ask, filters=filters.UpdateType.MESSAGE),
-        CommandHandler("sources", handlers.sources, filters=filters.UpdateType.MESSAGE),
-        CommandHandler("status", handlers.status, filters=filters.UpdateType.MESSAGE),
-        CommandHandler("follow", handlers.follow, filters=filters.UpdateType.MESSAGE),
-        CommandHandler("following", handlers.following, filters=filters.UpdateType.MESSAGE),
-        CommandHandler("unfollow", handlers.unfollow, filters=filters.UpdateType.MESSAGE),
-        CommandHandler("timezone", handlers.set_timezone, filters=filters.UpdateType.MESSAGE),
-        CommandHandler("digest", handlers.set_digest_hour, filters=filters.UpdateType.MESSAGE),
-        MessageHandler(text & filters.COMMAND, handlers.unknown_command),
-        MessageHandler(text & ~filters.COMMAND, handlers.question),
-        MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.TEXT, handlers.not_text),
-        CallbackQueryHandler(handlers.expired_button, pattern=buttons.unknown),
-        CallbackQueryHandler(handlers.more, pattern=buttons.pattern(buttons.More)),
-        CallbackQueryHandler(handlers.full_article, pattern=buttons.pattern(buttons.Full)),
-        CallbackQueryHandler(handlers.alert_more, pattern=buttons.pattern(buttons.AlertMore)),
-        CallbackQueryHandler(handlers.vote, pattern=buttons.pattern(buttons.Vote)),
-        CallbackQueryHandler(handlers.stop_button, pattern=buttons.pattern(buttons.Stop)),
-        CallbackQueryHandler(handlers.daily_button, pattern=buttons.pattern(buttons.Daily)),
-        CallbackQueryHandler(handlers.expired_button),  # anything else: malformed, forged, or old
-        InlineQueryHandler(handlers.inline),
+        CommandHandler(["start", "help"], info.start, filters=message),
+        CommandHandler("ask", asking.ask, filters=message),
+        CommandHandler("sources", info.sources, filters=message),
+        CommandHandler("status", info.status, filters=message),
+        CommandHandler("follow", follows.follow, filters=message),
+        CommandHandler("following", follows.following, filters=message),
+        CommandHandler("unfollow", follows.unfollow, filters=message),
+        CommandHandler("timezone", follows.set_timezone, filters=message),
+        CommandHandler("digest", follows.set_digest_hour, filters=message),
+        MessageHandler(text & filters.COMMAND, info.unknown_command),
+        MessageHandler(text & ~filters.COMMAND, asking.question),
+        MessageHandler(message & filters.ChatType.PRIVATE & ~filters.TEXT, info.not_text),
+        MessageReactionHandler(feedback.reaction, message_reaction_types=MessageReactionHandler.MESSAGE_REACTION_UPDATED),
+        CallbackQueryHandler(access.expired_button, pattern=buttons.unknown),
+        CallbackQueryHandler(asking.more, pattern=buttons.pattern(buttons.More)),
+        CallbackQueryHandler(article.full_article, pattern=buttons.pattern(buttons.Full)),
+        CallbackQueryHandler(follows.alert_more, pattern=buttons.pattern(buttons.AlertMore)),
+        CallbackQueryHandler(feedback.vote, pattern=buttons.pattern(buttons.Vote)),
+        CallbackQueryHandler(follows.stop_button, pattern=buttons.pattern(buttons.Stop)),
+        CallbackQueryHandler(follows.daily_button, pattern=buttons.pattern(buttons.Daily)),
+        CallbackQueryHandler(access.expired_button),  # anything else: malformed, forged, or old
+        InlineQueryHandler(inline.inline),
     ])
-    application.add_error_handler(handlers.on_error)
+    application.add_error_handler(errors.on_error)
     application.job_queue.run_repeating(tick, interval=TICK_SECONDS, first=0.0, name="generation")
     return application
 
@@ -141,4 +142,4 @@ def run(settings: BotSettings) -> None:
     searcher = application.bot_data["services"].searcher
     searcher.encode_query("warm up")  # load the model before the first journalist waits for it
     log.info("Newsdesk bot starting (%r)", settings)
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    application.run_polling(allowed_updates=ALLOWED_UPDATES)

@@ -5,7 +5,8 @@ Callback data stays far below Telegram's 64 bytes: long values (questions, artic
 message showed) sit behind short keys in bot.sqlite3 (bot.state).
 
     full:KEY          the whole article              more:KEY:OFFSET   next page of an answer
-    amore:PAGE:OFFSET next page of an alert          vote:KEY:u|d      👍 / 👎 on what a message showed
+    amore:PAGE:OFFSET next page of an alert          vote:KEY:u|d      👍 / 👎 (buttons of older messages;
+                                                                       votes are reactions now)
     unf:ID[:l]        stop following                 daily:ID:1|0[:l]  daily digest on / off
                       (":l": pressed in the /following list, which is then redrawn)
 
@@ -19,13 +20,16 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton
+from telegram import CopyTextButton, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from bot.feedback import Shown
+from bot import format as fmt
 from bot.state import BotState
 from retrieval.records import Hit
 
 CALLBACK_LIMIT = 64  # bytes, Telegram's limit on callback data
+ROW_LIMIT = 8  # buttons in one row (Telegram)
+KEYBOARD_LIMIT = 100  # buttons in one message (Telegram)
+ROW = 5  # results' buttons per row: five "📋 10" still read on a 390-pixel screen
 
 _KEY = r"[A-Za-z0-9_-]{1,40}"  # bot.state keys: 16 lower-case base32 characters today
 _NUMBER = r"[0-9]{1,12}"
@@ -131,6 +135,18 @@ def unknown(data: object) -> bool:
     return decode(data) is None
 
 
+def pressed(update: Update) -> Button | None:
+    """The button of a callback query (its handler's pattern already checked the kind)."""
+    return decode(update.callback_query.data)
+
+
+def in_chat(update: Update) -> Message | None:
+    """The message a button was under, if the bot can answer there (not a message sent inline, not
+    one too old for Telegram to show)."""
+    message = update.callback_query.message
+    return message if isinstance(message, Message) else None
+
+
 def button(label: str, value: Button) -> InlineKeyboardButton:
     data = value.encode()
     assert len(data.encode()) <= CALLBACK_LIMIT, data
@@ -139,13 +155,31 @@ def button(label: str, value: Button) -> InlineKeyboardButton:
 
 # --- rows shared by answers and alerts ---------------------------------------------------------
 
-def full_row(state: BotState, hits: Sequence[Hit]) -> list[InlineKeyboardButton]:
-    return [button(f"📄 {h.rank}", Full(state.remember(h.citation.article_id))) for h in hits]
+def _rows(buttons: list[InlineKeyboardButton]) -> list[list[InlineKeyboardButton]]:
+    return [buttons[i:i + ROW] for i in range(0, len(buttons), ROW)]
 
 
-def vote_buttons(state: BotState, shown: Shown) -> list[InlineKeyboardButton]:
-    key = state.remember(shown.ref())
-    return [button("👍", Vote(key, True)), button("👎", Vote(key, False))]
+def copy_rows(hits: Sequence[Hit]) -> list[list[InlineKeyboardButton]]:
+    """📋 per result: a ready-to-paste quote (format.quote) on the clipboard, no round trip to the bot."""
+    return _rows([InlineKeyboardButton(f"📋 {h.rank}", copy_text=CopyTextButton(fmt.quote(h))) for h in hits])
+
+
+def full_rows(state: BotState, hits: Sequence[Hit]) -> list[list[InlineKeyboardButton]]:
+    """📄 per result: the whole article."""
+    return _rows([button(f"📄 {h.rank}", Full(state.remember(h.citation.article_id))) for h in hits])
+
+
+def results_keyboard(state: BotState, hits: Sequence[Hit], more: More | AlertMore | None,
+                     last: Sequence[InlineKeyboardButton] = ()) -> InlineKeyboardMarkup | None:
+    """Under an answer or an alert: 📋 and 📄 per result shown, More when there is more, then `last`
+    (an alert's 🔕 Stop). Votes are reactions (bot.handlers.feedback)."""
+    rows = [*copy_rows(hits), *full_rows(state, hits)]
+    if more is not None:
+        rows.append([more_button(more)])
+    if last:
+        rows.append(list(last))
+    assert sum(map(len, rows)) <= KEYBOARD_LIMIT and all(len(r) <= ROW_LIMIT for r in rows)
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def more_button(value: More | AlertMore) -> InlineKeyboardButton:

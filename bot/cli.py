@@ -1,4 +1,6 @@
-"""The `newsdesk` command: the engine's commands, with domain errors turned into one sentence."""
+"""The `newsdesk` command: the one root Typer app. It mounts the index's commands (`newsdesk index ...`),
+retrieval's (`ask`, `eval`) and the bot's (`bot`, `health`, `feedback export`), and turns domain
+errors into one sentence and an exit status."""
 
 from __future__ import annotations
 
@@ -9,13 +11,18 @@ from typing import Annotated, Optional
 
 import typer
 
-from index.cli import DataDir
-from index.errors import IndexBusy, NewsdeskError
-from retrieval.cli import app
-from retrieval.errors import BadQuery
+from retrieval import cli as retrieval_cli
+from retrieval.cli import DataDir
+from retrieval.service import BadQuery, IndexBusy, NewsdeskError, Settings, require_published
 
 EXIT_USAGE = 2
 EXIT_BUSY = 75  # EX_TEMPFAIL: cron can tell "another run is going" from a failure
+
+app = typer.Typer(help="Newsdesk: ask a news archive, get cited passages.", no_args_is_help=True,
+                  pretty_exceptions_enable=False, add_completion=False)
+app.add_typer(retrieval_cli.index_app, name="index")
+for _name, _command in retrieval_cli.COMMANDS.items():
+    app.command(name=_name)(_command)
 
 
 @app.command(name="bot")
@@ -41,11 +48,9 @@ def health(
     import time
 
     from bot.app import HEARTBEAT
-    from index.generations import require_current
-    from index.settings import Settings
 
     settings = Settings.from_env(data_dir=data_dir)
-    generation = require_current(settings.data_dir)
+    generation = require_published(settings)
     beat = settings.data_dir / HEARTBEAT
     if not beat.exists():
         raise NewsdeskError(f"The bot has never run with this data directory (no {beat}).")
@@ -55,7 +60,7 @@ def health(
     print(f"ok: generation {generation}, heartbeat {age:.0f} s ago")
 
 
-feedback_app = typer.Typer(help="The 👍 / 👎 pressed under answers and alerts.", no_args_is_help=True)
+feedback_app = typer.Typer(help="The 👍 / 👎 given to answers and alerts (reactions, or the buttons of older messages).", no_args_is_help=True)
 app.add_typer(feedback_app, name="feedback")
 
 
@@ -68,7 +73,6 @@ def feedback_export(
     import json
 
     from bot.feedback import FeedbackStore, judged_questions
-    from index.settings import Settings
 
     path = Settings.from_env(data_dir=data_dir).data_dir / "bot.sqlite3"
     try:

@@ -1,6 +1,12 @@
 """👍 / 👎 on answers and alerts: stored in bot.sqlite3, exported as judged questions for `newsdesk eval`.
 
-A press stores the question, the ids of the articles the message showed, the vote, the time and
+A vote is a 👍 or 👎 reaction on the message (a `message_reaction` update), or, where reactions do
+not reach the bot (a group where it is not an admin), a reply of 👍 or 👎 to it; the buttons of
+older messages still count too. Each answer and alert the bot sends is remembered by (chat, message
+id) with what it showed (`shown_messages`), so a reaction, which carries only those two, can be
+judged later. Withdrawing the reaction withdraws the vote.
+
+A vote stores the question, the ids of the articles the message showed, the vote, the time and
 who pressed (one vote per person and message; pressing again changes it). Nothing else of the
 message is kept. The export reads a 👍 as "the shown articles answer the question" and a 👎 as
 "they do not": per question, each shown article's votes are added up, and articles with more 👍
@@ -18,9 +24,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bot.state import connect
+from bot.state import connect, short_key
 
 UP, DOWN = 1, -1
+REACTIONS = {"👍": UP, "👎": DOWN}
+REPLIES = {"👍": UP, "👎": DOWN, "+1": UP, "-1": DOWN, "+": UP, "-": DOWN}  # a reply to an answer
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -29,6 +37,10 @@ CREATE TABLE IF NOT EXISTS feedback (
     question TEXT NOT NULL, results TEXT NOT NULL,  -- JSON list of the article ids shown, in order
     vote INTEGER NOT NULL, at REAL NOT NULL,
     PRIMARY KEY (user_id, shown_key)
+);
+CREATE TABLE IF NOT EXISTS shown_messages (  -- what each answer and alert showed, for reactions on it
+    chat_id INTEGER NOT NULL, message_id INTEGER NOT NULL, ref TEXT NOT NULL, at REAL NOT NULL,
+    PRIMARY KEY (chat_id, message_id)
 );
 """
 
@@ -85,6 +97,22 @@ class FeedbackStore:
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (user_id, key, shown.kind, shown.question, json.dumps(list(shown.results)), vote, time.time()))
 
+    def withdraw(self, user_id: int, key: str) -> bool:
+        """Forget a person's vote on a message (they took their reaction back)."""
+        return self.db.execute("DELETE FROM feedback WHERE user_id = ? AND shown_key = ?", (user_id, key)).rowcount > 0
+
+    def sent(self, chat_id: int, message_id: int, shown: Shown) -> None:
+        """Remember what a message the bot sent showed, so that reactions on it can be judged."""
+        self.db.execute("INSERT OR REPLACE INTO shown_messages(chat_id, message_id, ref, at) VALUES (?, ?, ?, ?)",
+                        (chat_id, message_id, shown.ref(), time.time()))
+
+    def shown_in(self, chat_id: int, message_id: int) -> tuple[str, Shown] | None:
+        """(the vote key, what it showed) of a message the bot sent, or None for any other message."""
+        row = self.db.execute("SELECT ref FROM shown_messages WHERE chat_id = ? AND message_id = ?",
+                              (chat_id, message_id)).fetchone()
+        shown = Shown.from_ref(row[0]) if row else None
+        return (short_key(row[0]), shown) if shown else None
+
     def votes(self) -> list[Vote]:
         rows = self.db.execute("SELECT user_id, kind, question, results, vote, at FROM feedback ORDER BY at, rowid")
         return [Vote(user, Shown(kind, question, tuple(json.loads(results))), vote,
@@ -124,3 +152,14 @@ def judged_questions(votes: Iterable[Vote]) -> Export:
                       "up": counts[question][0], "down": counts[question][1],
                       "from": sorted(kinds[question]), "source": "newsdesk feedback"})
     return Export(lines, n, left_out)
+
+
+def reaction_vote(old: Iterable[str], new: Iterable[str]) -> int | None:
+    """The vote a change of reactions (emoji before, emoji after) expresses: UP or DOWN, 0 when the
+    👍 / 👎 was taken back, None when it says nothing about the answer (another emoji)."""
+    before = [REACTIONS[e] for e in old if e in REACTIONS]
+    after = [REACTIONS[e] for e in new if e in REACTIONS]
+    if not after:
+        return 0 if before else None
+    added = [v for v in after if v not in before]
+    return (added or after)[-1]

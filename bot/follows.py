@@ -17,8 +17,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from bot.state import connect
-from index.store import transaction
+from bot.state import connect, transaction
+from retrieval.service import NewsdeskError
 
 MAX_FOLLOWS = 25  # per chat
 DEFAULT_TIMEZONE = "UTC"
@@ -50,7 +50,7 @@ CREATE TABLE IF NOT EXISTS user_prefs (
 """
 
 
-class FollowError(Exception):
+class FollowError(NewsdeskError):
     """A follow request that cannot be done; the message is for the user."""
 
 

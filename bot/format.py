@@ -1,6 +1,11 @@
-"""Answers as Telegram HTML that reads well on a phone: escaped, cited, inside Telegram's limits.
+"""Everything the bot says: answers as Telegram HTML that reads well on a phone (escaped, cited,
+inside Telegram's limits), the quotes its copy buttons carry, and every fixed sentence.
 
-Pure functions from retrieval records to strings; the unit tests assert their exact output.
+Pure functions from retrieval records to strings; the unit tests assert their exact output. No
+handler builds HTML itself (tests/test_bot_format.py checks it).
+
+One result, as a phone shows it: the sentence that answers, in bold; its citation (the title linked,
+outlet, date); then the passage around it in an expandable blockquote, collapsed, one tap away.
 """
 
 from __future__ import annotations
@@ -12,8 +17,8 @@ from html import escape
 from urllib.parse import urlsplit
 
 from retrieval.highlight import context
-from index.records import IndexStatus
 from retrieval.records import Answer, Citation, Hit
+from retrieval.service import IndexNotReady, IndexStatus, NewsdeskError
 
 MESSAGE_LIMIT = 4096  # Telegram's limit, in UTF-16 code units
 CAPTION_LIMIT = 1024  # a document's caption
@@ -27,6 +32,8 @@ TOPIC_CHARS = 200  # the question as echoed in a lead line
 ID_CHARS = 80  # an article id shown in place of a link
 URL_SHOWN_CHARS = 60  # an over-long URL is shown, shortened, as plain text
 LINK_CHARS = 2048  # longer URLs are not made links: browsers and servers commonly refuse them
+COPY_LIMIT = 256  # a copy button's text (CopyTextButton), Telegram's limit
+QUOTED_URL_CHARS = 120  # a longer link leaves too little of a quote for the sentence: the title instead
 TIGHT_SENTENCE_CHARS = 1000  # the last resort for one passage that does not fit: its sentence cut
 ARTICLE_MESSAGES = 3  # a longer article: its opening as a message, the whole text as a .txt document
 
@@ -100,40 +107,73 @@ def also_line(citations: tuple[Citation, ...], links: bool = True) -> str:
 
 
 def passage_block(hit: Hit, budget: int = CONTEXT_CHARS, tight: bool = False) -> str:
-    """The passage (its best sentence in bold, `budget` characters of context) and its citation.
-    `tight`: the last resort for a passage that does not fit alone: no context, the sentence cut to
-    TIGHT_SENTENCE_CHARS, other outlets without links."""
+    """One result: its best sentence in bold, its citation, other outlets with the same story, then
+    the passage around the sentence (`budget` characters of context) in a collapsed, expandable
+    blockquote. `tight`: the last resort for a passage that does not fit alone: no context, the
+    sentence cut to TIGHT_SENTENCE_CHARS, other outlets without links."""
     before, sentence, after = context(hit.passage, hit.highlight_start, hit.highlight_end, 0 if tight else budget)
-    before, after = " ".join(before.split()), " ".join(after.split())
+    before, sentence, after = (" ".join(part.split()) for part in (before, sentence, after))
     if tight:
         sentence = shorten(sentence, TIGHT_SENTENCE_CHARS)
-    body = (text(before) + " " if before else "") + f"<b>{text(sentence)}</b>" + (" " + text(after) if after else "")
-    lines = [body, citation_line(hit.rank, hit.citation)]
+    lines = [f"<b>{text(sentence)}</b>", citation_line(hit.rank, hit.citation)]
     if hit.also:
         lines.append(also_line(hit.also, links=not tight))
+    if before or after:
+        around = (text(before) + " " if before else "") + f"<b>{text(sentence)}</b>" + (" " + text(after) if after else "")
+        lines.append(f"<blockquote expandable>{around}</blockquote>")
     return "\n".join(lines)
 
 
-def _fit(lead_for, hits: list[Hit], limit: int) -> tuple[str, int]:
-    """(HTML, hits shown): whole passages dropped from the end until the message fits; one passage
-    alone is tightened (less context, then passage_block's last resort), never dropped."""
+def _one_by_one(hits: list[Hit]) -> tuple[list[str], list[Hit]]:
+    return [passage_block(h) for h in hits], hits
+
+
+def by_outlet(groups: tuple[tuple[str, ...], ...]):
+    """A layout for a question that names several outlets: one short section per outlet, in the order
+    the question names them, with its best passage among `hits` (or a line saying there is none),
+    then the other reports. Returns (blocks, hits in the order shown)."""
+    def layout(hits: list[Hit]) -> tuple[list[str], list[Hit]]:
+        blocks, order = [], []
+        for group in groups:
+            best = next((h for h in hits if h.citation.source in group and h not in order), None)
+            if best is None:
+                blocks.append(f"▸ <b>{text(shorten(group[0], OUTLET_CHARS))}</b>: nothing among the best matches.")
+                continue
+            order.append(best)
+            blocks.append(f"▸ <b>{text(shorten(best.citation.source, OUTLET_CHARS))}</b>\n" + passage_block(best))
+        rest = [h for h in hits if h not in order]
+        for i, hit in enumerate(rest):
+            blocks.append(("▸ <b>Other reports</b>\n" if i == 0 else "") + passage_block(hit))
+        return blocks, order + rest
+    return layout
+
+
+def _fit(lead_for, hits: list[Hit], limit: int, layout=_one_by_one) -> tuple[str, list[Hit]]:
+    """(HTML, the hits shown, in the order shown): whole results dropped from the end of the ranking
+    until the message fits (so what is shown is always the first n, and More goes on from n); one
+    passage alone is tightened (less context, then passage_block's last resort), never dropped."""
     if not hits:
         raise ValueError("a message of passages needs at least one")
-    while len(hits) > 1:
-        message = "\n\n".join([lead_for(len(hits)), *(passage_block(h) for h in hits)])
+    for n in range(len(hits), 1, -1):
+        blocks, order = layout(hits[:n])
+        message = "\n\n".join([lead_for(n), *blocks])
         if utf16_len(message) <= limit:
-            return message, len(hits)
-        hits.pop()
+            return message, order
     for budget in (CONTEXT_CHARS, 240, 0):
         message = "\n\n".join([lead_for(1), passage_block(hits[0], budget)])
         if utf16_len(message) <= limit:
-            return message, 1
+            return message, hits[:1]
     # fits by construction: lead (< 300) + sentence (1,000) + citation (< 2,600) + also (outlets, no links)
-    return "\n\n".join([lead_for(1), passage_block(hits[0], tight=True)]), 1
+    return "\n\n".join([lead_for(1), passage_block(hits[0], tight=True)]), hits[:1]
 
 
 def topic_of(answer: Answer) -> str:
     return shorten(answer.query.topic or answer.query.question, TOPIC_CHARS)
+
+
+def several_outlets(answer: Answer) -> bool:
+    """Whether the answer is laid out by outlet: a first page for a question naming two or more."""
+    return not answer.offset and len(answer.query.filters.outlets) >= 2
 
 
 def lead(answer: Answer, shown: int) -> str:
@@ -145,6 +185,8 @@ def lead(answer: Answer, shown: int) -> str:
     if answer.offset:
         return f"<b>Reports {first}–{answer.offset + shown} on {text(topic)}</b>, best match first"
     noun = "report" if shown == 1 else "reports"
+    if several_outlets(answer) and shown > 1:
+        return f"<b>{shown} {noun} on {text(topic)}</b>, by outlet as asked"
     return f"<b>{shown} {noun} on {text(topic)}</b>, best match first"
 
 
@@ -156,12 +198,42 @@ def no_results(answer: Answer) -> str:
             "Try fewer words, another spelling, or a broader topic.")
 
 
-def answer_message(answer: Answer, limit: int = MESSAGE_LIMIT) -> tuple[str, int]:
-    """(HTML, number of hits shown). Whole passages are dropped from the end until it fits; the
-    rest stay reachable with "More"."""
+def answer_message(answer: Answer, limit: int = MESSAGE_LIMIT) -> tuple[str, list[Hit]]:
+    """(HTML, the hits shown in the order shown). Whole results are dropped from the end until it
+    fits; the rest stay reachable with "More". A first page for a question naming several outlets
+    has one section per outlet, in the order named (`by_outlet`)."""
     if not answer.hits:
-        return no_results(answer), 0
-    return _fit(lambda shown: lead(answer, shown), list(answer.hits), limit)
+        return no_results(answer), []
+    layout = by_outlet(answer.query.filters.outlets) if several_outlets(answer) else _one_by_one
+    return _fit(lambda shown: lead(answer, shown), list(answer.hits), limit, layout)
+
+
+def quote(hit: Hit, limit: int = COPY_LIMIT) -> str:
+    """What a copy button puts on the clipboard: the sentence in quotation marks, then outlet, date and
+    link (the title when there is no safe link, or one too long to leave room for the sentence),
+    within `limit` UTF-16 units. The sentence is shortened with an ellipsis, never the citation."""
+    c = hit.citation
+    where = f"{shorten(c.source or 'unknown outlet', 60)}, {short_date(c.published_at)}"
+    url = link_url(c.url)
+    if url and utf16_len(url) <= QUOTED_URL_CHARS:
+        tail = f"{where}, {url}"
+    else:
+        tail = f"{where}, {shorten(' '.join(c.title.split()), 80)}"
+    room = limit - utf16_len(f"“” — {tail}")
+    said, keep = " ".join(hit.highlight.split()), room
+    while utf16_len(said) > room:
+        said = shorten(" ".join(hit.highlight.split()), keep)
+        keep -= 1
+    return f"“{said}” — {tail}"
+
+
+def preview(hits: list[Hit], setting: str) -> dict | None:
+    """The link preview of an answer or alert (`LinkPreviewOptions` fields): the first result's article,
+    small, below or above the text as `setting` says ("off": none)."""
+    url = link_url(hits[0].citation.url) if hits else None
+    if setting == "off" or url is None:
+        return {"is_disabled": True}
+    return {"is_disabled": False, "url": url, "prefer_small_media": True, "show_above_text": setting == "above"}
 
 
 def inline_snippet(hit: Hit) -> str:
@@ -287,7 +359,7 @@ def alert_lead(topic: str, first: int, shown: int, total: int, daily: bool) -> s
 
 
 def alert_message(topic: str, hits: list[Hit], total: int, daily: bool = False,
-                  limit: int = MESSAGE_LIMIT) -> tuple[str, int]:
+                  limit: int = MESSAGE_LIMIT) -> tuple[str, list[Hit]]:
     """(HTML, hits shown) for an alert page: `hits` are the page's candidates, numbered as in the
     whole alert; whole passages are dropped from the end until the message fits."""
     first = hits[0].rank if hits else 1
@@ -305,3 +377,114 @@ def following_message(follows, prefs) -> str:
         lines.append(f"#{f.id} <b>{text(f.question)}</b> — {how}")
     lines.append("\n/unfollow ID stops one; /timezone and /digest set when daily digests come.")
     return "\n".join(lines)
+
+
+def follow_started(topic: str, follow_id: int, daily: bool, digest_hour: int, timezone_name: str) -> str:
+    return (f"🔔 Following <b>{text(shorten(topic, TOPIC_CHARS))}</b> (#{follow_id}): "
+            f"{delivery(daily, digest_hour, timezone_name)}. /following lists what you follow.")
+
+
+def delivery(daily: bool, digest_hour: int, timezone_name: str) -> str:
+    return (f"one digest a day at {digest_hour:02d}:00 {text(timezone_name)}" if daily
+            else "new reports as soon as they are indexed")
+
+
+def follow_switched(question: str, daily: bool, digest_hour: int, timezone_name: str) -> str:
+    """A button's short answer (plain text, at most 200 characters)."""
+    return shorten(f"{question}: {delivery(daily, digest_hour, timezone_name)}.", 200)
+
+
+def follow_stopped_note(question: str | None) -> str:
+    """A button's short answer (plain text)."""
+    return shorten(f"Stopped following {question}.", 200) if question else "That follow was already stopped."
+
+
+def unfollow_which(following_html: str) -> str:
+    return "Which one? Write its number: /unfollow 3\n\n" + following_html
+
+
+def unfollow_unknown(raw: str) -> str:
+    return f"This chat follows nothing with the number {text(raw)}. /following lists them."
+
+
+def unfollowed(question: str, follow_id: int) -> str:
+    return f"🔕 Stopped following <b>{text(question)}</b> (#{follow_id})."
+
+
+def digest_time(digest_hour: int, timezone_name: str, ask_hour: bool = False) -> str:
+    """/timezone or /digest without a value: when digests come, and how to change it."""
+    now = f"Your daily digests come at {digest_hour:02d}:00 {text(timezone_name)}. "
+    if ask_hour:
+        return now + "Give the hour as a number from 0 to 23: <code>/digest 7</code>."
+    return now + "Change the zone with e.g. <code>/timezone Europe/Kyiv</code>, the hour with <code>/digest 7</code>."
+
+
+def digest_time_set(digest_hour: int, timezone_name: str) -> str:
+    return f"Daily digests now come at {digest_hour:02d}:00 {text(timezone_name)}."
+
+
+def unknown_command(command: str) -> str:
+    return f"I don't know {text(command)}. /help lists what I understand."
+
+
+def help_message(username: str) -> str:
+    return HELP.format(username=text(username or "bot"))
+
+
+def voted(up: bool) -> str:
+    return "Thanks! Noted as helpful." if up else "Thanks! Noted as not helpful."
+
+
+def error_sentence(error: BaseException | None) -> str:
+    """What the user reads about a failure: a domain error's own sentence, else FAILED."""
+    if isinstance(error, IndexNotReady):
+        return NOT_READY
+    if isinstance(error, NewsdeskError):
+        return text(shorten(str(error), 500))
+    return FAILED
+
+
+# --- fixed sentences --------------------------------------------------------------------------
+
+HELP = """<b>Newsdesk</b> finds what the archive says and quotes it, with its source.
+
+Send a question, for example:
+• <i>what was reported about Rovno?</i>
+• <i>ECB interest rate decision</i>
+• <i>Corallo Star aground</i>
+
+Each answer leads with the sentence that answers, in bold, and its source (title, outlet, date, link); tap the quote under it to read the passage around it. <b>📋</b> copies a ready-to-paste quote with its source, <b>📄</b> sends the whole article, <b>More</b> the next results.
+
+Narrow it down in the question: an outlet (<i>what did Kyiv Ledger report about Pokrovsk?</i>; name several to see each one's best report), a date (<i>on December 7</i>, <i>last week</i>, <i>in March 2024</i>), <i>latest</i> for newest first, or filters: <code>from:OUTLET</code> <code>since:2024-12-01</code> <code>until:2024-12-31</code> and "exact phrase" in quotes.
+
+In a group, mention me or reply to me, or use /ask. In any chat, type @{username} and a question to share a cited snippet.
+
+<b>Alerts.</b> /follow <i>Rovno</i> sends new reports on Rovno as they are indexed (<code>/follow --daily Rovno</code>: one digest a day); /following lists them, /unfollow ID stops one; /timezone and /digest set the digest time.
+
+<b>Did it help?</b> React 👍 or 👎 to an answer or an alert: the newsroom uses the votes to improve the search. Where I can't see reactions (a group where I am not an admin), reply 👍 or 👎 to the answer instead.
+
+/sources – outlets and dates in the archive
+/status – size of the archive and its last update"""
+
+REFUSAL = ("Sorry, this Newsdesk archive is private to its newsroom. "
+           "Ask the newsroom's admin to add your Telegram id ({user_id}).")
+PRIVATE = "This archive is private to its newsroom."  # a stranger's button press
+NOT_AVAILABLE = "Not available to you"  # a stranger's inline query
+NOT_READY = "The archive is not indexed yet. Please ask again after the next reindex."
+SLOW_DOWN = "You are asking faster than I can answer well. Please wait a minute, then ask again."
+TEXT_ONLY = "I answer text questions about the archive, e.g. <i>what was reported about Rovno?</i> /help shows more."
+EXPIRED = "This button belongs to an old answer. Please ask the question again."
+BUTTON_EXPIRED = "This button has expired."  # a press whose data is malformed or of no known button
+GONE = "That article is no longer in the archive."
+FAILED = "Sorry, something went wrong with that one. It has been logged."
+ASK_USAGE = "Write the question after the command: /ask what was reported about Rovno?"
+FOLLOW_USAGE = ("Write what to follow after the command, as you would ask it: <code>/follow Rovno</code>, "
+                "<code>/follow ECB interest rates from:Reuters</code>. <code>/follow --daily Rovno</code> "
+                "sends one digest a day instead.")
+FOLLOW_STOPPED = "That follow was stopped."
+
+
+def inline_description(hit: Hit) -> str:
+    """The grey line under an inline result (plain text)."""
+    return shorten(f"{hit.citation.source or ''} {short_date(hit.citation.published_at)}: {hit.highlight}", 200)
+NOT_VOTABLE = "A 👍 or 👎 counts on an answer or an alert: reply with it to one of those."

@@ -1,4 +1,5 @@
-"""`newsdesk ask` and `newsdesk eval`, plus the `index` commands: the command line of the engine."""
+"""`newsdesk ask` and `newsdesk eval`: the retrieval commands, as plain functions that the root
+command (bot/cli.py, which owns the Typer app) mounts, with the index's commands (`index_app`)."""
 
 from __future__ import annotations
 
@@ -16,28 +17,20 @@ from rich.table import Table
 from rich.text import Text
 
 from index.cli import DataDir
-from index.cli import app as index_app
+from index.cli import app as index_app  # noqa: F401 (mounted by the root command, bot/cli.py)
 from index.normalize import parse_date
-from index.encoder import ServingEncoder, serve_queries
-from index.reader import IndexReader
-from index.settings import Settings
 from retrieval.errors import BadQuery
 from retrieval.evaluate import evaluate, load_qrels
 from retrieval.highlight import context
 from retrieval.records import Answer, Citation, Hit
-from retrieval.search import MODES, SearchSettings, Searcher
-
-app = typer.Typer(help="Newsdesk: ask a news archive, get cited passages.", no_args_is_help=True,
-                  pretty_exceptions_enable=False, add_completion=False)
-app.add_typer(index_app, name="index")
+from retrieval.search import MODES, Searcher
+from retrieval.service import Settings, open_searcher, serve_queries
 
 
 def make_searcher(data_dir: Path | None) -> Searcher:
-    settings = Settings.from_env(data_dir=data_dir)
-    reader = IndexReader(settings.data_dir)
-    reader.snapshot()  # fail with "run index add first" before loading the model
+    searcher = open_searcher(Settings.from_env(data_dir=data_dir), check=True)  # "run index add first" before the model loads
     serve_queries()
-    return Searcher(reader, ServingEncoder(settings), SearchSettings.from_env())
+    return searcher
 
 
 def citation_dict(c: Citation) -> dict:
@@ -132,7 +125,6 @@ def _json_line(value: dict) -> None:
     print(valid_text(json.dumps(value, ensure_ascii=False)), flush=True)
 
 
-@app.command()
 def ask(
     question: Annotated[str, typer.Argument(help='The question, or "-" to read one question per line from stdin.')],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (one object per question).")] = False,
@@ -179,7 +171,6 @@ def ask(
         raise typer.Exit(1)
 
 
-@app.command(name="eval")
 def eval_command(
     qrels: Annotated[list[Path], typer.Argument(
         help="JSONL: one {question, relevant: [ids or URLs]} per line; several files are asked together "
@@ -200,3 +191,6 @@ def eval_command(
         name = {"lexical": "BM25 only", "dense": "dense only"}.get(m.mode, m.mode)
         table.add_row(name, *(f"{m.recall[k]:.3f}" for k in (1, 5, 10)), f"{m.mrr10:.3f}", f"{m.ndcg10:.3f}")
     Console().print(table)
+
+
+COMMANDS = {"ask": ask, "eval": eval_command}  # name -> command, mounted at the root by bot/cli.py

@@ -27,7 +27,13 @@ What the server does, in short:
   answers with :meth:`FakeBotApi.slow` (e.g. a chat whose sends take a second each).
 * Checks what Telegram checks of a message: ``text`` at most 4096 characters and a caption at most
   1024 after entity parsing, and with ``parse_mode="HTML"`` only Telegram's tags, balanced, an
-  ``<a>`` with an ``href`` (400 "message is too long" / "can't parse entities" otherwise).
+  ``<a>`` with an ``href``, a ``<blockquote>`` plain or ``expandable`` and never inside another
+  (400 "message is too long" / "can't parse entities" otherwise); an inline keyboard's buttons
+  (one action each, callback data <= 64 bytes, ``copy_text`` 1-256 characters, <= 8 a row, <= 100
+  in all); ``reply_parameters`` naming a message the chat has (unless
+  ``allow_sending_without_reply``); ``link_preview_options``' fields; ``sendChatAction``'s action.
+* Delivers a ``message_reaction`` update (:meth:`FakeBotApi.reaction`) only to a bot that asked for
+  it by name in ``allowed_updates``, as Telegram does; the last ``allowed_updates`` is remembered.
 * Rejects another token with 401 ``Unauthorized``; any path at all is kept in :attr:`FakeBotApi.paths`.
 """
 
@@ -216,6 +222,7 @@ class FakeBotApi:
         self._commands: dict[str, list[dict[str, Any]]] = {}
         self._webhook_url = ""
         self._files: dict[str, tuple[str, bytes]] = {}  # file_id -> (file_path, content)
+        self._allowed_updates: list[str] = []  # as last given to getUpdates ([]: Telegram's default)
         self._ids = itertools.count(1)
 
         self._stopping = False
@@ -360,6 +367,12 @@ class FakeBotApi:
         """Updates pushed and not yet confirmed."""
         with self._cond:
             return copy.deepcopy(self._updates)
+
+    def last_bot_message(self, chat_id: int | str) -> dict[str, Any] | None:
+        """The bot's latest message in a chat, as the server keeps it (edits applied)."""
+        with self._cond:
+            last = self._last_bot_message.get(chat_id)
+            return copy.deepcopy(self._messages.get((chat_id, last))) if last else None
 
     def message_in(self, chat_id: int | str, message_id: int) -> dict[str, Any] | None:
         """The current state of a message the server knows (sent, edited, or pushed)."""
@@ -559,6 +572,17 @@ class FakeBotApi:
         }
         return self.push({"callback_query": query})
 
+    def reaction(self, message_id: int, new: tuple[str, ...] = ("👍",), old: tuple[str, ...] = (),
+                 user_id: int = 1, chat_id: int | None = None) -> int:
+        """Push a message_reaction update: ``user_id`` changed their reactions on ``message_id`` from
+        the emoji ``old`` to ``new`` (``new=()``: took them back). Telegram sends it only to a bot that
+        lists "message_reaction" in allowed_updates (and, in groups, is an admin there)."""
+        chat_id = user_id if chat_id is None else chat_id
+        emoji = lambda values: [{"type": "emoji", "emoji": e} for e in values]  # noqa: E731
+        return self.push({"message_reaction": {
+            "chat": self._chat(chat_id), "message_id": message_id, "user": self.user(user_id),
+            "date": int(time.time()), "old_reaction": emoji(old), "new_reaction": emoji(new)}})
+
     def inline(self, query: str, user_id: int = 1, offset: str = "", chat_type: str | None = "sender") -> int:
         """Push an inline_query (``@newsdesk_bot <query>`` typed in any chat)."""
         iq = {"id": str(5_000_000 + next(self._ids)), "from": self.user(user_id), "query": query, "offset": offset}
@@ -645,6 +669,17 @@ class FakeBotApi:
             self._messages[(chat_id, msg["message_id"])] = copy.deepcopy(msg)
             self._last_bot_message[chat_id] = msg["message_id"]
         return msg
+
+    def _check_reply(self, params: dict[str, Any]) -> None:
+        reply = params.get("reply_parameters")
+        if reply is None:
+            return
+        if not isinstance(reply, dict) or not isinstance(reply.get("message_id"), int):
+            raise _ApiError(400, "Bad Request: invalid reply parameters")
+        with self._cond:
+            known = (reply.get("chat_id", params.get("chat_id")), reply["message_id"]) in self._messages
+        if not known and not reply.get("allow_sending_without_reply"):
+            raise _ApiError(400, "Bad Request: message to be replied not found")
 
     def _edit(self, params: dict[str, Any], **changes: Any) -> dict[str, Any] | bool:
         if "inline_message_id" in params:
@@ -740,6 +775,15 @@ class FakeBotApi:
                     return True
                 return copy.deepcopy(self._commands.get(key, []))
         _check_text(method, params)
+        _check_markup(params.get("reply_markup"))
+        _check_preview(params.get("link_preview_options"))
+        self._check_reply(params)
+        if method == "sendChatAction":
+            if params.get("action") not in CHAT_ACTIONS:
+                raise _ApiError(400, "Bad Request: wrong type of action")
+            if "chat_id" not in params:
+                raise _ApiError(400, "Bad Request: chat_id is empty")
+            return True
         if method == "sendMessage":
             if not str(params.get("text", "")).strip():
                 raise _ApiError(400, "Bad Request: message text is empty")
@@ -783,6 +827,8 @@ class FakeBotApi:
                              "description": "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"}
             offset = _as_int(params.get("offset"), 0)
             limit = min(max(_as_int(params.get("limit"), 100), 1), 100)
+            if isinstance(params.get("allowed_updates"), list):  # remembered until given again
+                self._allowed_updates = list(params["allowed_updates"])
             timeout = max(_as_float(params.get("timeout"), 0.0), 0.0)
             if offset > 0:
                 before = len(self._updates)
@@ -796,7 +842,7 @@ class FakeBotApi:
                 if dropped:
                     self._confirmed_below = max(self._confirmed_below, dropped[-1]["update_id"] + 1)
             deadline = time.monotonic() + min(timeout, self.max_poll_wait)
-            while not self._updates and not self._stopping:
+            while not self._deliverable() and not self._stopping:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     break
@@ -804,8 +850,18 @@ class FakeBotApi:
                 if handler.client_gone():  # python-telegram-bot cancelled the long poll
                     handler.close_connection = True
                     return 0, {}
-            result = copy.deepcopy(self._updates[:limit])
+            result = copy.deepcopy(self._deliverable()[:limit])
         return 200, {"ok": True, "result": result}
+
+    def _deliverable(self) -> list[dict[str, Any]]:
+        """The pending updates of the kinds the bot asked for (Telegram's default: all but
+        chat_member, message_reaction and message_reaction_count, which must be asked for by name)."""
+        wanted = set(self._allowed_updates)
+        def kind(update: dict[str, Any]) -> str:
+            return next(k for k in update if k != "update_id")
+        if wanted:
+            return [u for u in self._updates if kind(u) in wanted]
+        return [u for u in self._updates if kind(u) not in _ONLY_IF_ASKED]
 
 
 _MISSING = object()
@@ -829,6 +885,47 @@ def _as_float(value: Any, default: float) -> float:
         return float(value)
     except (TypeError, ValueError):
         return default
+
+
+_ONLY_IF_ASKED = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
+CHAT_ACTIONS = frozenset({"typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
+                          "upload_document", "choose_sticker", "find_location", "record_video_note",
+                          "upload_video_note"})
+_BUTTON_ACTIONS = ("url", "callback_data", "web_app", "login_url", "switch_inline_query",
+                   "switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "copy_text",
+                   "callback_game", "pay")
+_PREVIEW_FIELDS = frozenset({"is_disabled", "url", "prefer_small_media", "prefer_large_media", "show_above_text"})
+
+
+def _check_markup(markup: Any) -> None:
+    """What Telegram checks of an inline keyboard."""
+    if not isinstance(markup, dict) or "inline_keyboard" not in markup:
+        return
+    rows = markup["inline_keyboard"]
+    if sum(len(row) for row in rows) > 100:
+        raise _ApiError(400, "Bad Request: too many buttons")  # (Telegram: "reply markup is too long")
+    for row in rows:
+        if len(row) > 8:
+            raise _ApiError(400, "Bad Request: too many buttons in a row")
+        for button in row:
+            actions = [a for a in _BUTTON_ACTIONS if a in button]
+            if not str(button.get("text", "")).strip() or len(actions) != 1:
+                raise _ApiError(400, "Bad Request: can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
+            if "callback_data" in button and not 1 <= len(str(button["callback_data"]).encode()) <= 64:
+                raise _ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+            if "copy_text" in button:
+                copied = button["copy_text"].get("text") if isinstance(button["copy_text"], dict) else None
+                if not isinstance(copied, str) or not 1 <= utf16_len(copied) <= 256:
+                    raise _ApiError(400, "Bad Request: BUTTON_COPY_TEXT_INVALID")
+
+
+def _check_preview(options: Any) -> None:
+    if options is None:
+        return
+    if not isinstance(options, dict) or set(options) - _PREVIEW_FIELDS:
+        raise _ApiError(400, "Bad Request: can't parse link preview options")
+    if options.get("prefer_small_media") and options.get("prefer_large_media"):
+        raise _ApiError(400, "Bad Request: can't prefer both small and large media")
 
 
 TEXT_LIMIT, CAPTION_LIMIT = 4096, 1024
@@ -859,6 +956,11 @@ def parse_html(html: str) -> str:
         else:
             if name == "a" and not re.search(r"\bhref\s*=", attributes):
                 raise ValueError("Can't find href in a tag")  # (Telegram drops the link; stricter here)
+            if name == "blockquote":
+                if attributes.strip() not in ("", "expandable"):
+                    raise ValueError(f'Unsupported attribute "{attributes.strip()}" in a blockquote tag')
+                if "blockquote" in stack:
+                    raise ValueError("Blockquote entities can't be nested")
             stack.append(name)
         at = match.end()
     rest = html[at:]

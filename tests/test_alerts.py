@@ -9,7 +9,7 @@ import sqlite3
 from datetime import datetime, timezone
 
 from bot.alerts import deliver
-from bot.app import build_application
+from bot.app import ALLOWED_UPDATES, build_application
 from bot.cli import main as newsdesk
 from bot.follows import Follows
 from index import generations, pipeline
@@ -39,9 +39,11 @@ EVENING = {"id": "nw-2025-0203-khortytsia-evening", "url": "https://northernwire
 FERRY_ALERT = (
     "🔔 <b>New on Khortytsia ferry</b>: 1 report, closest first\n\n"
     "<b>The ferry service to Khortytsia island in Zaporizhzhia resumed on Saturday after a three-month pause, "
-    "the operator said.</b> Two crossings a day are planned.\n"
+    "the operator said.</b>\n"
     '<b>[1]</b> <a href="https://northernwire.example/2025/02/01/ferry">Ferry service to Khortytsia island '
-    "resumes</a> — Northern Wire, 1 Feb 2025")
+    "resumes</a> — Northern Wire, 1 Feb 2025\n"
+    "<blockquote expandable><b>The ferry service to Khortytsia island in Zaporizhzhia resumed on Saturday after a "
+    "three-month pause, the operator said.</b> Two crossings a day are planned.</blockquote>")
 
 
 def publish(data_dir, encoder, tmp_path, *articles, name="batch.jsonl"):
@@ -59,7 +61,7 @@ def run_bot(settings, encoder, scenario, clock=None, timeout=60):
         async with application:
             await application.post_init(application)
             await application.start()
-            await application.updater.start_polling(poll_interval=0.0, timeout=1)
+            await application.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=ALLOWED_UPDATES)
             try:
                 await asyncio.wait_for(scenario(application), timeout)
             finally:
@@ -89,9 +91,13 @@ def test_a_follow_gets_exactly_one_alert_for_the_matching_new_article(api, data_
         assert alert.params["chat_id"] == ALLOWED
         assert alert.params["text"] == FERRY_ALERT
         keyboard = alert.params["reply_markup"]["inline_keyboard"]
-        assert [[b["text"] for b in row] for row in keyboard] == [["📄 1"], ["👍", "👎", "🔕 Stop"]]
-        assert keyboard[1][2]["callback_data"] == "unf:1"
-        assert all(len(b["callback_data"].encode()) <= 64 for row in keyboard for b in row)
+        assert [[b["text"] for b in row] for row in keyboard] == [["📋 1"], ["📄 1"], ["🔕 Stop"]]
+        assert keyboard[0][0]["copy_text"]["text"] == (
+            "“The ferry service to Khortytsia island in Zaporizhzhia resumed on Saturday after a three-month pause, "
+            "the operator said.” — Northern Wire, 1 Feb 2025, https://northernwire.example/2025/02/01/ferry")
+        assert keyboard[2][0]["callback_data"] == "unf:1"
+        assert alert.params["link_preview_options"]["url"] == "https://northernwire.example/2025/02/01/ferry"
+        assert all(len(b["callback_data"].encode()) <= 64 for row in keyboard for b in row if "callback_data" in b)
         again = await deliver(application)  # another round: nothing new for anyone
         assert (again.checked, again.sent) == (0, 0)
         assert len(alerts(api)) == 1
@@ -205,7 +211,7 @@ def test_more_under_an_alert_shows_its_next_reports_after_a_restart(api, data_di
         seen["keyboard"] = alert.params["reply_markup"]["inline_keyboard"]
 
     run_bot(settings, model_encoder, first_run)
-    full, [more], votes = seen["keyboard"]
+    copy, full, [more], stop = seen["keyboard"]
     assert more == {"text": "More ▸", "callback_data": "amore:1:1"}
 
     async def second_run(application):
@@ -213,11 +219,11 @@ def test_more_under_an_alert_shows_its_next_reports_after_a_restart(api, data_di
         api.callback(more["callback_data"], user_id=ALLOWED)
         [page] = await wait(api, "sendMessage", since=before)
         [edit] = await wait(api, "editMessageReplyMarkup", since=before)
-        assert edit.params["reply_markup"] == {"inline_keyboard": [full, votes]}
+        assert edit.params["reply_markup"] == {"inline_keyboard": [copy, full, stop]}
         assert page.params["text"].startswith("🔔 <b>New on Khortytsia ferry</b>: report 2 of 2\n\n")
         assert "<b>[2]</b>" in page.params["text"]
         assert [[b["text"] for b in row] for row in page.params["reply_markup"]["inline_keyboard"]] == [
-            ["📄 2"], ["👍", "👎", "🔕 Stop"]]
+            ["📋 2"], ["📄 2"], ["🔕 Stop"]]
 
     run_bot(settings, model_encoder, second_run)
 
@@ -296,25 +302,26 @@ def test_following_unfollow_and_their_buttons(api, data_dir, model_encoder):
 
 
 def test_votes_on_answers_and_alerts_are_stored_and_exported_for_eval(api, data_dir, model_encoder, tmp_path):
+    group = -424242  # an allowed chat, where two people react to one answer
+
     async def scenario(application):
-        api.message("what was reported about Rovno?", user_id=ALLOWED)
+        api.message("@newsdesk_bot what was reported about Rovno?", user_id=ALLOWED, chat_type="group")
         [answer] = await wait(api, "sendMessage")
-        up, down = answer.params["reply_markup"]["inline_keyboard"][-1]
-        assert (up["text"], down["text"]) == ("👍", "👎")
-        api.callback(up["callback_data"], user_id=ALLOWED)
-        api.callback(up["callback_data"], user_id=OTHER)
-        api.callback(down["callback_data"], user_id=OTHER)  # OTHER changes their mind
-        acks = await wait(api, "answerCallbackQuery", 3)
-        assert [a.params["text"] for a in acks] == [
-            "Thanks! Noted as helpful.", "Thanks! Noted as helpful.", "Thanks! Noted as not helpful."]
+        assert [[b["text"] for b in row] for row in answer.params["reply_markup"]["inline_keyboard"]] == [
+            ["📋 1"], ["📄 1"]]  # no vote row: votes are reactions
+        answer_id = api.last_bot_message(group)["message_id"]
+        api.reaction(answer_id, ("👍",), user_id=ALLOWED, chat_id=group)
+        api.reaction(answer_id, ("👍",), user_id=OTHER, chat_id=group)
+        api.reaction(answer_id, ("👎",), old=("👍",), user_id=OTHER, chat_id=group)  # OTHER changes their mind
         api.command("/follow Khortytsia ferry", user_id=ALLOWED)
-        await wait(api, "sendMessage", 2)
+        api.command("/status", user_id=OTHER, chat_type="group")  # after OTHER's reactions (in order per person)
+        await wait(api, "sendMessage", 3)
         await asyncio.to_thread(publish, data_dir, model_encoder, tmp_path, FERRY, GRAIN)
         await deliver(application)
         [alert] = alerts(api)
-        _, down = alert.params["reply_markup"]["inline_keyboard"][-1][:2]
-        api.callback(down["callback_data"], user_id=ALLOWED)
-        await wait(api, "answerCallbackQuery", 4)
+        api.reaction(api.last_bot_message(ALLOWED)["message_id"], ("👎",), user_id=ALLOWED)
+        api.command("/status", user_id=ALLOWED)
+        await wait(api, "sendMessage", 5)
 
     run_bot(settings_for(api, data_dir, allowed_users=frozenset({ALLOWED, OTHER})), model_encoder, scenario)
     rows = sqlite3.connect(data_dir / "bot.sqlite3").execute(
@@ -372,9 +379,12 @@ def test_a_follow_of_a_name_alerts_on_the_report_whose_topic_it_is_and_not_on_ot
         assert alert.params["text"] == (
             "🔔 <b>New on Rovno</b>: 1 report, closest first\n\n"
             "<b>Residents of villages west of the front line said artillery fire went on for several hours after "
-            "midnight.</b> Local officials reported damage to two houses and a school; no one was hurt.\n"
+            "midnight.</b>\n"
             '<b>[1]</b> <a href="https://kyivledger.example/2025/03/01/rovno-shelling">Shelling reported near Rovno '
-            "overnight</a> — Kyiv Ledger, 1 Mar 2025")
+            "overnight</a> — Kyiv Ledger, 1 Mar 2025\n"
+            "<blockquote expandable><b>Residents of villages west of the front line said artillery fire went on for "
+            "several hours after midnight.</b> Local officials reported damage to two houses and a school; no one "
+            "was hurt.</blockquote>")
         again = await deliver(application)
         assert (again.checked, again.sent) == (0, 0)
         assert len(alerts(api)) == 1

@@ -9,16 +9,15 @@ import shutil
 
 import pytest
 
-from bot.app import HEARTBEAT, TICK_SECONDS, build_application
-from bot.feedback import Shown
-from bot.handlers import EXPIRED, REFUSAL, SLOW_DOWN, TEXT_ONLY
+from bot.app import ALLOWED_UPDATES, HEARTBEAT, TICK_SECONDS, build_application
+from bot.format import EXPIRED, REFUSAL, SLOW_DOWN, TEXT_ONLY
 from bot.settings import BotSettings
 from bot.state import short_key
 from index import pipeline
 from index.reader import IndexReader
 from index.settings import Settings
 from retrieval.search import Searcher
-from tests.botapi import FakeBotApi
+from tests.botapi import FakeBotApi, parse_html
 
 ALLOWED = 1
 STRANGER = 666
@@ -56,7 +55,7 @@ def drive(settings, encoder, scenario, timeout=60):
         async with application:
             await application.post_init(application)
             await application.start()
-            await application.updater.start_polling(poll_interval=0.0, timeout=1)
+            await application.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=ALLOWED_UPDATES)
             try:
                 await asyncio.wait_for(scenario(), timeout)
             finally:
@@ -69,30 +68,84 @@ def wait(api, method, count=1, since=0):
     return asyncio.to_thread(api.wait_for, method, count, 30, since=since)
 
 
+ROVNO_URL = "https://kyivledger.example/2024/12/07/russia-claims-kucherkovka-and-rovno"
+ROVNO_QUOTE = ("“According to the Russian Defence Ministry, Rovno, a settlement in the Donetsk region, came under "
+               f"Russian control.” — Kyiv Ledger, 7 Dec 2024, {ROVNO_URL}")
+
+
 def test_a_question_is_answered_with_cited_passages_and_buttons(api, data_dir, model_encoder):
     async def scenario():
+        pushed = asyncio.get_running_loop().time()
         api.message("what was reported about Rovno?", user_id=ALLOWED)
         [sent] = await wait(api, "sendMessage")
+        # "typing…" first, then the answer, as a reply to the question
+        assert [c.method for c in api.calls if c.method in ("sendChatAction", "sendMessage")][:2] == [
+            "sendChatAction", "sendMessage"]
+        typing = api.sent("sendChatAction")[0]
+        assert typing.params == {"chat_id": ALLOWED, "action": "typing"}
+        assert typing.at <= sent.at and typing.at - pushed < 5
+        assert api.message_in(ALLOWED, 1)["text"] == "what was reported about Rovno?"
+        assert sent.params["reply_parameters"] == {"message_id": 1, "allow_sending_without_reply": True,
+                                                   "quote_parse_mode": "HTML"}  # (python-telegram-bot's default)
         assert sent.params["chat_id"] == ALLOWED
         assert sent.params["parse_mode"] == "HTML"
-        assert sent.params["link_preview_options"] == {"is_disabled": True}
+        assert sent.params["link_preview_options"] == {"is_disabled": False, "url": ROVNO_URL, "prefer_small_media": True,
+                                                       "show_above_text": False}
         assert sent.params["text"] == (
-            "<b>1 report on Rovno</b>, best match first\n\n"
-            "…A second statement followed a short time later. " + ROVNO_SENTENCE + " The ministry placed the "
-            "village in the so-called Donetsk People's Republic, the name Moscow uses for the parts of Ukraine's "
-            "Donetsk region it occupies. The settlement is not to be confused with the city of Rivne in western "
-            "Ukraine.\n" + ROVNO_CITATION)
-        shown = Shown("answer", "what was reported about Rovno?", ("kl-2024-1207-rovno",)).ref()
+            "<b>1 report on Rovno</b>, best match first\n\n" + ROVNO_SENTENCE + "\n" + ROVNO_CITATION + "\n"
+            "<blockquote expandable>…A second statement followed a short time later. " + ROVNO_SENTENCE +
+            " The ministry placed the village in the so-called Donetsk People's Republic, the name Moscow uses for "
+            "the parts of Ukraine's Donetsk region it occupies. The settlement is not to be confused with the city "
+            "of Rivne in western Ukraine.</blockquote>")
+        assert parse_html(sent.params["text"]).startswith("1 report on Rovno, best match first\n\nAccording to")
         assert sent.params["reply_markup"] == {"inline_keyboard": [
-            [{"text": "📄 1", "callback_data": f"full:{short_key('kl-2024-1207-rovno')}"}],
-            [{"text": "👍", "callback_data": f"vote:{short_key(shown)}:u"},
-             {"text": "👎", "callback_data": f"vote:{short_key(shown)}:d"}]]}
+            [{"text": "📋 1", "copy_text": {"text": ROVNO_QUOTE}}],
+            [{"text": "📄 1", "callback_data": f"full:{short_key('kl-2024-1207-rovno')}"}]]}
+        reply = api.last_bot_message(ALLOWED)
+        assert reply["reply_to_message"]["text"] == "what was reported about Rovno?"
 
     drive(settings_for(api, data_dir), model_encoder, scenario)
     assert api.methods()[:2] == ["getMe", "setMyCommands"]
     [commands] = api.sent("setMyCommands")
     assert [c["command"] for c in commands.params["commands"]] == [
         "help", "ask", "sources", "status", "follow", "following", "unfollow", "timezone", "digest"]
+    polls = [c for c in api.calls if c.method == "getUpdates"]
+    assert "message_reaction" in polls[0].params["allowed_updates"]
+
+
+def test_a_reaction_on_an_answer_is_a_vote_that_the_export_shows(api, data_dir, model_encoder, capsys):
+    from bot.cli import main as newsdesk
+
+    async def scenario():
+        api.message("what was reported about Rovno?", user_id=ALLOWED)
+        await wait(api, "sendMessage")
+        answer = api.last_bot_message(ALLOWED)
+        api.reaction(answer["message_id"], ("👍",), user_id=ALLOWED)
+        api.reaction(answer["message_id"], ("🔥",), user_id=ALLOWED + 1)  # another emoji says nothing
+        api.reaction(1, ("👎",), user_id=ALLOWED)  # on the question, not on an answer: nothing
+        api.message("Rovno", user_id=ALLOWED)  # handled after the reactions (one person's updates in order)
+        await wait(api, "sendMessage", 2)
+
+    drive(settings_for(api, data_dir, allowed_users=frozenset({ALLOWED, ALLOWED + 1})), model_encoder, scenario)
+    capsys.readouterr()
+    assert newsdesk(["feedback", "export", "--data-dir", str(data_dir)]) == 0
+    out, err = capsys.readouterr()
+    assert [json.loads(line) for line in out.splitlines()] == [{
+        "question": "what was reported about Rovno?", "relevant": ["kl-2024-1207-rovno"], "not_relevant": [],
+        "up": 1, "down": 0, "from": ["answer"], "source": "newsdesk feedback"}]
+    assert err.startswith("1 votes -> 1 judged questions")
+
+    async def take_back():  # withdrawing the 👍 withdraws the vote; a 👎 replied to the answer counts instead
+        api.reaction(2, (), old=("👍",), user_id=ALLOWED)
+        api.message("👎", user_id=ALLOWED, reply_to_bot=True)
+        [noted] = await wait(api, "sendMessage")
+        assert noted.params["text"] == "Thanks! Noted as not helpful."
+
+    api.clear()
+    drive(settings_for(api, data_dir), model_encoder, take_back)
+    import sqlite3
+    rows = sqlite3.connect(data_dir / "bot.sqlite3").execute("SELECT user_id, question, vote FROM feedback").fetchall()
+    assert rows == [(ALLOWED, "Rovno", -1)]
 
 
 def test_more_and_full_article_work_after_a_restart(api, data_dir, model_encoder):
@@ -106,20 +159,25 @@ def test_more_and_full_article_work_after_a_restart(api, data_dir, model_encoder
         assert sent.params["text"].startswith("<b>3 reports on war in Ukraine</b>")
 
     drive(settings, model_encoder, first_run)
-    full_row, [more_button], votes = seen["keyboard"]
+    copy_row, full_row, [more_button] = seen["keyboard"]
+    assert [b["text"] for b in copy_row] == ["📋 1", "📋 2", "📋 3"]
+    assert all(b["copy_text"]["text"].startswith("“") and len(b["copy_text"]["text"]) <= 256 for b in copy_row)
     assert [b["text"] for b in full_row] == ["📄 1", "📄 2", "📄 3"]
     assert more_button["text"] == "More ▸"
     assert more_button["callback_data"] == f"more:{short_key('war in Ukraine')}:3"
-    assert [b["text"] for b in votes] == ["👍", "👎"]
-    assert all(len(b["callback_data"].encode()) <= 64 for b in [*full_row, more_button, *votes])
+    assert all(len(b["callback_data"].encode()) <= 64 for b in [*full_row, more_button])
 
     async def second_run():  # a new Application: nothing survives but the data directory
         before = len(api.calls)
         api.callback(more_button["callback_data"], user_id=ALLOWED)
         [ack] = await wait(api, "answerCallbackQuery", since=before)
         [edit] = await wait(api, "editMessageReplyMarkup", since=before)
-        assert edit.params["reply_markup"] == {"inline_keyboard": [full_row, votes]}
+        assert edit.params["reply_markup"] == {"inline_keyboard": [copy_row, full_row]}
         [page] = await wait(api, "sendMessage", since=before)
+        [typing] = await wait(api, "sendChatAction", since=before)
+        assert typing.at <= page.at
+        # More's page replies to the answer it continues
+        assert page.params["reply_parameters"]["message_id"] == edit.params["message_id"]
         assert page.params["text"].startswith("<b>Reports 4–6 on war in Ukraine</b>, best match first")
         assert "<b>[4]</b>" in page.params["text"] and "<b>[1]</b>" not in page.params["text"]
         before = len(api.calls)

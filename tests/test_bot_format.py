@@ -1,10 +1,16 @@
 """Exact strings of the Telegram messages."""
 
+import ast
+import re
+from dataclasses import replace
 from datetime import datetime, timezone
+from pathlib import Path
 
+import bot.handlers
 from bot import format as fmt
-from index.records import IndexStatus, SourceCount
-from retrieval.records import Answer, Citation, Hit, Query
+from retrieval.records import Answer, Citation, Filters, Hit, Query
+from retrieval.service import IndexStatus, SourceCount
+from tests.botapi import parse_html
 
 UTC = timezone.utc
 PASSAGE = ("Officials gave no casualty figures. According to the ministry, Rovno came under Russian control. "
@@ -23,22 +29,88 @@ def answer(*hits, offset=0, question="what was reported about Rovno?"):
     return Answer(Query(question, question, ("rovno",), topic="Rovno"), tuple(hits), 1, offset, False)
 
 
-def test_an_answer_is_escaped_bold_on_the_sentence_and_cited():
+def test_an_answer_leads_with_the_bold_sentence_and_its_citation_the_passage_in_an_expandable_quote():
     html, shown = fmt.answer_message(answer(hit()))
-    assert shown == 1
+    assert shown == [hit()]
     assert html == (
         "<b>1 report on Rovno</b>, best match first\n\n"
-        "Officials gave no casualty figures. <b>According to the ministry, Rovno came under Russian control.</b> "
-        "The claim could not be verified.\n"
+        "<b>According to the ministry, Rovno came under Russian control.</b>\n"
         '<b>[1]</b> <a href="https://kl.example/a?x=1&amp;y=2">Russia claims &lt;two&gt; villages</a> — '
-        "Kyiv &amp; Ledger, 7 Dec 2024")
+        "Kyiv &amp; Ledger, 7 Dec 2024\n"
+        "<blockquote expandable>Officials gave no casualty figures. <b>According to the ministry, Rovno came under "
+        "Russian control.</b> The claim could not be verified.</blockquote>")
+    parse_html(html)  # Telegram's parser takes it
+
+
+def test_the_copy_button_quote_starts_with_the_sentence_and_ends_with_the_link():
+    assert fmt.quote(hit()) == ("“According to the ministry, Rovno came under Russian control.” — "
+                                "Kyiv & Ledger, 7 Dec 2024, https://kl.example/a?x=1&y=2")
+    long = hit(passage="Officials said. According to the ministry, " + "Rovno and more words " * 40 + "control.")
+    quoted = fmt.quote(long)
+    assert fmt.utf16_len(quoted) <= 256
+    assert quoted.startswith("“According to the ministry, Rovno") and quoted.endswith("…” — Kyiv & Ledger, 7 Dec 2024, "
+                                                                                      "https://kl.example/a?x=1&y=2")
+    no_link = hit(citation=replace(ROVNO, url="javascript:alert(1)"))
+    assert fmt.quote(no_link).endswith("— Kyiv & Ledger, 7 Dec 2024, Russia claims <two> villages")
+    huge_link = hit(citation=replace(ROVNO, url="https://kl.example/" + "a" * 3000))
+    assert fmt.utf16_len(fmt.quote(huge_link)) <= 256 and fmt.quote(huge_link).endswith("Russia claims <two> villages")
+
+
+def test_the_link_preview_is_the_first_results_article_or_off():
+    assert fmt.preview([hit()], "below") == {"is_disabled": False, "url": "https://kl.example/a?x=1&y=2", "prefer_small_media": True,
+                                             "show_above_text": False}
+    assert fmt.preview([hit()], "above")["show_above_text"] is True
+    assert fmt.preview([hit()], "off") == {"is_disabled": True}
+    assert fmt.preview([hit(citation=replace(ROVNO, url=None))], "below") == {"is_disabled": True}
+    assert fmt.preview([], "below") == {"is_disabled": True}
+
+
+def test_a_question_naming_several_outlets_gets_one_section_per_outlet_in_the_order_named():
+    def cited(rank, outlet):
+        return hit(rank=rank, citation=replace(ROVNO, article_id=f"a{rank}", source=outlet))
+    hits = (cited(1, "Harbor Tribune"), cited(2, "Northern Wire"), cited(3, "Kyiv Ledger"))
+    named = Filters(outlets=(("Kyiv Ledger",), ("Danube Post",), ("Harbor Tribune",)))
+    q = Query("q", "q", ("rovno",), filters=named, topic="Rovno")
+    html, shown = fmt.answer_message(Answer(q, hits, 1, 0, False))
+    assert [h.rank for h in shown] == [3, 1, 2]
+    blocks = html.split("\n\n")
+    assert blocks[0] == "<b>3 reports on Rovno</b>, by outlet as asked"
+    assert blocks[1].startswith("▸ <b>Kyiv Ledger</b>\n<b>According") and "<b>[3]</b>" in blocks[1]
+    assert blocks[2] == "▸ <b>Danube Post</b>: nothing among the best matches."
+    assert blocks[3].startswith("▸ <b>Harbor Tribune</b>\n") and "<b>[1]</b>" in blocks[3]
+    assert blocks[4].startswith("▸ <b>Other reports</b>\n") and "<b>[2]</b>" in blocks[4]
+    # a later page is in the ranking's order again
+    later, _ = fmt.answer_message(Answer(q, hits, 1, 3, False))
+    assert later.startswith("<b>Reports 4–6 on Rovno</b>, best match first")
+
+
+def test_stated_filters_that_left_nothing_are_said_first():
+    relaxed = Answer(Query("q", "q", ("rovno",), topic="Rovno"), (hit(),), 1, 0, False,
+                     relaxed=Filters(sources=("Danube Post",)))
+    html, _ = fmt.answer_message(relaxed)
+    assert html.startswith("Nothing from Danube Post on Rovno; <b>the closest reports</b> without that filter:\n\n")
+
+
+def test_no_handler_builds_html():
+    """Handlers send what bot.format built: no HTML tags in their string literals, no escaping."""
+    folder = Path(bot.handlers.__file__).parent
+    modules = sorted(folder.glob("*.py"))
+    assert {m.stem for m in modules} >= {"access", "asking", "article", "inline", "follows", "feedback", "info", "errors"}
+    for module in modules:
+        tree = ast.parse(module.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):  # f-strings' parts too
+                assert not re.search(r"</?[a-z]+[ >]|&[a-z]+;", node.value), (module.name, node.value)
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [node.module] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+                assert "html" not in names, f"{module.name} escapes text itself"
 
 
 def test_no_url_cites_the_id_and_duplicates_are_listed():
     bare = Citation("seed/kupyansk.txt", "Untitled <draft>", None, None, None)
     other = Citation("pbd-1", "Same story", "https://pbd.example/1", "Pacific Business Daily", None)
     html, _ = fmt.answer_message(answer(hit(citation=bare, also=(other,))))
-    assert html.splitlines()[-2:] == [
+    assert html.splitlines()[-3:-1] == [
         "<b>[1]</b> Untitled &lt;draft&gt; — unknown outlet, undated, id <code>seed/kupyansk.txt</code>",
         'Also reported by <a href="https://pbd.example/1">Pacific Business Daily</a>']
 
@@ -53,7 +125,7 @@ def test_markup_in_the_question_is_escaped():
     empty = Answer(q, (), 1)
     assert fmt.answer_message(empty) == (
         "Nothing in the archive matches <b>&lt;b&gt;x&lt;/b&gt; &amp; `y`</b>. "
-        "Try fewer words, another spelling, or a broader topic.", 0)
+        "Try fewer words, another spelling, or a broader topic.", [])
 
 
 def test_too_many_long_passages_drop_whole_entries_to_fit_4096():
@@ -62,9 +134,19 @@ def test_too_many_long_passages_drop_whole_entries_to_fit_4096():
     hits = [hit(rank=i, passage=long_passage) for i in range(1, 21)]
     html, shown = fmt.answer_message(answer(*hits))
     assert fmt.utf16_len(html) <= 4096
-    assert 1 < shown < 20
-    assert html.count("<b>[") == shown and html.count("<b>") == html.count("</b>")
-    assert html.splitlines()[0] == f"<b>{shown} reports on Rovno</b>, best match first"
+    assert shown == hits[:len(shown)] and 1 < len(shown) < 20
+    assert html.count("<b>[") == len(shown) and html.count("<b>") == html.count("</b>")
+    assert html.count("<blockquote expandable>") == html.count("</blockquote>") == len(shown)
+    assert html.splitlines()[0] == f"<b>{len(shown)} reports on Rovno</b>, best match first"
+    assert len(parse_html(html)) <= 4096  # whole entries dropped: every tag and &entity; whole
+
+
+def test_one_huge_passage_alone_is_tightened_never_cut_inside_an_entity():
+    huge = "&<> " * 3000 + "According to the ministry, Rovno came under Russian control. " + "<&> " * 3000
+    html, shown = fmt.answer_message(answer(hit(passage=huge)))
+    assert len(shown) == 1 and fmt.utf16_len(html) <= 4096
+    parse_html(html)
+    assert "According to the ministry" in html
 
 
 def test_utf16_length_counts_emoji_twice():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import json
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -205,9 +206,56 @@ def test_webhook_drop_pending_and_commands(api, http):
     assert post(http, "deleteWebhook", data={"drop_pending_updates": "true"}).json()["result"] is True
     assert post(http, "getWebhookInfo").json()["result"] == {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
     assert post(http, "getUpdates").json()["result"] == []
-    for method in ("close", "logOut", "sendChatAction", "deleteMessage", "someFutureMethod"):
+    for method in ("close", "logOut", "deleteMessage", "someFutureMethod"):
         assert post(http, method, data={"chat_id": "1"}).json() == {"ok": True, "result": True}
     assert api.calls[-1].method == "someFutureMethod"
+
+
+def test_newer_fields_are_checked_as_telegram_checks_them(api, http):
+    def send(**fields):
+        data = {k: v if isinstance(v, str) else json.dumps(v) for k, v in {"chat_id": 1, **fields}.items()}
+        return post(http, "sendMessage", data=data)
+
+    assert post(http, "sendChatAction", data={"chat_id": "1", "action": "typing"}).json() == {"ok": True, "result": True}
+    assert post(http, "sendChatAction", data={"chat_id": "1", "action": "dancing"}).json()["description"] == (
+        "Bad Request: wrong type of action")
+    # expandable blockquotes, not nested
+    assert send(text="<b>a</b>\n<blockquote expandable>b <b>c</b></blockquote>", parse_mode="HTML").status_code == 200
+    nested = send(text="<blockquote>a<blockquote expandable>b</blockquote></blockquote>", parse_mode="HTML")
+    assert nested.json()["description"] == "Bad Request: can't parse entities: Blockquote entities can't be nested"
+    assert send(text="<blockquote open>b</blockquote>", parse_mode="HTML").status_code == 400
+    # copy buttons: 1-256 characters; one action a button; at most 8 a row
+    copy = {"text": "📋 1", "copy_text": {"text": "“q” — Outlet"}}
+    assert send(text="a", reply_markup={"inline_keyboard": [[copy]]}).status_code == 200
+    too_long = {"text": "📋", "copy_text": {"text": "x" * 257}}
+    assert send(text="a", reply_markup={"inline_keyboard": [[too_long]]}).json()["description"] == (
+        "Bad Request: BUTTON_COPY_TEXT_INVALID")
+    assert send(text="a", reply_markup={"inline_keyboard": [[{"text": "x"}]]}).status_code == 400
+    assert send(text="a", reply_markup={"inline_keyboard": [[copy] * 9]}).status_code == 400
+    # replies: to a message the chat has, unless allowed without one
+    api.message("question", user_id=1)
+    asked = api.pending[-1]["message"]["message_id"]
+    assert send(text="a", reply_parameters={"message_id": asked}).status_code == 200
+    assert api.last_bot_message(1)["reply_to_message"]["text"] == "question"
+    assert send(text="a", reply_parameters={"message_id": 99}).json()["description"] == (
+        "Bad Request: message to be replied not found")
+    assert send(text="a", reply_parameters={"message_id": 99, "allow_sending_without_reply": True}).status_code == 200
+    # link previews
+    assert send(text="a", link_preview_options={"url": "https://x.example", "prefer_small_media": True}).status_code == 200
+    assert send(text="a", link_preview_options={"prefer_small_media": True, "prefer_large_media": True}).status_code == 400
+    assert send(text="a", link_preview_options={"colour": "red"}).status_code == 400
+
+
+def test_reactions_reach_only_a_bot_that_asks_for_them(api, http):
+    api.reaction(5, ("👍",), user_id=3)
+    api.message("hi", user_id=3)
+    kinds = [next(k for k in u if k != "update_id") for u in post(http, "getUpdates").json()["result"]]
+    assert kinds == ["message"]  # Telegram's default leaves message_reaction out
+    updates = post(http, "getUpdates", data={"allowed_updates": json.dumps(["message", "message_reaction"])}).json()
+    [reaction, message] = updates["result"]
+    assert reaction["message_reaction"]["new_reaction"] == [{"type": "emoji", "emoji": "👍"}]
+    assert reaction["message_reaction"]["user"]["id"] == 3 and reaction["message_reaction"]["message_id"] == 5
+    assert reaction["message_reaction"]["old_reaction"] == []
 
 
 def test_fail_next_answers_errors_then_recovers(api, http):

@@ -15,8 +15,8 @@ import sys
 
 import pytest
 
-from bot.app import build_application
-from bot.handlers import BUTTON_EXPIRED
+from bot.app import ALLOWED_UPDATES, build_application
+from bot.format import BUTTON_EXPIRED
 from bot.settings import BotSettings
 from bot.state import BotState, short_key
 from bot.cli import main
@@ -93,7 +93,7 @@ def drive(api, data_dir, scenario, timeout=30):
         application = build_application(settings, Searcher(IndexReader(data_dir), HashingEncoder()))
         async with application:
             await application.start()
-            await application.updater.start_polling(poll_interval=0.0, timeout=1)
+            await application.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=ALLOWED_UPDATES)
             try:
                 await asyncio.wait_for(scenario(), timeout)
             finally:
@@ -267,6 +267,8 @@ def test_malformed_or_unknown_buttons_are_answered_as_expired(api, bot_data, cap
         assert sent.params["text"].startswith("<b>1 report on Rovno drone</b>")
 
     drive(api, bot_data, scenario)
-    assert [c.method for c in api.calls if c.method not in ("getMe", "deleteWebhook", "getUpdates", "setMyCommands")] \
-        == ["answerCallbackQuery", "sendMessage"]
+    made = [c.method for c in api.calls if c.method not in ("getMe", "deleteWebhook", "getUpdates", "setMyCommands")]
+    # the press answered; "typing…" then the answer (a press on an inline message runs beside the question)
+    assert sorted(made) == ["answerCallbackQuery", "sendChatAction", "sendMessage"]
+    assert made.index("sendChatAction") < made.index("sendMessage")
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
