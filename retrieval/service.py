@@ -25,10 +25,11 @@ __all__ = [
 
 
 def _reader(settings: Settings):
-    """The index the searcher reads: the one place that chooses it (the engine seam of issue 13)."""
-    from index.reader import IndexReader
+    """The index the searcher reads: the one place that chooses it (FAISS + FTS5 by default, Milvus
+    with NEWSDESK_ENGINE=milvus: index.engines)."""
+    from index.engines import open_reader
 
-    return IndexReader(settings.data_dir)
+    return open_reader(settings)
 
 
 def open_searcher(settings: Settings, check: bool = False, search: SearchSettings | None = None) -> Searcher:
