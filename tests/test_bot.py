@@ -383,3 +383,44 @@ def test_a_new_generation_is_served_without_a_restart(api, data_dir, model_encod
         assert after.params["text"].startswith("<b>1 report on Khortytsia</b>")
 
     drive(settings_for(api, data_dir), model_encoder, scenario)
+
+
+def test_a_question_naming_two_outlets_gets_one_section_each_in_the_order_named(api, data_dir, model_encoder):
+    async def scenario():
+        api.message("Kyiv Ledger and Northern Wire on drones", user_id=ALLOWED)
+        [sent] = await wait(api, "sendMessage")
+        blocks = sent.params["text"].split("\n\n")
+        assert blocks[0] == "<b>3 reports on drones</b>, by outlet as asked"
+        assert blocks[1].startswith("▸ <b>Kyiv Ledger</b>\n<b>") and "<b>[2]</b>" in blocks[1]
+        assert blocks[2].startswith("▸ <b>Northern Wire</b>\n<b>") and "<b>[1]</b>" in blocks[2]
+        assert blocks[3].startswith("▸ <b>Other reports</b>\n<b>") and "<b>[3]</b>" in blocks[3]
+        # the buttons follow the order shown
+        copy_row, full_row = sent.params["reply_markup"]["inline_keyboard"][:2]
+        assert [b["text"] for b in copy_row] == ["📋 2", "📋 1", "📋 3"]
+        assert [b["text"] for b in full_row] == ["📄 2", "📄 1", "📄 3"]
+
+    drive(settings_for(api, data_dir), model_encoder, scenario)
+
+
+def test_a_model_mismatch_is_one_sentence_in_a_group_too(api, data_dir):
+    """The searcher the bot opens itself (retrieval.service.open_searcher), with another model configured
+    than the index was built with: the error handler says so, as a reply, in a group as in private."""
+    settings = settings_for(api, data_dir, engine=Settings(data_dir=data_dir, model="another-model"))
+
+    async def main():
+        application = build_application(settings)
+        async with application:
+            await application.start()
+            await application.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=ALLOWED_UPDATES)
+            try:
+                api.message("@newsdesk_bot Rovno", user_id=STRANGER, chat_type="group", chat_id=-424242)
+                [sent] = await wait(api, "sendMessage")
+                assert sent.params["chat_id"] == -424242
+                assert sent.params["text"] == (
+                    f"The index in {data_dir} was built with the model 'sentence-transformers/all-MiniLM-L6-v2', "
+                    "not 'another-model': set NEWSDESK_MODEL back, or use another --data-dir.")
+                assert sent.params["reply_parameters"]["message_id"] == 1
+            finally:
+                await application.updater.stop()
+                await application.stop()
+    asyncio.run(main())
