@@ -13,6 +13,15 @@ its indexing time (reading, chunking, FTS5, FAISS), txtai only its `index()` cal
 200 questions (the judged ones topped up with titles) in a fresh process after indexing, one at a time,
 and the judged questions for Recall@5 / nDCG@10, scored by retrieval.evaluate.score with passages
 collapsed to their articles. Peak memory is each process's VmHWM. Phases run one after the other.
+
+    .venv/bin/python bench/peer_txtai.py --set realtimeqa [--peer-python .venv-peer/bin/python]
+
+RealTimeQA (bench/realtimeqa.py: real news-quiz questions nobody here wrote, each asked as of its quiz's
+date): both rank the same passages of the same articles with the same vectors, the int8
+all-MiniLM-L6-v2 vectors Newsdesk stored when it indexed them (txtai through its `external` vectors
+method; questions encoded once by Newsdesk's query encoder), so the comparison is of search, not of
+encoders. Reports Recall@1/5/10, MRR@10 and nDCG@10 for the quiz-cited and the answer-matched
+questions separately, and the questions answered with nothing.
 """
 
 from __future__ import annotations
@@ -76,6 +85,31 @@ def txtai_query(target: Path, asked: list[str], judged: list[str], runs: int) ->
         ranked[question] = articles[:10]
     return {"total_p50_ms": round(percentile(totals, 50), 2), "total_p95_ms": round(percentile(totals, 95), 2),
             "total_p50_per_run": run_p50, "query_peak_rss_mb": round(peak_rss_mb()), "ranked": ranked}
+
+
+def txtai_external(work: Path) -> dict:
+    """txtai's hybrid index over passages whose vectors are given (`method="external"`)."""
+    import numpy as np
+    from txtai import Embeddings
+
+    rows = [json.loads(line) for line in (work / "passages.jsonl").read_text().splitlines()]
+    asked = json.loads((work / "questions.json").read_text())
+    lookup = dict(zip((row["text"] for row in rows), np.load(work / "vectors.npy")))
+    lookup.update(zip(asked, np.load(work / "queries.npy")))
+    embeddings = Embeddings(method="external", transform=lambda texts: np.vstack([lookup[t] for t in texts]),
+                            content=True, hybrid=True, backend="faiss")
+    started = time.perf_counter()
+    embeddings.index((row["id"], row["text"], None) for row in rows)
+    seconds = time.perf_counter() - started
+    ranked = []
+    for question in asked:
+        articles: list[str] = []
+        for hit in embeddings.search(question, 50):
+            article = hit["id"].rsplit("#", 1)[0]
+            if article not in articles:
+                articles.append(article)
+        ranked.append(articles[:10])
+    return {"index_seconds": round(seconds, 1), "ranked": ranked}
 
 
 # --- the Newsdesk side and the comparison (runs in .venv) ---------------------------------------------
@@ -149,6 +183,80 @@ def run(cmd: list[str]) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def export_passages(data_dir: Path, work: Path) -> int:
+    """The passages of a Newsdesk index (id ARTICLE#SEQ, text) and their stored vectors, for txtai."""
+    import sqlite3
+
+    import numpy as np
+
+    from index.store import EMBEDDING_DTYPE, PASSAGE_TEXT
+
+    db = sqlite3.connect(f"{(data_dir / 'newsdesk.sqlite3').resolve().as_uri()}?mode=ro", uri=True)
+    rows = db.execute(f"SELECT a.article_id, p.seq, {PASSAGE_TEXT}, e.vector FROM passages p"
+                      " JOIN articles a ON a.rowid = p.article JOIN embeddings e ON e.text_hash = p.text_hash"
+                      " WHERE a.gen_removed IS NULL ORDER BY p.id").fetchall()
+    with (work / "passages.jsonl").open("w") as out:
+        for article, seq, text, _ in rows:
+            out.write(json.dumps({"id": f"{article}#{seq}", "text": text}) + "\n")
+    vectors = np.vstack([np.frombuffer(v, dtype=EMBEDDING_DTYPE) for *_, v in rows]).astype(np.float32)
+    np.save(work / "vectors.npy", vectors)
+    return len(rows)
+
+
+def realtimeqa(peer_python: str) -> None:
+    """Newsdesk and txtai on RealTimeQA, same passages and vectors, one run (module docstring)."""
+    import numpy as np
+
+    from bench import realtimeqa as rtqa
+    from index.encoder import ServingEncoder, serve_queries
+    from index.reader import IndexReader
+    from index.settings import Settings
+    from retrieval.evaluate import CUTOFFS, score
+    from retrieval.search import Searcher
+
+    work = OUT / "peer-realtimeqa"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    data_dir = rtqa.index()
+    asked = rtqa.questions()
+    serve_queries()
+    searcher = Searcher(IndexReader(data_dir), ServingEncoder(Settings.from_env(data_dir=data_dir)))
+    passages = export_passages(data_dir, work)
+    texts = list(dict.fromkeys(q.question for q in asked))
+    (work / "questions.json").write_text(json.dumps(texts))
+    np.save(work / "queries.npy", searcher.encoder.encode(texts))
+    ours = [rtqa.ranked_articles(searcher, q) for q in asked]
+    theirs = dict(zip(texts, run([peer_python, str(Path(__file__).resolve()), "--role", "txtai-external"])["ranked"]))
+    result: dict = {"passages": passages, "articles_cut_to_passages": rtqa.PASSAGES, "rows": {}}
+    for label in ("human_cited", "answer_match", "all"):
+        chosen = [i for i, q in enumerate(asked) if label in ("all", q.label)]
+        for name, ranked in (("newsdesk", [ours[i] for i in chosen]),
+                             ("txtai", [[[{a}] for a in theirs[asked[i].question]] for i in chosen])):
+            totals = {f"recall@{k}": 0.0 for k in CUTOFFS} | {"mrr@10": 0.0, "ndcg@10": 0.0}
+            for entries, i in zip(ranked, chosen):
+                recall, rr, ndcg = score(entries, asked[i].relevant)
+                for k in CUTOFFS:
+                    totals[f"recall@{k}"] += recall[k]
+                totals["mrr@10"] += rr
+                totals["ndcg@10"] += ndcg
+            row = {k: round(v / len(chosen), 3) for k, v in totals.items()}
+            row["questions"] = len(chosen)
+            row["answered_with_nothing"] = sum(not entries for entries in ranked)
+            result["rows"][f"{label} {name}"] = row
+    found_by_txtai = [i for i, q in enumerate(asked) if not ours[i] and set(theirs[q.question]) & q.relevant]
+    result["empty_where_txtai_finds_it"] = len(found_by_txtai)
+    (OUT / "peer_realtimeqa.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(f"RealTimeQA: {len(asked)} questions, {passages} passages (articles cut to {rtqa.PASSAGES} passages); "
+          "same vectors for both\n")
+    print("| questions | system | R@1 | R@5 | R@10 | MRR@10 | nDCG@10 | answered with nothing |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, row in result["rows"].items():
+        label, system = name.rsplit(" ", 1)
+        print(f"| {label} ({row['questions']}) | {system} | {row['recall@1']:.3f} | {row['recall@5']:.3f} "
+              f"| {row['recall@10']:.3f} | {row['mrr@10']:.3f} | {row['ndcg@10']:.3f} | {row['answered_with_nothing']} |")
+    print(f"\nNewsdesk answered nothing where txtai found the article in its top 10: {len(found_by_txtai)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--peer-python", default=str(ROOT / ".venv-peer" / "bin" / "python"))
@@ -156,7 +264,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--slice", type=int, metavar="N",
                         help="index only the judged articles and N others (quicker; quality figures then differ from the full archive's)")
-    parser.add_argument("--role", choices=["txtai-index", "txtai-query"], help=argparse.SUPPRESS)
+    parser.add_argument("--set", choices=["reuters", "realtimeqa"], default="reuters",
+                        help="the Reuters archive and our questions (default), or RealTimeQA (bench/realtimeqa.py)")
+    parser.add_argument("--role", choices=["txtai-index", "txtai-query", "txtai-external"], help=argparse.SUPPRESS)
     parser.add_argument("--model", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.role == "txtai-index":
@@ -166,8 +276,14 @@ def main() -> None:
         asked = json.loads((WORK / "questions.json").read_text())
         print(json.dumps(txtai_query(WORK / "txtai", asked["asked"], asked["judged"], args.runs)))
         return
+    if args.role == "txtai-external":
+        print(json.dumps(txtai_external(OUT / "peer-realtimeqa")))
+        return
     if not Path(args.peer_python).exists():
         sys.exit(f"No peer interpreter at {args.peer_python}: run `make bench-peer`.")
+    if args.set == "realtimeqa":
+        realtimeqa(args.peer_python)
+        return
     from index.encoder import resolve_model
     from index.settings import DEFAULT_MODEL
     from retrieval.evaluate import load_qrels

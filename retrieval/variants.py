@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 import re
+import unicodedata
 
 from rapidfuzz.distance import Levenshtein
 
@@ -36,6 +37,29 @@ class VariantSettings:
     transliteration: float = 0.6  # least Indel similarity of a gazetteer name: "rovno" ~ "rivne" is 0.6
     # a word at least this frequent in English (wordfreq's Zipf scale) is spelled right: no edits of it
     ordinary_zipf: float = ORDINARY_ZIPF
+    # An edit of a word the archive has is another spelling only if the word is in a handful of passages
+    # (`rare_floor`) and the edit changes vowels alone, as transliterations do (Sidorenko/Sydorenko,
+    # Chasiv/Chasov, Shoigu/Shoygu), or if the archive writes the edit at least this many times as often ("volkcer" once, "volcker" 40 times): a correctly spelled name
+    # the archive has ("Feldstein", "Dattel") keeps its neighbours ("Goldstein", "Mattel") out. A word
+    # the archive lacks takes any edit.
+    more_often: float = 10.0
+    # ...and no other spelling or name that is itself a common English word ("lion" for Lyon, "hall"
+    # for Hale, "even" for Evans)
+    word_zipf: float = 4.0
+
+
+_VOWELS = frozenset("aeiouyj")
+
+
+def vowels_only(word: str, other: str) -> bool:
+    """Whether `other` differs from `word` only in vowels (and y, j): how names move between alphabets."""
+    return all((op == "replace" and word[i] in _VOWELS and other[j] in _VOWELS)
+               or (op == "insert" and other[j] in _VOWELS) or (op == "delete" and word[i] in _VOWELS)
+               for op, i, j in Levenshtein.editops(word, other))
+
+
+def folded(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 def max_edits(word: str) -> int:
@@ -79,15 +103,24 @@ def find(index: SearchIndex, question: str, terms: tuple[str, ...], frequencies:
     names = capitalised(question)
     for term in terms:
         root = stem(term)
-        rare = frequencies.get(root, 0) <= max(settings.rare_share * index.manifest.passages, settings.rare_floor)
-        candidates = []
-        if settings.spelling and rare and not ordinary(term, at_least=settings.ordinary_zipf):
-            candidates += spelling(index, root, settings)
-        if settings.gazetteer:
-            candidates += gazetteer(index, term, rare, term in names, settings)
-        if candidates:
-            known = index.document_frequencies(candidates)
-            present = tuple(sorted({c for c in candidates if known.get(c)}, key=lambda c: (-known[c], c)))
+        own = frequencies.get(root, 0)
+        rare = own <= max(settings.rare_share * index.manifest.passages, settings.rare_floor)
+        edits = spelling(index, root, settings) \
+            if settings.spelling and rare and not ordinary(term, at_least=settings.ordinary_zipf) else []
+        places = gazetteer(index, term, rare, term in names, settings) \
+            if settings.gazetteer and not ordinary(term, at_least=settings.word_zipf) else []
+        if edits or places:
+            known = index.document_frequencies(edits + places)
+            # A word the archive lacks takes any edit it has ("volkcer": "volcker"). One it has is spelled the
+            # archive's way already ("Feldstein" keeps "Goldstein" out), unless it is in a handful of
+            # passages and the edit changes vowels alone, as transliterations do (Sidorenko/Sydorenko,
+            # Chasiv/Chasov). Another name of a place is taken where the archive has it at least as often.
+            present = {c for c in edits if known.get(c) and (
+                not own or (own <= settings.rare_floor and vowels_only(root, c)))} | \
+                {c for c in places if known.get(c) and (not own or known[c] >= own)}
+            # accents are no other spelling: the full-text index folds them already ("inácio" is "inacio")
+            present = {c for c in present if not ordinary(c, at_least=settings.word_zipf) and c != folded(root)}
+            present = tuple(sorted(present, key=lambda c: (-known[c], c)))
             if present:
                 found[term] = present
                 spelled.update((c, known[c]) for c in present)
