@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: demo test test-fast test-all bench eval clean bench-scale bench-peer
+.PHONY: screenshots demo test test-fast test-all bench eval clean bench-scale bench-peer
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,12 @@ $(PEER)/.installed:
 
 bench-peer: $(STAMP) $(PEER)/.installed
 	$(BIN)/python bench/peer_txtai.py --peer-python $(PEER)/bin/python
+
+# Renderings of the bot's messages as a phone shows them, heights and time to "typing…" (docs/phone.md):
+# Debian's headless chromium, installed here and not by `make test`.
+screenshots: $(STAMP)
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium fonts-liberation fonts-noto-color-emoji)
+	$(BIN)/python bench/screenshots.py --out docs/img
 
 clean:
 	rm -rf $(VENV) data/demo .pytest_cache

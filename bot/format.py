@@ -34,6 +34,8 @@ URL_SHOWN_CHARS = 60  # an over-long URL is shown, shortened, as plain text
 LINK_CHARS = 2048  # longer URLs are not made links: browsers and servers commonly refuse them
 COPY_LIMIT = 256  # a copy button's text (CopyTextButton), Telegram's limit
 QUOTED_URL_CHARS = 120  # a longer link leaves too little of a quote for the sentence: the title instead
+LEAD_CHARS = 140  # the answering sentence as a result's first line; the whole of it is in the quote below
+RESULT_TITLE_CHARS = 70  # a title in a result's citation (the whole title is in the 📄 article)
 TIGHT_SENTENCE_CHARS = 1000  # the last resort for one passage that does not fit: its sentence cut
 ARTICLE_MESSAGES = 3  # a longer article: its opening as a message, the whole text as a .txt document
 
@@ -94,10 +96,10 @@ def short_date(value: datetime | None) -> str:
     return f"{value.day} {value:%b %Y}" if value else "undated"
 
 
-def citation_line(number: int, c: Citation) -> str:
+def citation_line(number: int, c: Citation, title_chars: int = TITLE_CHARS) -> str:
     """[n] Title — Outlet, date: the title a link to the article when its URL is a safe http(s) one,
     every field shortened to fit (TITLE_CHARS, OUTLET_CHARS, ...)."""
-    title = _linked(shorten(c.title, TITLE_CHARS), c.url)
+    title = _linked(shorten(c.title, title_chars), c.url)
     return f"<b>[{number}]</b> {title} — " + ", ".join(_where(c))
 
 
@@ -107,7 +109,7 @@ def also_line(citations: tuple[Citation, ...], links: bool = True) -> str:
 
 
 def passage_block(hit: Hit, budget: int = CONTEXT_CHARS, tight: bool = False) -> str:
-    """One result: its best sentence in bold, its citation, other outlets with the same story, then
+    """One result: its best sentence in bold (its first LEAD_CHARS characters), its citation, other outlets with the same story, then
     the passage around the sentence (`budget` characters of context) in a collapsed, expandable
     blockquote. `tight`: the last resort for a passage that does not fit alone: no context, the
     sentence cut to TIGHT_SENTENCE_CHARS, other outlets without links."""
@@ -115,7 +117,7 @@ def passage_block(hit: Hit, budget: int = CONTEXT_CHARS, tight: bool = False) ->
     before, sentence, after = (" ".join(part.split()) for part in (before, sentence, after))
     if tight:
         sentence = shorten(sentence, TIGHT_SENTENCE_CHARS)
-    lines = [f"<b>{text(sentence)}</b>", citation_line(hit.rank, hit.citation)]
+    lines = [f"<b>{text(shorten(sentence, LEAD_CHARS))}</b>", citation_line(hit.rank, hit.citation, RESULT_TITLE_CHARS)]
     if hit.also:
         lines.append(also_line(hit.also, links=not tight))
     if before or after:
@@ -148,6 +150,17 @@ def by_outlet(groups: tuple[tuple[str, ...], ...]):
     return layout
 
 
+def _join(lead: str, blocks: list[str]) -> str:
+    """The lead, then the results: a result that ends with its quote is followed directly by the next
+    (the quote's box already separates them, and a phone screen has no line to spare); one without
+    a quote, and an outlet's section, by an empty line."""
+    out = lead
+    for block in blocks:
+        tight = out.endswith("</blockquote>") and not block.startswith("▸")  # an outlet's section: a line before
+        out += ("\n" if tight else "\n\n") + block
+    return out
+
+
 def _fit(lead_for, hits: list[Hit], limit: int, layout=_one_by_one) -> tuple[str, list[Hit]]:
     """(HTML, the hits shown, in the order shown): whole results dropped from the end of the ranking
     until the message fits (so what is shown is always the first n, and More goes on from n); one
@@ -156,7 +169,7 @@ def _fit(lead_for, hits: list[Hit], limit: int, layout=_one_by_one) -> tuple[str
         raise ValueError("a message of passages needs at least one")
     for n in range(len(hits), 1, -1):
         blocks, order = layout(hits[:n])
-        message = "\n\n".join([lead_for(n), *blocks])
+        message = _join(lead_for(n), blocks)
         if utf16_len(message) <= limit:
             return message, order
     for budget in (CONTEXT_CHARS, 240, 0):

@@ -311,17 +311,19 @@ def test_votes_on_answers_and_alerts_are_stored_and_exported_for_eval(api, data_
             ["📋 1"], ["📄 1"]]  # no vote row: votes are reactions
         answer_id = api.last_bot_message(group)["message_id"]
         api.reaction(answer_id, ("👍",), user_id=ALLOWED, chat_id=group)
+        api.command("/status", user_id=ALLOWED, chat_type="group")  # the answer's handler has finished by its reply
+        await wait(api, "sendMessage", 2)
         api.reaction(answer_id, ("👍",), user_id=OTHER, chat_id=group)
         api.reaction(answer_id, ("👎",), old=("👍",), user_id=OTHER, chat_id=group)  # OTHER changes their mind
         api.command("/follow Khortytsia ferry", user_id=ALLOWED)
         api.command("/status", user_id=OTHER, chat_type="group")  # after OTHER's reactions (in order per person)
-        await wait(api, "sendMessage", 3)
+        await wait(api, "sendMessage", 4)
         await asyncio.to_thread(publish, data_dir, model_encoder, tmp_path, FERRY, GRAIN)
         await deliver(application)
         [alert] = alerts(api)
         api.reaction(api.last_bot_message(ALLOWED)["message_id"], ("👎",), user_id=ALLOWED)
         api.command("/status", user_id=ALLOWED)
-        await wait(api, "sendMessage", 5)
+        await wait(api, "sendMessage", 6)
 
     run_bot(settings_for(api, data_dir, allowed_users=frozenset({ALLOWED, OTHER})), model_encoder, scenario)
     rows = sqlite3.connect(data_dir / "bot.sqlite3").execute(

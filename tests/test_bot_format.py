@@ -187,3 +187,13 @@ def test_sources_and_status():
     assert fmt.status_message(status) == (
         "<b>Archive status</b>\nArticles: 37\nPassages: 80\nDates: 14 Sep 2024 – 12 Jan 2025\n"
         "Last reindex: 25 Nov 2026 03:00 UTC")
+
+
+def test_results_follow_each_other_under_their_quotes_and_a_long_sentence_leads_shortened():
+    long = hit(rank=2, passage="Officials said. According to the ministry, " + "Rovno and other words " * 10 + "came under Russian control.")
+    html, shown = fmt.answer_message(answer(hit(), long))
+    assert len(shown) == 2
+    assert "</blockquote>\n<b>According to the ministry, Rovno and other words" in html  # no empty line between
+    lead_2 = html.split("</blockquote>\n")[1].split("\n")[0]
+    assert lead_2.endswith("…</b>") and len(parse_html(lead_2)) <= fmt.LEAD_CHARS
+    assert "Rovno and other words " * 10 in html.split("<blockquote expandable>")[2]  # the whole sentence, quoted

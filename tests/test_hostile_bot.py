@@ -168,6 +168,7 @@ def test_terminal_safe_removes_escape_sequences_and_control_characters():
 def test_long_titles_and_urls_are_cut_to_fit_every_answer(api, bot_data, caplog):
     caplog.set_level(logging.INFO)
     short_title = ("Oskil bridge " * 23).strip() + "…"  # 300 characters at most, cut between words
+    result_title = ("Oskil bridge " * 5).strip() + "…"  # in a result's citation: 70 at most (a phone's two lines)
 
     async def scenario():
         api.message("Oskil bridge Kupiansk trucks", user_id=ALLOWED)
@@ -181,7 +182,7 @@ def test_long_titles_and_urls_are_cut_to_fit_every_answer(api, bot_data, caplog)
         [_, _, article] = await wait(api, "sendMessage", 3)
 
         assert citation_of(title_answer.params["text"]) == (
-            f'<b>[1]</b> <a href="https://harbortribune.example/oskil">{short_title}</a> — Harbor Tribune, 10 Jan 2025')
+            f'<b>[1]</b> <a href="https://harbortribune.example/oskil">{result_title}</a> — Harbor Tribune, 10 Jan 2025')
         # the URL is too long to be a link: the title is plain text, the URL shown shortened
         assert citation_of(url_answer.params["text"]) == (
             "<b>[1]</b> Kherson ferry timetable — Harbor Tribune, 11 Jan 2025, https://harbortribune.example/"
