@@ -424,3 +424,17 @@ def test_a_model_mismatch_is_one_sentence_in_a_group_too(api, data_dir):
                 await application.updater.stop()
                 await application.stop()
     asyncio.run(main())
+
+
+def test_typing_is_kept_up_until_a_slow_answer_is_sent(api, data_dir, model_encoder):
+    api.slow("sendMessage", 4.6, chat_id=ALLOWED)  # a slow network: the answer takes longer than "typing…" lasts
+
+    async def scenario():
+        api.message("Rovno", user_id=ALLOWED)
+        [sent] = await wait(api, "sendMessage")
+        await asyncio.sleep(4.9)  # the answer is still on its way; "typing…" is sent again meanwhile
+        first, second, *_ = api.sent("sendChatAction")
+        assert first.at < sent.at < second.at and second.at - first.at >= 3.9
+        assert all(c.params == {"chat_id": ALLOWED, "action": "typing"} for c in (first, second))
+
+    drive(settings_for(api, data_dir), model_encoder, scenario)
