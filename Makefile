@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: screenshots demo test test-fast test-all bench eval clean bench-scale bench-peer
+.PHONY: screenshots demo test test-fast test-full bench eval clean bench-scale bench-peer
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,10 +21,14 @@ demo: $(STAMP)
 	$(BIN)/newsdesk index status --data-dir data/demo
 	$(BIN)/newsdesk ask "what was reported about Rovno?" --data-dir data/demo
 
-# The whole suite, the slow and data-heavy tests included (CI runs this).
+# The whole suite, the slow and data-heavy tests included (CI runs this), but the whole-archive one.
 test: $(STAMP)
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not full_archive"
+
+# The regression questions on the whole Reuters archive (indexes it: about 7 minutes; CI runs it too).
+test-full: $(STAMP)
+	$(BIN)/python -m pytest -m full_archive
 
 # The default quick loop while developing.
 test-fast: $(STAMP)
