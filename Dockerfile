@@ -3,6 +3,9 @@
 FROM python:3.11-slim
 
 ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
+# Extras of the image: `engines` brings pymilvus (NEWSDESK_ENGINE=milvus) and Ray (`index add --ray`).
+# Build with --build-arg NEWSDESK_EXTRAS=none for the smallest image (FAISS + FTS5 only).
+ARG NEWSDESK_EXTRAS=engines
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     HF_HUB_OFFLINE=1 \
@@ -20,7 +23,7 @@ COPY index ./index
 COPY retrieval ./retrieval
 COPY bot ./bot
 COPY samples ./samples
-RUN pip install --no-cache-dir . \
+RUN pip install --no-cache-dir ".[${NEWSDESK_EXTRAS}]" \
     && python -c "from index.encoder import SentenceTransformerEncoder as E; assert E('sentence-transformers/all-MiniLM-L6-v2').dimension == 384"
 
 RUN useradd --create-home --uid 10001 newsdesk && mkdir -p /data && chown newsdesk /data

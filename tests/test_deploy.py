@@ -38,6 +38,24 @@ def test_compose_runs_the_bot_and_the_indexer_on_one_data_volume():
     assert (ROOT / "config" / "sources.toml").exists()
 
 
+def test_the_milvus_profile_runs_milvus_standalone_and_points_the_bot_and_the_indexer_at_it():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    milvus, etcd, minio = services["milvus"], services["etcd"], services["minio"]
+    assert all(s["profiles"] == ["milvus"] for s in (milvus, etcd, minio))
+    assert all("profiles" not in services[name] for name in ("bot", "indexer"))  # the default stays FAISS + FTS5
+    assert milvus["image"].startswith("milvusdb/milvus:v2.5.") and milvus["command"] == ["milvus", "run", "standalone"]
+    assert (milvus["environment"]["ETCD_ENDPOINTS"], milvus["environment"]["MINIO_ADDRESS"]) == ("etcd:2379", "minio:9000")
+    assert milvus["depends_on"] == {"etcd": {"condition": "service_healthy"}, "minio": {"condition": "service_healthy"}}
+    assert "9091/healthz" in " ".join(milvus["healthcheck"]["test"])
+    for name in ("bot", "indexer"):
+        service = services[name]
+        assert service["environment"]["NEWSDESK_ENGINE"] == "${NEWSDESK_ENGINE:-faiss}"
+        assert service["environment"]["NEWSDESK_MILVUS_URI"] == "${NEWSDESK_MILVUS_URI:-http://milvus:19530}"
+        assert service["depends_on"] == {"milvus": {"condition": "service_healthy", "required": False}}
+    assert {"milvus-etcd", "milvus-minio", "milvus-data"} <= compose["volumes"].keys()
+
+
 def test_secrets_come_from_an_ignored_env_file_with_a_committed_example():
     example = (ROOT / ".env.example").read_text()
     names = set(re.findall(r"^([A-Z_]+)=", example, flags=re.M))
@@ -52,7 +70,8 @@ def test_dockerfile_builds_with_cpu_torch_and_the_packaged_model():
     runs = [" ".join(c.value) for c in commands if c.cmd == "RUN"]
     assert 'pip install --no-cache-dir --index-url "${TORCH_INDEX_URL}" torch==2.13.0' in runs[0]
     assert any("TORCH_INDEX_URL=" in c.value[0] and c.value[0].endswith("/whl/cpu") for c in commands if c.cmd == "ARG")
-    assert "pip install --no-cache-dir ." in runs[1] and ".dimension == 384" in runs[1]  # the model loads offline
+    assert 'pip install --no-cache-dir ".[${NEWSDESK_EXTRAS}]"' in runs[1] and ".dimension == 384" in runs[1]  # offline
+    assert ("NEWSDESK_EXTRAS=engines",) in [c.value for c in commands if c.cmd == "ARG"]  # pymilvus and Ray inside
     env = dict(zip(*[iter(next(c.value for c in commands if c.cmd == "ENV"))] * 2))
     assert (env["HF_HUB_OFFLINE"], env["NEWSDESK_DATA"]) == ("1", "/data")
     for copy in (c for c in commands if c.cmd == "COPY"):
