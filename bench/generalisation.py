@@ -45,11 +45,8 @@ class Row:
 
 ROWS: dict[str, Row] = {
     "default": Row(),
-    "title 0": Row(title_weight=0.0),
-    "title 0.25": Row(title_weight=0.25),
-    "title 1.0": Row(title_weight=1.0),
-    "prefer_floor 0.25": Row(replace(DEFAULT, prefer_floor=0.25)),
-    "prefer_floor 0.5": Row(replace(DEFAULT, prefer_floor=0.5)),
+    **{f"title {w}": Row(title_weight=w) for w in (0.0, 0.25, 0.5)},
+    **{f"prefer_floor {f}": Row(replace(DEFAULT, prefer_floor=f)) for f in (0.0, 0.1, 0.4)},
     **{f"ordinary_zipf {z}": Row(replace(DEFAULT, variants=VariantSettings(ordinary_zipf=z)))
        for z in (1.5, 2.0, 2.5, 3.0)},
     "no spelling variants": Row(replace(DEFAULT, variants=VariantSettings(spelling=False))),

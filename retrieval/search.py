@@ -58,9 +58,11 @@ class SearchSettings:
     # hybrid R@5 0.894 -> 0.886 and nDCG@10 0.917 -> 0.899 (README). NEWSDESK_BM25_BUDGET.
     bm25_budget: float = 100_000
     # What a question implies (an outlet named in passing, a period, quoted words) puts the passages
-    # that have it first, when they score at least this share of the best passage: a strong
-    # preference, never an exclusion. Chosen on the tuning halves (docs/evaluation.md).
-    prefer_floor: float = 0.0
+    # that have it first: a strong preference, never an exclusion. A period or quoted words count for
+    # passages scoring at least this share of the best one (`_preferred_first`). Chosen on the tuning
+    # halves and RealTimeQA: 0 / 0.25 / 0.4 gave RealTimeQA quiz-cited Recall@5 0.711 / 0.762 / 0.775
+    # and the newsroom set 0.993 / 0.993 / 0.986 (docs/evaluation.md).
+    prefer_floor: float = 0.25
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> SearchSettings:
@@ -183,7 +185,8 @@ class Searcher:
         t1 = time.perf_counter()
         lexical = pending.result() if pending else []
         now = as_of or datetime.now(timezone.utc)
-        ranked = self._rank(snapshot, parsed.filters, mode, match, vector, want, allowed, lexical, now)
+        ranked = self._rank(snapshot, parsed.filters, mode, match, vector, want, allowed, lexical, now,
+                            bool(parsed.terms))
         relaxed = None
         if not ranked and parsed.filters:  # the stated filters left nothing: say so, show the closest
             relaxed = parsed.filters.stated()
@@ -192,7 +195,8 @@ class Searcher:
             if vector is None and (mode != "lexical" or not match):
                 vector = self.encode_query(parsed.dense_text)
             lexical = snapshot.lexical(match, want) if mode != "dense" and match else []
-            ranked = self._rank(snapshot, parsed.filters, mode, match, vector, want, None, lexical, now)
+            ranked = self._rank(snapshot, parsed.filters, mode, match, vector, want, None, lexical, now,
+                                bool(parsed.terms))
         t2 = time.perf_counter()
         hits, has_more = self._collapse(snapshot, parsed, vector, ranked, limit, offset, per_article, frequencies)
         t3 = time.perf_counter()
@@ -210,7 +214,7 @@ class Searcher:
 
     def _rank(self, snapshot: SearchIndex, found: Filters, mode: str, match: str | None, vector: np.ndarray | None,
               want: int, allowed: np.ndarray | None, lexical: list[tuple[int, float]],
-              now: datetime) -> list[tuple[int, float]]:
+              now: datetime, topical: bool = True) -> list[tuple[int, float]]:
         """Passages `allowed` (all when None) in answer order: the dense and lexical rankings fused
         (`lexical` is the latter, already run), without passages that are neither a lexical match nor
         close in meaning; then what the question prefers first (`_preferred_first`).
@@ -240,7 +244,7 @@ class Searcher:
                           if pid in matched or close.get(pid, 0.0) >= self.settings.min_dense_only]
         if self.settings.recency_half_life_days > 0 and not found.newest_first:
             ranked = self._recent_first(snapshot, ranked, now)
-        return self._preferred_first(snapshot, found, ranked, subsets)
+        return self._preferred_first(snapshot, found, ranked, subsets, topical)
 
     @staticmethod
     def _preferred(snapshot: SearchIndex, found: Filters, allowed: np.ndarray | None) -> list[np.ndarray]:
@@ -255,10 +259,15 @@ class Searcher:
         return subsets
 
     def _preferred_first(self, snapshot: SearchIndex, found: Filters, ranked: list[tuple[int, float]],
-                         subsets: list[np.ndarray]) -> list[tuple[int, float]]:
-        """Passages with more of what the question prefers (a named outlet, the period it names, its
-        quoted words) first, if they score at least `prefer_floor` of the best; named outlets take
-        turns (each one's best, then each one's second, ...); otherwise the ranking's order."""
+                         subsets: list[np.ndarray], topical: bool) -> list[tuple[int, float]]:
+        """Passages with more of what the question prefers first; within that, the ranking's order,
+        the named outlets taking turns (each one's best, then each one's second, ...).
+
+        A named outlet always counts: the asker chose it. The period a question names and its quoted
+        words count for passages scoring at least `prefer_floor` of the best: "this week" in a news quiz
+        would otherwise put every passage of the week that shares one word with the question above the
+        report that answers it. With no topic words (`topical` false: "what did Coastline Chronicle
+        publish on Feb 3?") the outlet and the date are the whole question, and count everywhere."""
         if not ranked or not (subsets or found.quoted):
             return ranked
         group_of = {int(pid): g for g, ids in enumerate(subsets[: len(found.outlets)]) for pid in ids}
@@ -266,11 +275,11 @@ class Searcher:
         quoted: set[int] = set()
         for phrase in found.quoted:
             quoted.update(pid for pid, _ in snapshot.lexical(query_parser.fts_match((), (phrase,)), 1000))
-        floor = self.settings.prefer_floor * ranked[0][1]
+        floor = self.settings.prefer_floor * ranked[0][1] if topical else float("-inf")
         turns: dict[int, int] = {}
         keyed = []
         for position, (pid, score) in enumerate(ranked):
-            level = (pid in group_of) + (pid in in_period) + (pid in quoted) if score >= floor else 0
+            level = (pid in group_of) + (score >= floor) * ((pid in in_period) + (pid in quoted))
             turn = 0
             if level and pid in group_of:
                 turn = turns.get(group_of[pid], 0)
