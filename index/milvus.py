@@ -29,6 +29,7 @@ import threading
 import unicodedata
 import uuid
 from collections.abc import Iterable
+from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -50,6 +51,9 @@ ALIAS = "newsdesk"
 NO_DATE = -(2**62)  # `published` of an article without a date: outside every date filter, as SQL NULL is
 MAX_TOPK = 16384  # Milvus's largest limit (and query window)
 MAX_ID_FILTER = 16384  # ids in one `id in [...]` expression; a larger set is applied after the search
+# BM25 candidates read at most to find those with every AND-ed phrase of a query (Milvus Lite has no
+# TEXT_MATCH/PHRASE_MATCH filter): past this many, a rare phrase among common words can be missed
+MAX_CHECKED = 4096
 MAX_VARCHAR = 65535  # bytes
 # As close to FTS5's `porter unicode61 remove_diacritics 2` as Milvus's analyzers come: Unicode word
 # boundaries, lower case, accents folded, the Snowball English stemmer (Porter's successor).
@@ -228,12 +232,17 @@ except ImportError:  # pragma: no cover - a dependency of newsdesk
     _stemmer = None
 
 
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return _stemmer.stemWord(word) if _stemmer else word
+
+
 def tokens(text: str) -> list[str]:
     """The words of `text` as Milvus's ANALYZER makes them (lower case, accents folded, Snowball stems)."""
-    folded = unicodedata.normalize("NFKD", text.lower())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    words = re.findall(r"\w+", folded)
-    return _stemmer.stemWords(words) if _stemmer else words
+    folded = text.lower()
+    if not folded.isascii():
+        folded = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
+    return [_stem(word) for word in re.findall(r"\w+", folded)]
 
 
 def _contains(haystack: list[str], needle: list[str]) -> bool:
@@ -332,23 +341,28 @@ class MilvusSnapshot(Snapshot):
             return []
         query = " ".join(words)
         expr, post = self._restrict(None if allowed is None else np.fromiter(allowed, dtype=np.int64))
+        # One group of single words (a question's terms OR-ed): every BM25 hit has one of them, as in
+        # FTS5. Phrases, or groups AND-ed, are checked on each candidate's analysed words.
+        check = len(required) > 1 or any(len(alternative) > 1 for alternative in required[0])
+        output = ["title", "text"] if check else []
 
         def fetch_hits(fetch: int) -> tuple[list[tuple[int, float]], bool]:
             scores: dict[int, float] = {}
-            exhausted = True
             fields: dict[int, tuple[str, str]] = {}
+            exhausted = True
             for field, weight in (("text_sparse", 1.0), ("title_sparse", TITLE_WEIGHT)):
-                raw = self._search(query, field, "BM25", fetch, expr, ["title", "text"])
+                raw = self._search(query, field, "BM25", fetch, expr, output)
                 exhausted = exhausted and len(raw) < fetch
                 for hit in raw:
                     pid = int(hit["id"])
                     scores[pid] = scores.get(pid, 0.0) + weight * float(hit["distance"])
-                    fields[pid] = (hit["entity"].get("title", ""), hit["entity"].get("text", ""))
+                    if check:
+                        fields[pid] = (hit["entity"].get("title", ""), hit["entity"].get("text", ""))
             kept = [(pid, score) for pid, score in scores.items()
-                    if satisfies(required, (tokens(fields[pid][0]), tokens(fields[pid][1])))]
-            return sorted(kept, key=lambda hit: (-hit[1], hit[0])), exhausted
+                    if not check or satisfies(required, (tokens(fields[pid][0]), tokens(fields[pid][1])))]
+            return sorted(kept, key=lambda hit: (-hit[1], hit[0])), exhausted or (check and fetch >= MAX_CHECKED)
 
-        return self._grow(fetch_hits, limit, post, more=True)
+        return self._grow(fetch_hits, limit, post, more=check)
 
     @staticmethod
     def _restrict(allowed: np.ndarray | None) -> tuple[str, set[int] | None]:
