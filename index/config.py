@@ -35,7 +35,7 @@ def load_sources(path: Path) -> list[SourceSpec]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise SettingsError(f"{path} does not exist: write the sources to read there (see the README).") from None
+        raise SettingsError(f"{path} does not exist: write the sources to read there (see docs/operations.md).") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise SettingsError(f"{path} is not valid TOML ({error}).") from None
     entries = data.get("source")

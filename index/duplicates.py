@@ -20,7 +20,7 @@ SEED = 1  # seed and scheme fixed: sketches made by different runs must be compa
 SCHEME = "affine32"  # hash values below 2**32: stored as SKETCH_DTYPE, half of datasketch's uint64
 SKETCH_DTYPE = np.uint32
 # Two articles are one story when their estimated Jaccard is at least SAME_STORY and they appeared
-# within SAME_STORY_DAYS of each other. On Reuters-21578 (hand-checked samples, README) wire repeats,
+# within SAME_STORY_DAYS of each other. On Reuters-21578 (hand-checked samples, docs/evaluation.md) wire repeats,
 # corrections and lightly edited copies score 0.45-1.0 within hours; what else scores that high is a
 # recurring template (a monthly USDA estimate, the daily EC sugar levies, weekly jobless claims) whose
 # issues lie days or weeks apart.

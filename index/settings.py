@@ -11,7 +11,7 @@ from index.errors import SettingsError
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 BACKENDS = ("torch", "onnx", "onnx-int8")  # index.encoder.BACKENDS
 # A new index is embedded with this backend; an existing one keeps the backend it was embedded with.
-# int8 ONNX: 2.5x the throughput of torch, Recall@5 on the Reuters questions within a point (README).
+# int8 ONNX: 2.5x the throughput of torch, Recall@5 on the Reuters questions within a point (docs/speed.md).
 DEFAULT_BACKEND = "onnx-int8"
 # The search engine behind index.search_index.SearchIndex (index.engines): FAISS + FTS5 embedded in the
 # data directory, or Milvus (the `engines` extra) at NEWSDESK_MILVUS_URI.

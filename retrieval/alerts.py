@@ -7,7 +7,7 @@ the question and the passage, and the share of the question's topic-word weight 
 highlight) that the passage carries. A passage is sent when it is close in meaning AND names most
 of the topic, or when it is very close in meaning alone. The bars were chosen on the Reuters
 evaluation set (`bench/alerts_threshold.py`) and checked on a replay of the wire in daily batches
-(`bench/alerts_replay.py`); README, "Alerts and feedback".
+(`bench/alerts_replay.py`); docs/alerts.md.
 
 A follow of a name ("Rovno", "OPEC", "Texaco Pennzoil") rarely comes close in meaning to any passage
 (the model does not know "Rovno": cosine 0.37 with a report headlined with it), so a follow of a few

@@ -1,4 +1,4 @@
-"""Combining the dense and the lexical ranking. The default was chosen on the evaluation set (README)."""
+"""Combining the dense and the lexical ranking. The default was chosen on the evaluation set (docs/evaluation.md, earlier measurements)."""
 
 from __future__ import annotations
 

@@ -31,7 +31,7 @@ class SearchSettings:
     # In hybrid mode a passage that shares no word with the question must be at least this close in
     # meaning, or it is noise: "Rovno" is a name the model does not know, and its nearest passages
     # are unrelated war reports at cosine 0.31-0.36. No Reuters question loses a relevant passage
-    # with any value up to 0.6 (README), and paraphrases that share no word score above 0.5.
+    # with any value up to 0.6 (docs/evaluation.md), and paraphrases that share no word score above 0.5.
     min_dense_only: float = 0.4
     understand: bool = True  # dates, outlets and phrases read from the question (off: words only)
     variants: variants.VariantSettings = field(default_factory=variants.VariantSettings)
@@ -55,7 +55,7 @@ class SearchSettings:
     # passage a word is in, so BM25's time grows with the archive (Reuters passages copied 36 times,
     # 1M passages: p50 244 ms unbounded, 90 ms within this budget; bench/growth.py). It never binds on
     # Reuters (27,678 passages); on Reuters with the budget scaled down 36 times, as it acts at 1M,
-    # hybrid R@5 0.894 -> 0.886 and nDCG@10 0.917 -> 0.899 (README). NEWSDESK_BM25_BUDGET.
+    # hybrid R@5 0.894 -> 0.886 and nDCG@10 0.917 -> 0.899 (docs/speed.md). NEWSDESK_BM25_BUDGET.
     bm25_budget: float = 100_000
     # What a question implies (an outlet named in passing, a period, quoted words) puts the passages
     # that have it first: a strong preference, never an exclusion. A period or quoted words count for

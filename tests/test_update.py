@@ -204,7 +204,7 @@ def test_update_command_for_cron(tmp_path, capsys, model_encoder):
     assert err == f"busy: Another indexing run holds {tmp_path / 'data' / 'write.lock'}; try again when it ends.\n"
     assert main(["index", "update", "--data-dir", data]) == 1
     assert capsys.readouterr().err == (f"error: {tmp_path / 'data' / 'sources.toml'} does not exist: "
-                                       "write the sources to read there (see the README).\n")
+                                       "write the sources to read there (see docs/operations.md).\n")
 
 
 def test_health_reports_index_and_heartbeat(tmp_path, capsys):
