@@ -94,11 +94,10 @@ def scored(searcher: Searcher, snapshot: SearchIndex, parsed: Query, since_gen: 
     stored = snapshot.passages([pid for pid, _ in close])
     weights = weights if weights is not None else searcher.weights(snapshot, parsed)
     total = sum(weights.values())
-    phrases = [" ".join(p.lower().split()) for p in parsed.filters.phrases]
     rows = []
     for pid, cosine in close:
         passage = stored.get(pid)
-        if passage is None or not all(p in " ".join(passage.text.lower().split()) for p in phrases):
+        if passage is None or not query_parser.says(passage.text, parsed.filters.phrases):
             continue
         stems = {highlight.stem(w) for w in query_parser.words(passage.text)}
         coverage = sum(w for s, w in weights.items() if s in stems) / total if total else 1.0

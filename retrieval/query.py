@@ -81,6 +81,12 @@ def _topic(text: str) -> str:
     return text[spans[0][0] : spans[-1][1]] if spans else text
 
 
+def says(text: str, phrases: tuple[str, ...]) -> bool:
+    """Whether a text has every phrase word for word (case and spacing aside)."""
+    flat = " ".join(text.lower().split())
+    return all(" ".join(p.lower().split()) in flat for p in phrases)
+
+
 def fts_match(terms: tuple[str, ...], phrases: tuple[str, ...] = (),
               variants: Mapping[str, tuple[str, ...]] | None = None, quoted: tuple[str, ...] = ()) -> str | None:
     """An FTS5 query: every required phrase (exact:), and any of the terms, their other spellings or

@@ -208,9 +208,10 @@ class Searcher:
     @staticmethod
     def stated(snapshot: SearchIndex, found: Filters) -> np.ndarray | None:
         """The passages the stated outlets and dates allow (None: all)."""
-        if not (found.sources or (found.dates_only and (found.since or found.until))):
+        stated = found.stated()
+        if not (stated.sources or stated.since or stated.until):
             return None
-        return snapshot.allowed(found.sources, *((found.since, found.until) if found.dates_only else (None, None)))
+        return snapshot.allowed(stated.sources, stated.since, stated.until)
 
     def _rank(self, snapshot: SearchIndex, found: Filters, mode: str, match: str | None, vector: np.ndarray | None,
               want: int, allowed: np.ndarray | None, lexical: list[tuple[int, float]],
@@ -317,13 +318,12 @@ class Searcher:
         entries: list[tuple[StoredPassage, float, list[Citation]]] = []
         shown: dict[str, int] = {}  # article id -> its entry
         per: dict[str, int] = {}
-        phrases = [" ".join(p.lower().split()) for p in parsed.filters.phrases]
         # newest first: the best 20 (or the page's worth) by relevance, then ordered by date
         enough = offset + limit + (max(20 - offset - limit, 1) if parsed.filters.newest_first else 1)
         for passage, score in self._in_order(snapshot, ranked):
             if len(entries) >= enough:  # one more than the page tells whether there is more
                 break
-            if phrases and not all(p in " ".join(passage.text.lower().split()) for p in phrases):
+            if not query_parser.says(passage.text, parsed.filters.phrases):
                 continue
             if passage.article_id in shown and per[passage.article_id] >= per_article:
                 continue  # its article is shown (or cited) already
