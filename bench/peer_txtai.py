@@ -59,6 +59,16 @@ def txtai_index(model: str, passages: Path, target: Path) -> dict:
             "index_peak_rss_mb": round(peak_rss_mb()), "version": version("txtai")}
 
 
+def top_articles(embeddings, question: str) -> list[str]:
+    """txtai's first 10 articles for a question: its 50 best passages (ids ARTICLE#SEQ) collapsed."""
+    articles: list[str] = []
+    for hit in embeddings.search(question, 50):
+        article = hit["id"].rsplit("#", 1)[0]
+        if article not in articles:
+            articles.append(article)
+    return articles[:10]
+
+
 def txtai_query(target: Path, asked: list[str], judged: list[str], runs: int) -> dict:
     from txtai import Embeddings
 
@@ -75,14 +85,7 @@ def txtai_query(target: Path, asked: list[str], judged: list[str], runs: int) ->
             times.append((time.perf_counter() - started) * 1000)
         totals += times
         run_p50.append(round(percentile(times, 50), 1))
-    ranked = {}
-    for question in judged:
-        articles: list[str] = []
-        for hit in embeddings.search(question, 50):
-            article = hit["id"].rsplit("#", 1)[0]
-            if article not in articles:
-                articles.append(article)
-        ranked[question] = articles[:10]
+    ranked = {question: top_articles(embeddings, question) for question in judged}
     return {"total_p50_ms": round(percentile(totals, 50), 2), "total_p95_ms": round(percentile(totals, 95), 2),
             "total_p50_per_run": run_p50, "query_peak_rss_mb": round(peak_rss_mb()), "ranked": ranked}
 
@@ -101,15 +104,7 @@ def txtai_external(work: Path) -> dict:
     started = time.perf_counter()
     embeddings.index((row["id"], row["text"], None) for row in rows)
     seconds = time.perf_counter() - started
-    ranked = []
-    for question in asked:
-        articles: list[str] = []
-        for hit in embeddings.search(question, 50):
-            article = hit["id"].rsplit("#", 1)[0]
-            if article not in articles:
-                articles.append(article)
-        ranked.append(articles[:10])
-    return {"index_seconds": round(seconds, 1), "ranked": ranked}
+    return {"index_seconds": round(seconds, 1), "ranked": [top_articles(embeddings, question) for question in asked]}
 
 
 # --- the Newsdesk side and the comparison (runs in .venv) ---------------------------------------------
