@@ -22,13 +22,16 @@ from index.settings import Settings
 # Texts per Ray batch: a worker encodes this many between two results (and loses at most this many)
 RAY_BATCH = 256
 CHUNK = 100_000  # texts handed to Ray Data at once
+WORKER_CPUS = 1  # CPUs (and threads) per encoder actor: one actor per CPU of the cluster
 
 
 class EncodeBatch:
     """A Ray Data actor: one encoder per worker, loaded once, encoding batches of {"hash", "text"}."""
 
-    def __init__(self, model: str, device: str, backend: str, cache_dir: str, batch_size: int) -> None:
-        from index.encoder import SentenceTransformerEncoder
+    def __init__(self, model: str, device: str, backend: str, cache_dir: str, batch_size: int, threads: int = 1) -> None:
+        from index.encoder import SentenceTransformerEncoder, serve_queries
+
+        serve_queries(threads)  # the CPUs Ray gave this worker, no more: torch and ONNX Runtime threads alike
 
         directory = Path(cache_dir)
         if not directory.is_dir():  # another machine: its own cache of the exported model
@@ -52,7 +55,7 @@ def connect(address: str) -> None:
 def workers() -> int:
     import ray
 
-    return max(1, int(ray.cluster_resources().get("CPU", 1)))
+    return max(1, int(ray.cluster_resources().get("CPU", 1)) // WORKER_CPUS)
 
 
 def encode(texts: dict[str, str], settings: Settings, backend: str, batch: int = RAY_BATCH):
@@ -72,11 +75,11 @@ def encode(texts: dict[str, str], settings: Settings, backend: str, batch: int =
         dataset = ray.data.from_items([{"hash": h, "text": texts[h]} for h in part],
                                       override_num_blocks=max(1, min(len(part) // batch, 1000)))
         encoded = dataset.map_batches(
-            EncodeBatch, batch_size=batch, batch_format="numpy", num_cpus=1,
+            EncodeBatch, batch_size=batch, batch_format="numpy", num_cpus=WORKER_CPUS,
             compute=ray.data.ActorPoolStrategy(size=min(n, max(1, len(part) // batch))),
             fn_constructor_kwargs={"model": settings.model, "device": settings.device, "backend": backend,
                                    "cache_dir": str(Path(settings.data_dir).resolve()),
-                                   "batch_size": settings.batch_size})
+                                   "batch_size": settings.batch_size, "threads": WORKER_CPUS})
         for result in encoded.iter_batches(batch_size=batch, batch_format="numpy", prefetch_batches=1):
             yield [str(h) for h in result["hash"]], np.asarray(np.stack(result["vector"]), dtype=np.float32)
 
