@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from retrieval import filters
 from retrieval.errors import BadQuery, EmptyQuery
@@ -60,7 +60,11 @@ def parse(question: str, outlets: Iterable[str] = (), now: datetime | None = Non
     quoted, rest = filters.phrases(rest)
     named, rest = filters.outlets(rest, outlets)
     since = filters.explicit_date(given["since"][-1], "since") if given["since"] else None
-    until = filters.explicit_date(given["until"][-1], "until") + timedelta(days=1) if given["until"] else None
+    until = filters.explicit_date(given["until"][-1], "until") if given["until"] else None
+    if until is not None:  # until: is inclusive: up to the end of that day (the last day there is has no end)
+        until = until + timedelta(days=1) if until.date() < date.max else None
+    if since and until and until <= since:
+        raise BadQuery(f"until:{given['until'][-1]} is before since:{given['since'][-1]}: swap them.")
     stated = bool(given["since"] or given["until"])
     if not stated:
         since, until, rest = filters.dates(rest, now, archive_end or now)

@@ -93,6 +93,7 @@ def test_filter_words_do_not_reach_the_dense_query_either():
 @pytest.mark.parametrize("question, message", [
     ("from:nobody Rovno", "The archive has no outlet called 'nobody'."),
     ("since:someday Rovno", "since:someday is not a date; write it like since:2024-12-01."),
+    ("since:2025-01-05 until:2024-12-31 Rovno", "until:2024-12-31 is before since:2025-01-05: swap them."),
 ])
 def test_filters_that_cannot_be_read_are_one_sentence(question, message):
     with pytest.raises(BadQuery) as raised:
@@ -124,6 +125,11 @@ def test_what_an_outlet_published_on_a_day_is_read_without_topic_words():
     assert (parsed.filters.outlets, parsed.filters.sources, parsed.filters.dates_only) == ((("Eastern Wire",),), (), False)
     assert (parsed.filters.since, parsed.filters.until) == (datetime(2025, 2, 10, tzinfo=timezone.utc),
                                                              datetime(2025, 2, 11, tzinfo=timezone.utc))
+
+
+def test_the_last_day_there_is_is_no_overflow():
+    f = parse("until:9999-12-31 Rovno", OUTLETS, NOW, ARCHIVE_END).filters
+    assert (f.since, f.until, f.dates_only) == (None, None, True)
 
 
 def test_the_core_baseline_reads_words_only():
