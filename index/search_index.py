@@ -70,3 +70,10 @@ class SearchIndex(Protocol):
     def archive_end(self) -> datetime | None: ...
 
     def status(self) -> IndexStatus: ...
+
+
+class Reader(Protocol):
+    """What serves snapshots, the newest published generation each time: index.reader.IndexReader or the
+    Milvus reader (index.engines.open_reader chooses)."""
+
+    def snapshot(self) -> SearchIndex: ...

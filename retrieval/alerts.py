@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.reader import SearchIndex
+from index.search_index import SearchIndex
 from index.records import StoredPassage
 from retrieval import highlight, query as query_parser
 from retrieval.records import Answer, Citation, Hit, Query

@@ -15,7 +15,7 @@ import numpy as np
 from index import duplicates
 from index.encoder import Encoder
 from index.errors import SettingsError
-from index.reader import IndexReader, SearchIndex
+from index.search_index import Reader, SearchIndex
 from index.records import IndexStatus, StoredArticle, StoredPassage
 from retrieval import highlight, query as query_parser, variants
 from retrieval.fusion import Fusion
@@ -113,7 +113,7 @@ def citation(stored: StoredPassage | StoredArticle) -> Citation:
 class Searcher:
     """Answers questions from the newest published generation of an index."""
 
-    def __init__(self, reader: IndexReader, encoder: Encoder, settings: SearchSettings = SearchSettings()) -> None:
+    def __init__(self, reader: Reader, encoder: Encoder, settings: SearchSettings = SearchSettings()) -> None:
         self.reader = reader
         self.encoder = encoder
         self.settings = settings

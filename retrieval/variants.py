@@ -17,7 +17,7 @@ import unicodedata
 
 from rapidfuzz.distance import Levenshtein
 
-from index.reader import SearchIndex
+from index.search_index import SearchIndex
 from retrieval.highlight import stem
 from retrieval.lexicon import ORDINARY_ZIPF, ordinary
 
