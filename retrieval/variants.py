@@ -1,9 +1,9 @@
 """Other spellings of a question's names that the archive uses: "Kupiansk" -> "kupyansk".
 
 Two sources, both checked against the archive's own words so only spellings it contains are added:
-- spelling: words within one or two edits of a question word that is rare in the archive and is no
-  ordinary English word (wordfreq: "profit" is never respelt "profil", "Taylor" never "tailor"),
-  found through the index's trigram term table (no list of places is written by hand);
+- spelling: words within one or two edits of a question word that is rare in the archive and that
+  wordfreq does not know as a word of the language ("profit" is never respelt "profil", "Taylor"
+  never "tailor"), found through the index's trigram term table (no list is written by hand);
 - gazetteer: alternate names of a city from GeoNames, for names that differ by more than a typo
   ("Kiev" / "Kyiv", "Rovno" / "Rivne"), kept in the archive by the indexer (index.places).
 """
@@ -37,14 +37,8 @@ class VariantSettings:
     transliteration: float = 0.6  # least Indel similarity of a gazetteer name: "rovno" ~ "rivne" is 0.6
     # a word at least this frequent in English (wordfreq's Zipf scale) is spelled right: no edits of it
     ordinary_zipf: float = ORDINARY_ZIPF
-    # An edit of a word the archive has is another spelling only if the word is in a handful of passages
-    # (`rare_floor`) and the edit changes vowels alone, as transliterations do (Sidorenko/Sydorenko,
-    # Chasiv/Chasov, Shoigu/Shoygu), or if the archive writes the edit at least this many times as often ("volkcer" once, "volcker" 40 times): a correctly spelled name
-    # the archive has ("Feldstein", "Dattel") keeps its neighbours ("Goldstein", "Mattel") out. A word
-    # the archive lacks takes any edit.
-    more_often: float = 10.0
-    # ...and no other spelling or name that is itself a common English word ("lion" for Lyon, "hall"
-    # for Hale, "even" for Evans)
+    # No other spelling or name that is itself a common English word ("lion" for Lyon, "hall" for Hale),
+    # and no other name of a place for a word this common ("Mitchell", "Sydney")
     word_zipf: float = 4.0
 
 
@@ -111,10 +105,11 @@ def find(index: SearchIndex, question: str, terms: tuple[str, ...], frequencies:
             if settings.gazetteer and not ordinary(term, at_least=settings.word_zipf) else []
         if edits or places:
             known = index.document_frequencies(edits + places)
-            # A word the archive lacks takes any edit it has ("volkcer": "volcker"). One it has is spelled the
-            # archive's way already ("Feldstein" keeps "Goldstein" out), unless it is in a handful of
-            # passages and the edit changes vowels alone, as transliterations do (Sidorenko/Sydorenko,
-            # Chasiv/Chasov). Another name of a place is taken where the archive has it at least as often.
+            # A word the archive lacks takes any edit it has ("volkcer": "volcker"). One it has is
+            # spelled the archive's way already ("Feldstein" keeps "Goldstein" out), unless it is in a
+            # handful of passages and the edit changes vowels alone, as transliterations do
+            # (Sidorenko/Sydorenko, Chasiv/Chasov). Another name of a place is taken where the archive
+            # has it at least as often.
             present = {c for c in edits if known.get(c) and (
                 not own or (own <= settings.rare_floor and vowels_only(root, c)))} | \
                 {c for c in places if known.get(c) and (not own or known[c] >= own)}
