@@ -141,8 +141,9 @@ def markdown(which: str, rows: dict) -> str:
              f"| row | {head} | variants/100 |", "|---" * (len(columns) + 2) + "|"]
     for name, sets_ in rows.items():
         cells = " | ".join(f"{v['recall@5']:.3f} / {v['ndcg@10']:.3f} / {v['empty']}" for v in sets_.values())
-        spelled = sum(v["variants_per_100"] * (v["questions"]) for v in sets_.values() if v["variants_per_100"] is not None)
-        count = sum(v["questions"] for v in sets_.values() if v["variants_per_100"] is not None)
+        counted = [v for v in sets_.values() if v["variants_per_100"] is not None]
+        spelled = sum(v["variants_per_100"] * v["questions"] for v in counted)
+        count = sum(v["questions"] for v in counted)
         lines.append(f"| {name} | {cells} | {spelled / max(count, 1):.1f} |")
     return "\n".join(lines) + "\n"
 

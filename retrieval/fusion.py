@@ -1,4 +1,5 @@
-"""Combining the dense and the lexical ranking. The default was chosen on the evaluation set (docs/evaluation.md, earlier measurements)."""
+"""Combining the dense and the lexical ranking. The default was chosen on the evaluation set
+(docs/evaluation.md, earlier measurements)."""
 
 from __future__ import annotations
 
