@@ -97,7 +97,7 @@ def run(searcher: Searcher, judged: list[Judged]) -> dict:
             plain += 1
             variants += sum(len(found) for _, found in answer.query.variants)
     row = {k: round(v / len(judged), 3) for k, v in totals.items()}
-    return row | {"questions": len(judged), "empty": empty,
+    return row | {"questions": len(judged), "empty": empty, "correctly_spelled": plain, "variants": variants,
                   "variants_per_100": round(100 * variants / plain, 1) if plain else None}
 
 
@@ -141,10 +141,9 @@ def markdown(which: str, rows: dict) -> str:
              f"| row | {head} | variants/100 |", "|---" * (len(columns) + 2) + "|"]
     for name, sets_ in rows.items():
         cells = " | ".join(f"{v['recall@5']:.3f} / {v['ndcg@10']:.3f} / {v['empty']}" for v in sets_.values())
-        counted = [v for v in sets_.values() if v["variants_per_100"] is not None]
-        spelled = sum(v["variants_per_100"] * v["questions"] for v in counted)
-        count = sum(v["questions"] for v in counted)
-        lines.append(f"| {name} | {cells} | {spelled / max(count, 1):.1f} |")
+        spelled = sum(v["variants"] for v in sets_.values())
+        count = sum(v["correctly_spelled"] for v in sets_.values())
+        lines.append(f"| {name} | {cells} | {100 * spelled / max(count, 1):.1f} |")
     return "\n".join(lines) + "\n"
 
 
