@@ -22,6 +22,7 @@ from index.search_index import SearchIndex
 from index.settings import Settings
 from retrieval.search import Searcher
 from tests.support import ROOT, SAMPLES, HashingEncoder
+from tests.test_variants import ARTICLES as VARIANT_ARCHIVE
 
 pymilvus = pytest.importorskip("pymilvus", reason="the `engines` extra is not installed")
 ENGINES = ("faiss", "milvus")
@@ -92,20 +93,8 @@ def test_a_date_in_the_question_puts_that_day_first(searcher):
 
 # --- spelling variants (trigram terms and the gazetteer stay in SQLite; the search is the engine's) ---------
 
-VARIANT_ARTICLES = [
-    ("ew-1", "Eastern Wire", "2025-03-01T08:00:00Z", "Shelling near Kupyansk",
-     "Russian artillery shelled the outskirts of Kupyansk overnight, regional officials said. "
-     "Two warehouses were destroyed."),
-    ("ew-2", "Eastern Wire", "2025-03-02T08:00:00Z", "Village changes hands",
-     "Russia's defence ministry said its troops had taken Kucherkovka, a village in the Kharkiv region. "
-     "Ukrainian officials did not confirm the claim."),
-    ("kl-1", "Kyiv Ledger", "2025-03-04T08:00:00Z", "Power cuts in the capital",
-     "Scheduled power cuts returned to Kyiv after a missile strike on a power station. "
-     "Metro stations opened as shelters."),
-    ("hb-1", "Harbor Times", "2025-03-05T08:00:00Z", "Port strike enters second week",
-     "Dock workers extended their strike over pay, and container prices rose at the port. "
-     "Shipping lines diverted vessels."),
-]
+# the spelling archive of tests/test_variants.py but its Baltic Courier story
+VARIANT_ARTICLES = [a for a in VARIANT_ARCHIVE if a[0] != "bc-1"]
 
 
 def write_archive(path: Path, rows) -> Path:
