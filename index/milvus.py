@@ -37,7 +37,7 @@ import numpy as np
 
 from index import generations
 from index.errors import IndexNotReady, SettingsError
-from index.reader import Snapshot
+from index.reader import FollowsCurrent, Snapshot
 from index.schema import EMBEDDING_DTYPE, TITLE_WEIGHT
 from index.settings import Settings
 
@@ -394,30 +394,18 @@ class MilvusSnapshot(Snapshot):
         return ids
 
 
-class MilvusReader:
+class MilvusReader(FollowsCurrent):
     """Follows CURRENT like index.reader.IndexReader, with each generation served from its Milvus collection."""
 
     def __init__(self, settings: Settings) -> None:
         require_pymilvus()
-        self.data_dir = Path(settings.data_dir)
-        self._snapshot: MilvusSnapshot | None = None
+        super().__init__(settings.data_dir)
         self._previous: MilvusSnapshot | None = None
-        self._lock = threading.Lock()
 
-    def snapshot(self) -> MilvusSnapshot:
-        gen = generations.require_current(self.data_dir)
-        current = self._snapshot
-        if current is not None and current.generation == gen:
-            return current
-        with self._lock:
-            if self._snapshot is None or self._snapshot.generation != gen:
-                try:
-                    manifest = generations.Manifest.read(generations.generation_dir(self.data_dir, gen))
-                except FileNotFoundError as error:
-                    raise IndexNotReady(f"The index in {self.data_dir} is incomplete ({error.filename} is missing); "
-                                        "run `newsdesk index add PATH` again.") from error
-                fresh = MilvusSnapshot(self.data_dir, gen, manifest)
-                if self._previous is not None and self._previous.uri != fresh.uri:
-                    self._previous.close()  # two generations back: no question in flight still reads it
-                self._previous, self._snapshot = self._snapshot, fresh
-            return self._snapshot
+    def _load(self, gen: int) -> MilvusSnapshot:
+        manifest = generations.Manifest.read(generations.generation_dir(self.data_dir, gen))
+        fresh = MilvusSnapshot(self.data_dir, gen, manifest)
+        if self._previous is not None and self._previous.uri != fresh.uri:
+            self._previous.close()  # two generations back: no question in flight still reads it
+        self._previous = self._snapshot
+        return fresh

@@ -17,7 +17,7 @@ from index import generations, vectors
 from index.errors import IndexNotReady
 from index.normalize import EARLIEST, latest_sane, sane_date
 from index.records import IndexStatus, SourceCount, StoredArticle, StoredPassage
-from index.search_index import SearchIndex  # noqa: F401  (re-exported)
+from index.search_index import SearchIndex  # (also re-exported)
 from index.store import SCHEMA_VERSION, VISIBLE, Store
 
 
@@ -129,15 +129,19 @@ class Snapshot:
         )
 
 
-class IndexReader:
-    """Follows CURRENT: `snapshot()` returns the newest published generation, reloading when it changed."""
+class FollowsCurrent:
+    """Follows CURRENT: `snapshot()` returns the newest published generation, loading it (`_load`) once
+    when it changed; questions in flight keep the snapshot they took. Each engine's reader is one."""
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = Path(data_dir)
-        self._snapshot: Snapshot | None = None
+        self._snapshot = None
         self._lock = threading.Lock()
 
-    def snapshot(self) -> Snapshot:
+    def _load(self, gen: int) -> SearchIndex:
+        raise NotImplementedError
+
+    def snapshot(self) -> SearchIndex:
         gen = generations.require_current(self.data_dir)
         current = self._snapshot
         if current is not None and current.generation == gen:
@@ -145,8 +149,15 @@ class IndexReader:
         with self._lock:
             if self._snapshot is None or self._snapshot.generation != gen:
                 try:
-                    self._snapshot = Snapshot(self.data_dir, gen)
+                    self._snapshot = self._load(gen)
                 except FileNotFoundError as error:
                     raise IndexNotReady(f"The index in {self.data_dir} is incomplete ({error.filename} is missing); "
                                         "run `newsdesk index add PATH` again.") from error
             return self._snapshot
+
+
+class IndexReader(FollowsCurrent):
+    """FAISS + FTS5: each generation is its FAISS file and the database view filtered to it."""
+
+    def _load(self, gen: int) -> Snapshot:
+        return Snapshot(self.data_dir, gen)
