@@ -87,8 +87,7 @@ def scored(searcher: Searcher, snapshot: SearchIndex, parsed: Query, since_gen: 
     words = forms(parsed) if names else []
     named: set[int] = set()
     if words:
-        quote = lambda t: '"' + t.replace('"', '""') + '"'  # noqa: E731
-        match = " AND ".join("(" + " OR ".join(quote(f) for f in sorted(word)) + ")" for word in words)
+        match = " AND ".join("(" + " OR ".join(map(query_parser.fts_quote, sorted(word))) + ")" for word in words)
         named = {pid for pid, _ in snapshot.lexical(match, len(ids), set(ids.tolist()))}
     close = [(pid, cosine) for pid, cosine in cosines if cosine >= floor or pid in named]
     stored = snapshot.passages([pid for pid, _ in close])

@@ -91,14 +91,18 @@ def says(text: str, phrases: tuple[str, ...]) -> bool:
     return all(" ".join(p.lower().split()) in flat for p in phrases)
 
 
+def fts_quote(text: str) -> str:
+    """A word or phrase as an FTS5 string: nothing in it is read as query syntax."""
+    return '"' + text.replace('"', '""') + '"'
+
+
 def fts_match(terms: tuple[str, ...], phrases: tuple[str, ...] = (),
               variants: Mapping[str, tuple[str, ...]] | None = None, quoted: tuple[str, ...] = ()) -> str | None:
     """An FTS5 query: every required phrase (exact:), and any of the terms, their other spellings or
     the quoted phrases, which rank higher where they appear (all quoted, so nothing is read as syntax)."""
-    quote = lambda t: '"' + t.replace('"', '""') + '"'  # noqa: E731
-    required = [quote(p) for p in phrases]
+    required = [fts_quote(p) for p in phrases]
     spelled = [v for t in terms for v in (variants or {}).get(t, ())]
-    anyof = [quote(t) for t in dict.fromkeys([*quoted, *terms, *spelled])]
+    anyof = [fts_quote(t) for t in dict.fromkeys([*quoted, *terms, *spelled])]
     if anyof:
         required.append("(" + " OR ".join(anyof) + ")")
     return " AND ".join(required) or None
