@@ -54,18 +54,23 @@ def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
 @contextlib.asynccontextmanager
 async def typing(message: Message) -> AsyncIterator[None]:
     """"typing…" in the chat of `message` from now until the block ends (the answer sent): sent at
-    once, then again every TYPING_EVERY seconds while a slow search goes on."""
+    once, before the work starts, then again every TYPING_EVERY seconds while a slow search goes on."""
+    async def action() -> None:
+        try:
+            await message.reply_chat_action(ChatAction.TYPING)
+        except Exception as error:  # a missing "typing…" is no reason to lose the answer
+            log.info("could not send the typing action: %s", error)
+
     async def keep() -> None:
         while True:
-            try:
-                await message.reply_chat_action(ChatAction.TYPING)
-            except Exception as error:  # a missing "typing…" is no reason to lose the answer
-                log.info("could not send the typing action: %s", error)
             await asyncio.sleep(TYPING_EVERY)
+            await action()
 
+    # awaited, not only started: with updates handled concurrently, a task's first request could
+    # otherwise reach Telegram after the answer (seen once in a full run of the hostile-input tests)
+    await action()
     task = asyncio.create_task(keep())
     try:
-        await asyncio.sleep(0)  # let the first action go out before the work starts
         yield
     finally:
         task.cancel()
