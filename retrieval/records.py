@@ -85,6 +85,7 @@ class Query:
     topic: str = ""  # the topic words as the user wrote them, for "3 reports on Rovno"
     # the archive's other spellings of question words: (("kupiansk", ("kupyansk",)),)
     variants: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    language: str = ""  # the question's language, ISO 639-1 ("en", "uk", "ru"); "" when not known
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ class Hit:
     highlight_start: int  # offsets of the highlight inside `passage`
     highlight_end: int
     also: tuple[Citation, ...] = ()  # other articles with the same story (identical or near-duplicate)
+    language: str = ""  # the passage's language, ISO 639-1; "" when not known (indexed before it was kept)
 
 
 @dataclass(frozen=True)
