@@ -104,6 +104,9 @@ class CachedEncoder:
                 out[i] = vector
         return np.vstack(out) if out else np.zeros((0, self.dimension), dtype=np.float32)
 
+    def encode_queries(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        return self.model.encode_queries(texts, batch_size)  # questions are not in the cache of passages
+
 
 def days_of_wire(first: str, last: str) -> list[tuple[str, list[dict]]]:
     """(day, its articles) in date order, for days from `first` to `last` (ISO dates, inclusive)."""

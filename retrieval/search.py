@@ -124,7 +124,7 @@ class Searcher:
         """Query vectors are cached: "More" and evaluation modes ask the same question again."""
         vector = self._vectors.get(text)
         if vector is None:
-            vector = self.encoder.encode([text])[0]
+            vector = self.encoder.encode_queries([text])[0]
             self._vectors[text] = vector
             if len(self._vectors) > 512:
                 self._vectors.popitem(last=False)

@@ -37,6 +37,9 @@ class HashingEncoder:
             out[row] /= norm or 1.0
         return out
 
+    def encode_queries(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        return self.encode(texts, batch_size)
+
 
 class WebServer:
     """A tiny HTTP server on 127.0.0.1 serving fixed routes, with a log of what was asked and when."""

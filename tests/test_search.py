@@ -200,6 +200,6 @@ def test_passages_sharing_no_word_get_their_closest_sentence_from_one_model_call
         calls.append((len(sentences), batch_size))
         return model_encoder.encode(sentences, batch_size)
 
-    question = model_encoder.encode(["flooding after heavy rain"])[0]
+    question = model_encoder.encode_queries(["flooding after heavy rain"])[0]
     assert dense_best(texts, question, encode) == [(31, 76), (0, 35)]
     assert calls == [(4, 8)]  # the four sentences of both passages together
