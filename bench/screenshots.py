@@ -85,6 +85,7 @@ def drive(data_dir: Path, n_timed: int) -> dict:
     """Play the scenario; returns the messages to render (request params) and the timings."""
     shots: dict[str, list[dict]] = {}
     timings: list[tuple[float, float]] = []
+    answers: dict[str, dict] = {}  # each timed question's answer, as sent
     with FakeBotApi() as api:
         settings = BotSettings(token=api.token, engine=Settings(data_dir=data_dir), api_base_url=api.base_url,
                                allowed_users=frozenset({USER}), burst=1000, per_seconds=1)
@@ -106,7 +107,8 @@ def drive(data_dir: Path, n_timed: int) -> dict:
                 await _wait(api, "sendMessage", since=before)
                 shots[name] = [{"from": "user", "text": question}, *conversation(before)]
             answer = api.sent()[0]
-            copy_row, full_row, [more] = answer.params["reply_markup"]["inline_keyboard"]
+            results_row, [more] = answer.params["reply_markup"]["inline_keyboard"]  # 📋 1-3 and 📄 1-3, then More
+            full_row = [b for b in results_row if "callback_data" in b]
             before = len(api.calls)
             api.callback(more["callback_data"], user_id=USER, message_id=2)
             await _wait(api, "sendMessage", since=before)
@@ -130,9 +132,10 @@ def drive(data_dir: Path, n_timed: int) -> dict:
                 [answer] = await _wait(api, "sendMessage", since=before)
                 [typing] = [c for c in api.calls[before:] if c.method == "sendChatAction"][:1]
                 timings.append(((typing.at - pushed) * 1000, (answer.at - pushed) * 1000))
+                answers.setdefault(TIMED[i % len(TIMED)], answer.params)
 
         asyncio.run(_run(settings, scenario))
-    return {"shots": shots, "timings": timings}
+    return {"shots": shots, "timings": timings, "answers": answers}
 
 
 def before_layout(data_dir: Path) -> list[dict]:
@@ -247,8 +250,8 @@ def chromium() -> str:
     sys.exit("chromium is not installed: `make screenshots` installs it (apt-get install -y chromium)")
 
 
-def render(browser: str, html: str, png: Path) -> dict:
-    """Measure the page in Chromium, then screenshot it at its own height."""
+def render(browser: str, html: str, png: Path | None) -> dict:
+    """Measure the page in Chromium, then screenshot it at its own height (`png`: where; None: no picture)."""
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "page.html"
         source.write_text(html, encoding="utf-8")
@@ -257,6 +260,8 @@ def render(browser: str, html: str, png: Path) -> dict:
         dom = subprocess.run([browser, *flags, "--virtual-time-budget=2000", f"--window-size={SCREEN_WIDTH},2000",
                               "--dump-dom", source.as_uri()], check=True, capture_output=True, text=True).stdout
         measured = json.loads(html_module.unescape(re.search(r'<pre id="measure">(.*?)</pre>', dom, re.S).group(1)))
+        if png is None:
+            return measured
         subprocess.run([browser, *flags, f"--window-size={SCREEN_WIDTH},{measured['page_px']}", f"--screenshot={png}",
                         source.as_uri()], check=True, capture_output=True)
     return measured
@@ -283,6 +288,12 @@ def main() -> None:
         total = m["text_px"] + m["keyboard_px"]
         print(f"{name}: {m['lines']} lines of text, {m['text_px']} px + {m['keyboard_px']} px of buttons = {total} px "
               f"({'fits' if total <= CHAT_AREA else 'does not fit'} the {CHAT_AREA}-px chat area of a {SCREEN_WIDTH}-px phone)")
+    print(f"The answers to the {len(run['answers'])} timed questions ({CHAT_AREA}-px chat area):")
+    for question, params in run["answers"].items():
+        [m] = render(browser, page([{"from": "user", "text": question}, {"from": "bot", **params}]), None)["messages"]
+        total = m["text_px"] + m["keyboard_px"]
+        print(f"  {question!r}: {m['lines']} lines, {m['text_px']} px + {m['keyboard_px']} px of buttons = {total} px"
+              f" ({'fits' if total <= CHAT_AREA else 'does not fit'})")
     typing = sorted(t for t, _ in run["timings"])
     answered = sorted(a for _, a in run["timings"])
 

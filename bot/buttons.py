@@ -30,6 +30,7 @@ CALLBACK_LIMIT = 64  # bytes, Telegram's limit on callback data
 ROW_LIMIT = 8  # buttons in one row (Telegram)
 KEYBOARD_LIMIT = 100  # buttons in one message (Telegram)
 ROW = 5  # results' buttons per row: five "📋 10" still read on a 390-pixel screen
+ONE_ROW = 3  # up to this many results, their 📋 and 📄 share one row (six keys): a row less on a phone screen
 
 _KEY = r"[A-Za-z0-9_-]{1,40}"  # bot.state keys: 16 lower-case base32 characters today
 _NUMBER = r"[0-9]{1,12}"
@@ -173,7 +174,10 @@ def results_keyboard(state: BotState, hits: Sequence[Hit], more: More | AlertMor
                      last: Sequence[InlineKeyboardButton] = ()) -> InlineKeyboardMarkup | None:
     """Under an answer or an alert: 📋 and 📄 per result shown, More when there is more, then `last`
     (an alert's 🔕 Stop). Votes are reactions (bot.handlers.feedback)."""
-    rows = [*copy_rows(hits), *full_rows(state, hits)]
+    if len(hits) <= ONE_ROW:
+        rows = [[*copy_row, *full_row] for copy_row, full_row in zip(copy_rows(hits), full_rows(state, hits))]
+    else:
+        rows = [*copy_rows(hits), *full_rows(state, hits)]
     if more is not None:
         rows.append([more_button(more)])
     if last:

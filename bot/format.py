@@ -34,8 +34,9 @@ URL_SHOWN_CHARS = 60  # an over-long URL is shown, shortened, as plain text
 LINK_CHARS = 2048  # longer URLs are not made links: browsers and servers commonly refuse them
 COPY_LIMIT = 256  # a copy button's text (CopyTextButton), Telegram's limit
 QUOTED_URL_CHARS = 120  # a longer link leaves too little of a quote for the sentence: the title instead
-LEAD_CHARS = 140  # the answering sentence as a result's first line; the whole of it is in the quote below
-RESULT_TITLE_CHARS = 70  # a title in a result's citation (the whole title is in the 📄 article)
+LEAD_CHARS = 100  # the answering sentence as a result's first lines (three on a phone); whole in the quote below
+LEAD_WHOLE_CHARS = 115  # a sentence up to this long leads whole: cutting its last words would save a line at most
+RESULT_TITLE_CHARS = 70  # a title as its quote's first line (at most two lines; whole in the 📄 article)
 TIGHT_SENTENCE_CHARS = 1000  # the last resort for one passage that does not fit: its sentence cut
 ARTICLE_MESSAGES = 3  # a longer article: its opening as a message, the whole text as a .txt document
 
@@ -108,21 +109,34 @@ def also_line(citations: tuple[Citation, ...], links: bool = True) -> str:
     return "Also reported by " + ", ".join(outlets)
 
 
+def result_citation(number: int, c: Citation) -> str:
+    """A result's citation on one line of a phone: [n] Outlet · date, the outlet a link to the article
+    (when its URL is a safe http(s) one); an unlinked article's URL or id after them. The title is the
+    first line of the result's quote: a title does not fit on this line beside outlet and date."""
+    where = _where(c)
+    outlet = _linked(shorten(c.source or "unknown outlet", OUTLET_CHARS), c.url)
+    return f"<b>[{number}]</b> " + " · ".join([outlet, *where[1:]])
+
+
 def passage_block(hit: Hit, budget: int = CONTEXT_CHARS, tight: bool = False) -> str:
-    """One result: its best sentence in bold (its first LEAD_CHARS characters), its citation, other outlets with the same story, then
-    the passage around the sentence (`budget` characters of context) in a collapsed, expandable
-    blockquote. `tight`: the last resort for a passage that does not fit alone: no context, the
-    sentence cut to TIGHT_SENTENCE_CHARS, other outlets without links."""
+    """One result, sized so that three and their buttons fit a phone's first screen (docs/phone.md):
+    its best sentence in bold (its first LEAD_CHARS characters, three lines of a phone), its citation
+    (one line), other outlets with the same story, then an expandable blockquote, collapsed to three
+    lines: the article's title (RESULT_TITLE_CHARS), then the passage around the sentence (`budget`
+    characters of context, the sentence whole and in bold). `tight`: the last resort for a passage
+    that does not fit alone: no context, the sentence cut to TIGHT_SENTENCE_CHARS, other outlets
+    without links."""
     before, sentence, after = context(hit.passage, hit.highlight_start, hit.highlight_end, 0 if tight else budget)
     before, sentence, after = (" ".join(part.split()) for part in (before, sentence, after))
     if tight:
         sentence = shorten(sentence, TIGHT_SENTENCE_CHARS)
-    lines = [f"<b>{text(shorten(sentence, LEAD_CHARS))}</b>", citation_line(hit.rank, hit.citation, RESULT_TITLE_CHARS)]
+    led = sentence if len(sentence) <= LEAD_WHOLE_CHARS else shorten(sentence, LEAD_CHARS)
+    lines = [f"<b>{text(led)}</b>", result_citation(hit.rank, hit.citation)]
     if hit.also:
         lines.append(also_line(hit.also, links=not tight))
-    if before or after:
-        around = (text(before) + " " if before else "") + f"<b>{text(sentence)}</b>" + (" " + text(after) if after else "")
-        lines.append(f"<blockquote expandable>{around}</blockquote>")
+    title = text(shorten(" ".join(hit.citation.title.split()), RESULT_TITLE_CHARS))
+    around = (text(before) + " " if before else "") + f"<b>{text(sentence)}</b>" + (" " + text(after) if after else "")
+    lines.append(f"<blockquote expandable><i>{title}</i>\n{around}</blockquote>")
     return "\n".join(lines)
 
 
@@ -151,13 +165,12 @@ def by_outlet(groups: tuple[tuple[str, ...], ...]):
 
 
 def _join(lead: str, blocks: list[str]) -> str:
-    """The lead, then the results: a result that ends with its quote is followed directly by the next
-    (the quote's box already separates them, and a phone screen has no line to spare); one without
-    a quote, and an outlet's section, by an empty line."""
+    """The lead, then the results, with no empty line between them (a phone screen has none to spare:
+    the lead is in italics, and each result's quote box separates it from the next); an outlet's
+    section after another result by an empty line."""
     out = lead
-    for block in blocks:
-        tight = out.endswith("</blockquote>") and not block.startswith("▸")  # an outlet's section: a line before
-        out += ("\n" if tight else "\n\n") + block
+    for i, block in enumerate(blocks):
+        out += ("\n\n" if i and block.startswith("▸") else "\n") + block
     return out
 
 
@@ -173,11 +186,11 @@ def _fit(lead_for, hits: list[Hit], limit: int, layout=_one_by_one) -> tuple[str
         if utf16_len(message) <= limit:
             return message, order
     for budget in (CONTEXT_CHARS, 240, 0):
-        message = "\n\n".join([lead_for(1), passage_block(hits[0], budget)])
+        message = _join(lead_for(1), [passage_block(hits[0], budget)])
         if utf16_len(message) <= limit:
             return message, hits[:1]
-    # fits by construction: lead (< 300) + sentence (1,000) + citation (< 2,600) + also (outlets, no links)
-    return "\n\n".join([lead_for(1), passage_block(hits[0], tight=True)]), hits[:1]
+    # fits by construction: lead (< 300) + sentence (2 x 1,000) + citation (< 2,600) + also (outlets, no links)
+    return _join(lead_for(1), [passage_block(hits[0], tight=True)]), hits[:1]
 
 
 def topic_of(answer: Answer) -> str:
@@ -196,11 +209,11 @@ def lead(answer: Answer, shown: int) -> str:
         return (f"Nothing {text(shorten(answer.relaxed.describe(), TOPIC_CHARS))} on {text(topic)}; "
                 "<b>the closest reports</b> without that filter:")
     if answer.offset:
-        return f"<b>Reports {first}–{answer.offset + shown} on {text(topic)}</b>, best match first"
+        return f"<i>Reports {first}–{answer.offset + shown} on {text(topic)}</i>"
     noun = "report" if shown == 1 else "reports"
     if several_outlets(answer) and shown > 1:
-        return f"<b>{shown} {noun} on {text(topic)}</b>, by outlet as asked"
-    return f"<b>{shown} {noun} on {text(topic)}</b>, best match first"
+        return f"<i>{shown} {noun} on {text(topic)}, by outlet as asked</i>"
+    return f"<i>{shown} {noun} on {text(topic)}</i>"
 
 
 def no_results(answer: Answer) -> str:

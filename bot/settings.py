@@ -49,9 +49,10 @@ class BotSettings:
     results_per_page: int = 3
     burst: int = 6  # questions a user may ask at once...
     per_seconds: float = 60.0  # ...and the time in which that many are allowed again
-    # the first result's article as a small preview under an answer ("below", "above"), or "off" for an
-    # archive whose links are not public pages (an intranet, a paywall that shows nothing)
-    link_preview: str = "below"
+    # the first result's article as a small preview under an answer ("below", "above"), or "off": the
+    # default, as the card (3 to 5 lines, repeating the first result) would push an answer's buttons
+    # below a phone's first screen (docs/phone.md); also for archives whose links are not public pages
+    link_preview: str = "off"
 
     def allows(self, user_id: int | None, chat_id: int | None) -> bool:
         """The one access rule: questions, buttons, follows and alerts all go through it."""
@@ -81,7 +82,7 @@ class BotSettings:
         if not per_page.isdigit() or not 1 <= int(per_page) <= 10:
             raise SettingsError(f"NEWSDESK_RESULTS must be a number from 1 to 10, got {per_page!r}.")
         burst, seconds = _rate(env, "NEWSDESK_USER_RATE", "6/60")
-        preview = (env.get("NEWSDESK_LINK_PREVIEW") or "below").strip().lower()
+        preview = (env.get("NEWSDESK_LINK_PREVIEW") or "off").strip().lower()
         if preview not in LINK_PREVIEWS:
             raise SettingsError(f"NEWSDESK_LINK_PREVIEW must be one of {', '.join(LINK_PREVIEWS)}, got {preview!r}.")
         return cls(link_preview=preview, token=token, engine=Settings.from_env(env), api_base_url=base, allowed_users=users,

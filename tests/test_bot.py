@@ -24,7 +24,11 @@ STRANGER = 666
 ROVNO_SENTENCE = ("<b>According to the Russian Defence Ministry, Rovno, a settlement in the Donetsk region, "
                   "came under Russian control.</b>")
 ROVNO_CITATION = ('<b>[1]</b> <a href="https://kyivledger.example/2024/12/07/russia-claims-kucherkovka-and-rovno">'
-                  "Russia claims two villages in Kharkiv and Donetsk regions</a> — Kyiv Ledger, 7 Dec 2024")
+                  "Kyiv Ledger</a> · 7 Dec 2024")
+ROVNO_TITLE = "<i>Russia claims two villages in Kharkiv and Donetsk regions</i>"
+# the full citation, as the 📄 article and an inline snippet give it: title (linked), outlet, date
+ROVNO_FULL_CITATION = ('<a href="https://kyivledger.example/2024/12/07/russia-claims-kucherkovka-and-rovno">'
+                       "Russia claims two villages in Kharkiv and Donetsk regions</a> — Kyiv Ledger, 7 Dec 2024")
 
 
 @pytest.fixture
@@ -92,19 +96,19 @@ def test_a_question_is_answered_with_cited_passages_and_buttons(api, data_dir, m
         assert sent.params["link_preview_options"] == {"is_disabled": False, "url": ROVNO_URL, "prefer_small_media": True,
                                                        "show_above_text": False}
         assert sent.params["text"] == (
-            "<b>1 report on Rovno</b>, best match first\n\n" + ROVNO_SENTENCE + "\n" + ROVNO_CITATION + "\n"
-            "<blockquote expandable>…A second statement followed a short time later. " + ROVNO_SENTENCE +
+            "<i>1 report on Rovno</i>\n" + ROVNO_SENTENCE + "\n" + ROVNO_CITATION + "\n"
+            "<blockquote expandable>" + ROVNO_TITLE + "\n…A second statement followed a short time later. " + ROVNO_SENTENCE +
             " The ministry placed the village in the so-called Donetsk People's Republic, the name Moscow uses for "
             "the parts of Ukraine's Donetsk region it occupies. The settlement is not to be confused with the city "
             "of Rivne in western Ukraine.</blockquote>")
-        assert parse_html(sent.params["text"]).startswith("1 report on Rovno, best match first\n\nAccording to")
+        assert parse_html(sent.params["text"]).startswith("1 report on Rovno\nAccording to")
         assert sent.params["reply_markup"] == {"inline_keyboard": [
-            [{"text": "📋 1", "copy_text": {"text": ROVNO_QUOTE}}],
-            [{"text": "📄 1", "callback_data": f"full:{short_key('kl-2024-1207-rovno')}"}]]}
+            [{"text": "📋 1", "copy_text": {"text": ROVNO_QUOTE}},
+             {"text": "📄 1", "callback_data": f"full:{short_key('kl-2024-1207-rovno')}"}]]}
         reply = api.last_bot_message(ALLOWED)
         assert reply["reply_to_message"]["text"] == "what was reported about Rovno?"
 
-    drive(settings_for(api, data_dir), model_encoder, scenario)
+    drive(settings_for(api, data_dir, link_preview="below"), model_encoder, scenario)  # (the default is "off")
     assert api.methods()[:2] == ["getMe", "setMyCommands"]
     [commands] = api.sent("setMyCommands")
     assert [c["command"] for c in commands.params["commands"]] == [
@@ -156,10 +160,11 @@ def test_more_and_full_article_work_after_a_restart(api, data_dir, model_encoder
         api.message("war in Ukraine", user_id=ALLOWED)
         [sent] = await wait(api, "sendMessage")
         seen["keyboard"] = sent.params["reply_markup"]["inline_keyboard"]
-        assert sent.params["text"].startswith("<b>3 reports on war in Ukraine</b>")
+        assert sent.params["text"].startswith("<i>3 reports on war in Ukraine</i>\n")
 
     drive(settings, model_encoder, first_run)
-    copy_row, full_row, [more_button] = seen["keyboard"]
+    results_row, [more_button] = seen["keyboard"]  # 📋 and 📄 of three results share a row
+    copy_row, full_row = results_row[:3], results_row[3:]
     assert [b["text"] for b in copy_row] == ["📋 1", "📋 2", "📋 3"]
     assert all(b["copy_text"]["text"].startswith("“") and len(b["copy_text"]["text"]) <= 256 for b in copy_row)
     assert [b["text"] for b in full_row] == ["📄 1", "📄 2", "📄 3"]
@@ -172,13 +177,13 @@ def test_more_and_full_article_work_after_a_restart(api, data_dir, model_encoder
         api.callback(more_button["callback_data"], user_id=ALLOWED)
         [ack] = await wait(api, "answerCallbackQuery", since=before)
         [edit] = await wait(api, "editMessageReplyMarkup", since=before)
-        assert edit.params["reply_markup"] == {"inline_keyboard": [copy_row, full_row]}
+        assert edit.params["reply_markup"] == {"inline_keyboard": [results_row]}
         [page] = await wait(api, "sendMessage", since=before)
         [typing] = await wait(api, "sendChatAction", since=before)
         assert typing.at <= page.at
         # More's page replies to the answer it continues
         assert page.params["reply_parameters"]["message_id"] == edit.params["message_id"]
-        assert page.params["text"].startswith("<b>Reports 4–6 on war in Ukraine</b>, best match first")
+        assert page.params["text"].startswith("<i>Reports 4–6 on war in Ukraine</i>\n")
         assert "<b>[4]</b>" in page.params["text"] and "<b>[1]</b>" not in page.params["text"]
         before = len(api.calls)
         api.callback(full_row[0]["callback_data"], user_id=ALLOWED)
@@ -200,7 +205,7 @@ def test_full_article_is_the_whole_text(api, data_dir, model_encoder):
         [sent] = await wait(api, "sendMessage")
         lines = sent.params["text"].split("\n")
         assert lines[0] == "<b>Russia claims two villages in Kharkiv and Donetsk regions</b>"
-        assert lines[1] == ROVNO_CITATION.split(" ", 1)[1]
+        assert lines[1] == ROVNO_FULL_CITATION
         assert "Rovno, a settlement in the Donetsk region, came under Russian control." in sent.params["text"]
 
     settings = settings_for(api, data_dir)
@@ -221,7 +226,7 @@ def test_inline_mode_offers_shareable_cited_snippets(api, data_dir, model_encode
         assert first["title"] == "Russia claims two villages in Kharkiv and Donetsk regions"
         content = first["input_message_content"]
         assert content["parse_mode"] == "HTML"
-        assert content["message_text"] == ROVNO_SENTENCE + "\n— " + ROVNO_CITATION.split(" ", 1)[1]
+        assert content["message_text"] == ROVNO_SENTENCE + "\n— " + ROVNO_FULL_CITATION
         assert answer.params["is_personal"] is True
 
     drive(settings_for(api, data_dir), model_encoder, scenario)
@@ -256,7 +261,7 @@ def test_a_flood_gets_one_slow_down_not_a_flood_of_replies(api, data_dir, model_
         texts = [c.params["text"] for c in api.sent()]
         assert len(texts) == 5
         assert [t for t in texts if t == SLOW_DOWN] == [SLOW_DOWN]
-        assert sum(t.startswith("<b>1 report on Rovno") for t in texts) == 3
+        assert sum(t.startswith("<i>1 report on Rovno") for t in texts) == 3
         assert texts[-1].startswith("<b>Newsdesk</b>")
 
     drive(settings_for(api, data_dir, burst=3, per_seconds=600), model_encoder, scenario)
@@ -301,7 +306,7 @@ def test_one_failing_update_does_not_stop_the_others_and_the_token_never_reaches
     (lambda api: api.message("🙂🙂🙂", user_id=ALLOWED), "The question has no words to search for"),
     (lambda api: api.message("Rovno " + "x" * 4090, user_id=ALLOWED), "<b>"),
     (lambda api: api.message("ما الذي حدث في روفنو؟", user_id=ALLOWED), "Nothing in the archive matches <b>ما الذي حدث في روفنو</b>"),
-    (lambda api: api.message("<b>Rovno</b> </a> & `code` *bold*", user_id=ALLOWED), "on b&gt;Rovno&lt;/b&gt; &lt;/a&gt; &amp; `code` *bold</b>, best match first"),
+    (lambda api: api.message("<b>Rovno</b> </a> & `code` *bold*", user_id=ALLOWED), "on b&gt;Rovno&lt;/b&gt; &lt;/a&gt; &amp; `code` *bold</i>\n"),
     (lambda api: api.message("/frobnicate now", user_id=ALLOWED), "I don't know /frobnicate. /help lists what I understand."),
     (lambda api: api.sticker(user_id=ALLOWED), TEXT_ONLY),
     (lambda api: api.photo(user_id=ALLOWED), TEXT_ONLY),
@@ -340,7 +345,7 @@ def test_in_groups_only_commands_mentions_and_replies_are_answered(api, data_dir
         api.command("/ask@newsdesk_bot Corallo Star", **group)
         await wait(api, "sendMessage", 3)
         texts = [c.params["text"] for c in api.sent()]
-        assert texts[0].startswith("<b>1 report on Rovno</b>")
+        assert texts[0].startswith("<i>1 report on Rovno</i>")
         assert ROVNO_SENTENCE in texts[1]
         assert "Corallo Star" in texts[2]
         assert all(c.params["chat_id"] == -424242 for c in api.sent())
@@ -380,7 +385,7 @@ def test_a_new_generation_is_served_without_a_restart(api, data_dir, model_encod
         assert (data_dir / HEARTBEAT).read_text() == "2\n"
         api.message("Khortytsia", user_id=ALLOWED)
         [_, after] = await wait(api, "sendMessage", 2)
-        assert after.params["text"].startswith("<b>1 report on Khortytsia</b>")
+        assert after.params["text"].startswith("<i>1 report on Khortytsia</i>")
 
     drive(settings_for(api, data_dir), model_encoder, scenario)
 
@@ -390,12 +395,13 @@ def test_a_question_naming_two_outlets_gets_one_section_each_in_the_order_named(
         api.message("Kyiv Ledger and Northern Wire on drones", user_id=ALLOWED)
         [sent] = await wait(api, "sendMessage")
         blocks = sent.params["text"].split("\n\n")
-        assert blocks[0] == "<b>3 reports on drones</b>, by outlet as asked"
-        assert blocks[1].startswith("▸ <b>Kyiv Ledger</b>\n<b>") and "<b>[2]</b>" in blocks[1]
-        assert blocks[2].startswith("▸ <b>Northern Wire</b>\n<b>") and "<b>[1]</b>" in blocks[2]
-        assert blocks[3].startswith("▸ <b>Other reports</b>\n<b>") and "<b>[3]</b>" in blocks[3]
+        assert blocks[0].startswith("<i>3 reports on drones, by outlet as asked</i>\n▸ <b>Kyiv Ledger</b>\n<b>")
+        assert "<b>[2]</b>" in blocks[0]
+        assert blocks[1].startswith("▸ <b>Northern Wire</b>\n<b>") and "<b>[1]</b>" in blocks[1]
+        assert blocks[2].startswith("▸ <b>Other reports</b>\n<b>") and "<b>[3]</b>" in blocks[2]
         # the buttons follow the order shown
-        copy_row, full_row = sent.params["reply_markup"]["inline_keyboard"][:2]
+        results_row = sent.params["reply_markup"]["inline_keyboard"][0]
+        copy_row, full_row = results_row[:3], results_row[3:]
         assert [b["text"] for b in copy_row] == ["📋 2", "📋 1", "📋 3"]
         assert [b["text"] for b in full_row] == ["📄 2", "📄 1", "📄 3"]
 

@@ -33,11 +33,11 @@ def test_an_answer_leads_with_the_bold_sentence_and_its_citation_the_passage_in_
     html, shown = fmt.answer_message(answer(hit()))
     assert shown == [hit()]
     assert html == (
-        "<b>1 report on Rovno</b>, best match first\n\n"
+        "<i>1 report on Rovno</i>\n"
         "<b>According to the ministry, Rovno came under Russian control.</b>\n"
-        '<b>[1]</b> <a href="https://kl.example/a?x=1&amp;y=2">Russia claims &lt;two&gt; villages</a> — '
-        "Kyiv &amp; Ledger, 7 Dec 2024\n"
-        "<blockquote expandable>Officials gave no casualty figures. <b>According to the ministry, Rovno came under "
+        '<b>[1]</b> <a href="https://kl.example/a?x=1&amp;y=2">Kyiv &amp; Ledger</a> · 7 Dec 2024\n'
+        "<blockquote expandable><i>Russia claims &lt;two&gt; villages</i>\n"
+        "Officials gave no casualty figures. <b>According to the ministry, Rovno came under "
         "Russian control.</b> The claim could not be verified.</blockquote>")
     parse_html(html)  # Telegram's parser takes it
 
@@ -74,21 +74,21 @@ def test_a_question_naming_several_outlets_gets_one_section_per_outlet_in_the_or
     html, shown = fmt.answer_message(Answer(q, hits, 1, 0, False))
     assert [h.rank for h in shown] == [3, 1, 2]
     blocks = html.split("\n\n")
-    assert blocks[0] == "<b>3 reports on Rovno</b>, by outlet as asked"
-    assert blocks[1].startswith("▸ <b>Kyiv Ledger</b>\n<b>According") and "<b>[3]</b>" in blocks[1]
-    assert blocks[2] == "▸ <b>Danube Post</b>: nothing among the best matches."
-    assert blocks[3].startswith("▸ <b>Harbor Tribune</b>\n") and "<b>[1]</b>" in blocks[3]
-    assert blocks[4].startswith("▸ <b>Other reports</b>\n") and "<b>[2]</b>" in blocks[4]
+    assert blocks[0].startswith("<i>3 reports on Rovno, by outlet as asked</i>\n▸ <b>Kyiv Ledger</b>\n<b>According")
+    assert "<b>[3]</b>" in blocks[0]
+    assert blocks[1] == "▸ <b>Danube Post</b>: nothing among the best matches."
+    assert blocks[2].startswith("▸ <b>Harbor Tribune</b>\n") and "<b>[1]</b>" in blocks[2]
+    assert blocks[3].startswith("▸ <b>Other reports</b>\n") and "<b>[2]</b>" in blocks[3]
     # a later page is in the ranking's order again
     later, _ = fmt.answer_message(Answer(q, hits, 1, 3, False))
-    assert later.startswith("<b>Reports 4–6 on Rovno</b>, best match first")
+    assert later.startswith("<i>Reports 4–6 on Rovno</i>\n")
 
 
 def test_stated_filters_that_left_nothing_are_said_first():
     relaxed = Answer(Query("q", "q", ("rovno",), topic="Rovno"), (hit(),), 1, 0, False,
                      relaxed=Filters(sources=("Danube Post",)))
     html, _ = fmt.answer_message(relaxed)
-    assert html.startswith("Nothing from Danube Post on Rovno; <b>the closest reports</b> without that filter:\n\n")
+    assert html.startswith("Nothing from Danube Post on Rovno; <b>the closest reports</b> without that filter:\n<b>")
 
 
 def test_no_handler_builds_html():
@@ -110,14 +110,15 @@ def test_no_url_cites_the_id_and_duplicates_are_listed():
     bare = Citation("seed/kupyansk.txt", "Untitled <draft>", None, None, None)
     other = Citation("pbd-1", "Same story", "https://pbd.example/1", "Pacific Business Daily", None)
     html, _ = fmt.answer_message(answer(hit(citation=bare, also=(other,))))
-    assert html.splitlines()[-3:-1] == [
-        "<b>[1]</b> Untitled &lt;draft&gt; — unknown outlet, undated, id <code>seed/kupyansk.txt</code>",
-        'Also reported by <a href="https://pbd.example/1">Pacific Business Daily</a>']
+    assert html.splitlines()[2:5] == [
+        "<b>[1]</b> unknown outlet · undated · id <code>seed/kupyansk.txt</code>",
+        'Also reported by <a href="https://pbd.example/1">Pacific Business Daily</a>',
+        "<blockquote expandable><i>Untitled &lt;draft&gt;</i>"]
 
 
 def test_a_later_page_says_which_reports_it_shows():
     html, _ = fmt.answer_message(answer(hit(rank=4), hit(rank=5), offset=3))
-    assert html.splitlines()[0] == "<b>Reports 4–5 on Rovno</b>, best match first"
+    assert html.splitlines()[0] == "<i>Reports 4–5 on Rovno</i>"
 
 
 def test_markup_in_the_question_is_escaped():
@@ -137,7 +138,7 @@ def test_too_many_long_passages_drop_whole_entries_to_fit_4096():
     assert shown == hits[:len(shown)] and 1 < len(shown) < 20
     assert html.count("<b>[") == len(shown) and html.count("<b>") == html.count("</b>")
     assert html.count("<blockquote expandable>") == html.count("</blockquote>") == len(shown)
-    assert html.splitlines()[0] == f"<b>{len(shown)} reports on Rovno</b>, best match first"
+    assert html.splitlines()[0] == f"<i>{len(shown)} reports on Rovno</i>"
     assert len(parse_html(html)) <= 4096  # whole entries dropped: every tag and &entity; whole
 
 

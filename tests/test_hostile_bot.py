@@ -168,7 +168,7 @@ def test_terminal_safe_removes_escape_sequences_and_control_characters():
 def test_long_titles_and_urls_are_cut_to_fit_every_answer(api, bot_data, caplog):
     caplog.set_level(logging.INFO)
     short_title = ("Oskil bridge " * 23).strip() + "…"  # 300 characters at most, cut between words
-    result_title = ("Oskil bridge " * 5).strip() + "…"  # in a result's citation: 70 at most (a phone's two lines)
+    result_title = ("Oskil bridge " * 5).strip() + "…"  # heading a result's quote: 70 at most (a phone's two lines)
 
     async def scenario():
         api.message("Oskil bridge Kupiansk trucks", user_id=ALLOWED)
@@ -182,11 +182,11 @@ def test_long_titles_and_urls_are_cut_to_fit_every_answer(api, bot_data, caplog)
         [_, _, article] = await wait(api, "sendMessage", 3)
 
         assert citation_of(title_answer.params["text"]) == (
-            f'<b>[1]</b> <a href="https://harbortribune.example/oskil">{result_title}</a> — Harbor Tribune, 10 Jan 2025')
-        # the URL is too long to be a link: the title is plain text, the URL shown shortened
+            '<b>[1]</b> <a href="https://harbortribune.example/oskil">Harbor Tribune</a> · 10 Jan 2025')
+        assert f"<blockquote expandable><i>{result_title}</i>\n" in title_answer.params["text"]
+        # the URL is too long to be a link: the outlet is plain text, the URL shown shortened
         assert citation_of(url_answer.params["text"]) == (
-            "<b>[1]</b> Kherson ferry timetable — Harbor Tribune, 11 Jan 2025, https://harbortribune.example/"
-            + "a" * 29 + "…")
+            "<b>[1]</b> Harbor Tribune · 11 Jan 2025 · https://harbortribune.example/" + "a" * 29 + "…")
         first = inline.params["results"][0]
         assert first["title"] == "Kherson ferry timetable" and "url" not in first
         assert article.params["text"].startswith(f"<b>{short_title}</b>\n")
@@ -205,7 +205,7 @@ def test_only_http_links_become_links(api, bot_data):
         api.inline("Zaporizhzhia grain convoy", user_id=ALLOWED)
         [inline] = await wait(api, "answerInlineQuery")
         assert citation_of(sent.params["text"]) == (
-            "<b>[1]</b> Zaporizhzhia grain convoy — Northern Wire, 1 Feb 2025, id <code>js-link</code>")
+            "<b>[1]</b> Northern Wire · 1 Feb 2025 · id <code>js-link</code>")
         assert "javascript:" not in sent.params["text"]
         first = inline.params["results"][0]
         assert "url" not in first and "javascript:" not in first["input_message_content"]["message_text"]
@@ -226,7 +226,7 @@ def test_a_huge_article_is_two_messages_and_nobody_waits_for_it(api, bot_data):
         pushed = asyncio.get_running_loop().time()
         api.message("Rovno drone", user_id=OTHER)
         [answer] = [c for c in await wait(api, "sendMessage", 2) if c.params["chat_id"] == OTHER] or [None]
-        assert answer is not None and answer.params["text"].startswith("<b>1 report on Rovno drone</b>")
+        assert answer is not None and answer.params["text"].startswith("<i>1 report on Rovno drone</i>")
         assert asyncio.get_running_loop().time() - pushed < 2.0
         assert not api.sent("sendDocument")  # ... answered while the article was still being sent
         [document] = await wait(api, "sendDocument")
@@ -265,7 +265,7 @@ def test_malformed_or_unknown_buttons_are_answered_as_expired(api, bot_data, cap
         [sent] = await wait(api, "sendMessage")
         [answered] = api.sent("answerCallbackQuery")
         assert answered.params == {"callback_query_id": answered.params["callback_query_id"], "text": BUTTON_EXPIRED}
-        assert sent.params["text"].startswith("<b>1 report on Rovno drone</b>")
+        assert sent.params["text"].startswith("<i>1 report on Rovno drone</i>")
 
     drive(api, bot_data, scenario)
     made = [c.method for c in api.calls if c.method not in ("getMe", "deleteWebhook", "getUpdates", "setMyCommands")]
