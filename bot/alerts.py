@@ -20,6 +20,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application
 
 from bot import format as fmt
+from bot import i18n
 from bot.buttons import AlertMore, Stop, button, results_keyboard
 from bot.feedback import Shown
 from bot.follows import AlertPage, Follow, next_digest
@@ -67,7 +68,7 @@ def alert_page(services, page: AlertPage, offset: int) -> tuple[str, InlineKeybo
     window = hits[offset : offset + services.settings.results_per_page]
     html, shown = fmt.alert_message(page.topic, window, len(hits), page.daily)
     more = AlertMore(page.id, offset + len(shown)) if offset + len(shown) < len(hits) else None
-    markup = results_keyboard(services.state, shown, more, [button("🔕 Stop", Stop(page.follow_id))])
+    markup = results_keyboard(services.state, shown, more, [button(fmt.stop_label(), Stop(page.follow_id))])
     return html, markup, shown
 
 
@@ -134,7 +135,8 @@ async def _deliver(application: Application, services, now: datetime) -> Deliver
             return
         topic = answer.query.topic or follow.question
         page = services.follows.page(services.follows.save_page(follow, topic, [hit_dict(h) for h in hits]))
-        html, markup, shown = alert_page(services, page, 0)
+        with i18n.speaking(follow.language):  # no update here: the follower's language when they followed
+            html, markup, shown = alert_page(services, page, 0)
         async with gate:
             if follow.chat_id in blocked:
                 return

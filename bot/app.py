@@ -27,7 +27,7 @@ from bot import buttons
 from bot.alerts import deliver
 from bot.feedback import FeedbackStore
 from bot.follows import Follows
-from bot.handlers import access, article, asking, errors, feedback, follows, info, inline
+from bot.handlers import access, article, asking, errors, feedback, follows, info, inline, language
 from bot.limits import InOrderPerConversation, PatientRateLimiter, UserRateLimit
 from bot.logs import configure, install_redaction
 from bot.services import Services
@@ -48,6 +48,7 @@ COMMANDS = [
     BotCommand("unfollow", "Stop a follow: /unfollow 3"),
     BotCommand("timezone", "Time zone of daily digests"),
     BotCommand("digest", "Hour of daily digests"),
+    BotCommand("language", "The language I answer in: en, uk, ru"),
 ]
 
 
@@ -104,6 +105,7 @@ def build_application(settings: BotSettings, searcher: Searcher | None = None,
     )
     text = filters.UpdateType.MESSAGE & filters.TEXT
     message = filters.UpdateType.MESSAGE
+    application.add_handler(TypeHandler(object, language.choose), group=-2)  # the gate's refusal speaks it too
     application.add_handler(TypeHandler(Update, access.gate), group=-1)
     application.add_handlers([
         CommandHandler(["start", "help"], info.start, filters=message),
@@ -115,6 +117,7 @@ def build_application(settings: BotSettings, searcher: Searcher | None = None,
         CommandHandler("unfollow", follows.unfollow, filters=message),
         CommandHandler("timezone", follows.set_timezone, filters=message),
         CommandHandler("digest", follows.set_digest_hour, filters=message),
+        CommandHandler("language", language.language, filters=message),
         MessageHandler(text & filters.COMMAND, info.unknown_command),
         MessageHandler(text & ~filters.COMMAND, asking.question),
         MessageHandler(message & filters.ChatType.PRIVATE & ~filters.TEXT, info.not_text),
@@ -126,6 +129,7 @@ def build_application(settings: BotSettings, searcher: Searcher | None = None,
         CallbackQueryHandler(feedback.vote, pattern=buttons.pattern(buttons.Vote)),
         CallbackQueryHandler(follows.stop_button, pattern=buttons.pattern(buttons.Stop)),
         CallbackQueryHandler(follows.daily_button, pattern=buttons.pattern(buttons.Daily)),
+        CallbackQueryHandler(language.language_button, pattern=buttons.pattern(buttons.Language)),
         CallbackQueryHandler(access.expired_button),  # anything else: malformed, forged, or old
         InlineQueryHandler(inline.inline),
     ])

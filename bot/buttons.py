@@ -8,6 +8,7 @@ message showed) sit behind short keys in bot.sqlite3 (bot.state).
     amore:PAGE:OFFSET next page of an alert          vote:KEY:u|d      👍 / 👎 (buttons of older messages;
                                                                        votes are reactions now)
     unf:ID[:l]        stop following                 daily:ID:1|0[:l]  daily digest on / off
+    lang:en|uk|ru     /language's choice
                       (":l": pressed in the /following list, which is then redrawn)
 
 Anything else (a malformed press, a forged one, a button of an older bot) decodes to None, and the
@@ -102,7 +103,17 @@ class Daily:
         return f"daily:{self.follow}:{1 if self.daily else 0}" + (":l" if self.in_list else "")
 
 
-Button = Full | More | AlertMore | Vote | Stop | Daily
+@dataclass(frozen=True)
+class Language:
+    """A /language choice: answer this user in `code` (en, uk, ru)."""
+
+    code: str
+
+    def encode(self) -> str:
+        return f"lang:{self.code}"
+
+
+Button = Full | More | AlertMore | Vote | Stop | Daily | Language
 
 _FORMATS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Button]]] = [
     (re.compile(rf"full:({_KEY})"), lambda m: Full(m[1])),
@@ -111,6 +122,7 @@ _FORMATS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Button]]] = [
     (re.compile(rf"vote:({_KEY}):([ud])"), lambda m: Vote(m[1], m[2] == "u")),
     (re.compile(rf"unf:({_NUMBER})(:l)?"), lambda m: Stop(int(m[1]), bool(m[2]))),
     (re.compile(rf"daily:({_NUMBER}):([01])(:l)?"), lambda m: Daily(int(m[1]), m[2] == "1", bool(m[3]))),
+    (re.compile(r"lang:(en|uk|ru)"), lambda m: Language(m[1])),
 ]
 
 
@@ -187,11 +199,16 @@ def results_keyboard(state: BotState, hits: Sequence[Hit], more: More | AlertMor
 
 
 def more_button(value: More | AlertMore) -> InlineKeyboardButton:
-    return button("More ▸", value)
+    return button(fmt.more_label(), value)
 
 
 def follow_buttons(follow_id: int, daily: bool, in_list: bool = False, numbered: bool = False) -> list[InlineKeyboardButton]:
     """🔕 Stop and the switch to the other delivery (🗓 daily digest or ⚡ as indexed) of one follow."""
     mark = f" #{follow_id}" if numbered else ""
-    switch = ("⚡ As indexed" if daily else ("🗓 Daily" if numbered else "🗓 Daily digest")) + mark
-    return [button(f"🔕 Stop{mark}", Stop(follow_id, in_list)), button(switch, Daily(follow_id, not daily, in_list))]
+    return [button(fmt.stop_label(mark), Stop(follow_id, in_list)),
+            button(fmt.switch_label(daily, numbered, mark), Daily(follow_id, not daily, in_list))]
+
+
+def language_buttons() -> InlineKeyboardMarkup:
+    """/language's choices, each named in its own language."""
+    return InlineKeyboardMarkup([[button(name, Language(code)) for code, name in fmt.LANGUAGE_NAMES.items()]])

@@ -34,6 +34,7 @@ CREATE TABLE IF NOT EXISTS follows (
     checked_gen INTEGER NOT NULL,       -- articles added after this generation are still to be checked
     next_digest REAL,                   -- daily follows: when the next digest is due (Unix time)
     created REAL NOT NULL,
+    language TEXT NOT NULL DEFAULT 'en', -- the follower's language when they followed: alerts speak it
     UNIQUE (chat_id, question)
 );
 CREATE TABLE IF NOT EXISTS follow_sent (
@@ -45,13 +46,53 @@ CREATE TABLE IF NOT EXISTS alert_pages (  -- an alert's reports, so "More" works
     topic TEXT NOT NULL, daily INTEGER NOT NULL, hits TEXT NOT NULL, created REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS user_prefs (
-    user_id INTEGER PRIMARY KEY, timezone TEXT NOT NULL, digest_hour INTEGER NOT NULL
+    user_id INTEGER PRIMARY KEY, timezone TEXT NOT NULL, digest_hour INTEGER NOT NULL,
+    language TEXT                       -- chosen with /language; NULL: Telegram's language_code decides
 );
 """
 
+# Columns added since the first bot.sqlite3: a state file written before them is upgraded in place
+# (ALTER TABLE ... ADD COLUMN keeps every row; the defaults are what those rows meant).
+_ADDED_COLUMNS = [
+    ("follows", "language", "TEXT NOT NULL DEFAULT 'en'"),
+    ("user_prefs", "language", "TEXT"),
+]
+
+
+def upgrade(db) -> None:
+    """Add the columns an older state file lacks (idempotent; one writer at a time by the transaction)."""
+    with transaction(db):
+        for table, column, declaration in _ADDED_COLUMNS:
+            if column not in {row[1] for row in db.execute(f"PRAGMA table_info({table})")}:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+
 
 class FollowError(NewsdeskError):
-    """A follow request that cannot be done; the message is for the user."""
+    """A follow request that cannot be done; the message is for the user (in English: bot.format's
+    error_sentence gives it in the user's language from the subclass and its fields)."""
+
+
+class UnknownTimezone(FollowError):
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(f"I don't know the time zone {name!r}. Use a name like Europe/Kyiv, America/New_York or UTC.")
+
+
+class AlreadyFollowing(FollowError):
+    def __init__(self, follow_id: int) -> None:
+        self.follow_id = follow_id
+        super().__init__(f"You already follow that (#{follow_id}).")
+
+
+class TooManyFollows(FollowError):
+    def __init__(self, count: int) -> None:
+        self.count = count
+        super().__init__(f"This chat follows {count} topics, the most I keep. /unfollow one first.")
+
+
+class BadDigestHour(FollowError):
+    def __init__(self) -> None:
+        super().__init__("The digest hour is a whole hour from 0 to 23, e.g. /digest 7.")
 
 
 @dataclass(frozen=True)
@@ -63,6 +104,7 @@ class Follow:
     daily: bool
     checked_gen: int
     next_digest: datetime | None = None
+    language: str = "en"  # the follower's, when they followed: their alerts and digests speak it
 
 
 @dataclass(frozen=True)
@@ -90,7 +132,7 @@ def zone(name: str) -> ZoneInfo:
     lowered = {z.lower(): z for z in available_timezones()}
     if name.lower() in lowered:
         return ZoneInfo(lowered[name.lower()])
-    raise FollowError(f"I don't know the time zone {name!r}. Use a name like Europe/Kyiv, America/New_York or UTC.")
+    raise UnknownTimezone(name)
 
 
 def next_digest(now: datetime, prefs: Prefs) -> datetime:
@@ -103,12 +145,12 @@ def next_digest(now: datetime, prefs: Prefs) -> datetime:
 
 
 def _follow(row: tuple) -> Follow:
-    fid, chat_id, user_id, question, daily, checked, nxt = row
+    fid, chat_id, user_id, question, daily, checked, nxt, language = row
     return Follow(fid, chat_id, user_id, question, bool(daily), checked,
-                  datetime.fromtimestamp(nxt, timezone.utc) if nxt is not None else None)
+                  datetime.fromtimestamp(nxt, timezone.utc) if nxt is not None else None, language)
 
 
-_COLUMNS = "id, chat_id, user_id, question, daily, checked_gen, next_digest"
+_COLUMNS = "id, chat_id, user_id, question, daily, checked_gen, next_digest, language"
 
 
 class Follows:
@@ -116,27 +158,29 @@ class Follows:
 
     def __init__(self, path: Path) -> None:
         self.db = connect(path, _SCHEMA)
+        upgrade(self.db)
 
     def close(self) -> None:
         self.db.close()
 
     # --- follows ---------------------------------------------------------------------------
     def add(self, chat_id: int, user_id: int, question: str, daily: bool, checked_gen: int,
-            now: datetime) -> Follow:
+            now: datetime, language: str = "en") -> Follow:
         """A new follow that alerts on what is added after generation `checked_gen`."""
         question = " ".join(question.split())
         with transaction(self.db):
             existing = self.db.execute(f"SELECT {_COLUMNS} FROM follows WHERE chat_id = ? AND question = ?",
                                        (chat_id, question)).fetchone()
             if existing:
-                raise FollowError(f"You already follow that (#{existing[0]}).")
+                raise AlreadyFollowing(existing[0])
             count = self.db.execute("SELECT count(*) FROM follows WHERE chat_id = ?", (chat_id,)).fetchone()[0]
             if count >= MAX_FOLLOWS:
-                raise FollowError(f"This chat follows {count} topics, the most I keep. /unfollow one first.")
+                raise TooManyFollows(count)
             due = next_digest(now, self.prefs(user_id)).timestamp() if daily else None
             cursor = self.db.execute(
-                "INSERT INTO follows(chat_id, user_id, question, daily, checked_gen, next_digest, created)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)", (chat_id, user_id, question, int(daily), checked_gen, due, time.time()))
+                "INSERT INTO follows(chat_id, user_id, question, daily, checked_gen, next_digest, created, language)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (chat_id, user_id, question, int(daily), checked_gen, due, time.time(), language))
         return self.get(cursor.lastrowid)
 
     def get(self, follow_id: int) -> Follow | None:
@@ -239,10 +283,24 @@ class Follows:
         """Store a user's zone and hour; their daily follows are rescheduled. Returns how many."""
         zone(prefs.timezone)  # FollowError if unknown
         if not 0 <= prefs.digest_hour <= 23:
-            raise FollowError("The digest hour is a whole hour from 0 to 23, e.g. /digest 7.")
+            raise BadDigestHour()
         due = next_digest(now, prefs).timestamp()
         with transaction(self.db):
-            self.db.execute("INSERT OR REPLACE INTO user_prefs(user_id, timezone, digest_hour) VALUES (?, ?, ?)",
+            self.db.execute("INSERT INTO user_prefs(user_id, timezone, digest_hour) VALUES (?, ?, ?) ON CONFLICT(user_id)"
+                            " DO UPDATE SET timezone = excluded.timezone, digest_hour = excluded.digest_hour",
                             (user_id, prefs.timezone, prefs.digest_hour))
             return self.db.execute("UPDATE follows SET next_digest = ? WHERE user_id = ? AND daily = 1",
                                    (due, user_id)).rowcount
+
+    def language(self, user_id: int) -> str | None:
+        """The language the user chose with /language, or None (then Telegram's language_code decides)."""
+        row = self.db.execute("SELECT language FROM user_prefs WHERE user_id = ?", (user_id,)).fetchone()
+        return row[0] if row else None
+
+    def set_language(self, user_id: int, language: str) -> None:
+        """Store a /language choice; the user's follows alert in it from now on."""
+        with transaction(self.db):
+            self.db.execute("INSERT INTO user_prefs(user_id, timezone, digest_hour, language) VALUES (?, ?, ?, ?)"
+                            " ON CONFLICT(user_id) DO UPDATE SET language = excluded.language",
+                            (user_id, DEFAULT_TIMEZONE, DEFAULT_DIGEST_HOUR, language))
+            self.db.execute("UPDATE follows SET language = ? WHERE user_id = ?", (language, user_id))

@@ -16,8 +16,14 @@ from datetime import datetime
 from html import escape
 from urllib.parse import urlsplit
 
+from babel.numbers import format_decimal
+
+from bot import i18n
+from bot.i18n import gettext as _
+from bot.i18n import ngettext
 from retrieval.highlight import context
 from retrieval.records import Answer, Citation, Hit
+from retrieval.errors import EmptyQuery
 from retrieval.service import IndexNotReady, IndexStatus, NewsdeskError
 
 MESSAGE_LIMIT = 4096  # Telegram's limit, in UTF-16 code units
@@ -78,7 +84,7 @@ def link_url(url: str | None) -> str | None:
 
 def _where(c: Citation) -> list[str]:
     """Outlet, date, and, when the article is not linked, what identifies it instead."""
-    where = [text(shorten(c.source or "unknown outlet", OUTLET_CHARS)), short_date(c.published_at)]
+    where = [text(shorten(c.source or _("unknown outlet"), OUTLET_CHARS)), short_date(c.published_at)]
     if link_url(c.url) is None:
         if c.url and urlsplit(c.url).scheme.lower() in ("http", "https"):  # too long to be a link
             where.append(text(shorten(c.url, URL_SHOWN_CHARS)))
@@ -94,7 +100,8 @@ def _linked(label: str, url: str | None) -> str:
 
 
 def short_date(value: datetime | None) -> str:
-    return f"{value.day} {value:%b %Y}" if value else "undated"
+    """7 Dec 2024, in the reader's language (Babel's date formats)."""
+    return i18n.short_date(value) if value else _("undated")
 
 
 def citation_line(number: int, c: Citation, title_chars: int = TITLE_CHARS) -> str:
@@ -106,7 +113,7 @@ def citation_line(number: int, c: Citation, title_chars: int = TITLE_CHARS) -> s
 
 def also_line(citations: tuple[Citation, ...], links: bool = True) -> str:
     outlets = [_linked(shorten(c.source or c.title, OUTLET_CHARS), c.url if links else None) for c in citations]
-    return "Also reported by " + ", ".join(outlets)
+    return _("Also reported by {outlets}").format(outlets=", ".join(outlets))
 
 
 def result_citation(number: int, c: Citation) -> str:
@@ -114,11 +121,19 @@ def result_citation(number: int, c: Citation) -> str:
     (when its URL is a safe http(s) one); an unlinked article's URL or id after them. The title is the
     first line of the result's quote: a title does not fit on this line beside outlet and date."""
     where = _where(c)
-    outlet = _linked(shorten(c.source or "unknown outlet", OUTLET_CHARS), c.url)
+    outlet = _linked(shorten(c.source or _("unknown outlet"), OUTLET_CHARS), c.url)
     return f"<b>[{number}]</b> " + " · ".join([outlet, *where[1:]])
 
 
-def passage_block(hit: Hit, budget: int = CONTEXT_CHARS, tight: bool = False) -> str:
+def language_tag(hit: Hit, asked_in: str) -> str:
+    """" (in Ukrainian)" after a citation when the passage's language is not the question's; nothing
+    when either is unknown (""). Passages stay as the archive has them."""
+    if not hit.language or not asked_in or hit.language == asked_in:
+        return ""
+    return f" <i>({text(i18n.language_name(hit.language))})</i>"
+
+
+def passage_block(hit: Hit, budget: int = CONTEXT_CHARS, tight: bool = False, asked_in: str = "") -> str:
     """One result, sized so that three and their buttons fit a phone's first screen (docs/phone.md):
     its best sentence in bold (its first LEAD_CHARS characters, three lines of a phone), its citation
     (one line), other outlets with the same story, then an expandable blockquote, collapsed to three
@@ -131,7 +146,7 @@ def passage_block(hit: Hit, budget: int = CONTEXT_CHARS, tight: bool = False) ->
     if tight:
         sentence = shorten(sentence, TIGHT_SENTENCE_CHARS)
     led = sentence if len(sentence) <= LEAD_WHOLE_CHARS else shorten(sentence, LEAD_CHARS)
-    lines = [f"<b>{text(led)}</b>", result_citation(hit.rank, hit.citation)]
+    lines = [f"<b>{text(led)}</b>", result_citation(hit.rank, hit.citation) + language_tag(hit, asked_in)]
     if hit.also:
         lines.append(also_line(hit.also, links=not tight))
     title = text(shorten(" ".join(hit.citation.title.split()), RESULT_TITLE_CHARS))
@@ -140,11 +155,14 @@ def passage_block(hit: Hit, budget: int = CONTEXT_CHARS, tight: bool = False) ->
     return "\n".join(lines)
 
 
-def _one_by_one(hits: list[Hit]) -> tuple[list[str], list[Hit]]:
-    return [passage_block(h) for h in hits], hits
+def one_by_one(asked_in: str = ""):
+    """The usual layout: the results in the ranking's order. `asked_in`: the question's language."""
+    def layout(hits: list[Hit]) -> tuple[list[str], list[Hit]]:
+        return [passage_block(h, asked_in=asked_in) for h in hits], hits
+    return layout
 
 
-def by_outlet(groups: tuple[tuple[str, ...], ...]):
+def by_outlet(groups: tuple[tuple[str, ...], ...], asked_in: str = ""):
     """A layout for a question that names several outlets: one short section per outlet, in the order
     the question names them, with its best passage among `hits` (or a line saying there is none),
     then the other reports. Returns (blocks, hits in the order shown)."""
@@ -153,13 +171,15 @@ def by_outlet(groups: tuple[tuple[str, ...], ...]):
         for group in groups:
             best = next((h for h in hits if h.citation.source in group and h not in order), None)
             if best is None:
-                blocks.append(f"▸ <b>{text(shorten(group[0], OUTLET_CHARS))}</b>: nothing among the best matches.")
+                blocks.append(_("▸ <b>{outlet}</b>: nothing among the best matches.").format(
+                    outlet=text(shorten(group[0], OUTLET_CHARS))))
                 continue
             order.append(best)
-            blocks.append(f"▸ <b>{text(shorten(best.citation.source, OUTLET_CHARS))}</b>\n" + passage_block(best))
+            blocks.append(f"▸ <b>{text(shorten(best.citation.source, OUTLET_CHARS))}</b>\n"
+                          + passage_block(best, asked_in=asked_in))
         rest = [h for h in hits if h not in order]
         for i, hit in enumerate(rest):
-            blocks.append(("▸ <b>Other reports</b>\n" if i == 0 else "") + passage_block(hit))
+            blocks.append(("▸ <b>" + _("Other reports") + "</b>\n" if i == 0 else "") + passage_block(hit, asked_in=asked_in))
         return blocks, order + rest
     return layout
 
@@ -174,23 +194,24 @@ def _join(lead: str, blocks: list[str]) -> str:
     return out
 
 
-def _fit(lead_for, hits: list[Hit], limit: int, layout=_one_by_one) -> tuple[str, list[Hit]]:
+def _fit(lead_for, hits: list[Hit], limit: int, layout=None, asked_in: str = "") -> tuple[str, list[Hit]]:
     """(HTML, the hits shown, in the order shown): whole results dropped from the end of the ranking
     until the message fits (so what is shown is always the first n, and More goes on from n); one
     passage alone is tightened (less context, then passage_block's last resort), never dropped."""
     if not hits:
         raise ValueError("a message of passages needs at least one")
+    layout = layout or one_by_one(asked_in)
     for n in range(len(hits), 1, -1):
         blocks, order = layout(hits[:n])
         message = _join(lead_for(n), blocks)
         if utf16_len(message) <= limit:
             return message, order
     for budget in (CONTEXT_CHARS, 240, 0):
-        message = _join(lead_for(1), [passage_block(hits[0], budget)])
+        message = _join(lead_for(1), [passage_block(hits[0], budget, asked_in=asked_in)])
         if utf16_len(message) <= limit:
             return message, hits[:1]
     # fits by construction: lead (< 300) + sentence (2 x 1,000) + citation (< 2,600) + also (outlets, no links)
-    return _join(lead_for(1), [passage_block(hits[0], tight=True)]), hits[:1]
+    return _join(lead_for(1), [passage_block(hits[0], tight=True, asked_in=asked_in)]), hits[:1]
 
 
 def topic_of(answer: Answer) -> str:
@@ -206,22 +227,25 @@ def lead(answer: Answer, shown: int) -> str:
     topic = topic_of(answer)
     first = answer.offset + 1
     if answer.relaxed:  # the stated filters left nothing: say so before the closest reports
-        return (f"Nothing {text(shorten(answer.relaxed.describe(), TOPIC_CHARS))} on {text(topic)}; "
-                "<b>the closest reports</b> without that filter:")
+        # (the filter as retrieval describes it, "from Danube Post", stays in English: see docs/languages.md)
+        return _("Nothing {filters} on {topic}; <b>the closest reports</b> without that filter:").format(
+            filters=text(shorten(answer.relaxed.describe(), TOPIC_CHARS)), topic=text(topic))
     if answer.offset:
-        return f"<i>Reports {first}–{answer.offset + shown} on {text(topic)}</i>"
-    noun = "report" if shown == 1 else "reports"
+        return "<i>" + _("Reports {first}–{last} on {topic}").format(
+            first=first, last=answer.offset + shown, topic=text(topic)) + "</i>"
     if several_outlets(answer) and shown > 1:
-        return f"<i>{shown} {noun} on {text(topic)}, by outlet as asked</i>"
-    return f"<i>{shown} {noun} on {text(topic)}</i>"
+        return "<i>" + ngettext("{n} report on {topic}, by outlet as asked", "{n} reports on {topic}, by outlet as asked",
+                                shown).format(n=shown, topic=text(topic)) + "</i>"
+    return "<i>" + ngettext("{n} report on {topic}", "{n} reports on {topic}", shown).format(
+        n=shown, topic=text(topic)) + "</i>"
 
 
 def no_results(answer: Answer) -> str:
     if answer.offset:
-        return "That was everything the archive has on this question."
+        return _("That was everything the archive has on this question.")
     topic = topic_of(answer)
-    return (f"Nothing in the archive matches <b>{text(topic)}</b>. "
-            "Try fewer words, another spelling, or a broader topic.")
+    return _("Nothing in the archive matches <b>{topic}</b>. Try fewer words, another spelling, or a broader topic."
+             ).format(topic=text(topic))
 
 
 def answer_message(answer: Answer, limit: int = MESSAGE_LIMIT) -> tuple[str, list[Hit]]:
@@ -230,7 +254,8 @@ def answer_message(answer: Answer, limit: int = MESSAGE_LIMIT) -> tuple[str, lis
     has one section per outlet, in the order named (`by_outlet`)."""
     if not answer.hits:
         return no_results(answer), []
-    layout = by_outlet(answer.query.filters.outlets) if several_outlets(answer) else _one_by_one
+    asked_in = answer.query.language
+    layout = by_outlet(answer.query.filters.outlets, asked_in) if several_outlets(answer) else one_by_one(asked_in)
     return _fit(lambda shown: lead(answer, shown), list(answer.hits), limit, layout)
 
 
@@ -239,7 +264,7 @@ def quote(hit: Hit, limit: int = COPY_LIMIT) -> str:
     link (the title when there is no safe link, or one too long to leave room for the sentence),
     within `limit` UTF-16 units. The sentence is shortened with an ellipsis, never the citation."""
     c = hit.citation
-    where = f"{shorten(c.source or 'unknown outlet', 60)}, {short_date(c.published_at)}"
+    where = f"{shorten(c.source or _('unknown outlet'), 60)}, {short_date(c.published_at)}"
     url = link_url(c.url)
     if url and utf16_len(url) <= QUOTED_URL_CHARS:
         tail = f"{where}, {url}"
@@ -332,7 +357,9 @@ def article_reply(title: str, body: str, c: Citation, limit: int = MESSAGE_LIMIT
         parts = article_parts(title, body, c, limit)
         if len(parts) <= ARTICLE_MESSAGES:
             return ArticleReply(parts)
-    note = f"\n\n<i>… the whole article ({len(body):,} characters) is in the file below.</i>"
+    note = "\n\n<i>" + ngettext("… the whole article ({n} character) is in the file below.",
+                                "… the whole article ({n} characters) is in the file below.",
+                                len(body)).format(n=number(len(body))) + "</i>"
     opening = article_header(title, c)
     for piece in _pieces(body, room // 2, enough=room):
         candidate = f"{opening}\n\n{piece}"
@@ -345,7 +372,7 @@ def article_reply(title: str, body: str, c: Citation, limit: int = MESSAGE_LIMIT
 
 def article_text(title: str, body: str, c: Citation) -> bytes:
     """The whole article as a plain-text file: title, outlet, date, URL or id, then the body."""
-    head = [title, f"{c.source or 'unknown outlet'}, {short_date(c.published_at)}", c.url or f"id {c.article_id}"]
+    head = [title, f"{c.source or _('unknown outlet')}, {short_date(c.published_at)}", c.url or f"id {c.article_id}"]
     return ("\n".join(head) + "\n\n" + body + "\n").encode("utf-8", "replace")
 
 
@@ -355,33 +382,42 @@ def article_filename(title: str) -> str:
 
 
 def sources_message(status: IndexStatus) -> str:
-    lines = [f"<b>{status.articles:,} articles from {sum(1 for o in status.sources if o.name)} outlets</b>"]
+    outlets = sum(1 for o in status.sources if o.name)
+    articles = ngettext("{n} article", "{n} articles", status.articles).format(n=number(status.articles))
+    lines = ["<b>" + ngettext("{articles} from {n} outlet", "{articles} from {n} outlets", outlets).format(
+        articles=articles, n=outlets) + "</b>"]
     for outlet in status.sources[:40]:
-        span = f"{short_date(outlet.first)} – {short_date(outlet.last)}" if outlet.first else "undated"
-        lines.append(f"• {text(outlet.name or 'unknown outlet')}: {outlet.articles:,} ({span})")
+        span = f"{short_date(outlet.first)} – {short_date(outlet.last)}" if outlet.first else _("undated")
+        lines.append(f"• {text(outlet.name or _('unknown outlet'))}: {number(outlet.articles)} ({span})")
     if len(status.sources) > 40:
-        lines.append(f"… and {len(status.sources) - 40} more")
+        lines.append(_("… and {n} more").format(n=len(status.sources) - 40))
     return "\n".join(lines)
 
 
+def number(value: int) -> str:
+    """1,234 / 1 234 as the reader's language writes it."""
+    return format_decimal(value, locale=i18n.current())
+
+
 def status_message(status: IndexStatus) -> str:
-    updated = f"{status.last_update:%d %b %Y %H:%M} UTC" if status.last_update else "never"
+    updated = (f"{short_date(status.last_update)} {status.last_update:%H:%M} UTC" if status.last_update
+               else _("never"))
     covered = (f"{short_date(status.first_published)} – {short_date(status.last_published)}"
-               if status.first_published else "undated")
-    return (f"<b>Archive status</b>\nArticles: {status.articles:,}\nPassages: {status.passages:,}\n"
-            f"Dates: {covered}\nLast reindex: {updated}")
+               if status.first_published else _("undated"))
+    return _("<b>Archive status</b>\nArticles: {articles}\nPassages: {passages}\nDates: {dates}\nLast reindex: {updated}"
+             ).format(articles=number(status.articles), passages=number(status.passages), dates=covered, updated=updated)
 
 
 # --- alerts and follows -----------------------------------------------------------------------
 
 def alert_lead(topic: str, first: int, shown: int, total: int, daily: bool) -> str:
-    kind = "Daily digest" if daily else "New"
-    topic = shorten(topic, TOPIC_CHARS)
-    noun = "report" if total == 1 else "reports"
+    topic = text(shorten(topic, TOPIC_CHARS))
+    head = "🔔 <b>" + (_("Daily digest on {topic}") if daily else _("New on {topic}")).format(topic=topic) + "</b>: "
     if first > 1:
-        span = f"report {first}" if shown == 1 else f"reports {first}–{first + shown - 1}"
-        return f"🔔 <b>{kind} on {text(topic)}</b>: {span} of {total}"
-    return f"🔔 <b>{kind} on {text(topic)}</b>: {total} {noun}, closest first"
+        if shown == 1:
+            return head + _("report {first} of {total}").format(first=first, total=total)
+        return head + _("reports {first}–{last} of {total}").format(first=first, last=first + shown - 1, total=total)
+    return head + ngettext("{n} report, closest first", "{n} reports, closest first", total).format(n=total)
 
 
 def alert_message(topic: str, hits: list[Hit], total: int, daily: bool = False,
@@ -395,24 +431,25 @@ def alert_message(topic: str, hits: list[Hit], total: int, daily: bool = False,
 def following_message(follows, prefs) -> str:
     """/following: each follow with its id and how it is delivered."""
     if not follows:
-        return ("You follow nothing yet. <code>/follow Rovno</code> sends new reports on Rovno as they are "
-                "indexed; <code>/follow --daily Rovno</code> sends one digest a day.")
-    lines = [f"<b>You follow {len(follows)} {'topic' if len(follows) == 1 else 'topics'}</b>"]
+        return _("You follow nothing yet. <code>/follow Rovno</code> sends new reports on Rovno as they are "
+                 "indexed; <code>/follow --daily Rovno</code> sends one digest a day.")
+    lines = ["<b>" + ngettext("You follow {n} topic", "You follow {n} topics", len(follows)).format(n=len(follows)) + "</b>"]
     for f in follows:
-        how = f"daily at {prefs.digest_hour:02d}:00 {text(prefs.timezone)}" if f.daily else "as indexed"
+        how = (_("daily at {hour:02d}:00 {zone}").format(hour=prefs.digest_hour, zone=text(prefs.timezone)) if f.daily
+               else _("as indexed"))
         lines.append(f"#{f.id} <b>{text(f.question)}</b> — {how}")
-    lines.append("\n/unfollow ID stops one; /timezone and /digest set when daily digests come.")
+    lines.append("\n" + _("/unfollow ID stops one; /timezone and /digest set when daily digests come."))
     return "\n".join(lines)
 
 
 def follow_started(topic: str, follow_id: int, daily: bool, digest_hour: int, timezone_name: str) -> str:
-    return (f"🔔 Following <b>{text(shorten(topic, TOPIC_CHARS))}</b> (#{follow_id}): "
-            f"{delivery(daily, digest_hour, timezone_name)}. /following lists what you follow.")
+    return _("🔔 Following <b>{topic}</b> (#{id}): {delivery}. /following lists what you follow.").format(
+        topic=text(shorten(topic, TOPIC_CHARS)), id=follow_id, delivery=delivery(daily, digest_hour, timezone_name))
 
 
 def delivery(daily: bool, digest_hour: int, timezone_name: str) -> str:
-    return (f"one digest a day at {digest_hour:02d}:00 {text(timezone_name)}" if daily
-            else "new reports as soon as they are indexed")
+    return (_("one digest a day at {hour:02d}:00 {zone}").format(hour=digest_hour, zone=text(timezone_name)) if daily
+            else _("new reports as soon as they are indexed"))
 
 
 def follow_switched(question: str, daily: bool, digest_hour: int, timezone_name: str) -> str:
@@ -422,57 +459,93 @@ def follow_switched(question: str, daily: bool, digest_hour: int, timezone_name:
 
 def follow_stopped_note(question: str | None) -> str:
     """A button's short answer (plain text)."""
-    return shorten(f"Stopped following {question}.", 200) if question else "That follow was already stopped."
+    return (shorten(_("Stopped following {topic}.").format(topic=question), 200) if question
+            else _("That follow was already stopped."))
 
 
 def unfollow_which(following_html: str) -> str:
-    return "Which one? Write its number: /unfollow 3\n\n" + following_html
+    return _("Which one? Write its number: /unfollow 3") + "\n\n" + following_html
 
 
 def unfollow_unknown(raw: str) -> str:
-    return f"This chat follows nothing with the number {text(raw)}. /following lists them."
+    return _("This chat follows nothing with the number {number}. /following lists them.").format(number=text(raw))
 
 
 def unfollowed(question: str, follow_id: int) -> str:
-    return f"🔕 Stopped following <b>{text(question)}</b> (#{follow_id})."
+    return _("🔕 Stopped following <b>{topic}</b> (#{id}).").format(topic=text(question), id=follow_id)
 
 
 def digest_time(digest_hour: int, timezone_name: str, ask_hour: bool = False) -> str:
     """/timezone or /digest without a value: when digests come, and how to change it."""
-    now = f"Your daily digests come at {digest_hour:02d}:00 {text(timezone_name)}. "
+    now = _("Your daily digests come at {hour:02d}:00 {zone}.").format(hour=digest_hour, zone=text(timezone_name)) + " "
     if ask_hour:
-        return now + "Give the hour as a number from 0 to 23: <code>/digest 7</code>."
-    return now + "Change the zone with e.g. <code>/timezone Europe/Kyiv</code>, the hour with <code>/digest 7</code>."
+        return now + _("Give the hour as a number from 0 to 23: <code>/digest 7</code>.")
+    return now + _("Change the zone with e.g. <code>/timezone Europe/Kyiv</code>, the hour with <code>/digest 7</code>.")
 
 
 def digest_time_set(digest_hour: int, timezone_name: str) -> str:
-    return f"Daily digests now come at {digest_hour:02d}:00 {text(timezone_name)}."
+    return _("Daily digests now come at {hour:02d}:00 {zone}.").format(hour=digest_hour, zone=text(timezone_name))
 
 
 def unknown_command(command: str) -> str:
-    return f"I don't know {text(command)}. /help lists what I understand."
+    return _("I don't know {command}. /help lists what I understand.").format(command=text(command))
 
 
 def help_message(username: str) -> str:
-    return HELP.format(username=text(username or "bot"))
+    return _(HELP).format(username=text(username or "bot"))
 
 
 def voted(up: bool) -> str:
-    return "Thanks! Noted as helpful." if up else "Thanks! Noted as not helpful."
+    return _("Thanks! Noted as helpful.") if up else _("Thanks! Noted as not helpful.")
 
 
 def error_sentence(error: BaseException | None) -> str:
-    """What the user reads about a failure: a domain error's own sentence, else FAILED."""
+    """What the user reads about a failure, in their language: a domain error's sentence, else FAILED.
+    Domain errors carry English sentences; the ones a user can cause are translated here from their class
+    and fields (never by reading the English). Others (a bad date or an unknown outlet in a filter, a
+    model or settings mismatch for the operator) are given as raised, in English."""
     if isinstance(error, IndexNotReady):
-        return NOT_READY
+        return _(NOT_READY)
+    if isinstance(error, NewsdeskError) and i18n.current() != i18n.DEFAULT:
+        translated = _translated_error(error)
+        if translated is not None:
+            return translated
     if isinstance(error, NewsdeskError):
         return text(shorten(str(error), 500))
-    return FAILED
+    return _(FAILED)
+
+
+def _translated_error(error: NewsdeskError) -> str | None:
+    from bot.follows import AlreadyFollowing, BadDigestHour, TooManyFollows, UnknownTimezone  # (bot.follows imports no format)
+
+    if isinstance(error, EmptyQuery):
+        return _("The question has no words to search for: ask about a person, a place or an event.")
+    if isinstance(error, UnknownTimezone):
+        return _("I don't know the time zone {name}. Use a name like Europe/Kyiv, America/New_York or UTC.").format(
+            name=text(shorten(repr(error.name), 100)))
+    if isinstance(error, AlreadyFollowing):
+        return _("You already follow that (#{id}).").format(id=error.follow_id)
+    if isinstance(error, TooManyFollows):
+        return ngettext("This chat follows {n} topic, the most I keep. /unfollow one first.",
+                        "This chat follows {n} topics, the most I keep. /unfollow one first.", error.count).format(n=error.count)
+    if isinstance(error, BadDigestHour):
+        return _("The digest hour is a whole hour from 0 to 23, e.g. /digest 7.")
+    return None
+
+
+def t(message: str) -> str:
+    """A fixed sentence below, in the reader's language (they are msgids, marked with N_ for extraction)."""
+    return _(message)
+
+
+def N_(message: str) -> str:
+    """Marks a constant for the catalogue; it is translated where it is used (`t`)."""
+    return message
 
 
 # --- fixed sentences --------------------------------------------------------------------------
 
-HELP = """<b>Newsdesk</b> finds what the archive says and quotes it, with its source.
+HELP = N_("""<b>Newsdesk</b> finds what the archive says and quotes it, with its source.
 
 Send a question, for example:
 • <i>what was reported about Rovno?</i>
@@ -489,28 +562,67 @@ In a group, mention me or reply to me, or use /ask. In any chat, type @{username
 
 <b>Did it help?</b> React 👍 or 👎 to an answer or an alert: the newsroom uses the votes to improve the search. Where I can't see reactions (a group where I am not an admin), reply 👍 or 👎 to the answer instead.
 
+/language – the language I answer in: English, українська, русский
 /sources – outlets and dates in the archive
-/status – size of the archive and its last update"""
+/status – size of the archive and its last update""")
 
-REFUSAL = ("Sorry, this Newsdesk archive is private to its newsroom. "
-           "Ask the newsroom's admin to add your Telegram id ({user_id}).")
-PRIVATE = "This archive is private to its newsroom."  # a stranger's button press
-NOT_AVAILABLE = "Not available to you"  # a stranger's inline query
-NOT_READY = "The archive is not indexed yet. Please ask again after the next reindex."
-SLOW_DOWN = "You are asking faster than I can answer well. Please wait a minute, then ask again."
-TEXT_ONLY = "I answer text questions about the archive, e.g. <i>what was reported about Rovno?</i> /help shows more."
-EXPIRED = "This button belongs to an old answer. Please ask the question again."
-BUTTON_EXPIRED = "This button has expired."  # a press whose data is malformed or of no known button
-GONE = "That article is no longer in the archive."
-FAILED = "Sorry, something went wrong with that one. It has been logged."
-ASK_USAGE = "Write the question after the command: /ask what was reported about Rovno?"
-FOLLOW_USAGE = ("Write what to follow after the command, as you would ask it: <code>/follow Rovno</code>, "
-                "<code>/follow ECB interest rates from:Reuters</code>. <code>/follow --daily Rovno</code> "
-                "sends one digest a day instead.")
-FOLLOW_STOPPED = "That follow was stopped."
+REFUSAL = N_("Sorry, this Newsdesk archive is private to its newsroom. "
+              "Ask the newsroom's admin to add your Telegram id ({user_id}).")
+PRIVATE = N_("This archive is private to its newsroom.")  # a stranger's button press
+NOT_AVAILABLE = N_("Not available to you")  # a stranger's inline query
+NOT_READY = N_("The archive is not indexed yet. Please ask again after the next reindex.")
+SLOW_DOWN = N_("You are asking faster than I can answer well. Please wait a minute, then ask again.")
+TEXT_ONLY = N_("I answer text questions about the archive, e.g. <i>what was reported about Rovno?</i> /help shows more.")
+EXPIRED = N_("This button belongs to an old answer. Please ask the question again.")
+BUTTON_EXPIRED = N_("This button has expired.")  # a press whose data is malformed or of no known button
+GONE = N_("That article is no longer in the archive.")
+FAILED = N_("Sorry, something went wrong with that one. It has been logged.")
+ASK_USAGE = N_("Write the question after the command: /ask what was reported about Rovno?")
+FOLLOW_USAGE = N_("Write what to follow after the command, as you would ask it: <code>/follow Rovno</code>, "
+                   "<code>/follow ECB interest rates from:Reuters</code>. <code>/follow --daily Rovno</code> "
+                   "sends one digest a day instead.")
+FOLLOW_STOPPED = N_("That follow was stopped.")
+
+
+NOT_VOTABLE = N_("A 👍 or 👎 counts on an answer or an alert: reply with it to one of those.")
 
 
 def inline_description(hit: Hit) -> str:
     """The grey line under an inline result (plain text)."""
     return shorten(f"{hit.citation.source or ''} {short_date(hit.citation.published_at)}: {hit.highlight}", 200)
-NOT_VOTABLE = "A 👍 or 👎 counts on an answer or an alert: reply with it to one of those."
+
+
+# --- buttons' labels and the language -------------------------------------------------------------
+
+def more_label() -> str:
+    return _("More ▸")
+
+
+def stop_label(mark: str = "") -> str:
+    return _("🔕 Stop") + mark
+
+
+def switch_label(daily: bool, numbered: bool, mark: str = "") -> str:
+    """The button that switches a follow to the other delivery."""
+    if daily:
+        return _("⚡ As indexed") + mark
+    return (_("🗓 Daily") if numbered else _("🗓 Daily digest")) + mark
+
+
+LANGUAGE_NAMES = {"en": "English", "uk": "Українська", "ru": "Русский"}  # each in itself, for the buttons
+
+
+def language_menu(language: str) -> str:
+    """/language without an argument: the language now, and how to change it."""
+    return _("I answer you in English. Choose another below, or write <code>/language uk</code>, "
+             "<code>/language ru</code> or <code>/language en</code>.")
+
+
+def language_set(language: str) -> str:
+    """After /language LANG or a button (said in the new language)."""
+    return _("From now on I answer you in English.")
+
+
+def language_unknown(raw: str) -> str:
+    return _("I speak English (en), Ukrainian (uk) and Russian (ru), not {language}. Write e.g. "
+             "<code>/language uk</code>.").format(language=text(shorten(raw, 20)))

@@ -449,12 +449,16 @@ class FakeBotApi:
             self._cond.notify_all()
             return update_id
 
-    def user(self, user_id: int = 1, first_name: str | None = None, username: str | None = None) -> dict[str, Any]:
-        """The User object for ``user_id`` (remembered across updates; the first name defaults to "Ann")."""
+    def user(self, user_id: int = 1, first_name: str | None = None, username: str | None = None,
+             language_code: str | None = None) -> dict[str, Any]:
+        """The User object for ``user_id`` (remembered across updates; the first name defaults to "Ann", the
+        language to "en": Telegram's language_code, e.g. "uk" or "uk-UA", is set with ``language_code``)."""
         with self._cond:
             user = self._users.get(user_id) or {"id": user_id, "is_bot": False, "first_name": "Ann", "language_code": "en"}
             if first_name is not None:
                 user["first_name"] = first_name
+            if language_code is not None:
+                user["language_code"] = language_code
             if username is not None:
                 user["username"] = username
             self._users[user_id] = user

@@ -112,7 +112,7 @@ def test_a_question_is_answered_with_cited_passages_and_buttons(api, data_dir, m
     assert api.methods()[:2] == ["getMe", "setMyCommands"]
     [commands] = api.sent("setMyCommands")
     assert [c["command"] for c in commands.params["commands"]] == [
-        "help", "ask", "sources", "status", "follow", "following", "unfollow", "timezone", "digest"]
+        "help", "ask", "sources", "status", "follow", "following", "unfollow", "timezone", "digest", "language"]
     polls = [c for c in api.calls if c.method == "getUpdates"]
     assert "message_reaction" in polls[0].params["allowed_updates"]
 

@@ -184,7 +184,7 @@ def test_sources_and_status():
                  SourceCount("", 1, None, None)),
         first_published=datetime(2024, 9, 14, tzinfo=UTC), last_published=datetime(2025, 1, 12, tzinfo=UTC))
     assert fmt.sources_message(status) == (
-        "<b>37 articles from 1 outlets</b>\n• Kyiv Ledger: 4 (14 Sep 2024 – 12 Jan 2025)\n• unknown outlet: 1 (undated)")
+        "<b>37 articles from 1 outlet</b>\n• Kyiv Ledger: 4 (14 Sep 2024 – 12 Jan 2025)\n• unknown outlet: 1 (undated)")
     assert fmt.status_message(status) == (
         "<b>Archive status</b>\nArticles: 37\nPassages: 80\nDates: 14 Sep 2024 – 12 Jan 2025\n"
         "Last reindex: 25 Nov 2026 03:00 UTC")

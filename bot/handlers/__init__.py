@@ -7,6 +7,7 @@
     follows    /follow, /following, /unfollow, digests' time, alerts' More
     feedback   👍 / 👎: reactions, replies, the buttons of older messages
     info       /help, /sources, /status, what the bot does not read
+    language   the language each user is answered in (before every handler), /language
     errors     the one error handler: the log, and one sentence for the user
 
 Each reads the update, calls `retrieval`, and sends what `bot.format` built; none builds HTML.

@@ -24,13 +24,13 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if update.inline_query:
         await update.inline_query.answer([], cache_time=0, is_personal=True,
-                                         button=InlineQueryResultsButton(fmt.NOT_AVAILABLE, start_parameter="access"))
+                                         button=InlineQueryResultsButton(fmt.t(fmt.NOT_AVAILABLE), start_parameter="access"))
     elif update.callback_query:
-        await update.callback_query.answer(fmt.PRIVATE, show_alert=True)
+        await update.callback_query.answer(fmt.t(fmt.PRIVATE), show_alert=True)
     elif update.message and user and chat and addressed_text(update.message, context) is not None:
         subject = f"user:{user.id}" if chat.type == ChatType.PRIVATE else f"chat:{chat.id}"
         if s.state.should_refuse(subject):
-            await update.message.reply_text(fmt.REFUSAL.format(user_id=user.id))
+            await update.message.reply_text(fmt.t(fmt.REFUSAL).format(user_id=user.id))
     raise ApplicationHandlerStop
 
 
@@ -41,9 +41,9 @@ async def admitted(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
         return True
     warn = verdict is Verdict.WARN
     if update.callback_query:  # always answered, or the button keeps spinning
-        await update.callback_query.answer(fmt.SLOW_DOWN if warn else None, show_alert=warn)
+        await update.callback_query.answer(fmt.t(fmt.SLOW_DOWN) if warn else None, show_alert=warn)
     elif warn and update.effective_message:
-        await update.effective_message.reply_text(fmt.SLOW_DOWN)
+        await update.effective_message.reply_text(fmt.t(fmt.SLOW_DOWN))
     return False
 
 
@@ -68,4 +68,4 @@ def replies_to_bot(message: Message, context: ContextTypes.DEFAULT_TYPE) -> bool
 async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Any press no other handler takes: malformed, forged or of an older bot. Always answered."""
     log.info("update %s: button data %r is not one of ours", update.update_id, update.callback_query.data)
-    await update.callback_query.answer(fmt.BUTTON_EXPIRED)
+    await update.callback_query.answer(fmt.t(fmt.BUTTON_EXPIRED))

@@ -52,7 +52,7 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/ask QUESTION: the way to ask in a group without a mention."""
     text = " ".join(context.args or [])
     if not text:
-        await update.message.reply_text(fmt.ASK_USAGE)
+        await update.message.reply_text(fmt.t(fmt.ASK_USAGE))
         return
     if await admitted(update, context):
         await reply_answer(update.message, context, text)
@@ -63,10 +63,10 @@ async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query, button, message = update.callback_query, buttons.pressed(update), buttons.in_chat(update)
     question_text = services(context).state.recall(button.key)
     if message is None:
-        await query.answer(fmt.BUTTON_EXPIRED)
+        await query.answer(fmt.t(fmt.BUTTON_EXPIRED))
         return
     if question_text is None:
-        await query.answer(fmt.EXPIRED, show_alert=True)
+        await query.answer(fmt.t(fmt.EXPIRED), show_alert=True)
         return
     if not await admitted(update, context):
         return

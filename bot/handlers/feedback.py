@@ -45,7 +45,7 @@ async def vote_by_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     replied = message.reply_to_message
     shown = s.feedback.shown_in(replied.chat.id, replied.message_id)
     if shown is None:
-        await message.reply_text(fmt.NOT_VOTABLE, reply_parameters=replying_to(message))
+        await message.reply_text(fmt.t(fmt.NOT_VOTABLE), reply_parameters=replying_to(message))
         return
     vote = REPLIES[(message.text or "").strip()]
     s.feedback.record(update.effective_user.id, shown[0], shown[1], vote)
@@ -58,7 +58,7 @@ async def vote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     value = s.state.recall(button.key)
     shown = Shown.from_ref(value) if value else None
     if shown is None:
-        await query.answer(fmt.EXPIRED, show_alert=True)
+        await query.answer(fmt.t(fmt.EXPIRED), show_alert=True)
         return
     s.feedback.record(update.effective_user.id, button.key, shown, UP if button.up else DOWN)
     await query.answer(fmt.voted(button.up))

@@ -12,6 +12,7 @@ from telegram.ext import ContextTypes
 
 from bot import buttons
 from bot import format as fmt
+from bot import i18n
 from bot.alerts import alert_page
 from bot.buttons import follow_buttons
 from bot.feedback import Shown
@@ -39,12 +40,12 @@ async def follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     daily = bool(args) and args[0].lower() in DAILY_FLAGS
     question = " ".join(args[1:] if daily else args).strip()
     if not question:
-        await update.message.reply_text(fmt.FOLLOW_USAGE)
+        await update.message.reply_text(fmt.t(fmt.FOLLOW_USAGE))
         return
     # nothing indexed yet (generation 0): everything the first run brings is new
     parsed, generation = await asyncio.to_thread(read_question, s.searcher, question)
     user, chat = update.effective_user, update.effective_chat
-    added = s.follows.add(chat.id, user.id, question, daily, generation, s.clock())
+    added = s.follows.add(chat.id, user.id, question, daily, generation, s.clock(), i18n.current())
     prefs = s.follows.prefs(user.id)
     await update.message.reply_text(
         fmt.follow_started((parsed.topic if parsed else "") or question, added.id, daily, prefs.digest_hour, prefs.timezone),
@@ -115,7 +116,7 @@ async def daily_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     chat_id = query.message.chat.id if query.message else update.effective_user.id
     changed = s.follows.set_daily(button.follow, chat_id, button.daily, s.clock())
     if changed is None:
-        await query.answer(fmt.FOLLOW_STOPPED)
+        await query.answer(fmt.t(fmt.FOLLOW_STOPPED))
         return
     prefs = s.follows.prefs(changed.user_id)
     await query.answer(fmt.follow_switched(changed.question, changed.daily, prefs.digest_hour, prefs.timezone))
@@ -135,11 +136,11 @@ async def alert_more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     """"More" under an alert: its next reports, in a new message (they are kept, not searched again)."""
     s, query, button, message = services(context), update.callback_query, buttons.pressed(update), buttons.in_chat(update)
     if message is None:
-        await query.answer(fmt.BUTTON_EXPIRED)
+        await query.answer(fmt.t(fmt.BUTTON_EXPIRED))
         return
     page = s.follows.page(button.page)
     if page is None or button.offset >= len(page.hits):
-        await query.answer(fmt.EXPIRED, show_alert=True)
+        await query.answer(fmt.t(fmt.EXPIRED), show_alert=True)
         return
     await query.answer()
     await drop_pressed_row(update)

@@ -30,7 +30,7 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stickers, photos and the like in a private chat: say what the bot reads."""
-    await update.message.reply_text(fmt.TEXT_ONLY)
+    await update.message.reply_text(fmt.t(fmt.TEXT_ONLY))
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
