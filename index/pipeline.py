@@ -134,8 +134,9 @@ def upgrade(store: Store) -> None:
     with store.transaction():
         if written < 3:  # before sketching: new sketches are narrow already
             store.narrow_stored(duplicates.SKETCH_DTYPE)
+        store.read_languages()  # before schema 7: languages and lemmas, which the full-text index is written with
         store.drop_passage_texts()  # before schema 5 (the full-text index is written anew with it)
-        if written == 5:
+        if written in (5, 6):
             store.rebuild_full_text()
         missing = store.unsketched()
         if missing:

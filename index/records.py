@@ -66,6 +66,7 @@ class StoredPassage:
     text: str
     text_hash: str
     sketch: bytes | None = None  # the article's MinHash (index.duplicates)
+    language: str = ""  # the article's, ISO 639-1 (index.language); "" when not known
 
 
 @dataclass(frozen=True)

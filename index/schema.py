@@ -15,11 +15,13 @@ from pathlib import Path
 
 import numpy as np
 
-SCHEMA_VERSION = 6  # 2: article sketches (near-duplicates) and the trigram term index (spelling);
+SCHEMA_VERSION = 7  # 2: article sketches (near-duplicates) and the trigram term index (spelling);
 #                    3: embeddings stored as float16 and sketches as uint32 (half the bytes of each);
 #                    4: the archive's other names of places (index.places), read by the bot from SQLite;
 #                    5: a passage's text is read from its article's body, not stored twice;
-#                    6: the full-text index holds the article's title beside each passage's text
+#                    6: the full-text index holds the article's title beside each passage's text;
+#                    7: each article's language, and the dictionary forms of Ukrainian and Russian
+#                       words (index.lemmas) in two more full-text columns
 # Half the bytes of float32: an embedding's cosine to its float32 self stays above 0.99999, and the
 # generation's FAISS index (IDMap2,SQfp16 by default) holds float16 anyway.
 EMBEDDING_DTYPE = np.float16
@@ -38,7 +40,9 @@ CREATE TABLE IF NOT EXISTS articles (
     body TEXT NOT NULL, content_hash TEXT NOT NULL, origin TEXT NOT NULL,
     collection TEXT NOT NULL DEFAULT '',
     gen_added INTEGER NOT NULL, gen_removed INTEGER,
-    sketch BLOB
+    sketch BLOB,
+    language TEXT,  -- "en", "uk", "ru", "" (no letters); NULL: not yet read (before schema 7)
+    title_lemmas TEXT  -- index.lemmas.column of the title; NULL when it has no Cyrillic word
 );
 CREATE UNIQUE INDEX IF NOT EXISTS articles_live_key ON articles(key) WHERE gen_removed IS NULL;
 CREATE INDEX IF NOT EXISTS articles_gen ON articles(gen_added, gen_removed);
@@ -46,7 +50,8 @@ CREATE TABLE IF NOT EXISTS passages (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     article INTEGER NOT NULL REFERENCES articles(rowid),
     seq INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
-    text_hash TEXT NOT NULL
+    text_hash TEXT NOT NULL,
+    lemmas TEXT  -- index.lemmas.column of the passage's text; NULL when it has no Cyrillic word
 );
 CREATE INDEX IF NOT EXISTS passages_article ON passages(article);
 {passage_text}
@@ -81,18 +86,24 @@ PASSAGE_TEXT = 'substr(a.body, p.start + 1, p."end" - p.start)'
 # quiz-cited Recall@5 0.676 / 0.696 / 0.703 / 0.711 and Reuters dates/outlets/names 0.925 / 0.930 /
 # 0.937 / 0.943, the rest equal within a question (docs/evaluation.md).
 TITLE_WEIGHT = 1.0
+# The dictionary forms of a passage's (and its title's) Ukrainian and Russian words (index.lemmas) are
+# two more columns, weighted as the words they stand for. FTS5's bm25() counts a row's length over all
+# its columns, so an English passage, with nothing in them, ranks exactly as before schema 7.
+LEMMA_WEIGHT = 1.0
 _PASSAGE_TEXT_DDL = [
-    f"CREATE VIEW IF NOT EXISTS passage_texts AS SELECT p.id AS id, a.title AS title, {PASSAGE_TEXT} AS text"
-    " FROM passages p JOIN articles a ON a.rowid = p.article",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(title, text, content='passage_texts',"
-    " content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')",
+    f"CREATE VIEW IF NOT EXISTS passage_texts AS SELECT p.id AS id, a.title AS title, {PASSAGE_TEXT} AS text,"
+    " a.title_lemmas AS title_lemmas, p.lemmas AS lemmas FROM passages p JOIN articles a ON a.rowid = p.article",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(title, text, title_lemmas, lemmas,"
+    " content='passage_texts', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')",
     "CREATE VIRTUAL TABLE IF NOT EXISTS passages_vocab USING fts5vocab(passages_fts, 'row')",
     "CREATE TRIGGER IF NOT EXISTS passages_ai AFTER INSERT ON passages BEGIN"
-    " INSERT INTO passages_fts(rowid, title, text) SELECT new.id, title,"
-    " substr(body, new.start + 1, new.\"end\" - new.start) FROM articles WHERE rowid = new.article; END",
+    " INSERT INTO passages_fts(rowid, title, text, title_lemmas, lemmas) SELECT new.id, title,"
+    " substr(body, new.start + 1, new.\"end\" - new.start), title_lemmas, new.lemmas FROM articles"
+    " WHERE rowid = new.article; END",
     "CREATE TRIGGER IF NOT EXISTS passages_ad AFTER DELETE ON passages BEGIN"
-    " INSERT INTO passages_fts(passages_fts, rowid, title, text) SELECT 'delete', old.id, title,"
-    " substr(body, old.start + 1, old.\"end\" - old.start) FROM articles WHERE rowid = old.article; END",
+    " INSERT INTO passages_fts(passages_fts, rowid, title, text, title_lemmas, lemmas) SELECT 'delete', old.id,"
+    " title, substr(body, old.start + 1, old.\"end\" - old.start), title_lemmas, old.lemmas FROM articles"
+    " WHERE rowid = old.article; END",
 ]
 _FULL_TEXT_OBJECTS = ("DROP TRIGGER IF EXISTS passages_ai", "DROP TRIGGER IF EXISTS passages_ad",
                       "DROP TABLE IF EXISTS passages_vocab", "DROP TABLE IF EXISTS passages_fts",
@@ -110,16 +121,19 @@ def _batches(values: list) -> Iterator[tuple[list, str]]:
 
 
 # Columns added after schema 1, for data directories made by an older version
-_LATER_COLUMNS = {"collection": "TEXT NOT NULL DEFAULT ''", "sketch": "BLOB"}
+_LATER_COLUMNS = {"articles": {"collection": "TEXT NOT NULL DEFAULT ''", "sketch": "BLOB", "language": "TEXT",
+                               "title_lemmas": "TEXT"},
+                  "passages": {"lemmas": "TEXT"}}
 
 
 def _add_columns(connection: sqlite3.Connection) -> None:
-    have = {row[1] for row in connection.execute("PRAGMA table_info(articles)")}
-    if not have:
-        return  # a new database: the schema creates them
-    for name, kind in _LATER_COLUMNS.items():
-        if name not in have:
-            connection.execute(f"ALTER TABLE articles ADD COLUMN {name} {kind}")
+    for table, columns in _LATER_COLUMNS.items():
+        have = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+        if not have:
+            continue  # a new database: the schema creates them
+        for name, kind in columns.items():
+            if name not in have:
+                connection.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
 
 @contextmanager
@@ -183,9 +197,29 @@ class Migrations:
             self.db.execute(statement)
         self.rebuild_full_text()
 
+    def read_languages(self, batch: int = 2_000) -> int:
+        """Detect the language of every article written before schema 7 and write the dictionary forms
+        of its Cyrillic words (index.lemmas), a batch at a time; the caller then rebuilds the full-text
+        index with them. An English article costs a regular expression. Returns the articles read."""
+        from index import language, lemmas
+
+        done = 0
+        while rows := self.db.execute("SELECT rowid, title, body FROM articles WHERE language IS NULL LIMIT ?",
+                                      (batch,)).fetchall():
+            for rowid, title, body in rows:
+                found = language.detect(f"{title}\n{body}")
+                self.db.execute("UPDATE articles SET language = ?, title_lemmas = ? WHERE rowid = ?",
+                                (found, lemmas.column(title, found), rowid))
+                if language.has_cyrillic(body):
+                    self.db.executemany("UPDATE passages SET lemmas = ? WHERE id = ?", [
+                        (lemmas.column(body[start:end], found), pid) for pid, start, end in self.db.execute(
+                            'SELECT id, start, "end" FROM passages WHERE article = ?', (rowid,)).fetchall()])
+            done += len(rows)
+        return done
+
     def rebuild_full_text(self) -> None:
         """Write the full-text index (its view, table and triggers) anew as this schema has it, from
-        the rows: once, for an archive from before schema 6 (no titles in it)."""
+        the rows: once, for an archive from before schema 6 (no titles in it) or 7 (no lemmas)."""
         for statement in (*_FULL_TEXT_OBJECTS, *_PASSAGE_TEXT_DDL, "INSERT INTO passages_fts(passages_fts) VALUES ('rebuild')"):
             self.db.execute(statement)
 

@@ -10,7 +10,7 @@ from datetime import datetime
 import numpy as np
 
 from index.records import SourceCount, StoredArticle, StoredPassage
-from index.schema import EMBEDDING_DTYPE, PASSAGE_TEXT, TITLE_WEIGHT, VISIBLE, _batches, _datetime
+from index.schema import EMBEDDING_DTYPE, LEMMA_WEIGHT, PASSAGE_TEXT, TITLE_WEIGHT, VISIBLE, _batches, _datetime
 
 
 class StoreReader:
@@ -38,10 +38,11 @@ class StoreReader:
         they are filtered afterwards, fetching more only when filtering left too few.
         """
         fetch = limit
+        weights = f"bm25({TITLE_WEIGHT}, 1.0, {TITLE_WEIGHT}, {LEMMA_WEIGHT})"  # title, text and their lemmas
         while True:
             rows = self.db.execute(
                 "SELECT rowid, rank FROM passages_fts WHERE passages_fts MATCH ? AND rank MATCH ?"
-                " ORDER BY rank LIMIT ?", (match, f"bm25({TITLE_WEIGHT}, 1.0)", fetch)).fetchall()
+                " ORDER BY rank LIMIT ?", (match, weights, fetch)).fetchall()
             visible = self._visible([pid for pid, _ in rows], gen) if allowed is None else allowed
             hits = [(pid, -rank) for pid, rank in rows if pid in visible]
             if len(hits) >= limit or len(rows) < fetch:
@@ -91,7 +92,8 @@ class StoreReader:
     def passages(self, ids: list[int]) -> dict[int, StoredPassage]:
         rows = self._select_in(
             "SELECT p.id, a.article_id, a.url, a.title, a.source, a.published_at, p.start, p.\"end\","
-            f" {PASSAGE_TEXT}, p.text_hash, a.sketch FROM passages p JOIN articles a ON a.rowid = p.article"
+            f" {PASSAGE_TEXT}, p.text_hash, a.sketch, coalesce(a.language, '') FROM passages p"
+            " JOIN articles a ON a.rowid = p.article"
             " WHERE p.id IN ({})", ids)
         return {row[0]: StoredPassage(row[0], row[1], row[2], row[3], row[4], _datetime(row[5]), *row[6:])
                 for row in rows}

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
+from index import language, lemmas
 from index.records import Article, Passage
 from index.schema import EMBEDDING_DTYPE, _batches, _iso
 
@@ -37,15 +38,21 @@ class StoreWriter:
 
     def insert_article(self, key: str, article: Article, digest: str, gen: int,
                        passages: list[Passage], text_hashes: list[str], sketch: bytes | None = None) -> None:
+        """An article and its passages, with the article's language and the dictionary forms of their
+        Cyrillic words (index.lemmas), which the full-text index's triggers read."""
+        found = language.detect(f"{article.title}\n{article.body}")
         cursor = self.db.execute(
-            "INSERT INTO articles(key, article_id, url, title, source, author, published_at, body,"
-            " content_hash, origin, collection, gen_added, sketch) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO articles(key, article_id, url, title, source, author, published_at, body, content_hash,"
+            " origin, collection, gen_added, sketch, language, title_lemmas) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (key, article.article_id, article.url, article.title, article.source, article.author,
-             _iso(article.published_at), article.body, digest, article.origin, article.collection, gen, sketch),
+             _iso(article.published_at), article.body, digest, article.origin, article.collection, gen, sketch,
+             found, lemmas.column(article.title, found)),
         )
+        cyrillic = language.has_cyrillic(article.body)
         self.db.executemany(
-            'INSERT INTO passages(article, seq, start, "end", text_hash) VALUES (?,?,?,?,?)',
-            [(cursor.lastrowid, p.seq, p.start, p.end, h) for p, h in zip(passages, text_hashes)],
+            'INSERT INTO passages(article, seq, start, "end", text_hash, lemmas) VALUES (?,?,?,?,?,?)',
+            [(cursor.lastrowid, p.seq, p.start, p.end, h, lemmas.column(p.text, found) if cyrillic else None)
+             for p, h in zip(passages, text_hashes)],
         )
 
     def unsketched(self) -> list[tuple[int, str, str]]:

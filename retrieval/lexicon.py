@@ -23,3 +23,11 @@ def zipf(word: str, language: str = "en") -> float:
 
 def ordinary(word: str, language: str = "en", at_least: float = ORDINARY_ZIPF) -> bool:
     return zipf(word.lower(), language) >= at_least
+
+
+def known(word: str) -> bool:
+    """Whether the Ukrainian or the Russian dictionary (index.lemmas) knows a Cyrillic word: one that
+    is not a typo. wordfreq cannot tell: it counts names of places as words ("харків" 4.9)."""
+    from index import lemmas
+
+    return any(lemmas.analyzer(lang).word_is_known(word.lower()) for lang in ("uk", "ru"))

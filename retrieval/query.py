@@ -6,13 +6,16 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta, timezone
 
+from index import language as languages, lemmas
 from retrieval import filters
 from retrieval.errors import BadQuery, EmptyQuery
 from retrieval.records import Filters, Query
 
 MAX_QUESTION_CHARS = 1000  # a pasted article is not a question; the model reads 256 tokens anyway
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+# A word; an apostrophe between Cyrillic letters is inside a Ukrainian word (Куп'янськ, п’ять), while
+# English "Russia's" stays two words, as FTS5's tokenizer has them
+_WORD = re.compile(r"\w+(?:(?<=[\u0400-\u04ff])['’ʼ](?=[\u0400-\u04ff])\w+)*", re.UNICODE)
 
 # Function words, plus the words journalists wrap around a topic ("what was reported about ...")
 # that would otherwise pull every article that says "reported".
@@ -29,9 +32,73 @@ article articles story stories latest newest recent recently happened happening 
 according cover covered publish published publishes publishing write wrote written writes
 """.split())
 
+# The same for Ukrainian and Russian, as dictionary forms (index.lemmas): a question word is left out
+# when it is one of these as written or in its likeliest reading ("сообщалось" is сообщаться,
+# "повідомляли" повідомляти), so "что сообщалось о Ровно?" searches what "what was reported about
+# Rovno?" does.
+CYRILLIC_STOPWORDS = frozenset(lemmas.canonical(w) for w in """
+а але або аж адже б би бо був буде будь було бути в вам вас ваш ви від віт вже все всі весь вся де для до
+досі ж же з за зі із й його її їх і їм й коли котрий хто куди ласка лише мене мені ми між мій мої може можна
+мо на над навіть нам нас наш не нема немає ні ніж них ну о об однак от по під після поки про проте раз сам
+свій себе сказати сказав так також там те тепер то тобто того той тощо ти ту тут у усе увесь чи чий чим
+через що щоб щодо який яка яке які як якщо це цей ця ці цього стосовно
+новина новини новинний відомо відомий повідомляти повідомити повідомлення повідомлятися писати написати
+розповідати розповісти говорити сказати казати стаття статті репортаж матеріал висвітлювати публікувати
+опублікувати останній свіжий статися ставатися відбуватися відбутися трапитися знайти показати дати
+давати будьласка розкажи розказати інформація
+без более больше был была были было быть в вам вас весь во вот все всё всего вы где да даже для до его ее
+её если есть еще ещё же за здесь и из или им их к как какой какая какое какие когда кто ли либо мне может
+можно мой мы на над надо наш не него нее неё нет ни них но ну о об обо однако он она они оно от очень по
+под после потом почему при про раз с сам свой себя со так также там те тем то того тоже той только тот ты
+у уж уже хотя чего чей чем что чтобы чья эта эти это этот я насчет насчёт касательно поводу
+новость новости известно известный сообщать сообщить сообщаться сообщение писать написать рассказывать
+рассказать говорить сказать статья репортаж материал освещать публиковать опубликовать последний свежий
+произойти происходить случиться случаться найти показать дать давать пожалуйста расскажи информация
+""".split())
+
 
 def words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
+
+
+def is_stopword(word: str, language: str = "") -> bool:
+    """Whether a (lower-case) question word only frames the question: an English function word, or a
+    Ukrainian or Russian one as written or in its likeliest reading in `language` (both when "")."""
+    if not lemmas.is_cyrillic(word):
+        return word in STOPWORDS
+    return lemmas.canonical(word) in CYRILLIC_STOPWORDS or \
+        any(f in CYRILLIC_STOPWORDS for f in lemmas.likeliest(word, language))
+
+
+def topic_terms(tokens: list[str], language: str = "") -> list[str]:
+    """The search terms of a question's words: English words as written (FTS5 stems them); Ukrainian
+    and Russian ones as the dictionary form of their likeliest reading (index.lemmas), which the index
+    holds beside each passage's words (`readings` are their others); framing words left out."""
+    terms: list[str] = []
+    for token in tokens:
+        if not is_stopword(token, language):
+            terms.append(lemmas.forms(token, language)[0] if lemmas.is_cyrillic(token) else token)
+    return list(dict.fromkeys(terms))
+
+
+# A question word's readings searched for, per dictionary: two cover a name read two ways ("Харкові":
+# харко, харків). The index has every reading of a passage's words, so the question's likeliest ones
+# suffice, and each further one is one more word in the BM25 query.
+QUESTION_FORMS = 2
+
+
+def readings(question: str) -> dict[str, tuple[str, ...]]:
+    """A question's Cyrillic terms -> the dictionary forms of their other readings ("Харкові": харко ->
+    харків; "Рівному": рівне -> рівний), searched as other spellings of the term (retrieval.variants)
+    so that BM25 weighs the word once, by its likeliest reading's frequency."""
+    text = " ".join(question.split())[:MAX_QUESTION_CHARS]
+    language = languages.of_question(text)
+    found: dict[str, tuple[str, ...]] = {}
+    for token in words(text):
+        if lemmas.is_cyrillic(token) and not is_stopword(token, language):
+            first, *others = lemmas.forms(token, language, most=QUESTION_FORMS)
+            found[first] = tuple(dict.fromkeys([*found.get(first, ()), *others]))
+    return {term: others for term, others in found.items() if others}
 
 
 def parse(question: str, outlets: Iterable[str] = (), now: datetime | None = None,
@@ -45,9 +112,11 @@ def parse(question: str, outlets: Iterable[str] = (), now: datetime | None = Non
     text = text[:MAX_QUESTION_CHARS]
     if not words(text):
         raise EmptyQuery("The question has no words to search for: ask about a person, a place or an event.")
+    language = languages.of_question(text)
     if not understand:
-        topic = [t for t in dict.fromkeys(words(text)) if t not in STOPWORDS] or words(text)
-        return Query(question=question, dense_text=text, terms=tuple(topic), topic=_topic(text))
+        topic = topic_terms(words(text), language) or words(text)
+        return Query(question=question, dense_text=text, terms=tuple(topic), topic=_topic(text, language),
+                     language=language)
     now = now or datetime.now(timezone.utc)
     given, rest = filters.explicit(text)
     sources = []
@@ -69,19 +138,20 @@ def parse(question: str, outlets: Iterable[str] = (), now: datetime | None = Non
     if not stated:
         since, until, rest = filters.dates(rest, now, archive_end or now)
     tokens = words(rest) + [w for p in exact for w in words(p)]
-    topic = [t for t in dict.fromkeys(tokens) if t not in STOPWORDS]
+    topic = topic_terms(tokens, language)
     found = Filters(sources=tuple(dict.fromkeys(sources)), since=since, until=until, phrases=exact,
                     outlets=named, quoted=quoted, newest_first=filters.mentions_newest(rest), dates_only=stated)
     if not topic and not (found or named or since or until):
         topic = list(dict.fromkeys(tokens)) or words(text)
     dense_text = " ".join([*rest.split(), *exact]) if topic else text
     return Query(question=question, dense_text=dense_text, terms=tuple(topic), filters=found,
-                 topic=_topic(" ".join([*rest.split(), *exact])) if topic else " ".join(exact + quoted) or text)
+                 topic=_topic(" ".join([*rest.split(), *exact]), language) if topic else " ".join(exact + quoted) or text,
+                 language=language)
 
 
-def _topic(text: str) -> str:
+def _topic(text: str, language: str = "") -> str:
     """The question without the words around its topic: "what was reported about Rovno?" -> "Rovno"."""
-    spans = [m.span() for m in _WORD.finditer(text) if m.group().lower() not in STOPWORDS]
+    spans = [m.span() for m in _WORD.finditer(text) if not is_stopword(m.group().lower(), language)]
     return text[spans[0][0] : spans[-1][1]] if spans else text
 
 

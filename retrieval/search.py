@@ -347,7 +347,7 @@ class Searcher:
             hits.append(Hit(
                 rank=rank, score=round(float(score), 6), passage_id=passage.passage_id, citation=citation(passage),
                 passage=passage.text, highlight=passage.text[start:end], highlight_start=start, highlight_end=end,
-                also=tuple(also),
+                also=tuple(also), language=passage.language,
             ))
         return hits, len(entries) > offset + limit
 
