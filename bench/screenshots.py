@@ -4,7 +4,7 @@
 
 Runs the real bot (`bot.app.build_application`, the searcher it opens itself from the settings) against
 the test Bot API server (tests/botapi.py) on the sample archive, asks it questions, presses More and 📄,
-publishes a new article for a follow's alert, and renders the HTML and buttons of each message it sent
+publishes a new article for a follow's alert, answers a user whose Telegram is in Ukrainian, and renders the HTML and buttons of each message it sent
 in a 390-pixel page styled like a Telegram chat, through headless Chromium (Debian's `chromium`), to PNG.
 
 It also measures, in the same Chromium page:
@@ -47,6 +47,7 @@ from index.settings import Settings  # noqa: E402
 from tests.botapi import FakeBotApi  # noqa: E402
 
 USER = 1
+UKRAINIAN = 2  # a user whose Telegram is in Ukrainian (language_code "uk"): the bot's words in Ukrainian
 BEFORE_COMMIT = "56b6d7e"  # the last commit with the layout before issue 15
 SCREEN_WIDTH, CHAT_AREA = 390, 660  # iPhone 12-15 width; the chat area between the header and the input bar
 FONT_PX, LINE_PX = 17, 22
@@ -88,7 +89,8 @@ def drive(data_dir: Path, n_timed: int) -> dict:
     answers: dict[str, dict] = {}  # each timed question's answer, as sent
     with FakeBotApi() as api:
         settings = BotSettings(token=api.token, engine=Settings(data_dir=data_dir), api_base_url=api.base_url,
-                               allowed_users=frozenset({USER}), burst=1000, per_seconds=1)
+                               allowed_users=frozenset({USER, UKRAINIAN}), burst=1000, per_seconds=1)
+        api.user(UKRAINIAN, language_code="uk")
 
         def conversation(since: int) -> list[dict]:
             """The user's messages and the bot's replies since `since`, in order."""
@@ -106,6 +108,10 @@ def drive(data_dir: Path, n_timed: int) -> dict:
                 api.message(question, user_id=USER)
                 await _wait(api, "sendMessage", since=before)
                 shots[name] = [{"from": "user", "text": question}, *conversation(before)]
+            before = len(api.calls)
+            api.message("що повідомляли про Рівне?", user_id=UKRAINIAN)
+            await _wait(api, "sendMessage", since=before)
+            shots["answer-uk"] = [{"from": "user", "text": "що повідомляли про Рівне?"}, *conversation(before)]
             answer = api.sent()[0]
             results_row, [more] = answer.params["reply_markup"]["inline_keyboard"]  # 📋 1-3 and 📄 1-3, then More
             full_row = [b for b in results_row if "callback_data" in b]

@@ -23,7 +23,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot import buttons
+from bot import buttons, i18n
+from bot import format as fmt
 from bot.alerts import deliver
 from bot.feedback import FeedbackStore
 from bot.follows import Follows
@@ -38,20 +39,6 @@ from retrieval.service import open_searcher, serve_queries, served_generation
 
 log = logging.getLogger(__name__)
 
-COMMANDS = [
-    BotCommand("help", "What I do and how to ask"),
-    BotCommand("ask", "Ask a question (in groups)"),
-    BotCommand("sources", "Outlets and dates in the archive"),
-    BotCommand("status", "Size of the archive and its last update"),
-    BotCommand("follow", "Alerts on new reports: /follow Rovno"),
-    BotCommand("following", "What you follow"),
-    BotCommand("unfollow", "Stop a follow: /unfollow 3"),
-    BotCommand("timezone", "Time zone of daily digests"),
-    BotCommand("digest", "Hour of daily digests"),
-    BotCommand("language", "The language I answer in: en, uk, ru"),
-]
-
-
 CONCURRENT_UPDATES = 32  # updates handled at once (one person's in one chat stay in order: bot.limits)
 HEARTBEAT = "bot.heartbeat"  # touched while the bot runs; `newsdesk health` reads its age
 TICK_SECONDS = 5.0
@@ -61,7 +48,11 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY,
 
 
 async def _set_commands(application: Application) -> None:
-    await application.bot.set_my_commands(COMMANDS)
+    """The command menu: English for everyone, and in Ukrainian and Russian for users whose Telegram is."""
+    for language in i18n.LANGUAGES:
+        with i18n.speaking(language):
+            commands = [BotCommand(name, description) for name, description in fmt.commands()]
+        await application.bot.set_my_commands(commands, language_code=None if language == i18n.DEFAULT else language)
 
 
 async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -2,27 +2,31 @@
 inside Telegram's limits), the quotes its copy buttons carry, and every fixed sentence.
 
 Pure functions from retrieval records to strings; the unit tests assert their exact output. No
-handler builds HTML itself (tests/test_bot_format.py checks it).
+handler builds HTML itself (tests/test_bot_format.py checks it). Every word goes through gettext
+(`_`, `ngettext`; constants marked `N_` and translated where used with `t`) in the language of the
+update being handled (bot.i18n): English, Ukrainian or Russian.
 
-One result, as a phone shows it: the sentence that answers, in bold; its citation (the title linked,
-outlet, date); then the passage around it in an expandable blockquote, collapsed, one tap away.
+One result, as a phone shows it (three and their buttons fit a phone's first screen, docs/phone.md):
+the sentence that answers, in bold; its citation on one line (outlet linked, date); then an expandable
+blockquote, collapsed, one tap away: the article's title and the passage around the sentence.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from html import escape
 from urllib.parse import urlsplit
 
+import cyrtranslit
 from babel.numbers import format_decimal
 
 from bot import i18n
 from bot.i18n import gettext as _
 from bot.i18n import ngettext
 from retrieval.highlight import context
-from retrieval.records import Answer, Citation, Hit
+from retrieval.records import Answer, Citation, Filters, Hit
 from retrieval.errors import EmptyQuery
 from retrieval.service import IndexNotReady, IndexStatus, NewsdeskError
 
@@ -227,9 +231,8 @@ def lead(answer: Answer, shown: int) -> str:
     topic = topic_of(answer)
     first = answer.offset + 1
     if answer.relaxed:  # the stated filters left nothing: say so before the closest reports
-        # (the filter as retrieval describes it, "from Danube Post", stays in English: see docs/languages.md)
         return _("Nothing {filters} on {topic}; <b>the closest reports</b> without that filter:").format(
-            filters=text(shorten(answer.relaxed.describe(), TOPIC_CHARS)), topic=text(topic))
+            filters=text(shorten(filters_in_words(answer.relaxed), TOPIC_CHARS)), topic=text(topic))
     if answer.offset:
         return "<i>" + _("Reports {first}–{last} on {topic}").format(
             first=first, last=answer.offset + shown, topic=text(topic)) + "</i>"
@@ -238,6 +241,20 @@ def lead(answer: Answer, shown: int) -> str:
                                 shown).format(n=shown, topic=text(topic)) + "</i>"
     return "<i>" + ngettext("{n} report on {topic}", "{n} reports on {topic}", shown).format(
         n=shown, topic=text(topic)) + "</i>"
+
+
+def filters_in_words(f: Filters) -> str:
+    """The stated filters in the reader's words, from their fields (Filters.describe's English, translated):
+    'from Reuters, since 1 Mar 1987, with "rate cut"'."""
+    parts = []
+    if f.sources:
+        parts.append(_("from {outlets}").format(outlets=_(" or ").join(f.sources)))
+    if f.dates_only and f.since:
+        parts.append(_("since {date}").format(date=short_date(f.since)))
+    if f.dates_only and f.until:
+        parts.append(_("until {date}").format(date=short_date(f.until - timedelta(days=1))))  # until: is inclusive
+    parts += [_("with \"{phrase}\"").format(phrase=phrase) for phrase in f.phrases]
+    return ", ".join(parts)
 
 
 def no_results(answer: Answer) -> str:
@@ -256,7 +273,7 @@ def answer_message(answer: Answer, limit: int = MESSAGE_LIMIT) -> tuple[str, lis
         return no_results(answer), []
     asked_in = answer.query.language
     layout = by_outlet(answer.query.filters.outlets, asked_in) if several_outlets(answer) else one_by_one(asked_in)
-    return _fit(lambda shown: lead(answer, shown), list(answer.hits), limit, layout)
+    return _fit(lambda shown: lead(answer, shown), list(answer.hits), limit, layout, asked_in)
 
 
 def quote(hit: Hit, limit: int = COPY_LIMIT) -> str:
@@ -377,7 +394,10 @@ def article_text(title: str, body: str, c: Citation) -> bytes:
 
 
 def article_filename(title: str) -> str:
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower()[:60].rstrip("-")
+    """An ASCII file name from the title; a Cyrillic title transliterated (cyrtranslit), Ukrainian when
+    it has letters only Ukrainian has."""
+    latin = cyrtranslit.to_latin(title, "ua" if re.search("[іїєґІЇЄҐ]", title) else "ru")
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", latin).strip("-").lower()[:60].rstrip("-")
     return f"{slug or 'article'}.txt"
 
 
@@ -626,3 +646,21 @@ def language_set(language: str) -> str:
 def language_unknown(raw: str) -> str:
     return _("I speak English (en), Ukrainian (uk) and Russian (ru), not {language}. Write e.g. "
              "<code>/language uk</code>.").format(language=text(shorten(raw, 20)))
+
+
+COMMANDS = [  # the command menu Telegram shows (bot.app sets it in each language)
+    ("help", N_("What I do and how to ask")),
+    ("ask", N_("Ask a question (in groups)")),
+    ("sources", N_("Outlets and dates in the archive")),
+    ("status", N_("Size of the archive and its last update")),
+    ("follow", N_("Alerts on new reports: /follow Rovno")),
+    ("following", N_("What you follow")),
+    ("unfollow", N_("Stop a follow: /unfollow 3")),
+    ("timezone", N_("Time zone of daily digests")),
+    ("digest", N_("Hour of daily digests")),
+    ("language", N_("The language I answer in: en, uk, ru")),
+]
+
+
+def commands() -> list[tuple[str, str]]:
+    return [(name, _(description)) for name, description in COMMANDS]

@@ -110,9 +110,13 @@ def test_a_question_is_answered_with_cited_passages_and_buttons(api, data_dir, m
 
     drive(settings_for(api, data_dir, link_preview="below"), model_encoder, scenario)  # (the default is "off")
     assert api.methods()[:2] == ["getMe", "setMyCommands"]
-    [commands] = api.sent("setMyCommands")
+    commands, uk, ru = api.sent("setMyCommands")  # the menu in English, and for Ukrainian and Russian clients
     assert [c["command"] for c in commands.params["commands"]] == [
         "help", "ask", "sources", "status", "follow", "following", "unfollow", "timezone", "digest", "language"]
+    assert "language_code" not in commands.params and commands.params["commands"][0]["description"] == (
+        "What I do and how to ask")
+    assert (uk.params["language_code"], uk.params["commands"][0]["description"]) == ("uk", "Що я роблю і як запитувати")
+    assert (ru.params["language_code"], ru.params["commands"][-1]["description"]) == ("ru", "Язык, на котором я отвечаю: en, uk, ru")
     polls = [c for c in api.calls if c.method == "getUpdates"]
     assert "message_reaction" in polls[0].params["allowed_updates"]
 

@@ -152,11 +152,44 @@ def test_errors_the_user_can_cause_are_translated_by_class(tmp_path):
 
 
 def test_a_passage_in_another_language_than_the_question_says_so():
-    from tests.test_bot_format import hit
     from dataclasses import replace
+
+    from retrieval.records import Answer, Query
+    from tests.test_bot_format import hit
     ukrainian = replace(hit(), language="uk")
     with i18n.speaking("ru"):
         assert fmt.language_tag(ukrainian, "ru") == " <i>(на украинском)</i>"
     assert fmt.language_tag(ukrainian, "en") == " <i>(in Ukrainian)</i>"
     assert fmt.language_tag(ukrainian, "uk") == "" and fmt.language_tag(ukrainian, "") == ""
     assert fmt.language_tag(replace(hit(), language=""), "en") == ""
+    for hits in ((replace(hit(), language="en"),), (replace(hit(), language="en"), replace(hit(rank=2), language="uk"))):
+        asked = Answer(Query("що про Рівне?", "що про Рівне?", ("рівне",), topic="Рівне", language="uk"), hits, 1)
+        with i18n.speaking("uk"):
+            html, shown = fmt.answer_message(asked)
+        assert html.count("· 7 груд. 2024 <i>(англійською)</i>\n") == 1 and len(shown) == len(hits)
+
+
+def test_relaxed_filters_status_and_file_names_in_the_readers_language():
+    from datetime import datetime, timezone
+
+    from retrieval.records import Answer, Filters, Query
+    from retrieval.service import IndexStatus, SourceCount
+    from tests.test_bot_format import hit
+    relaxed = Answer(Query("q", "q", ("rovno",), topic="Rovno"), (hit(),), 1, 0, False,
+                     relaxed=Filters(sources=("Danube Post",), phrases=("came under",)))
+    with i18n.speaking("uk"):
+        html, _ = fmt.answer_message(relaxed)
+        assert html.startswith("Нічого (з Danube Post, з «came under») про Rovno; <b>найближчі повідомлення</b> "
+                               "без цього фільтра:\n<b>")
+        status = IndexStatus(generation=3, articles=1234, passages=80, model="m", dimension=384, index_type="x",
+                             size_bytes=1, last_update=datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc),
+                             sources=(SourceCount("Kyiv Ledger", 4, datetime(2024, 9, 14), datetime(2025, 1, 12)),),
+                             first_published=datetime(2024, 9, 14), last_published=datetime(2025, 1, 12))
+        assert fmt.sources_message(status).split("\n") == [
+            "<b>1\xa0234 статті з 1 видання</b>", "• Kyiv Ledger: 4 (14 вер. 2024 – 12 січ. 2025)"]
+    with i18n.speaking("ru"):
+        assert fmt.status_message(status) == (
+            "<b>Состояние архива</b>\nСтатей: 1\xa0234\nОтрывков: 80\nДаты: 14 сент. 2024 – 12 янв. 2025\n"
+            "Последняя индексация: 25 нояб. 2026 03:00 UTC")
+    assert fmt.article_filename("Росія заявила про захоплення Рівного") == "rosija-zajavyla-pro-zaxoplennja-rivnoho.txt"
+    assert fmt.article_filename("Россия заявила о захвате Ровно") == "rossiya-zayavila-o-zahvate-rovno.txt"
