@@ -28,8 +28,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -45,7 +47,6 @@ OUT = ROOT / "bench" / "out" / "multilingual"
 ARCHIVES = OUT / "archives"
 QUESTIONS = OUT / "questions.jsonl"
 SET = OUT / "set.json"
-RESULTS = OUT / "results.json"
 LANGS = ("en", "uk", "ru")
 MODELS = {"minilm": "sentence-transformers/all-MiniLM-L6-v2", "e5": "intfloat/multilingual-e5-small"}
 MODES = ("hybrid", "dense")
@@ -203,11 +204,14 @@ def _load() -> float:
 _SUMMARY = re.compile(r"embedded (\d+) passages; generation \d+; ([\d.]+) s")
 
 
-def index(model: str, lang: str) -> dict:
+def index(model: str, lang: str, prefix: str = "index", fresh: bool = True) -> dict:
     """The real CLI, `newsdesk index add`, into a fresh data directory; its own summary line gives
-    the passages embedded and the run's seconds (model loading included, Python start-up not)."""
-    data_dir = OUT / f"index-{model}-{lang}"
-    shutil.rmtree(data_dir, ignore_errors=True)
+    the passages embedded and the run's seconds (model loading included, Python start-up not). Not
+    fresh: the index of an earlier run is upgraded to this code's schema (FTS5 rebuilt) and kept,
+    nothing re-encoded."""
+    data_dir = OUT / f"{prefix}-{model}-{lang}"
+    if fresh:
+        shutil.rmtree(data_dir, ignore_errors=True)
     # PYTHONPATH: the CLI runs this checkout's code, also when it is a snapshot of a commit (see docs)
     env = {**os.environ, "NEWSDESK_MODEL": MODELS[model], "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
     env.pop("NEWSDESK_BACKEND", None)
@@ -227,7 +231,7 @@ def index(model: str, lang: str) -> dict:
                                        text=True, check=True).stdout)
     return {"lang": lang, "data_dir": str(data_dir.relative_to(ROOT)), "passages": passages,
             "seconds": round(seconds, 2), "wall_seconds": round(wall, 2),
-            "passages_per_s": round(passages / seconds, 2), "load_before": before, "load_after": _load(),
+            "passages_per_s": round(passages / seconds, 2) if passages else None, "load_before": before, "load_after": _load(),
             "summary": done.stdout.strip().splitlines()[-1], "model": status.get("model"),
             "backend": status.get("backend"), "articles": status.get("articles")}
 
@@ -260,29 +264,67 @@ def evaluate(model: str, questions: list[dict]) -> list[dict]:
 
 
 def code_state() -> dict:
-    """The commit measured and any uncommitted change to the code that indexes and searches (the
-    checkout is shared with work in progress)."""
+    """The commit measured. The checkout is shared with work in progress, so the figures are measured
+    from a snapshot of a commit (`git archive`, see docs/multilingual.md) that holds its id in COMMIT;
+    run from a checkout, the uncommitted changes to the code that indexes and searches are listed."""
+    if (ROOT / "COMMIT").exists():
+        return {"head": (ROOT / "COMMIT").read_text().strip(), "snapshot": True, "modified": []}
     git = lambda *args: subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()  # noqa: E731
-    return {"head": git("rev-parse", "HEAD"),
+    return {"head": git("rev-parse", "HEAD"), "snapshot": False,
             "modified": git("status", "--short", "--", "index", "retrieval").splitlines()}
 
 
-def run(models: list[str]) -> dict:
+def sample(questions: list[dict], native: int | None, seed: int = 14) -> list[dict]:
+    """All WMT questions and, with `native`, that many of each native set's (a seeded sample; the
+    archive keeps every article): the 2-core machine is shared and every question is asked twice per
+    model."""
+    if native is None:
+        return questions
+    rng = random.Random(seed)
+    kept = [q for q in questions if q["set"] == "wmt"]
+    for name in sorted({q["set"] for q in questions} - {"wmt"}):
+        pool = [q for q in questions if q["set"] == name]
+        kept += rng.sample(pool, min(native, len(pool)))
+    return kept
+
+
+def run(models: list[str], fresh: bool = True, native: int | None = None) -> None:
+    """Each model in turn: index the three archives, then ask every question; one results file per
+    model and commit (results-COMMIT-MODEL.json), so that models can also run as parallel commands."""
     if not QUESTIONS.exists():
         raise SystemExit(f"No set at {QUESTIONS}: run `{Path(__file__).name} build` first.")
-    questions = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines()]
-    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    results["machine"] = {"cpus": os.cpu_count(), "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())}
-    results["code"] = code_state()
+    questions = sample([json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines()], native)
     for model in models:
-        indexing = [index(model, lang) for lang in LANGS]
+        started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+        indexing = [index(model, lang, fresh=fresh) for lang in LANGS]
         passages = sum(r["passages"] for r in indexing)
         seconds = sum(r["seconds"] for r in indexing)
-        results[model] = {"code": code_state(), "indexing": indexing, "passages": passages, "seconds": round(seconds, 2),
-                          "passages_per_s": round(passages / seconds, 2),
-                          "retrieval": evaluate(model, questions)}
-        RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    return results
+        result = {"model": model, "code": code_state(), "cpus": os.cpu_count(), "started": started,
+                  "native_sample": native, "indexing": indexing, "passages": passages, "seconds": round(seconds, 2),
+                  "passages_per_s": round(passages / seconds, 2) if passages else None,
+                  "retrieval": evaluate(model, questions),
+                  "finished": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())}
+        path = OUT / f"results-{result['code']['head'][:7]}-{model}.json"
+        path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+
+
+def throughput(models: list[str], rounds: int) -> dict:
+    """Indexing alone, again: each round indexes the three archives afresh with each model in turn (so
+    both see the same machine), median passages/s over the rounds. For a quieter machine than `run`'s."""
+    found: dict = {"code": code_state(), "rounds": {m: [] for m in models}}
+    for _ in range(rounds):
+        for model in models:
+            runs = [index(model, lang, prefix="throughput") for lang in LANGS]
+            passages, seconds = sum(r["passages"] for r in runs), sum(r["seconds"] for r in runs)
+            found["rounds"][model].append({"passages": passages, "seconds": round(seconds, 2),
+                                           "passages_per_s": round(passages / seconds, 2),
+                                           "load_before": runs[0]["load_before"], "load_after": runs[-1]["load_after"],
+                                           "per_language": {r["lang"]: r["passages_per_s"] for r in runs}})
+            print(model, found["rounds"][model][-1], flush=True)
+    found["median_passages_per_s"] = {m: statistics.median(r["passages_per_s"] for r in rs)
+                                      for m, rs in found["rounds"].items()}
+    (OUT / f"throughput-{found['code']['head'][:7]}.json").write_text(json.dumps(found, indent=2) + "\n")
+    return found
 
 
 # --------------------------------------------------------------------------- report
@@ -290,9 +332,17 @@ def run(models: list[str]) -> dict:
 ORDER = ("en->en", "uk->uk", "ru->ru", "uk->en", "ru->en", "en->uk", "en->ru", "uk->ru", "ru->uk")
 
 
-def report() -> str:
-    results = json.loads(RESULTS.read_text())
-    models = [m for m in MODELS if m in results]
+def _rate(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+def report(commit: str | None = None) -> str:
+    commit = (commit or code_state()["head"])[:7]
+    results = {m: json.loads((OUT / f"results-{commit}-{m}.json").read_text()) for m in MODELS
+               if (OUT / f"results-{commit}-{m}.json").exists()}
+    if not results:
+        raise SystemExit(f"No results for commit {commit} in {OUT}.")
+    models = list(results)
     table: dict[tuple[str, str], dict[tuple[str, str], dict]] = {}
     for model in models:
         for row in results[model]["retrieval"]:
@@ -314,9 +364,9 @@ def report() -> str:
     for m in models:
         for r in results[m]["indexing"]:
             lines.append(f"| {m} | {r['lang']} | {r['articles']} | {r['passages']} | {r['seconds']:.1f} | "
-                         f"{r['passages_per_s']:.1f} | {r['load_before']:.2f} / {r['load_after']:.2f} | {r['backend']} |")
+                         f"{_rate(r['passages_per_s'])} | {r['load_before']:.2f} / {r['load_after']:.2f} | {r['backend']} |")
         lines.append(f"| {m} | all | | {results[m]['passages']} | {results[m]['seconds']:.1f} | "
-                     f"{results[m]['passages_per_s']:.1f} | | |")
+                     f"{_rate(results[m]['passages_per_s'])} | | |")
     return "\n".join(lines) + "\n"
 
 
@@ -326,15 +376,24 @@ def main() -> None:
     sub.add_parser("build", help="the sets and archives under bench/out/multilingual")
     run_parser = sub.add_parser("run", help="index and evaluate with each model")
     run_parser.add_argument("--models", default="minilm,e5")
-    sub.add_parser("report", help="Markdown tables from the results")
+    run_parser.add_argument("--keep-indexes", action="store_true",
+                            help="upgrade the indexes of an earlier run instead of indexing afresh")
+    run_parser.add_argument("--native-sample", type=int, help="ask this many of each native set's questions")
+    speed = sub.add_parser("throughput", help="indexing throughput alone, several rounds")
+    speed.add_argument("--models", default="minilm,e5")
+    speed.add_argument("--rounds", type=int, default=3)
+    sub.add_parser("report", help="Markdown tables from the results").add_argument(
+        "--commit", help="whose results (default: this code's commit)")
     args = parser.parse_args()
     if args.step == "build":
         print(json.dumps(build(), indent=2, ensure_ascii=False))
     elif args.step == "run":
-        run([m for m in args.models.split(",") if m])
+        run([m for m in args.models.split(",") if m], fresh=not args.keep_indexes, native=args.native_sample)
         print(report())
+    elif args.step == "throughput":
+        print(json.dumps(throughput([m for m in args.models.split(",") if m], args.rounds)["median_passages_per_s"]))
     else:
-        print(report())
+        print(report(args.commit))
 
 
 if __name__ == "__main__":
