@@ -148,17 +148,17 @@ def mentions_newest(text: str) -> bool:
                for m in _NEWEST.finditer(text))
 
 
-@lru_cache(maxsize=4)
-def _parser(base: datetime):
+@lru_cache(maxsize=8)
+def _parser(base: datetime, languages: tuple[str, ...] = ("en",)):
     from dateparser.date import DateDataParser
 
-    return DateDataParser(languages=["en"], settings={
+    return DateDataParser(languages=list(languages), settings={
         "RELATIVE_BASE": base.replace(tzinfo=None), "PREFER_DATES_FROM": "past", "RETURN_TIME_AS_PERIOD": True})
 
 
-def _span(expression: str, base: datetime) -> tuple[datetime, datetime] | None:
+def _span(expression: str, base: datetime, languages: tuple[str, ...] = ("en",)) -> tuple[datetime, datetime] | None:
     """[start, end) of a date expression at its own granularity: a day, a week, a month, a year."""
-    data = _parser(base).get_date_data(expression)
+    data = _parser(base, languages).get_date_data(expression)
     if data.date_obj is None:
         return None
     day = data.date_obj.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=timezone.utc)
@@ -176,20 +176,27 @@ def _span(expression: str, base: datetime) -> tuple[datetime, datetime] | None:
     return day, day + timedelta(days=1)
 
 
-@lru_cache(maxsize=1)
-def _relative_parser():
+@lru_cache(maxsize=4)
+def _relative_parser(languages: tuple[str, ...] = ("en",)):
     from dateparser.date import DateDataParser
 
-    return DateDataParser(languages=["en"], settings={"PARSERS": ["relative-time"]})
+    return DateDataParser(languages=list(languages), settings={"PARSERS": ["relative-time"]})
 
 
-def _resolve(expression: str, now: datetime, archive_end: datetime) -> tuple[datetime, datetime] | None:
+def date_languages(language: str) -> tuple[str, ...]:
+    """dateparser's languages for a question in `language` (index.language.of_question): its own for
+    Ukrainian and Russian ("7 грудня", "вчера"), both for a Cyrillic question of unknown language."""
+    return (language,) if language in ("en", "uk", "ru") else ("uk", "ru") if language == "cyrillic" else ("en",)
+
+
+def _resolve(expression: str, now: datetime, archive_end: datetime,
+             languages: tuple[str, ...] = ("en",)) -> tuple[datetime, datetime] | None:
     """Relative expressions ("yesterday", "last week", "this month") count from now (or --as-of);
     a date without a year is the most recent one not after the archive's newest article, and an
     absolute date after that article cannot be when something was reported (None: a topic word)."""
-    if _relative_parser().get_date_data(expression).date_obj is not None:
-        return _span(expression, now)
-    span = _span(expression, archive_end)
+    if _relative_parser(languages).get_date_data(expression).date_obj is not None:
+        return _span(expression, now, languages)
+    span = _span(expression, archive_end, languages)
     return span if span and span[0] <= archive_end else None
 
 
@@ -197,37 +204,43 @@ def _is_date_filter(expression: str, core: str) -> bool:
     """Whether a date dateparser found in a question restricts publication dates. A number is a
     figure ("the 500 biggest banks"), a bare year without "in"/"during"/"since" qualifies the topic
     ("Swissair 1986 profit"), "now" is the present tense, and "five-year" an adjective."""
-    if not re.search(r"\d|[A-Za-z]{3}", core):  # "</a>" is markup, not a date
+    if not re.search(r"\d|[A-Za-z\u0400-\u04ff]{3}", core):  # "</a>" is markup, not a date
         return False
     if core.isdigit() and len(core) != 4 or re.search(r"\b[A-Za-z]+-[A-Za-z]+\b", core) or \
             re.search(r"(?i)\bnow\b", core) and not re.search(r"\d", core):
         return False
     if re.fullmatch(r"\d{4}", core):
-        return bool(re.match(r"(?i)(in|during|since|from)\b", expression))
+        return bool(re.match(r"(?i)(in|during|since|from|в|у|з|с)\b", expression))
     return True
 
 
-def dates(text: str, now: datetime, archive_end: datetime) -> tuple[datetime | None, datetime | None, str]:
-    """(since, until, text without the date words) for the dates a question names."""
+# Words dateparser takes into a date expression that are not the date ("on December 7", "у грудні")
+_AROUND_DATES = frozenset({"on", "in", "about", "of", "during", "at", "the", "в", "у", "о", "про", "за"})
+
+
+def dates(text: str, now: datetime, archive_end: datetime,
+          languages: tuple[str, ...] = ("en",)) -> tuple[datetime | None, datetime | None, str]:
+    """(since, until, text without the date words) for the dates a question names, in `languages`
+    (`date_languages`)."""
     between = _BETWEEN.search(text)
     if between:
         year = re.search(r"\b\d{4}\b", between.group(2))
         start = between.group(1) if re.search(r"\b\d{4}\b", between.group(1)) or not year else \
             f"{between.group(1)} {year.group()}"  # "between March and May 1987": March of 1987 too
-        first = _resolve(start, now, archive_end)
-        last = _resolve(between.group(2), now, archive_end)
+        first = _resolve(start, now, archive_end, languages)
+        last = _resolve(between.group(2), now, archive_end, languages)
         if first and last:
             return first[0], last[1], text[: between.start()] + " " + text[between.end():]
     from dateparser.search import search_dates
 
-    found = search_dates(text, languages=["en"], settings={
+    found = search_dates(text, languages=list(languages), settings={
         "RELATIVE_BASE": archive_end.replace(tzinfo=None), "PREFER_DATES_FROM": "past"}) or []
     spans = []
     for expression, _ in found:
-        core = " ".join(w for w in expression.split() if w.lower() not in {"on", "in", "about", "of", "during", "at", "the"})
+        core = " ".join(w for w in expression.split() if w.lower() not in _AROUND_DATES)
         if not core or not _is_date_filter(expression, core):
             continue
-        span = _resolve(core, now, archive_end)
+        span = _resolve(core, now, archive_end, languages)
         if span:
             spans.append(span)
             text = text.replace(expression, " ", 1)

@@ -136,7 +136,8 @@ def parse(question: str, outlets: Iterable[str] = (), now: datetime | None = Non
         raise BadQuery(f"until:{given['until'][-1]} is before since:{given['since'][-1]}: swap them.")
     stated = bool(given["since"] or given["until"])
     if not stated:
-        since, until, rest = filters.dates(rest, now, archive_end or now)
+        since, until, rest = filters.dates(rest, now, archive_end or now, filters.date_languages(
+            language or ("cyrillic" if languages.has_cyrillic(text) else "en")))
     tokens = words(rest) + [w for p in exact for w in words(p)]
     topic = topic_terms(tokens, language)
     found = Filters(sources=tuple(dict.fromkeys(sources)), since=since, until=until, phrases=exact,

@@ -6,6 +6,7 @@ events, with the seed article's names."""
 import json
 import sqlite3
 from contextlib import closing
+from datetime import datetime, timezone
 
 import pytest
 
@@ -103,6 +104,18 @@ def test_question_language(question, expected):
 ])
 def test_ukrainian_and_russian_question_framing_is_left_out(question, terms):
     assert parse(question).terms == terms
+
+
+@pytest.mark.parametrize("question, terms, since, until", [
+    ("що повідомляли про Рівне 7 грудня?", ("рівне",), "2024-12-07", "2024-12-08"),
+    ("что сообщалось о Ровно 7 декабря?", ("ровно",), "2024-12-07", "2024-12-08"),
+    ("що відомо про Рівне вчора", ("рівне",), "2026-11-24", "2026-11-25"),
+])
+def test_dates_in_ukrainian_and_russian_questions(question, terms, since, until):
+    now, archive_end = datetime(2026, 11, 25, 9, tzinfo=timezone.utc), datetime(2025, 1, 28, tzinfo=timezone.utc)
+    found = parse(question, (), now, archive_end)
+    assert (found.terms, found.filters.since.date().isoformat(), found.filters.until.date().isoformat()) == \
+        (terms, since, until)
 
 
 def test_an_inflected_word_finds_the_others(index_dir):
