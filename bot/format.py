@@ -44,8 +44,11 @@ URL_SHOWN_CHARS = 60  # an over-long URL is shown, shortened, as plain text
 LINK_CHARS = 2048  # longer URLs are not made links: browsers and servers commonly refuse them
 COPY_LIMIT = 256  # a copy button's text (CopyTextButton), Telegram's limit
 QUOTED_URL_CHARS = 120  # a longer link leaves too little of a quote for the sentence: the title instead
-LEAD_CHARS = 100  # the answering sentence as a result's first lines (three on a phone); whole in the quote below
-LEAD_WHOLE_CHARS = 115  # a sentence up to this long leads whole: cutting its last words would save a line at most
+# The answering sentence as a result's first lines (whole in the quote below). A phone's first screen has
+# about nine lines of them for a page of results (docs/phone.md): a page of three gets three lines (100
+# characters) each, a lone result up to 300; never less than LEAD_CHARS.
+LEAD_CHARS = 100
+SCREEN_LEAD_CHARS = 300
 RESULT_TITLE_CHARS = 70  # a title as its quote's first line (at most two lines; whole in the 📄 article)
 TIGHT_SENTENCE_CHARS = 1000  # the last resort for one passage that does not fit: its sentence cut
 ARTICLE_MESSAGES = 3  # a longer article: its opening as a message, the whole text as a .txt document
@@ -137,9 +140,15 @@ def language_tag(hit: Hit, asked_in: str) -> str:
     return f" <i>({text(i18n.language_name(hit.language))})</i>"
 
 
-def passage_block(hit: Hit, budget: int = CONTEXT_CHARS, tight: bool = False, asked_in: str = "") -> str:
+def lead_chars(shown: int) -> int:
+    """How much of its sentence each of `shown` results on a page leads with."""
+    return max(LEAD_CHARS, SCREEN_LEAD_CHARS // max(shown, 1))
+
+
+def passage_block(hit: Hit, budget: int = CONTEXT_CHARS, tight: bool = False, asked_in: str = "",
+                  lead: int = SCREEN_LEAD_CHARS) -> str:
     """One result, sized so that three and their buttons fit a phone's first screen (docs/phone.md):
-    its best sentence in bold (its first LEAD_CHARS characters, three lines of a phone), its citation
+    its best sentence in bold (its first `lead` characters: lead_chars of the page), its citation
     (one line), other outlets with the same story, then an expandable blockquote, collapsed to three
     lines: the article's title (RESULT_TITLE_CHARS), then the passage around the sentence (`budget`
     characters of context, the sentence whole and in bold). `tight`: the last resort for a passage
@@ -149,7 +158,7 @@ def passage_block(hit: Hit, budget: int = CONTEXT_CHARS, tight: bool = False, as
     before, sentence, after = (" ".join(part.split()) for part in (before, sentence, after))
     if tight:
         sentence = shorten(sentence, TIGHT_SENTENCE_CHARS)
-    led = sentence if len(sentence) <= LEAD_WHOLE_CHARS else shorten(sentence, LEAD_CHARS)
+    led = shorten(sentence, lead)
     lines = [f"<b>{text(led)}</b>", result_citation(hit.rank, hit.citation) + language_tag(hit, asked_in)]
     if hit.also:
         lines.append(also_line(hit.also, links=not tight))
@@ -162,7 +171,7 @@ def passage_block(hit: Hit, budget: int = CONTEXT_CHARS, tight: bool = False, as
 def one_by_one(asked_in: str = ""):
     """The usual layout: the results in the ranking's order. `asked_in`: the question's language."""
     def layout(hits: list[Hit]) -> tuple[list[str], list[Hit]]:
-        return [passage_block(h, asked_in=asked_in) for h in hits], hits
+        return [passage_block(h, asked_in=asked_in, lead=lead_chars(len(hits))) for h in hits], hits
     return layout
 
 
@@ -180,10 +189,11 @@ def by_outlet(groups: tuple[tuple[str, ...], ...], asked_in: str = ""):
                 continue
             order.append(best)
             blocks.append(f"▸ <b>{text(shorten(best.citation.source, OUTLET_CHARS))}</b>\n"
-                          + passage_block(best, asked_in=asked_in))
+                          + passage_block(best, asked_in=asked_in, lead=lead_chars(len(hits))))
         rest = [h for h in hits if h not in order]
         for i, hit in enumerate(rest):
-            blocks.append(("▸ <b>" + _("Other reports") + "</b>\n" if i == 0 else "") + passage_block(hit, asked_in=asked_in))
+            blocks.append(("▸ <b>" + _("Other reports") + "</b>\n" if i == 0 else "")
+                          + passage_block(hit, asked_in=asked_in, lead=lead_chars(len(hits))))
         return blocks, order + rest
     return layout
 

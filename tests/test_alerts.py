@@ -38,7 +38,8 @@ EVENING = {"id": "nw-2025-0203-khortytsia-evening", "url": "https://northernwire
                    "after the first weekend of service drew more passengers than planned."}
 FERRY_ALERT = (
     "🔔 <b>New on Khortytsia ferry</b>: 1 report, closest first\n"
-    "<b>The ferry service to Khortytsia island in Zaporizhzhia resumed on Saturday after a three-month…</b>\n"
+    "<b>The ferry service to Khortytsia island in Zaporizhzhia resumed on Saturday after a three-month pause, "
+    "the operator said.</b>\n"
     '<b>[1]</b> <a href="https://northernwire.example/2025/02/01/ferry">Northern Wire</a> · 1 Feb 2025\n'
     "<blockquote expandable><i>Ferry service to Khortytsia island resumes</i>\n<b>The ferry service to Khortytsia island in Zaporizhzhia resumed on Saturday after a "
     "three-month pause, the operator said.</b> Two crossings a day are planned.</blockquote>")

@@ -196,5 +196,5 @@ def test_results_follow_each_other_under_their_quotes_and_a_long_sentence_leads_
     assert len(shown) == 2
     assert "</blockquote>\n<b>According to the ministry, Rovno and other words" in html  # no empty line between
     lead_2 = html.split("</blockquote>\n")[1].split("\n")[0]
-    assert lead_2.endswith("…</b>") and len(parse_html(lead_2)) <= fmt.LEAD_CHARS
+    assert lead_2.endswith("…</b>") and len(parse_html(lead_2)) <= fmt.lead_chars(2) == 150  # two results: 150 each
     assert "Rovno and other words " * 10 in html.split("<blockquote expandable>")[2]  # the whole sentence, quoted
