@@ -41,7 +41,8 @@ FERRY_ALERT = (
     "<b>The ferry service to Khortytsia island in Zaporizhzhia resumed on Saturday after a three-month pause, "
     "the operator said.</b>\n"
     '<b>[1]</b> <a href="https://northernwire.example/2025/02/01/ferry">Northern Wire</a> · 1 Feb 2025\n'
-    "<blockquote expandable><i>Ferry service to Khortytsia island resumes</i>\n<b>The ferry service to Khortytsia island in Zaporizhzhia resumed on Saturday after a "
+    "<blockquote expandable><i>Ferry service to Khortytsia island resumes</i>\n"
+    "<b>The ferry service to Khortytsia island in Zaporizhzhia resumed on Saturday after a "
     "three-month pause, the operator said.</b> Two crossings a day are planned.</blockquote>")
 
 
@@ -383,7 +384,8 @@ def test_a_follow_of_a_name_alerts_on_the_report_whose_topic_it_is_and_not_on_ot
             "<b>Residents of villages west of the front line said artillery fire went on for several hours after "
             "midnight.</b>\n"
             '<b>[1]</b> <a href="https://kyivledger.example/2025/03/01/rovno-shelling">Kyiv Ledger</a> · 1 Mar 2025\n'
-            "<blockquote expandable><i>Shelling reported near Rovno overnight</i>\n<b>Residents of villages west of the front line said artillery fire went on for "
+            "<blockquote expandable><i>Shelling reported near Rovno overnight</i>\n"
+            "<b>Residents of villages west of the front line said artillery fire went on for "
             "several hours after midnight.</b> Local officials reported damage to two houses and a school; no one "
             "was hurt.</blockquote>")
         again = await deliver(application)
