@@ -86,3 +86,22 @@ def test_the_readme_documents_a_crontab_line_for_hosts_without_docker():
     line = next(l for l in readme.splitlines() if "newsdesk index update" in l and re.match(r"[\d*]", l))
     fields = line.split(None, 5)
     assert len(fields) == 6 and all(re.fullmatch(r"[\d*/,-]+", f) for f in fields[:5])
+
+
+def test_the_wheel_the_image_installs_has_every_package_and_the_bots_catalogues(tmp_path):
+    # The Dockerfile installs Newsdesk with `pip install .`: a subpackage or data file the wheel
+    # leaves out works in the editable checkout and fails only in the image.
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True, timeout=300)
+    import zipfile
+
+    (wheel,) = tmp_path.glob("newsdesk-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    packages = {str(p.parent.relative_to(ROOT)) for top in ("index", "retrieval", "bot")
+                for p in (ROOT / top).rglob("__init__.py")}
+    assert {f"{p}/__init__.py" for p in packages} <= names
+    assert "bot/handlers/asking.py" in names
+    catalogues = {str(p.relative_to(ROOT)) for p in (ROOT / "bot" / "locales").rglob("*.po*")}
+    assert catalogues == {"bot/locales/newsdesk.pot", "bot/locales/uk/LC_MESSAGES/newsdesk.po",
+                          "bot/locales/ru/LC_MESSAGES/newsdesk.po"}
+    assert catalogues <= names
