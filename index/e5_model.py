@@ -27,6 +27,7 @@ import os
 import shutil
 import struct
 import tempfile
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -206,9 +207,9 @@ def charsmap(table: dict[int, str]) -> bytes:
     used_bases: set[int] = set()
     position = {0: 0}
     first_free = 1
-    queue = [0]
+    queue = deque([0])  # breadth first
     while queue:
-        node = queue.pop(0)
+        node = queue.popleft()
         labels = sorted(children[node]) + ([0] if node in value_at else [])
         if not labels:
             continue

@@ -64,24 +64,26 @@ RUSSIAN = [
     "последние новости о Купянске",
 ]
 
-# a small archive in three languages: the same two events (Rovno taken, Kupiansk shelled), and one other
+
+def article(article_id: str, title: str, source: str, day: str, *sentences: str) -> dict:
+    return {"id": article_id, "title": title, "source": source, "published_at": day, "body": " ".join(sentences)}
+
+
+# a small archive in three languages: the same two events (Rovno taken, Kupiansk shelled), and others
 ARCHIVE = [
-    {"id": "en-rovno", "title": "Russia says it took Rovno and Kucherkovka", "source": "Wire", "published_at": "2024-12-07",
-     "body": ENGLISH[0] + " " + ENGLISH[1] + " The ministry gave no details of the fighting."},
-    {"id": "uk-rovno", "title": "Росія заявила про захоплення Рівного", "source": "Стрічка", "published_at": "2024-12-07",
-     "body": UKRAINIAN[0] + " " + UKRAINIAN[1] + " Подробиць боїв у відомстві не навели."},
-    {"id": "ru-rovno", "title": "Минобороны сообщило о взятии Ровно", "source": "Лента", "published_at": "2024-12-07",
-     "body": RUSSIAN[0] + " " + RUSSIAN[1] + " Подробностей боёв в ведомстве не привели."},
-    {"id": "en-kupiansk", "title": "Shelling leaves Kupiansk without water", "source": "Wire", "published_at": "2024-11-20",
-     "body": ENGLISH[2] + " " + ENGLISH[3] + " " + ENGLISH[4]},
-    {"id": "uk-kupiansk", "title": "Обстріл залишив Куп'янськ без води", "source": "Стрічка", "published_at": "2024-11-20",
-     "body": UKRAINIAN[2] + " " + UKRAINIAN[3] + " " + UKRAINIAN[4]},
-    {"id": "ru-kupiansk", "title": "Обстрел оставил Купянск без воды", "source": "Лента", "published_at": "2024-11-20",
-     "body": RUSSIAN[2] + " " + RUSSIAN[3] + " " + RUSSIAN[4]},
-    {"id": "en-ecb", "title": "ECB cuts rates again", "source": "Wire", "published_at": "2024-12-12",
-     "body": ENGLISH[5] + " Economists expect another cut in January."},
-    {"id": "uk-grain", "title": "Експорт зерна зростає", "source": "Стрічка", "published_at": "2024-12-01",
-     "body": UKRAINIAN[9] + " Найбільше відвантажили до Єгипту та Іспанії."},
+    article("en-rovno", "Russia says it took Rovno and Kucherkovka", "Wire", "2024-12-07", *ENGLISH[:2],
+            "The ministry gave no details of the fighting."),
+    article("uk-rovno", "Росія заявила про захоплення Рівного", "Стрічка", "2024-12-07", *UKRAINIAN[:2],
+            "Подробиць боїв у відомстві не навели."),
+    article("ru-rovno", "Минобороны сообщило о взятии Ровно", "Лента", "2024-12-07", *RUSSIAN[:2],
+            "Подробностей боёв в ведомстве не привели."),
+    article("en-kupiansk", "Shelling leaves Kupiansk without water", "Wire", "2024-11-20", *ENGLISH[2:5]),
+    article("uk-kupiansk", "Обстріл залишив Куп'янськ без води", "Стрічка", "2024-11-20", *UKRAINIAN[2:5]),
+    article("ru-kupiansk", "Обстрел оставил Купянск без воды", "Лента", "2024-11-20", *RUSSIAN[2:5]),
+    article("en-ecb", "ECB cuts rates again", "Wire", "2024-12-12", ENGLISH[5],
+            "Economists expect another cut in January."),
+    article("uk-grain", "Експорт зерна зростає", "Стрічка", "2024-12-01", UKRAINIAN[9],
+            "Найбільше відвантажили до Єгипту та Іспанії."),
 ]
 
 
@@ -125,8 +127,10 @@ def test_the_rebuilt_model_tokenises_as_the_engine_does(e5_int8, engine):
     tokenizer = e5_int8.model.tokenizer
     texts = ENGLISH + UKRAINIAN + RUSSIAN + ["  two  spaces\tand a tab\n", "ＦＵＬＬ width", "emoji 🇺🇦 ok", ""]
     for prefix, is_query in (("passage: ", False), ("query: ", True)):
-        assert [len(tokenizer(prefix + t)["input_ids"]) for t in texts] == [engine.token_count(t, is_query) for t in texts]
-    assert tokenizer.convert_ids_to_tokens(tokenizer("query: що повідомляли про Рівне?")["input_ids"]) == [
+        counts = [len(tokenizer(prefix + t)["input_ids"]) for t in texts]
+        assert counts == [engine.token_count(t, is_query) for t in texts]
+    ids = tokenizer("query: що повідомляли про Рівне?")["input_ids"]
+    assert tokenizer.convert_ids_to_tokens(ids) == [
         "<s>", "▁que", "ry", ":", "▁що", "▁повідом", "ляли", "▁про", "▁", "Рівне", "?", "</s>"]
 
 

@@ -23,7 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from bench.common import OUT, REUTERS  # noqa: E402
 from index import e5_model  # noqa: E402
 
-WRAPPER = '#include "e5.c"\nint e5_tokens(e5_model *m, const char *t, int *o, int cap) { return tok_content(&m->tok, t, o, cap); }\n'
+WRAPPER = ('#include "e5.c"\n'
+           "int e5_tokens(e5_model *m, const char *t, int *o, int cap) { return tok_content(&m->tok, t, o, cap); }\n")
 AWKWARD = ["  two  spaces", "trailing \n\n", "", " ", "tab\there", "x\u00a0y", "ＦＵＬＬ width", "emoji 👨‍👩‍👧 🇺🇦",
            "Куп'янськ і Рівне", "Купянск, Ровно", "<unk> literal"]
 
