@@ -212,3 +212,9 @@ def test_serving_or_updating_with_another_model_is_one_sentence(capsys, monkeypa
     assert run(capsys, "index", "add", str(archive), "--data-dir", str(e5_data)) == (1, "", (
         f"error: The index in this data directory was built with the model '{E5}', not '{DEFAULT_MODEL}': "
         "set NEWSDESK_MODEL back, or index into another --data-dir.\n"))
+    monkeypatch.delenv("NEWSDESK_MODEL")  # unset: an existing index is updated with its own model
+    archive.write_text(json.dumps(ARCHIVE[1], ensure_ascii=False) + "\n")
+    assert run(capsys, "index", "add", str(archive), "--data-dir", str(e5_data))[0] == 0
+    code, out, _ = run(capsys, "index", "status", "--json", "--data-dir", str(e5_data))
+    assert {k: json.loads(out)[k] for k in ("generation", "articles", "model")} == {
+        "generation": 2, "articles": 2, "model": E5}
