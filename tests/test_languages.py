@@ -218,6 +218,8 @@ def seed_dir(tmp_path_factory, model_encoder):
     return data_dir
 
 
+@pytest.mark.slow  # the command loads (and for a new data directory exports) the model itself
+@pytest.mark.data
 @pytest.mark.parametrize("question", ["что сообщалось о Ровно?", "що повідомляли про Рівне?"])
 def test_the_cli_answers_russian_and_ukrainian_questions_about_rovno(capsys, seed_dir, question):
     """With the default (English) model: BM25 finds the seed's Rovno sentence through GeoNames' names."""
@@ -231,6 +233,7 @@ def test_the_cli_answers_russian_and_ukrainian_questions_about_rovno(capsys, see
 
 
 @pytest.mark.slow
+@pytest.mark.data
 def test_with_the_multilingual_model_both_questions_find_the_seed_rovno_passage_first(
         capsys, monkeypatch, tmp_path, e5_data):
     """Issue 14's "done when": the seed article indexed with multilingual-e5-small (beside a Ukrainian,
