@@ -2,11 +2,20 @@
 
     # 1. the sets, from the bare git directories that the search tool's `fetch` brought (/work/.mirror)
     .venv/bin/python bench/multilingual_eval.py build
-    # 2. both models, one run each, in one command: the real `newsdesk index add` of each language's
-    #    archive into a fresh data directory, then the real Searcher.ask, hybrid and dense-only
-    HF_HUB_OFFLINE=1 .venv/bin/python bench/multilingual_eval.py run --models minilm,e5
+    # 2. each model: the real `newsdesk index add` of each language's archive into a fresh data
+    #    directory, then the real Searcher.ask, hybrid and dense-only (one command for both models, or
+    #    one per model side by side: each writes results-COMMIT-MODEL.json)
+    HF_HUB_OFFLINE=1 .venv/bin/python bench/multilingual_eval.py run --models minilm,e5 [--native-sample 200]
     # 3. the tables (Markdown) from step 2's results
-    .venv/bin/python bench/multilingual_eval.py report
+    .venv/bin/python bench/multilingual_eval.py report [--commit COMMIT]
+    # indexing throughput alone, rounds alternating the models, median (for a quieter machine)
+    HF_HUB_OFFLINE=1 .venv/bin/python bench/multilingual_eval.py throughput --rounds 3
+
+Steps 2 and 3 can run from a snapshot of a commit, so that nobody's uncommitted work is measured:
+    C=$(git rev-parse --short HEAD); git archive --prefix=$C/ HEAD | tar -x -C bench/out/code
+    git rev-parse HEAD > bench/out/code/$C/COMMIT
+    ln -s /work/main/bench/out bench/out/code/$C/bench/out; ln -s /work/main/.venv bench/out/code/$C/.venv
+    cd bench/out/code/$C && PYTHONPATH=$PWD HF_HUB_OFFLINE=1 .venv/bin/python bench/multilingual_eval.py run ...
 
 The sets (bench/multilingual/sources.py reads them), written under bench/out/multilingual/:
   * WMT stories: news documents of the WMT21-23 test sets written in Russian or Ukrainian with their
@@ -229,7 +238,7 @@ def index(model: str, lang: str, prefix: str = "index", fresh: bool = True) -> d
     status = json.loads(subprocess.run([str(ROOT / ".venv" / "bin" / "newsdesk"), "index", "status", "--json",
                                         "--data-dir", str(data_dir)], env=env, capture_output=True,
                                        text=True, check=True).stdout)
-    return {"lang": lang, "data_dir": str(data_dir.relative_to(ROOT)), "passages": passages,
+    return {**first_build(data_dir), "lang": lang, "data_dir": str(data_dir.relative_to(ROOT)), "passages": passages,
             "seconds": round(seconds, 2), "wall_seconds": round(wall, 2),
             "passages_per_s": round(passages / seconds, 2) if passages else None, "load_before": before, "load_after": _load(),
             "summary": done.stdout.strip().splitlines()[-1], "model": status.get("model"),
@@ -274,33 +283,46 @@ def code_state() -> dict:
             "modified": git("status", "--short", "--", "index", "retrieval").splitlines()}
 
 
-def sample(questions: list[dict], native: int | None, seed: int = 14) -> list[dict]:
-    """All WMT questions and, with `native`, that many of each native set's (a seeded sample; the
-    archive keeps every article): the 2-core machine is shared and every question is asked twice per
-    model."""
-    if native is None:
-        return questions
+def sample(questions: list[dict], native: int | None, per_group: int | None = None, seed: int = 14) -> list[dict]:
+    """Seeded samples of the questions (the archives keep every article): `native` of each native set's,
+    or `per_group` of every set and direction's. The 2-core machine is shared and every question is
+    asked twice per model."""
     rng = random.Random(seed)
-    kept = [q for q in questions if q["set"] == "wmt"]
-    for name in sorted({q["set"] for q in questions} - {"wmt"}):
-        pool = [q for q in questions if q["set"] == name]
-        kept += rng.sample(pool, min(native, len(pool)))
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for q in questions:
+        groups.setdefault((q["set"], _direction(q)), []).append(q)
+    kept = []
+    for (set_name, _), asked in sorted(groups.items()):
+        cap = per_group if per_group is not None else (native if set_name != "wmt" else None)
+        kept += asked if cap is None or len(asked) <= cap else rng.sample(asked, cap)
     return kept
 
 
-def run(models: list[str], fresh: bool = True, native: int | None = None) -> None:
+def first_build(data_dir: Path) -> dict:
+    """What the index's first generation cost (the `generations` table records it), for an index kept
+    from an earlier run of the same commit."""
+    import sqlite3
+
+    with sqlite3.connect(f"file:{data_dir / 'newsdesk.sqlite3'}?mode=ro", uri=True) as db:
+        created, passages, seconds = db.execute(
+            "SELECT created_at, passages, seconds FROM generations ORDER BY gen LIMIT 1").fetchone()
+    return {"first_build_at": created, "first_build_passages": passages, "first_build_seconds": round(seconds, 2),
+            "first_build_passages_per_s": round(passages / seconds, 2)}
+
+
+def run(models: list[str], fresh: bool = True, native: int | None = None, per_group: int | None = None) -> None:
     """Each model in turn: index the three archives, then ask every question; one results file per
     model and commit (results-COMMIT-MODEL.json), so that models can also run as parallel commands."""
     if not QUESTIONS.exists():
         raise SystemExit(f"No set at {QUESTIONS}: run `{Path(__file__).name} build` first.")
-    questions = sample([json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines()], native)
+    questions = sample([json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines()], native, per_group)
     for model in models:
         started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
         indexing = [index(model, lang, fresh=fresh) for lang in LANGS]
         passages = sum(r["passages"] for r in indexing)
         seconds = sum(r["seconds"] for r in indexing)
         result = {"model": model, "code": code_state(), "cpus": os.cpu_count(), "started": started,
-                  "native_sample": native, "indexing": indexing, "passages": passages, "seconds": round(seconds, 2),
+                  "native_sample": native, "per_group": per_group, "indexing": indexing, "passages": passages, "seconds": round(seconds, 2),
                   "passages_per_s": round(passages / seconds, 2) if passages else None,
                   "retrieval": evaluate(model, questions),
                   "finished": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())}
@@ -330,6 +352,11 @@ def throughput(models: list[str], rounds: int) -> dict:
 # --------------------------------------------------------------------------- report
 
 ORDER = ("en->en", "uk->uk", "ru->ru", "uk->en", "ru->en", "en->uk", "en->ru", "uk->ru", "ru->uk")
+
+
+def _load_cell(row: dict) -> str:
+    """The load average around a fresh build; an index kept from an earlier run has none recorded."""
+    return f"{row['load_before']:.2f} / {row['load_after']:.2f}" if row["passages"] else "not recorded"
 
 
 def _rate(value: float | None) -> str:
@@ -362,11 +389,14 @@ def report(commit: str | None = None) -> str:
     lines += ["", "| model | language | articles | passages | seconds | passages/s | load before / after | backend |",
               "|---|---|---|---|---|---|---|---|"]
     for m in models:
-        for r in results[m]["indexing"]:
-            lines.append(f"| {m} | {r['lang']} | {r['articles']} | {r['passages']} | {r['seconds']:.1f} | "
-                         f"{_rate(r['passages_per_s'])} | {r['load_before']:.2f} / {r['load_after']:.2f} | {r['backend']} |")
-        lines.append(f"| {m} | all | | {results[m]['passages']} | {results[m]['seconds']:.1f} | "
-                     f"{_rate(results[m]['passages_per_s'])} | | |")
+        rows = results[m]["indexing"]
+        for r in rows:
+            lines.append(f"| {m} | {r['lang']} | {r['articles']} | {r['first_build_passages']} | "
+                         f"{r['first_build_seconds']:.1f} | {r['first_build_passages_per_s']:.1f} | "
+                         f"{_load_cell(r)} | {r['backend']} |")
+        passages = sum(r["first_build_passages"] for r in rows)
+        seconds = sum(r["first_build_seconds"] for r in rows)
+        lines.append(f"| {m} | all | | {passages} | {seconds:.1f} | {passages / seconds:.1f} | | |")
     return "\n".join(lines) + "\n"
 
 
@@ -379,6 +409,7 @@ def main() -> None:
     run_parser.add_argument("--keep-indexes", action="store_true",
                             help="upgrade the indexes of an earlier run instead of indexing afresh")
     run_parser.add_argument("--native-sample", type=int, help="ask this many of each native set's questions")
+    run_parser.add_argument("--per-group", type=int, help="ask this many of each set and direction's questions")
     speed = sub.add_parser("throughput", help="indexing throughput alone, several rounds")
     speed.add_argument("--models", default="minilm,e5")
     speed.add_argument("--rounds", type=int, default=3)
@@ -388,7 +419,8 @@ def main() -> None:
     if args.step == "build":
         print(json.dumps(build(), indent=2, ensure_ascii=False))
     elif args.step == "run":
-        run([m for m in args.models.split(",") if m], fresh=not args.keep_indexes, native=args.native_sample)
+        run([m for m in args.models.split(",") if m], fresh=not args.keep_indexes, native=args.native_sample,
+            per_group=args.per_group)
         print(report())
     elif args.step == "throughput":
         print(json.dumps(throughput([m for m in args.models.split(",") if m], args.rounds)["median_passages_per_s"]))
