@@ -17,6 +17,7 @@ passage: in its article's title or lead, or said twice in it.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,10 +60,10 @@ def forms(parsed: Query) -> list[set[str]]:
 def topical(passage: StoredPassage, words: list[set[str]], lead_chars: int) -> bool:
     """Whether every word (any of its forms) is a topic of the passage: in the article's title, in
     its lead (the passage opens the article), or at least twice in the passage."""
-    title = {highlight.stem(w) for w in query_parser.words(passage.title)}
-    lead = {highlight.stem(w) for w in query_parser.words(passage.text[:lead_chars])} if passage.start == 0 else set()
-    said = [highlight.stem(w) for w in query_parser.words(passage.text)]
-    return bool(words) and all(any(f in title or f in lead or said.count(f) >= 2 for f in word) for word in words)
+    title = highlight.keys(passage.title)
+    lead = highlight.keys(passage.text[:lead_chars]) if passage.start == 0 else set()
+    said = Counter(k for w in query_parser.words(passage.text) for k in set(highlight.word_keys(w)))
+    return bool(words) and all(any(f in title or f in lead or said[f] >= 2 for f in word) for word in words)
 
 
 def _candidates(snapshot: SearchIndex, parsed: Query, since_gen: int) -> np.ndarray:
@@ -98,7 +99,7 @@ def scored(searcher: Searcher, snapshot: SearchIndex, parsed: Query, since_gen: 
         passage = stored.get(pid)
         if passage is None or not query_parser.says(passage.text, parsed.filters.phrases):
             continue
-        stems = {highlight.stem(w) for w in query_parser.words(passage.text)}
+        stems = highlight.keys(passage.text)
         coverage = sum(w for s, w in weights.items() if s in stems) / total if total else 1.0
         rows.append(Scored(passage, cosine, coverage,
                            pid in named and topical(passage, words, names.lead_chars if names else 0)))

@@ -34,19 +34,24 @@ def lexical_scores(text: str, weights: Mapping[str, float], title: str = "",
     title count `topic` of their weight: they say what the article is about, which most of its
     sentences are, not where the answer is ("how many runners finished the Lakeshore Marathon?" is
     answered by "About 6,800 runners finished the race", not by the lead that names the marathon)."""
-    in_title = _keys(title)
+    in_title = keys(title)
     scale = {s: w * (topic if s in in_title else 1.0) for s, w in weights.items()}
     scores = []
     for start, end in sentence_spans(text) or [(0, len(text))]:
-        found = _keys(text[start:end]) & scale.keys()
+        found = keys(text[start:end]) & scale.keys()
         scores.append((start, end, sum(scale[s] for s in found)))
     return scores
 
 
-def _keys(text: str) -> set[str]:
-    """What a text's words are searched by: English stems, and Ukrainian and Russian words' dictionary
+def word_keys(word: str) -> tuple[str, ...]:
+    """What a word is searched by: an English word's stem, a Ukrainian or Russian word's dictionary
     forms (index.lemmas), as a question's terms are."""
-    return {k for w in words(text) for k in (lemmas.keys(w) if lemmas.is_cyrillic(w) else (stem(w),))}
+    return lemmas.keys(word) if lemmas.is_cyrillic(word) else (stem(word),)
+
+
+def keys(text: str) -> set[str]:
+    """What a text's words are searched by (`word_keys` of each)."""
+    return {k for w in words(text) for k in word_keys(w)}
 
 
 # What kind of answer a question asks for, and how a sentence that gives it looks. A sentence with a

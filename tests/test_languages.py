@@ -15,6 +15,7 @@ from index import language, lemmas, pipeline
 from index.reader import IndexReader
 from index.schema import DB_NAME, SCHEMA_VERSION
 from index.settings import Settings
+from retrieval.alerts import AlertSettings, scored
 from retrieval.query import parse
 from retrieval.search import Searcher
 from tests.support import HashingEncoder
@@ -256,3 +257,19 @@ def test_with_the_multilingual_model_both_questions_find_the_seed_rovno_passage_
     code, out, _ = main(["ask", "--json", "What was reported about Kupiansk?", "--data-dir", str(e5_data)]), \
         *capsys.readouterr()
     assert "uk-kupiansk" in [r["article_id"] for r in json.loads(out)["results"]]
+
+
+@pytest.mark.parametrize("follow, topical", [
+    ("Рівне", ["en-rovno", "uk-rivne", "uk-rivnomu"]),
+    ("Куп'янськ", ["en-kupiansk", "uk-kupiansk"]),
+    ("Kupiansk", ["en-kupiansk", "uk-kupiansk"]),
+    ("Харків", ["en-rovno", "ru-kharkov"]),
+])
+def test_a_follow_of_a_name_alerts_on_its_inflections_and_other_scripts(index_dir, follow, topical):
+    """Alerts judge a name follow by the passage's words as search keys: "У Рівному" and "В Харькове"
+    are about Рівне and Харків (dictionary forms), as the answers' BM25 reads them; a cosine floor above
+    1 leaves only the passages found by name."""
+    searcher = Searcher(IndexReader(index_dir), HashingEncoder())
+    snapshot = searcher.reader.snapshot()
+    rows = scored(searcher, snapshot, searcher.read(snapshot, follow), 0, 1.01, None, AlertSettings())
+    assert sorted(r.passage.article_id for r in rows if r.topical and r.coverage > 0) == topical
