@@ -141,10 +141,13 @@ class StoreReader:
 
     def engine_rows(self, gen: int, batch: int = 2000) -> Iterator[list[tuple]]:
         """(passage id, embedding blob, title, passage text, outlet, published ISO) of every passage of a
-        generation, in batches of ids: what another engine's index is built from (index.milvus)."""
+        generation, in batches of ids: what another engine's index is built from (index.milvus). Title
+        and text are as BM25 searches them, each followed by its Ukrainian and Russian words' dictionary
+        forms (the lemma columns FTS5 indexes beside them): the passage shown is read from SQLite."""
         last = 0
         while rows := self.db.execute(
-                f"SELECT p.id, e.vector, a.title, {PASSAGE_TEXT}, a.source, a.published_at FROM passages p"
+                f"SELECT p.id, e.vector, a.title || coalesce(' ' || a.title_lemmas, ''),"
+                f" {PASSAGE_TEXT} || coalesce(' ' || p.lemmas, ''), a.source, a.published_at FROM passages p"
                 " JOIN articles a ON a.rowid = p.article JOIN embeddings e ON e.text_hash = p.text_hash"
                 f" WHERE {VISIBLE} AND p.id > :last ORDER BY p.id LIMIT :batch",
                 {"gen": gen, "last": last, "batch": batch}).fetchall():

@@ -22,6 +22,7 @@ from index.search_index import SearchIndex
 from index.settings import Settings
 from retrieval.search import Searcher
 from tests.support import ROOT, SAMPLES, HashingEncoder
+from tests.test_languages import write_archive as write_languages_archive
 from tests.test_variants import ARTICLES as VARIANT_ARCHIVE
 
 pymilvus = pytest.importorskip("pymilvus", reason="the `engines` extra is not installed")
@@ -216,3 +217,18 @@ def test_milvus_rebuild_needs_no_encoder_and_faiss_refuses_a_milvus_generation(s
 
     with pytest.raises(IndexNotReady, match="NEWSDESK_ENGINE=milvus"):
         open_reader(replace(sample, engine="faiss")).snapshot()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_ukrainian_and_russian_words_are_found_in_any_inflection_and_script(tmp_path, engine):
+    """Both engines search the dictionary forms kept beside Cyrillic text (Milvus has them appended to
+    its analysed fields), so an inflected word and a name in another script find the passage."""
+    settings = engine_settings(tmp_path / "index", engine)
+    pipeline.add([write_languages_archive(tmp_path / "a.jsonl")], settings, encoder=HashingEncoder(), quiet=True)
+    searcher = Searcher(open_reader(settings), HashingEncoder())
+    def found(question):
+        return ids(searcher.ask(question, mode="lexical"))
+
+    assert found("Рівне")[0] == "uk-rivne" and set(found("Рівне")) == {"uk-rivne", "uk-rivnomu", "en-rovno"}
+    assert set(found("Купянск")) == {"uk-kupiansk", "en-kupiansk"}  # the Russian spelling, Ukrainian and English text
+    assert found("Харькове")[0] == "ru-kharkov"
