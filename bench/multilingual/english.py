@@ -72,6 +72,9 @@ def measure() -> dict:
         for label, found in (("held-out test half", held_out), ("RealTimeQA", realtime)):
             for set_name, (minilm_dir, judged) in found.items():
                 data_dir = next(paths[column] for paths in INDEXES.values() if paths[0] == minilm_dir)
+                if not (data_dir / "CURRENT").exists():
+                    print(f"{data_dir} is not built: {set_name} left out for {model}", flush=True)
+                    continue
                 settings = replace(Settings.from_env(data_dir=data_dir), model=model)
                 searcher = Searcher(IndexReader(data_dir), ServingEncoder(settings), generalisation.DEFAULT)
                 row = generalisation.run(searcher, judged)
@@ -87,7 +90,9 @@ def table(results: dict) -> str:
     lines = ["| set | kind | questions | MiniLM R@5 | e5 R@5 | MiniLM nDCG@10 | e5 nDCG@10 | MiniLM MRR@10 | e5 MRR@10 |",
              "|---|---|---|---|---|---|---|---|---|"]
     for set_name, by_model in results.items():
-        a, b = by_model[MINILM], by_model.get(E5, {})
+        a, b = by_model.get(MINILM), by_model.get(E5, {})
+        if a is None:
+            continue
         lines.append(f"| {set_name} | {a['kind']} | {a['questions']} | {a['recall@5']:.3f} | {b.get('recall@5', float('nan')):.3f} | "
                      f"{a['ndcg@10']:.3f} | {b.get('ndcg@10', float('nan')):.3f} | {a['mrr@10']:.3f} | "
                      f"{b.get('mrr@10', float('nan')):.3f} |")
