@@ -7,8 +7,9 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from index import pipeline  # noqa: E402
-from index.encoder import SentenceTransformerEncoder  # noqa: E402
-from index.settings import DEFAULT_MODEL, Settings  # noqa: E402
+from index import e5_model  # noqa: E402
+from index.encoder import SentenceTransformerEncoder, export_onnx, onnx_dir  # noqa: E402
+from index.settings import DEFAULT_BACKEND, DEFAULT_MODEL, MULTILINGUAL_MODEL, Settings  # noqa: E402
 from tests.support import QRELS, REUTERS, SAMPLES, SEED  # noqa: E402
 
 
@@ -59,3 +60,23 @@ def _no_proxy(monkeypatch):
     """httpx honours *_PROXY variables; the tests' local servers must be reached directly."""
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
+
+
+# The multilingual model is built and exported once for the whole run (about a minute), whichever
+# test modules use it.
+@pytest.fixture(scope="session")
+def e5_cache(tmp_path_factory):
+    """A DATA_DIR's models/ with the rebuilt model and its onnx-int8 export, made once for the session."""
+    cache = tmp_path_factory.mktemp("e5-models")
+    export_onnx(MULTILINGUAL_MODEL, DEFAULT_BACKEND, cache)  # builds the sentence-transformers model first
+    return cache
+
+
+@pytest.fixture
+def e5_data(tmp_path, e5_cache):
+    """A new data directory whose models/ already holds the session's build (as a deployed image would)."""
+    data = tmp_path / "data"
+    (data / "models").mkdir(parents=True)
+    for built in (e5_model.model_dir(e5_cache), onnx_dir(e5_cache, MULTILINGUAL_MODEL, DEFAULT_BACKEND)):
+        (data / "models" / built.name).symlink_to(built, target_is_directory=True)
+    return data

@@ -19,7 +19,7 @@ from retrieval.alerts import AlertSettings, scored
 from retrieval.query import parse
 from retrieval.search import Searcher
 from tests.support import HashingEncoder
-from tests.test_multilingual_model import e5_cache, e5_data  # noqa: F401 (fixtures: the model built once here)
+
 from tests.test_pipeline import assert_full_text_matches_passages
 from tests.test_search import SEED_ROVNO_SENTENCE
 

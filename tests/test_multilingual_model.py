@@ -15,7 +15,7 @@ import pytest
 
 from bot.cli import main
 from index import e5_model
-from index.encoder import SentenceTransformerEncoder, ServingEncoder, export_onnx, onnx_dir
+from index.encoder import SentenceTransformerEncoder, ServingEncoder
 from index.errors import ModelMismatch
 from index.settings import DEFAULT_BACKEND, DEFAULT_MODEL, MULTILINGUAL_MODEL, Settings
 
@@ -103,14 +103,6 @@ def test_the_normaliser_maps_every_codepoint_of_the_table_and_nothing_else():
 
 
 @pytest.fixture(scope="session")
-def e5_cache(tmp_path_factory):
-    """A DATA_DIR's models/ with the rebuilt model and its onnx-int8 export, made once for the session."""
-    cache = tmp_path_factory.mktemp("e5-models")
-    export_onnx(E5, DEFAULT_BACKEND, cache)  # builds the sentence-transformers model first
-    return cache
-
-
-@pytest.fixture(scope="session")
 def e5_int8(e5_cache):
     return SentenceTransformerEncoder(E5, "cpu", DEFAULT_BACKEND, e5_cache)
 
@@ -158,16 +150,6 @@ def run(capsys, *argv):
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
-
-
-@pytest.fixture
-def e5_data(tmp_path, e5_cache):
-    """A new data directory whose models/ already holds the session's build (as a deployed image would)."""
-    data = tmp_path / "data"
-    (data / "models").mkdir(parents=True)
-    for built in (e5_model.model_dir(e5_cache), onnx_dir(e5_cache, E5, DEFAULT_BACKEND)):
-        (data / "models" / built.name).symlink_to(built, target_is_directory=True)
-    return data
 
 
 @pytest.mark.slow
