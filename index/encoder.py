@@ -19,12 +19,9 @@ cached under DATA_DIR/models/ (`onnx_dir`). An index records the backend that em
 
 from __future__ import annotations
 
-import logging
 import os
 import platform
 import re
-import shutil
-import tempfile
 import warnings
 from collections.abc import Sequence
 from functools import cached_property, lru_cache
@@ -35,6 +32,7 @@ import numpy as np
 
 from index import e5_model
 from index.errors import ModelMismatch, NewsdeskError
+from index.staging import built_into, quiet
 
 _PACKAGED = {"sentence-transformers/all-MiniLM-L6-v2", "all-MiniLM-L6-v2"}
 BACKENDS = ("torch", "onnx", "onnx-int8")  # index.settings.BACKENDS
@@ -107,23 +105,17 @@ def _offline() -> None:
 def export_onnx(name: str, backend: str, cache_dir: Path) -> Path:
     """Export the local model to ONNX (and quantise it for onnx-int8) once; the cached directory after.
 
-    Written to a temporary directory and renamed into place, so a crash or a second process exporting
-    at the same time never leaves a half-written model behind."""
+    Whole or not at all (index.staging)."""
     target = onnx_dir(cache_dir, name, backend)
     if (target / onnx_file(backend)).exists():
         return target
     _offline()
     from sentence_transformers import SentenceTransformer, export_dynamic_quantized_onnx_model
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     # sentence-transformers advises saving the exported model (this function does just that); optimum's
     # exporter passes transformers a deprecated `torch_dtype`: neither is for the cron log
-    chatty = [logging.getLogger(n) for n in ("sentence_transformers", "transformers.configuration_utils")]
-    levels = [logger.level for logger in chatty]
-    try:
-        for logger in chatty:
-            logger.setLevel(logging.ERROR)
+    with built_into(target, onnx_file(backend)) as staging, \
+            quiet("sentence_transformers", "transformers.configuration_utils"):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the exporter's TracerWarnings are about the trace, not our use
             model = SentenceTransformer(resolve_model(name, cache_dir), device="cpu", backend="onnx",
@@ -132,16 +124,6 @@ def export_onnx(name: str, backend: str, cache_dir: Path) -> Path:
         if backend == "onnx-int8":
             export_dynamic_quantized_onnx_model(model, quantization_config(), str(staging))
             (staging / "onnx" / "model.onnx").unlink()  # the float model is `onnx`'s, not needed here
-        try:
-            os.replace(staging, target)
-        except OSError:  # another process got there first (theirs is as good as ours), or a stale export
-            if not (target / onnx_file(backend)).exists():
-                shutil.rmtree(target)
-                os.replace(staging, target)
-    finally:
-        for logger, level in zip(chatty, levels):
-            logger.setLevel(level)
-        shutil.rmtree(staging, ignore_errors=True)
     return target
 
 
