@@ -39,6 +39,9 @@ CONTEXT_CHARS = 420  # the highlighted sentence and its neighbours, per passage
 TITLE_CHARS = 300
 OUTLET_CHARS = 100
 TOPIC_CHARS = 200  # the question as echoed in a lead line
+# ... and in an answer's lead, which must stay one line on a phone (about 38 characters of italics at
+# 390 pixels, "3 reports on " included): the answer replies to the question, which shows it whole
+LEAD_TOPIC_CHARS = 24
 ID_CHARS = 80  # an article id shown in place of a link
 URL_SHOWN_CHARS = 60  # an over-long URL is shown, shortened, as plain text
 LINK_CHARS = 2048  # longer URLs are not made links: browsers and servers commonly refuse them
@@ -149,8 +152,8 @@ def passage_block(hit: Hit, budget: int = CONTEXT_CHARS, tight: bool = False, as
                   lead: int = SCREEN_LEAD_CHARS) -> str:
     """One result, sized so that three and their buttons fit a phone's first screen (docs/phone.md):
     its best sentence in bold (its first `lead` characters: lead_chars of the page), its citation
-    (one line), other outlets with the same story, then an expandable blockquote, collapsed to three
-    lines: the article's title (RESULT_TITLE_CHARS), then the passage around the sentence (`budget`
+    (one line), then an expandable blockquote, collapsed to three lines: the article's title
+    (RESULT_TITLE_CHARS), other outlets with the same story, then the passage around the sentence (`budget`
     characters of context, the sentence whole and in bold). `tight`: the last resort for a passage
     that does not fit alone: no context, the sentence cut to TIGHT_SENTENCE_CHARS, other outlets
     without links."""
@@ -160,11 +163,12 @@ def passage_block(hit: Hit, budget: int = CONTEXT_CHARS, tight: bool = False, as
         sentence = shorten(sentence, TIGHT_SENTENCE_CHARS)
     led = shorten(sentence, lead)
     lines = [f"<b>{text(led)}</b>", result_citation(hit.rank, hit.citation) + language_tag(hit, asked_in)]
-    if hit.also:
-        lines.append(also_line(hit.also, links=not tight))
     title = text(shorten(" ".join(hit.citation.title.split()), RESULT_TITLE_CHARS))
+    # other outlets with the story go inside the quote, still in sight when it is collapsed: a line
+    # of their own made a page of three one line longer than a phone's first screen
+    also = also_line(hit.also, links=not tight) + "\n" if hit.also else ""
     around = (text(before) + " " if before else "") + f"<b>{text(sentence)}</b>" + (" " + text(after) if after else "")
-    lines.append(f"<blockquote expandable><i>{title}</i>\n{around}</blockquote>")
+    lines.append(f"<blockquote expandable><i>{title}</i>\n{also}{around}</blockquote>")
     return "\n".join(lines)
 
 
@@ -243,6 +247,7 @@ def lead(answer: Answer, shown: int) -> str:
     if answer.relaxed:  # the stated filters left nothing: say so before the closest reports
         return _("Nothing {filters} on {topic}; <b>the closest reports</b> without that filter:").format(
             filters=text(shorten(filters_in_words(answer.relaxed), TOPIC_CHARS)), topic=text(topic))
+    topic = shorten(topic, LEAD_TOPIC_CHARS)
     if answer.offset:
         return "<i>" + _("Reports {first}–{last} on {topic}").format(
             first=first, last=answer.offset + shown, topic=text(topic)) + "</i>"

@@ -112,8 +112,8 @@ def test_no_url_cites_the_id_and_duplicates_are_listed():
     html, _ = fmt.answer_message(answer(hit(citation=bare, also=(other,))))
     assert html.splitlines()[2:5] == [
         "<b>[1]</b> unknown outlet · undated · id <code>seed/kupyansk.txt</code>",
-        'Also reported by <a href="https://pbd.example/1">Pacific Business Daily</a>',
-        "<blockquote expandable><i>Untitled &lt;draft&gt;</i>"]
+        "<blockquote expandable><i>Untitled &lt;draft&gt;</i>",
+        'Also reported by <a href="https://pbd.example/1">Pacific Business Daily</a>']
 
 
 def test_a_later_page_says_which_reports_it_shows():
@@ -198,3 +198,16 @@ def test_results_follow_each_other_under_their_quotes_and_a_long_sentence_leads_
     lead_2 = html.split("</blockquote>\n")[1].split("\n")[0]
     assert lead_2.endswith("…</b>") and len(parse_html(lead_2)) <= fmt.lead_chars(2) == 150  # two results: 150 each
     assert "Rovno and other words " * 10 in html.split("<blockquote expandable>")[2]  # the whole sentence, quoted
+
+
+def test_an_answers_lead_stays_one_line_on_a_phone_however_long_the_question():
+    """The answer replies to the question, which Telegram shows whole above it; the lead echoes its
+    topic in at most LEAD_TOPIC_CHARS so that it wraps to no second line at 390 pixels."""
+    def asked(topic, *hits, offset=0):
+        return Answer(Query(topic, topic, tuple(topic.lower().split()), topic=topic), hits, 1, offset, False)
+
+    three = asked("ECB interest rate decision", hit(), hit(rank=2), hit(rank=3))
+    assert fmt.answer_message(three)[0].splitlines()[0] == "<i>3 reports on ECB interest rate…</i>"
+    more = asked("ministry statements on Rovno and Kupiansk", hit(rank=4), offset=3)
+    assert fmt.answer_message(more)[0].splitlines()[0] == "<i>Reports 4–4 on ministry statements on…</i>"
+    assert fmt.answer_message(asked("war in Ukraine", hit()))[0].splitlines()[0] == "<i>1 report on war in Ukraine</i>"
