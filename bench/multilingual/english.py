@@ -58,7 +58,7 @@ def build(name: str) -> dict:
     return row
 
 
-def measure() -> dict:
+def measure(models: tuple[str, ...] = ("minilm", "e5"), kinds: tuple[str, ...] = ("test", "realtimeqa")) -> dict:
     from index.encoder import ServingEncoder, serve_queries
     from index.reader import IndexReader
     from index.settings import Settings
@@ -67,9 +67,13 @@ def measure() -> dict:
     serve_queries()
     held_out = generalisation.sets("test")  # Reuters topics, Reuters dates/outlet/names, newsroom: test halves
     realtime = {k: v for k, v in generalisation.sets("tune").items() if k.startswith("RealTimeQA")}
-    results: dict = {}
+    results: dict = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}  # earlier runs' other rows
     for model, column in ((MINILM, 0), (E5, 1)):
+        if ("minilm", "e5")[column] not in models:
+            continue
         for label, found in (("held-out test half", held_out), ("RealTimeQA", realtime)):
+            if ("test", "realtimeqa")[label == "RealTimeQA"] not in kinds:
+                continue
             for set_name, (minilm_dir, judged) in found.items():
                 data_dir = next(paths[column] for paths in INDEXES.values() if paths[0] == minilm_dir)
                 if not (data_dir / "CURRENT").exists():
@@ -103,12 +107,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="step", required=True)
     sub.add_parser("index").add_argument("set", choices=sorted(INDEXES))
-    sub.add_parser("measure")
+    measuring = sub.add_parser("measure")
+    measuring.add_argument("--models", default="minilm,e5", help="comma-separated: minilm, e5")
+    measuring.add_argument("--sets", default="test,realtimeqa", help="comma-separated: test (the held-out "
+                           "test halves), realtimeqa")
     args = parser.parse_args()
     if args.step == "index":
         build(args.set)
     else:
-        measure()
+        measure(tuple(args.models.split(",")), tuple(args.sets.split(",")))
 
 
 if __name__ == "__main__":
