@@ -19,7 +19,6 @@ from retrieval.alerts import AlertSettings, scored
 from retrieval.query import parse
 from retrieval.search import Searcher
 from tests.support import HashingEncoder
-
 from tests.test_pipeline import assert_full_text_matches_passages
 from tests.test_search import SEED_ROVNO_SENTENCE
 
