@@ -91,7 +91,12 @@ def onnx_dir(cache_dir: Path, name: str, backend: str) -> Path:
 
 
 def onnx_file(backend: str) -> str:
-    return "onnx/model.onnx" if backend == "onnx" else f"onnx/model_qint8_{quantization_config()}.onnx"
+    """The file sentence-transformers' export writes: it names it by the weights' type, which optimum's
+    AVX2 configuration makes unsigned (quint8) and the others signed."""
+    if backend == "onnx":
+        return "onnx/model.onnx"
+    config = quantization_config()
+    return f"onnx/model_{'quint8' if config == 'avx2' else 'qint8'}_{config}.onnx"
 
 
 def _offline() -> None:
@@ -125,6 +130,14 @@ def export_onnx(name: str, backend: str, cache_dir: Path) -> Path:
             export_dynamic_quantized_onnx_model(model, quantization_config(), str(staging))
             (staging / "onnx" / "model.onnx").unlink()  # the float model is `onnx`'s, not needed here
     return target
+
+
+def prepare(name: str, backend: str, cache_dir: Path) -> Path:
+    """The model made ready for `backend` under `cache_dir`/models, built and exported once: what the
+    first `index add` would otherwise do before it encodes anything."""
+    if backend == "torch":
+        return Path(resolve_model(name, cache_dir))
+    return export_onnx(name, backend, cache_dir)
 
 
 @lru_cache(maxsize=8)
@@ -239,7 +252,8 @@ class ServingEncoder:
             check_model(manifest.model, self.settings.model, data_dir)
             if self.settings.backend is not None:
                 check_backend(manifest.backend, self.settings.backend, data_dir)
-            self._encoder = SentenceTransformerEncoder(manifest.model, self.settings.device, manifest.backend, data_dir)
+            self._encoder = SentenceTransformerEncoder(manifest.model, self.settings.device, manifest.backend,
+                                                       self.settings.models_home)
             self._gen = gen
         return self._encoder
 
