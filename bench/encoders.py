@@ -34,10 +34,10 @@ from bench.common import OUT, REUTERS  # noqa: E402
 from index.chunking import chunk  # noqa: E402
 from index.encoder import SentenceTransformerEncoder, serve_queries  # noqa: E402
 from index.records import Article  # noqa: E402
-from index.settings import DEFAULT_MODEL, MULTILINGUAL_MODEL, Settings  # noqa: E402
+from index.settings import MINILM_MODEL, MULTILINGUAL_MODEL, Settings  # noqa: E402
 from index.sources import read_paths  # noqa: E402
 
-MODELS = {"minilm": DEFAULT_MODEL, "e5": MULTILINGUAL_MODEL}
+MODELS = {"minilm": MINILM_MODEL, "e5": MULTILINGUAL_MODEL}
 RUNS = "minilm:torch,minilm:onnx,minilm:onnx-int8,e5:torch,e5:onnx-int8"
 
 

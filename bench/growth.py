@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import OUT, REUTERS, dir_size, peak_rss_mb, percentile, questions  # noqa: E402
 from index import pipeline  # noqa: E402
 from index.encoder import export_onnx  # noqa: E402
-from index.settings import DEFAULT_BACKEND, DEFAULT_MODEL, Settings  # noqa: E402
+from index.settings import DEFAULT_BACKEND, MINILM_MODEL, Settings  # noqa: E402
 from index.store import DB_NAME  # noqa: E402
 
 RESULT = OUT / "growth.json"
@@ -51,7 +51,7 @@ def steps(data_dir: Path, parts: int) -> list[dict]:
     settings = Settings.from_env(data_dir=data_dir)
     backend = settings.backend or DEFAULT_BACKEND
     if backend != "torch":
-        export_onnx(settings.model or DEFAULT_MODEL, backend, data_dir)  # once per data directory, before any clock starts
+        export_onnx(settings.model or MINILM_MODEL, backend, data_dir)  # once per data directory, before any clock starts
     rows, total = [], 0.0
     with tempfile.TemporaryDirectory() as scratch:
         for part in range(parts):

@@ -28,7 +28,7 @@ from bench.common import QRELS, ROOT, percentile  # noqa: E402
 from index import pipeline  # noqa: E402
 from index.encoder import SentenceTransformerEncoder, ServingEncoder, serve_queries  # noqa: E402
 from index.reader import IndexReader  # noqa: E402
-from index.settings import DEFAULT_MODEL, Settings  # noqa: E402
+from index.settings import MINILM_MODEL, Settings  # noqa: E402
 from retrieval.search import SearchSettings, Searcher  # noqa: E402
 
 JUDGED = ROOT / "bench" / "qrels" / "highlights.jsonl"
@@ -66,7 +66,7 @@ def main() -> None:
     if args.latency:
         latency(args.latency)
     settings = Settings.from_env()
-    encoder = SentenceTransformerEncoder(settings.model or DEFAULT_MODEL, settings.device)
+    encoder = SentenceTransformerEncoder(settings.model or MINILM_MODEL, settings.device)
     items = [json.loads(line) for line in JUDGED.read_text().splitlines() if line.strip()]
     with tempfile.TemporaryDirectory() as tmp:
         pipeline.add([SAMPLES], replace(settings, data_dir=Path(tmp)), encoder=encoder, quiet=True)

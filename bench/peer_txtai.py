@@ -280,7 +280,7 @@ def main() -> None:
         realtimeqa(args.peer_python)
         return
     from index.encoder import resolve_model
-    from index.settings import DEFAULT_MODEL
+    from index.settings import MINILM_MODEL
     from retrieval.evaluate import load_qrels
 
     shutil.rmtree(WORK, ignore_errors=True)
@@ -289,7 +289,7 @@ def main() -> None:
     passages = write_passages(WORK / "passages.jsonl", archive)
     (WORK / "questions.json").write_text(json.dumps({
         "asked": questions(args.questions), "judged": [j.question for j in load_qrels(QRELS)]}))
-    model = resolve_model(DEFAULT_MODEL)
+    model = resolve_model(MINILM_MODEL)
     me = [sys.executable, str(Path(__file__).resolve())]
 
     subprocess.run([sys.executable, str(ROOT / "bench" / "index_and_query.py"), "--data-dir", str(WORK / "newsdesk"),

@@ -17,7 +17,8 @@ from index import pipeline
 from index.config import load_sources
 from index.engines import open_reader
 from index.records import RunSummary
-from index.settings import Settings
+from index.encoder import prepare
+from index.settings import DEFAULT_BACKEND, DEFAULT_MODEL, Settings
 
 app = typer.Typer(help="Build and inspect the index.", no_args_is_help=True)
 Ray = Annotated[
@@ -88,6 +89,16 @@ def rebuild(
         manifest = open_reader(settings).snapshot().manifest
         print(f"rebuilt generation {summary.generation}: {manifest.passages:,} passages, "
               f"index type {manifest.index_type}; {summary.seconds:.1f} s")
+
+
+@app.command()
+def model(data_dir: DataDir = None) -> None:
+    """Build the model a new index is embedded with (NEWSDESK_MODEL, else the default) and its export for
+    NEWSDESK_BACKEND, under NEWSDESK_MODEL_CACHE (else the data directory), so the first `index add`
+    does not wait for it. The Docker image runs it."""
+    settings = Settings.from_env(data_dir=data_dir)
+    name, backend = settings.model or DEFAULT_MODEL, settings.backend or DEFAULT_BACKEND
+    print(f"{name} ({backend}) is ready in {prepare(name, backend, settings.models_home)}")
 
 
 def with_ray(settings: Settings, address: str | None) -> Settings:

@@ -212,7 +212,7 @@ def index_backend(store: Store) -> str | None:
 def indexing_encoder(settings: Settings, store: Store) -> SentenceTransformerEncoder:
     """The configured backend, else the one the index was embedded with, else the default."""
     backend = settings.backend or index_backend(store) or DEFAULT_BACKEND
-    return SentenceTransformerEncoder(settings.model, settings.device, backend, settings.data_dir)
+    return SentenceTransformerEncoder(settings.model, settings.device, backend, settings.models_home)
 
 
 def index_type(settings: Settings, store: Store) -> str | None:

@@ -66,7 +66,7 @@ def encode(texts: dict[str, str], settings: Settings, backend: str, batch: int =
     if backend != "torch":  # export the ONNX model once here, not in every worker at the same moment
         from index.encoder import export_onnx
 
-        export_onnx(settings.model, backend, settings.data_dir)
+        export_onnx(settings.model, backend, settings.models_home)
     # longest first, as locally: batches of similar length waste no padding
     order = sorted(texts, key=lambda h: len(texts[h]), reverse=True)
     n = workers()
@@ -78,7 +78,7 @@ def encode(texts: dict[str, str], settings: Settings, backend: str, batch: int =
             EncodeBatch, batch_size=batch, batch_format="numpy", num_cpus=WORKER_CPUS,
             compute=ray.data.ActorPoolStrategy(size=min(n, max(1, len(part) // batch))),
             fn_constructor_kwargs={"model": settings.model, "device": settings.device, "backend": backend,
-                                   "cache_dir": str(Path(settings.data_dir).resolve()),
+                                   "cache_dir": str(Path(settings.models_home).resolve()),
                                    "batch_size": settings.batch_size, "threads": WORKER_CPUS})
         for result in encoded.iter_batches(batch_size=batch, batch_format="numpy", prefetch_batches=1):
             yield [str(h) for h in result["hash"]], np.asarray(np.stack(result["vector"]), dtype=np.float32)

@@ -9,14 +9,14 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from index import pipeline  # noqa: E402
 from index import e5_model  # noqa: E402
 from index.encoder import SentenceTransformerEncoder, export_onnx, onnx_dir  # noqa: E402
-from index.settings import DEFAULT_BACKEND, DEFAULT_MODEL, MULTILINGUAL_MODEL, Settings  # noqa: E402
+from index.settings import DEFAULT_BACKEND, MINILM_MODEL, MULTILINGUAL_MODEL, Settings  # noqa: E402
 from tests.support import QRELS, REUTERS, SAMPLES, SEED  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def model_encoder() -> SentenceTransformerEncoder:
     """The real packaged all-MiniLM-L6-v2, loaded once for the session."""
-    return SentenceTransformerEncoder(DEFAULT_MODEL)
+    return SentenceTransformerEncoder(MINILM_MODEL)
 
 
 @pytest.fixture(scope="session")

@@ -96,7 +96,8 @@ def test_ask_before_indexing_says_which_command_to_run(capsys, tmp_path):
         1, "", f"error: There is no index in {tmp_path} yet: run `newsdesk index add PATH` first.\n")
 
 
-def test_index_add_reports_bad_records_and_counts(capsys, tmp_path, model_encoder):
+def test_index_add_reports_bad_records_and_counts(capsys, monkeypatch, tmp_path, model_encoder):
+    monkeypatch.setenv("NEWSDESK_MODEL", "all-MiniLM-L6-v2")  # the default, e5, is tested in test_multilingual_model
     source = tmp_path / "in.jsonl"
     source.write_text('{"id": "x1", "title": "T", "body": "A body about the Oskil river."}\n{"id": "x2"\n'
                       '{"id": "x3", "body": "Another body.", "date": "someday"}\n')

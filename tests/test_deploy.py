@@ -74,6 +74,9 @@ def test_dockerfile_builds_with_cpu_torch_and_the_packaged_model():
     assert ("NEWSDESK_EXTRAS=engines",) in [c.value for c in commands if c.cmd == "ARG"]  # pymilvus and Ray inside
     env = dict(zip(*[iter(next(c.value for c in commands if c.cmd == "ENV"))] * 2))
     assert (env["HF_HUB_OFFLINE"], env["NEWSDESK_DATA"]) == ("1", "/data")
+    # the default model is built into the image, outside the data volume, and the bot's user may add to it
+    assert env["NEWSDESK_MODEL_CACHE"] == "/opt/newsdesk" and runs[1].endswith("&& newsdesk index model")
+    assert "chown -R newsdesk /opt/newsdesk" in runs[2]
     for copy in (c for c in commands if c.cmd == "COPY"):
         for source in copy.value[:-1]:
             assert (ROOT / source).exists(), f"COPY {source}: not in the repository"

@@ -15,9 +15,9 @@ import pytest
 
 from bot.cli import main
 from index import e5_model
-from index.encoder import SentenceTransformerEncoder, ServingEncoder
+from index.encoder import SentenceTransformerEncoder, ServingEncoder, onnx_dir, onnx_file
 from index.errors import ModelMismatch
-from index.settings import DEFAULT_BACKEND, DEFAULT_MODEL, MULTILINGUAL_MODEL, Settings
+from index.settings import DEFAULT_BACKEND, MINILM_MODEL, MULTILINGUAL_MODEL, Settings
 
 E5 = MULTILINGUAL_MODEL
 
@@ -153,14 +153,13 @@ def run(capsys, *argv):
 
 
 @pytest.mark.slow
-def test_index_add_with_the_multilingual_model_answers_across_languages(capsys, monkeypatch, tmp_path, e5_data):
+def test_a_new_index_gets_the_multilingual_model_and_answers_across_languages(capsys, monkeypatch, tmp_path, e5_data):
     archive = tmp_path / "three-languages.jsonl"
     archive.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in ARCHIVE))
-    monkeypatch.setenv("NEWSDESK_MODEL", "multilingual-e5-small")
+    monkeypatch.delenv("NEWSDESK_MODEL", raising=False)  # a new index gets the default model, e5
     code, out, err = run(capsys, "index", "add", str(archive), "--data-dir", str(e5_data))
     assert (code, err) == (0, "")
     assert out.startswith("added 8, updated 0, unchanged 0, removed 0, skipped 0; embedded 8 passages; generation 1; ")
-    monkeypatch.delenv("NEWSDESK_MODEL")  # serving takes the model the index names
     code, out, _ = run(capsys, "index", "status", "--json", "--data-dir", str(e5_data))
     status = json.loads(out)
     assert {k: status[k] for k in ("articles", "passages", "model", "dimension", "backend")} == {
@@ -186,13 +185,13 @@ def test_serving_or_updating_with_another_model_is_one_sentence(capsys, monkeypa
     assert np.allclose(serving.encode_queries(["Rovno"]), SentenceTransformerEncoder(
         E5, "cpu", DEFAULT_BACKEND, e5_data).encode_queries(["Rovno"]))
     with pytest.raises(ModelMismatch) as error:
-        ServingEncoder(Settings(data_dir=e5_data, model=DEFAULT_MODEL)).encode_queries(["Rovno"])
-    assert str(error.value) == (f"The index in {e5_data} was built with the model '{E5}', not '{DEFAULT_MODEL}': "
+        ServingEncoder(Settings(data_dir=e5_data, model=MINILM_MODEL)).encode_queries(["Rovno"])
+    assert str(error.value) == (f"The index in {e5_data} was built with the model '{E5}', not '{MINILM_MODEL}': "
                                 "set NEWSDESK_MODEL back, or use another --data-dir.")
-    monkeypatch.setenv("NEWSDESK_MODEL", DEFAULT_MODEL)
+    monkeypatch.setenv("NEWSDESK_MODEL", MINILM_MODEL)
     assert run(capsys, "ask", "Rovno", "--data-dir", str(e5_data)) == (1, "", f"error: {error.value}\n")
     assert run(capsys, "index", "add", str(archive), "--data-dir", str(e5_data)) == (1, "", (
-        f"error: The index in this data directory was built with the model '{E5}', not '{DEFAULT_MODEL}': "
+        f"error: The index in this data directory was built with the model '{E5}', not '{MINILM_MODEL}': "
         "set NEWSDESK_MODEL back, or index into another --data-dir.\n"))
     monkeypatch.delenv("NEWSDESK_MODEL")  # unset: an existing index is updated with its own model
     archive.write_text(json.dumps(ARCHIVE[1], ensure_ascii=False) + "\n")
@@ -200,3 +199,25 @@ def test_serving_or_updating_with_another_model_is_one_sentence(capsys, monkeypa
     code, out, _ = run(capsys, "index", "status", "--json", "--data-dir", str(e5_data))
     assert {k: json.loads(out)[k] for k in ("generation", "articles", "model")} == {
         "generation": 2, "articles": 2, "model": E5}
+
+
+@pytest.mark.slow
+def test_the_default_model_is_built_once_into_the_model_cache(capsys, monkeypatch, tmp_path, e5_cache):
+    """As the Docker image does: `index model` builds the default model into NEWSDESK_MODEL_CACHE (the
+    session's build here, so nothing is left to do), and a new data directory then holds the index only."""
+    monkeypatch.delenv("NEWSDESK_MODEL", raising=False)
+    monkeypatch.delenv("NEWSDESK_BACKEND", raising=False)
+    monkeypatch.setenv("NEWSDESK_MODEL_CACHE", str(e5_cache))
+    data = tmp_path / "data"
+    assert Settings.from_env(data_dir=data).models_home == e5_cache
+    assert Settings(data_dir=data).models_home == data  # unset: the data directory's own models/
+    export = onnx_dir(e5_cache, E5, DEFAULT_BACKEND)
+    made = (export / onnx_file(DEFAULT_BACKEND)).stat().st_mtime_ns
+    assert run(capsys, "index", "model", "--data-dir", str(data)) == (0, f"{E5} (onnx-int8) is ready in {export}\n", "")
+    assert (export / onnx_file(DEFAULT_BACKEND)).stat().st_mtime_ns == made
+    archive = tmp_path / "a.jsonl"
+    archive.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in ARCHIVE))
+    assert run(capsys, "index", "add", str(archive), "--data-dir", str(data))[0] == 0
+    assert sorted(p.name for p in data.iterdir() if p.name == "models") == []
+    code, out, _ = run(capsys, "ask", "--json", "що повідомляли про Рівне?", "--data-dir", str(data))
+    assert code == 0 and json.loads(out)["results"][0]["article_id"] in {"en-rovno", "uk-rovno", "ru-rovno"}

@@ -13,7 +13,7 @@ import pytest
 from index import pipeline
 from index.reader import IndexReader
 from index.schema import DB_NAME, EMBEDDING_DTYPE
-from index.settings import DEFAULT_MODEL, Settings
+from index.settings import MINILM_MODEL, Settings
 from retrieval.search import Searcher
 from tests.support import SAMPLES
 
@@ -82,7 +82,7 @@ def test_texts_already_embedded_are_not_sent_again(cluster, tmp_path, model_enco
     from index.store import Store
 
     # a pipeline step: `pipeline.run` hands it settings whose model is resolved (the index's own)
-    settings = Settings(data_dir=tmp_path / "part", ray_address=cluster.address, model=DEFAULT_MODEL)
+    settings = Settings(data_dir=tmp_path / "part", ray_address=cluster.address, model=MINILM_MODEL)
     store = Store.open_writer(settings.data_dir)
     texts = {f"h{i}": f"Passage {i} about the ferry, the port and the storm." for i in range(40)}
     store.put_embeddings(list(texts)[:25], model_encoder.encode(list(texts.values())[:25]))

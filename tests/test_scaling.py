@@ -11,7 +11,7 @@ from index import generations, pipeline, vectors
 from index.encoder import SentenceTransformerEncoder, ServingEncoder, onnx_dir, onnx_file
 from index.errors import IndexTypeError, ModelMismatch, SettingsError
 from index.reader import IndexReader
-from index.settings import DEFAULT_MODEL, Settings
+from index.settings import DEFAULT_MODEL, MINILM_MODEL, Settings
 from tests.support import SAMPLES, HashingEncoder
 
 TYPES = ["IDMap2,Flat", "IDMap2,SQfp16", "IVF16,SQ8 nprobe=2", "HNSW16 efSearch=16", "IDMap2,HNSW16,SQ8"]
@@ -191,9 +191,9 @@ def test_an_index_keeps_the_backend_it_was_embedded_with(tmp_path, model_encoder
 def test_onnx_backends_export_once_offline_and_agree_with_torch(backend, closest, tmp_path, model_encoder):
     texts = ["What was reported about Rovno?", "Oil prices rose after OPEC cut output.",
              "The central bank left its key rate unchanged at 4.5 percent."]
-    encoder = SentenceTransformerEncoder(DEFAULT_MODEL, "cpu", backend, tmp_path)
+    encoder = SentenceTransformerEncoder(MINILM_MODEL, "cpu", backend, tmp_path)
     vectors_ = encoder.encode(texts)
-    exported = onnx_dir(tmp_path, DEFAULT_MODEL, backend) / onnx_file(backend)
+    exported = onnx_dir(tmp_path, MINILM_MODEL, backend) / onnx_file(backend)
     assert exported.parent.parent == tmp_path / "models" / f"sentence-transformers--all-MiniLM-L6-v2-{backend}"
     assert exported.exists()
     assert sorted(p.name for p in exported.parent.iterdir()) == [exported.name]  # int8 keeps only its own file
@@ -204,17 +204,17 @@ def test_onnx_backends_export_once_offline_and_agree_with_torch(backend, closest
     from index.encoder import load_model
 
     load_model.cache_clear()
-    SentenceTransformerEncoder(DEFAULT_MODEL, "cpu", backend, tmp_path).encode(texts[:1])
+    SentenceTransformerEncoder(MINILM_MODEL, "cpu", backend, tmp_path).encode(texts[:1])
     assert exported.stat().st_mtime_ns == made  # the cached export, not a second one
 
 
 @pytest.mark.slow
-def test_a_new_index_uses_the_default_backend_end_to_end(tmp_path):
-    data_dir = tmp_path / "data"
+def test_a_new_index_uses_the_default_model_and_backend_end_to_end(e5_data):
+    data_dir = e5_data  # models/ holds the session's build of the default model
     summary = pipeline.add([SAMPLES], Settings(data_dir=data_dir), quiet=True)
     assert summary.generation == 1
     snapshot = IndexReader(data_dir).snapshot()
-    assert snapshot.manifest.backend == "onnx-int8"
+    assert (snapshot.manifest.model, snapshot.manifest.backend) == (DEFAULT_MODEL, "onnx-int8")
     serving = ServingEncoder(Settings(data_dir=data_dir))
-    [(top, _)] = snapshot.dense(serving.encode(["Rovno came under Russian control"])[0], 1)
+    [(top, _)] = snapshot.dense(serving.encode_queries(["Rovno came under Russian control"])[0], 1)
     assert snapshot.passages([top])[top].article_id == "kl-2024-1207-rovno"
