@@ -27,7 +27,7 @@ from bot.i18n import gettext as _
 from bot.i18n import ngettext
 from retrieval.highlight import context
 from retrieval.records import Answer, Citation, Filters, Hit
-from retrieval.errors import EmptyQuery
+from retrieval.errors import EmptyQuery, NotADate, ReversedPeriod, UnknownOutlet
 from retrieval.service import IndexNotReady, IndexStatus, NewsdeskError
 
 MESSAGE_LIMIT = 4096  # Telegram's limit, in UTF-16 code units
@@ -537,8 +537,8 @@ def voted(up: bool) -> str:
 def error_sentence(error: BaseException | None) -> str:
     """What the user reads about a failure, in their language: a domain error's sentence, else FAILED.
     Domain errors carry English sentences; the ones a user can cause are translated here from their class
-    and fields (never by reading the English). Others (a bad date or an unknown outlet in a filter, a
-    model or settings mismatch for the operator) are given as raised, in English."""
+    and fields (never by reading the English). Others (a model or settings mismatch, for the operator)
+    are given as raised, in English."""
     if isinstance(error, IndexNotReady):
         return _(NOT_READY)
     if isinstance(error, NewsdeskError) and i18n.current() != i18n.DEFAULT:
@@ -555,6 +555,14 @@ def _translated_error(error: NewsdeskError) -> str | None:
 
     if isinstance(error, EmptyQuery):
         return _("The question has no words to search for: ask about a person, a place or an event.")
+    if isinstance(error, UnknownOutlet):
+        return _("The archive has no outlet called {name}.").format(name=text(shorten(repr(error.name), 100)))
+    if isinstance(error, NotADate):
+        return _("{filter} is not a date; write it like {example}.").format(
+            filter=text(shorten(f"{error.key}:{error.value}", 100)), example=f"{error.key}:2024-12-01")
+    if isinstance(error, ReversedPeriod):
+        return _("{until} is before {since}: swap them.").format(
+            until=text(shorten(f"until:{error.until}", 60)), since=text(shorten(f"since:{error.since}", 60)))
     if isinstance(error, UnknownTimezone):
         return _("I don't know the time zone {name}. Use a name like Europe/Kyiv, America/New_York or UTC.").format(
             name=text(shorten(repr(error.name), 100)))

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from index.normalize import parse_date
 from retrieval.lexicon import ordinary
-from retrieval.errors import BadQuery
+from retrieval.errors import NotADate
 
 _EXPLICIT = re.compile(r'\b(from|since|until|exact):("[^"]*"|\S+)', re.IGNORECASE)
 # straight and typographic double quotes: a phone keyboard types “...”
@@ -252,5 +252,5 @@ def dates(text: str, now: datetime, archive_end: datetime,
 def explicit_date(value: str, key: str) -> datetime:
     parsed = parse_date(value)
     if parsed is None:
-        raise BadQuery(f"{key}:{value} is not a date; write it like {key}:2024-12-01.")
+        raise NotADate(key, value)
     return parsed

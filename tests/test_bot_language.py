@@ -139,16 +139,23 @@ def test_the_catalogue_is_complete_with_the_same_placeholders():
 
 def test_errors_the_user_can_cause_are_translated_by_class(tmp_path):
     from bot.follows import AlreadyFollowing, TooManyFollows
-    from retrieval.errors import BadQuery, EmptyQuery
+    from retrieval.errors import BadQuery, EmptyQuery, NotADate, ReversedPeriod, UnknownOutlet
     with i18n.speaking("uk"):
         assert fmt.error_sentence(EmptyQuery("The question is empty")) == (
             "У запитанні немає слів для пошуку: запитайте про людину, місце чи подію.")
         assert fmt.error_sentence(AlreadyFollowing(3)) == "Ви вже стежите за цим (#3)."
         assert fmt.error_sentence(TooManyFollows(25)).startswith("Цей чат стежить за 25 темами")
-        assert fmt.error_sentence(BadQuery("until:2024 is before since:2025: swap them.")) == (
-            "until:2024 is before since:2025: swap them.")  # no class of its own: as raised
+        assert fmt.error_sentence(UnknownOutlet("Kyiv Post")) == "В архіві немає видання під назвою 'Kyiv Post'."
+        assert fmt.error_sentence(NotADate("since", "вчора")) == (
+            "since:вчора — це не дата; напишіть так: since:2024-12-01.")
+        assert fmt.error_sentence(ReversedPeriod("2025", "2024")) == (
+            "until:2024 раніше, ніж since:2025: поміняйте їх місцями.")
+        assert fmt.error_sentence(BadQuery("A sentence of a class of its own")) == "A sentence of a class of its own"
         assert fmt.error_sentence(RuntimeError("boom")) == "Вибачте, щось пішло не так. Це записано в журнал."
     assert fmt.error_sentence(AlreadyFollowing(3)) == "You already follow that (#3)."
+    assert fmt.error_sentence(NotADate("until", "soon")) == "until:soon is not a date; write it like until:2024-12-01."
+    with i18n.speaking("ru"):
+        assert fmt.error_sentence(UnknownOutlet("Kyiv Post")) == "В архиве нет издания под названием 'Kyiv Post'."
 
 
 def test_a_passage_in_another_language_than_the_question_says_so():
