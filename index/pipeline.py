@@ -254,7 +254,8 @@ def run(inputs: Callable[[Callable[[str], bool]], Iterable[Input]], settings: Se
     vanished articles are removed."""
     started = time.perf_counter()
     with generations.writer_lock(settings.data_dir), closing(Store.open_writer(settings.data_dir)) as store:
-        settings = replace(settings, model=index_model(store, settings.model))
+        # NEWSDESK_MODEL, else the encoder handed in (a test's, a library user's), names the model
+        settings = replace(settings, model=index_model(store, settings.model or (encoder and encoder.name)))
         upgrade(store)
         served = generations.current_generation(settings.data_dir)
         store.discard_after(served)  # rows of a run that died before it published
