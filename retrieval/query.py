@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from index import language as languages, lemmas
 from retrieval import filters
-from retrieval.errors import BadQuery, EmptyQuery
+from retrieval.errors import EmptyQuery, ReversedPeriod, UnknownOutlet
 from retrieval.records import Filters, Query
 
 MAX_QUESTION_CHARS = 1000  # a pasted article is not a question; the model reads 256 tokens anyway
@@ -123,7 +123,7 @@ def parse(question: str, outlets: Iterable[str] = (), now: datetime | None = Non
     for name in given["from"]:
         matches = filters.stated_outlets(name, outlets)
         if not matches:
-            raise BadQuery(f"The archive has no outlet called {name!r}.")
+            raise UnknownOutlet(name)
         sources.extend(matches)
     exact = tuple(p.strip() for p in given["exact"] if p.strip())
     quoted, rest = filters.phrases(rest)
@@ -133,7 +133,7 @@ def parse(question: str, outlets: Iterable[str] = (), now: datetime | None = Non
     if until is not None:  # until: is inclusive: up to the end of that day (the last day there is has no end)
         until = until + timedelta(days=1) if until.date() < date.max else None
     if since and until and until <= since:
-        raise BadQuery(f"until:{given['until'][-1]} is before since:{given['since'][-1]}: swap them.")
+        raise ReversedPeriod(given["since"][-1], given["until"][-1])
     stated = bool(given["since"] or given["until"])
     if not stated:
         since, until, rest = filters.dates(rest, now, archive_end or now, filters.date_languages(

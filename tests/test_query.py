@@ -90,15 +90,18 @@ def test_filter_words_do_not_reach_the_dense_query_either():
     assert (q.dense_text, q.topic) == ("what did report Kupiansk?", "Kupiansk")
 
 
-@pytest.mark.parametrize("question, message", [
-    ("from:nobody Rovno", "The archive has no outlet called 'nobody'."),
-    ("since:someday Rovno", "since:someday is not a date; write it like since:2024-12-01."),
-    ("since:2025-01-05 until:2024-12-31 Rovno", "until:2024-12-31 is before since:2025-01-05: swap them."),
+@pytest.mark.parametrize("question, message, fields", [
+    ("from:nobody Rovno", "The archive has no outlet called 'nobody'.", {"name": "nobody"}),
+    ("since:someday Rovno", "since:someday is not a date; write it like since:2024-12-01.",
+     {"key": "since", "value": "someday"}),
+    ("since:2025-01-05 until:2024-12-31 Rovno", "until:2024-12-31 is before since:2025-01-05: swap them.",
+     {"since": "2025-01-05", "until": "2024-12-31"}),
 ])
-def test_filters_that_cannot_be_read_are_one_sentence(question, message):
+def test_filters_that_cannot_be_read_are_one_sentence(question, message, fields):
     with pytest.raises(BadQuery) as raised:
         parse(question, OUTLETS, NOW, ARCHIVE_END)
     assert str(raised.value) == message
+    assert {k: getattr(raised.value, k) for k in fields} == fields  # what the bot says it with, in any language
 
 
 @pytest.mark.parametrize("question, stated", [
