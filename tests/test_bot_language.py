@@ -35,7 +35,10 @@ def test_ukrainian_russian_and_other_users_each_get_their_language(api, data_dir
         for user in (UK, RU):
             api.command("/help", user_id=user)
             await wait(api, "sendMessage", len(api.sent()) + 1)
-        uk, ru, de, uk_help, ru_help = api.sent()
+        api.message("from:nobody Рівне", user_id=UK)
+        await wait(api, "sendMessage", len(api.sent()) + 1)
+        uk, ru, de, uk_help, ru_help, uk_mistake = api.sent()
+        assert uk_mistake.params["text"] == "В архіві немає видання під назвою 'nobody'."
         assert uk.params["text"].startswith("<i>1 повідомлення: Rovno</i>\n<b>According to the Russian Defence")
         assert ru.params["text"].startswith("<i>1 сообщение: Rovno</i>\n<b>According to the Russian Defence")
         assert de.params["text"].startswith("<i>1 report on Rovno</i>\n")
