@@ -14,6 +14,16 @@ A word's forms are all its readings' dictionary forms, not only the likeliest: n
 two ways ("Харкові" as харко or харків; "Рівному" as the town рівне or the adjective рівний) and the
 likeliest reading of a passage's word need not be the likeliest of the question's.
 
+Which reading is likeliest: pymorphy3 scores the Russian dictionary's readings by how often OpenCorpora
+has them, but gives every reading of a word the Ukrainian dictionary knows the same score (1.0), in the
+dictionary's own order, so its first reading is often a rare word: "Києві" read first as кий (a
+billiard cue), "три" as терти (to rub), "війну" as війнути, "роботи" as робот, "чому" as чома. Readings
+of equal score are therefore ordered by how common their dictionary form is in the language
+(wordfreq): київ, три, війна, робота, що; a form that the word can only be the vocative of comes after
+the others (news rarely addresses anyone, and wordfreq counts surface words: "рівня", a vocative reading
+of "Рівне", is common as the genitive of рівень). A question's term is its word's likeliest form
+(retrieval.query), and a passage keeps its words' `MAX_FORMS` likeliest.
+
 Apostrophes (' ’ ʼ) belong to Ukrainian words (Куп'янськ, п'ять) but FTS5's tokenizer splits words at
 ' and ’; the dictionary forms are therefore written without them ("купянськ"), whole, for both sides.
 """
@@ -63,26 +73,48 @@ def _spelled(word: str) -> str:
 
 
 @lru_cache(maxsize=262_144)
+def _frequency(form: str, language: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(form, language)
+
+
+@lru_cache(maxsize=262_144)
+def _read(word: str, language: str) -> tuple[str, ...]:
+    """A word's canonical dictionary forms in one dictionary, likeliest first: by pymorphy3's score,
+    and among equal scores (every reading of a word the Ukrainian dictionary knows) by how common the
+    form is in the language (see the module's docstring)."""
+    score: dict[str, float] = {}
+    spoken_to: dict[str, bool] = {}  # the form is read only as a vocative
+    frequency: dict[str, float] = {}
+    for parse in analyzer(language).parse(word):  # best score first, so a form's first reading is its best
+        form = canonical(parse.normal_form)
+        if not form:
+            continue
+        if form not in score:
+            score[form], spoken_to[form] = round(parse.score, 6), True
+            frequency[form] = _frequency(parse.normal_form, language)
+        spoken_to[form] = spoken_to[form] and "voct" in parse.tag
+    # stable: ties keep the dictionary's order
+    return tuple(sorted(score, key=lambda f: (-score[f], spoken_to[f], -frequency[f])))
+
+
+@lru_cache(maxsize=262_144)
 def forms(word: str, language: str = "", most: int = MAX_FORMS) -> tuple[str, ...]:
-    """The canonical dictionary forms of a Cyrillic word (as written or lower-cased), most likely first,
+    """The canonical dictionary forms of a Cyrillic word (as written or lower-cased), likeliest first,
     at most `most` per dictionary: read with the `language`'s dictionary, or with both ("uk" first) when
     the language is not known."""
     word = _spelled(word)
     found: list[str] = []
     for lang in _dictionaries(language):
-        read: list[str] = []
-        for parse in analyzer(lang).parse(word):
-            form = canonical(parse.normal_form)
-            if form and form not in read:
-                read.append(form)
-        found.extend(f for f in read[:most] if f not in found)
+        found.extend(f for f in _read(word, lang)[:most] if f not in found)
     return tuple(found) or (canonical(word),)
 
 
 def likeliest(word: str, language: str = "") -> tuple[str, ...]:
     """The dictionary form of a word's likeliest reading, in each dictionary used."""
     word = _spelled(word)
-    return tuple(canonical(analyzer(lang).parse(word)[0].normal_form) for lang in _dictionaries(language))
+    return tuple((_read(word, lang) or (canonical(word),))[0] for lang in _dictionaries(language))
 
 
 def column(text: str, language: str) -> str | None:

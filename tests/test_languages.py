@@ -133,9 +133,9 @@ def test_an_inflected_word_finds_the_others(index_dir):
 
 def test_lemmas_are_written_beside_the_text_only_for_cyrillic_words():
     assert lemmas.column("Russia's Defence Ministry", "en") is None
-    assert lemmas.column("У Рівному тривають бої", "uk") == "рівне рівний тривати бой бій"
-    assert lemmas.column("У Куп'янську", "uk") == "купянську купянський купянська купянськ"
-    assert lemmas.forms("Харкові", "uk") == ("харко", "харків")
+    assert lemmas.column("У Рівному тривають бої", "uk") == "рівне рівний тривати бій бой"
+    assert lemmas.column("У Куп'янську", "uk") == "купянську купянськ купянська купянський"
+    assert lemmas.forms("Харкові", "uk") == ("харків", "харко")
 
 
 @pytest.mark.parametrize("question, found", [
