@@ -6,10 +6,15 @@ pool's questions (never a held-out one) of the e5 indexes, hybrid and dense (and
 alone), scores each question as `retrieval.evaluate` does (`ranked_articles`, `score`; Recall@5,
 MRR@10), and writes every question that hybrid misses at 5 with what is needed to read why: the
 question, its detected language, the terms and the BM25 MATCH built from it, the relevant article's
-title and first lines and its rank in each mode (to 50), and the titles ranked 1-5.
+title and first lines, the titles ranked 1-5 and (--deep) its rank in each mode down to 50.
 
     HF_HUB_OFFLINE=1 .venv/bin/python bench/multilingual/tune_uk.py [--sets uk,ru,en] [--prefix index]
         [--label NAME] [--modes hybrid,dense,lexical] [--deep]
+
+Once, at the end, with committed code (from a snapshot of the commit, see multilingual_eval.py):
+    HF_HUB_OFFLINE=1 .venv/bin/python bench/multilingual/tune_uk.py --held-out [--modes hybrid,dense]
+asks the HELD-OUT uk->uk (WMT, Brown-UK) and ru->ru (WMT, NEREL) samples, 50 each, through
+multilingual_eval.evaluate (no per-question output), and writes bench/out/multilingual/heldout-LABEL.json.
 
 Sets: uk = Brown-UK uk->uk not held out (433); ru = NEREL ru->ru not held out, a seeded sample of 150
 (the control); en = WMT en->en not held out (236). `--prefix U-index` reads the indexes built with
@@ -124,17 +129,32 @@ def run_set(which: str, questions: list[dict], prefix: str, modes: tuple[str, ..
             "failures": [r for r in rows if r["hybrid"] is None or r["hybrid"] > 5], "ranks": rows}
 
 
+def held_out(modes: tuple[str, ...], label: str) -> None:
+    """The held-out same-language samples (what docs/multilingual.md reports), scores only."""
+    questions = [json.loads(line) for line in ml.QUESTIONS.read_text(encoding="utf-8").splitlines()]
+    asked = [q for q in ml.sample(questions, None, per_group=50, seed=SEED)
+             if (q["lang"], q["target"]) in (("uk", "uk"), ("ru", "ru"))]
+    ml.MODES = modes
+    rows = ml.evaluate("e5", asked)
+    path = ml.OUT / f"heldout-{label}.json"
+    path.write_text(json.dumps({"code": ml.code_state(), "rows": rows}, indent=2, ensure_ascii=False) + "\n")
+    print(path)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sets", default="uk,ru,en")
     parser.add_argument("--prefix", default="index")
     parser.add_argument("--label", default="baseline")
     parser.add_argument("--modes", default=",".join(MODES), help="hybrid first (its failures are written)")
+    parser.add_argument("--held-out", action="store_true", help="the held-out samples, once, at the end")
     parser.add_argument("--deep", action="store_true", help=f"a failure's rank down to {DEEP} in each mode (slow)")
     args = parser.parse_args()
     from index.encoder import serve_queries
 
     serve_queries()
+    if args.held_out:
+        return held_out(tuple(args.modes.split(",")), args.label)
     questions = [json.loads(line) for line in ml.QUESTIONS.read_text(encoding="utf-8").splitlines()]
     found = {"code": ml.code_state(), "prefix": args.prefix, "sets": {}}
     for which in args.sets.split(","):
