@@ -72,6 +72,9 @@ class Snapshot:
     def published(self, ids: list[int]) -> dict[int, str | None]:
         return self.store.published(ids)
 
+    def languages(self, ids: list[int]) -> dict[int, str]:
+        return self.store.languages(ids)
+
     @cached_property
     def sources(self) -> tuple[SourceCount, ...]:
         """Outlets with their counts and dates: fixed for a generation, read once."""

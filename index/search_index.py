@@ -49,6 +49,10 @@ class SearchIndex(Protocol):
 
     def passages(self, ids: list[int]) -> dict[int, StoredPassage]: ...
 
+    def languages(self, ids: list[int]) -> dict[int, str]:
+        """Each passage's article language, ISO 639-1; "" when not known (indexed before schema 7)."""
+        ...
+
     def article(self, article_id: str) -> StoredArticle | None: ...
 
     # --- reading a question -----------------------------------------------------------------

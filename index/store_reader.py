@@ -82,6 +82,12 @@ class StoreReader:
             "SELECT p.id, a.published_at FROM passages p JOIN articles a ON a.rowid = p.article WHERE p.id IN ({})",
             ids))
 
+    def languages(self, ids: list[int]) -> dict[int, str]:
+        """Each passage's article language ("en", "uk", "ru"; "" when not known)."""
+        return dict(self._select_in(
+            "SELECT p.id, coalesce(a.language, '') FROM passages p JOIN articles a ON a.rowid = p.article"
+            " WHERE p.id IN ({})", ids))
+
     def added_since(self, since_gen: int, gen: int) -> np.ndarray:
         """Ids of the passages visible in `gen` whose article came in after `since_gen` (new or
         changed articles): what alerts look at."""

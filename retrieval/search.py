@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from index import duplicates
+from index import duplicates, e5_model
 from index.encoder import Encoder
 from index.errors import SettingsError
 from index.search_index import Reader, SearchIndex
@@ -186,7 +186,7 @@ class Searcher:
         lexical = pending.result() if pending else []
         now = as_of or datetime.now(timezone.utc)
         ranked = self._rank(snapshot, parsed.filters, mode, match, vector, want, allowed, lexical, now,
-                            bool(parsed.terms))
+                            bool(parsed.terms), parsed.language)
         relaxed = None
         if not ranked and parsed.filters:  # the stated filters left nothing: say so, show the closest
             relaxed = parsed.filters.stated()
@@ -196,7 +196,7 @@ class Searcher:
                 vector = self.encode_query(parsed.dense_text)
             lexical = snapshot.lexical(match, want) if mode != "dense" and match else []
             ranked = self._rank(snapshot, parsed.filters, mode, match, vector, want, None, lexical, now,
-                                bool(parsed.terms))
+                                bool(parsed.terms), parsed.language)
         t2 = time.perf_counter()
         hits, has_more = self._collapse(snapshot, parsed, vector, ranked, limit, offset, per_article, frequencies)
         t3 = time.perf_counter()
@@ -215,9 +215,10 @@ class Searcher:
 
     def _rank(self, snapshot: SearchIndex, found: Filters, mode: str, match: str | None, vector: np.ndarray | None,
               want: int, allowed: np.ndarray | None, lexical: list[tuple[int, float]],
-              now: datetime, topical: bool = True) -> list[tuple[int, float]]:
+              now: datetime, topical: bool = True, language: str = "") -> list[tuple[int, float]]:
         """Passages `allowed` (all when None) in answer order: the dense and lexical rankings fused
-        (`lexical` is the latter, already run), without passages that are neither a lexical match nor
+        (`lexical` is the latter, already run; passages in another language than the question's, which is
+        `language`, fused as `_across` says), without passages that are neither a lexical match nor
         close in meaning; then what the question prefers first (`_preferred_first`).
 
         Each subset the question prefers (a named outlet, in the period it names) is searched too, so
@@ -235,7 +236,7 @@ class Searcher:
         elif mode == "lexical":
             ranked = lexical
         else:
-            ranked = self.settings.fusion(dense, lexical)
+            ranked = self.settings.fusion(dense, lexical, self._across(snapshot, language, dense, lexical))
             matched = {pid for pid, _ in lexical}
             if found.phrases:  # stated phrases: only the passages FTS5 found them in
                 ranked = [(pid, score) for pid, score in ranked if pid in matched]
@@ -246,6 +247,22 @@ class Searcher:
         if self.settings.recency_half_life_days > 0 and not found.newest_first:
             ranked = self._recent_first(snapshot, ranked, now)
         return self._preferred_first(snapshot, found, ranked, subsets, topical)
+
+    def _across(self, snapshot: SearchIndex, language: str, dense: list[tuple[int, float]],
+                lexical: list[tuple[int, float]]) -> frozenset[int]:
+        """The candidates written in another language than the question, for `Fusion.across_weights`.
+
+        Only where the index's model matches meaning across languages (multilingual-e5-small): an
+        English-only model (MiniLM) places a Russian passage nowhere near an English question, and its
+        answers across languages come from BM25 alone (docs/multilingual.md: MiniLM dense R@5 0.00-0.12
+        across languages, hybrid 0.26-0.65), so weighting BM25 less there would lose them.
+        A question or passage whose language is not known ("", an index older than schema 7) is fused
+        as every passage was before."""
+        if not language or self.settings.fusion.across_weights is None \
+                or not e5_model.is_e5(snapshot.manifest.model):
+            return frozenset()
+        ids = list({pid for pid, _ in dense} | {pid for pid, _ in lexical})
+        return frozenset(pid for pid, found in snapshot.languages(ids).items() if found and found != language)
 
     @staticmethod
     def _preferred(snapshot: SearchIndex, found: Filters, allowed: np.ndarray | None) -> list[np.ndarray]:
