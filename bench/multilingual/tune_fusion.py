@@ -18,7 +18,7 @@ picks (docs/multilingual.md); everything else in questions.jsonl is the tuning p
     HF_HUB_OFFLINE=1 .venv/bin/python bench/multilingual/tune_fusion.py check --model e5 --across 0.7:0.1
     # 4. once, the setting chosen and committed: the held-out sample (from a snapshot of the commit, as
     #    bench/multilingual_eval.py's docstring shows), F-heldout-COMMIT-MODEL.json
-    HF_HUB_OFFLINE=1 .venv/bin/python bench/multilingual/tune_fusion.py heldout --model e5
+    HF_HUB_OFFLINE=1 .venv/bin/python bench/multilingual/tune_fusion.py heldout --model e5 [--alike]
 
 An index is read from bench/out/multilingual/index-MODEL-LANG, or --prefix F-index for one built with
 `bench/multilingual_eval.index(model, lang, prefix="F-index")` (a MiniLM index of the ru archive, to see
@@ -297,26 +297,56 @@ def check(model: str, prefix: str, across: tuple[float, float] | None, modes: tu
     return rows
 
 
-def heldout(model: str) -> Path:
+def heldout(model: str, alike: bool = False) -> Path:
     """Once, with committed code and the setting chosen: the held-out sample through
     bench/multilingual_eval.evaluate (hybrid and dense, every set and direction), as docs/multilingual.md
-    measured it before."""
+    measured it before. `alike`: the same code with every passage fused alike (`across_weights=None`),
+    hybrid, the cross-language directions only (nothing else can differ), so that the change is measured
+    against the same indexes and code, not only against the figures of an earlier commit."""
     questions = [json.loads(line) for line in ml.QUESTIONS.read_text(encoding="utf-8").splitlines()]
+    held = ml.sample(questions, None, per_group=50, seed=14)
     started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
-    rows = ml.evaluate(model, ml.sample(questions, None, per_group=50, seed=14))
+    if alike:
+        rows = _alike(model, [q for q in held if q["lang"] != q["target"]])
+    else:
+        rows = ml.evaluate(model, held)
     code = ml.code_state()
-    path = ml.OUT / f"F-heldout-{code['head'][:7]}-{model}.json"
+    path = ml.OUT / f"F-heldout{'-alike' if alike else ''}-{code['head'][:7]}-{model}.json"
     path.write_text(json.dumps({"model": model, "code": code, "started": started, "retrieval": rows,
                                 "finished": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())},
                                indent=2, ensure_ascii=False) + "\n")
     return path
 
 
+def _alike(model: str, questions: list[dict]) -> list[dict]:
+    from retrieval.evaluate import Judgement, evaluate
+    from retrieval.fusion import Fusion
+    from retrieval.search import SearchSettings
+
+    settings = SearchSettings(fusion=Fusion(across_weights=None), answer_highlight=False)
+    rows = []
+    for target in ml.LANGS:
+        search = searcher(model, target, "index", settings)
+        groups: dict[tuple[str, str], list[dict]] = {}
+        for q in questions:
+            if q["target"] == target:
+                groups.setdefault((q["set"], ml._direction(q)), []).append(q)
+        for (set_name, direction), asked in sorted(groups.items()):
+            judgements = [Judgement(q["question"], frozenset(q["relevant"])) for q in asked]
+            for metrics in evaluate(search, judgements, ("hybrid",)):
+                rows.append({"model": model, "set": set_name, "direction": direction, "fusion": "alike",
+                             **metrics.as_dict()})
+                print(json.dumps(rows[-1]), flush=True)
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="step", required=True)
-    sub.add_parser("heldout", help="the held-out sample, once, with committed code").add_argument(
-        "--model", default="e5", choices=sorted(ml.MODELS))
+    held = sub.add_parser("heldout", help="the held-out sample, once, with committed code")
+    held.add_argument("--model", default="e5", choices=sorted(ml.MODELS))
+    held.add_argument("--alike", action="store_true", help="every passage fused alike (the rule off), hybrid, "
+                                                           "cross-language directions")
     for name in ("cache", "grid", "check"):
         p = sub.add_parser(name)
         p.add_argument("--model", default="e5", choices=sorted(ml.MODELS))
@@ -341,7 +371,7 @@ def main() -> None:
             p.add_argument("--out", help="write the rows to this JSON file")
     args = parser.parse_args()
     if args.step == "heldout":
-        print(heldout(args.model))
+        print(heldout(args.model, args.alike))
     elif args.step == "cache":
         cache(args.model, args.prefix, tuple(args.targets.split(",")), args.own,
               tuple(d for d in args.directions.split(",") if d))
