@@ -78,15 +78,17 @@ class StoreReader:
 
     def published(self, ids: list[int]) -> dict[int, str | None]:
         """Publication time (ISO, UTC) of each passage's article."""
-        return dict(self._select_in(
-            "SELECT p.id, a.published_at FROM passages p JOIN articles a ON a.rowid = p.article WHERE p.id IN ({})",
-            ids))
+        return self._of_articles("a.published_at", ids)
 
     def languages(self, ids: list[int]) -> dict[int, str]:
         """Each passage's article language ("en", "uk", "ru"; "" when not known)."""
+        return self._of_articles("coalesce(a.language, '')", ids)
+
+    def _of_articles(self, expression: str, ids: list[int]) -> dict:
+        """passage id -> `expression` over its article (`a`)."""
         return dict(self._select_in(
-            "SELECT p.id, coalesce(a.language, '') FROM passages p JOIN articles a ON a.rowid = p.article"
-            " WHERE p.id IN ({})", ids))
+            f"SELECT p.id, {expression} FROM passages p JOIN articles a ON a.rowid = p.article WHERE p.id IN ({{}})",
+            ids))
 
     def added_since(self, since_gen: int, gen: int) -> np.ndarray:
         """Ids of the passages visible in `gen` whose article came in after `since_gen` (new or
