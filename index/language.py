@@ -24,12 +24,6 @@ _SAMPLE = 3000
 # Below this many words lingua guesses between two close languages from a name's letters ("Ровно":
 # Russian 0.63, Ukrainian 0.37): see `of_question`.
 _FEW_WORDS = 3
-# A longer question is Ukrainian or Russian when lingua gives that language at least this confidence.
-# Lingua told 1,409 of the 1,415 Ukrainian and Russian questions of the bench's tuning pool right and 6
-# wrong, each of those 6 with less than 0.7 ("Альтернатива барам та кафе": Russian 0.55); with this
-# floor (and the letters after it) none is wrong and 20 are unknown, read with both dictionaries
-# (bench/multilingual/detect_questions.py).
-SURE = 0.7
 
 
 @lru_cache(maxsize=1)
@@ -77,17 +71,9 @@ def of_question(question: str) -> str:
     (Ровно: Russian 0.63). So a short Cyrillic question is Ukrainian or Russian only when it has
     letters that only that language writes (і, ї, є, ґ / ы, э, ъ, ё), and otherwise unknown: its words
     are then read with both languages' dictionaries (index.lemmas), which costs an alternative lemma
-    in the query rather than a wrong one. A longer one is the language lingua is `SURE` of, else the
-    one its letters say, else unknown the same way."""
+    in the query rather than a wrong one."""
     if not has_cyrillic(question):
         return detect(question)
     if len(re.findall(r"\w+", question)) < _FEW_WORDS:
         return by_letters(question)
-    return sure(question) or by_letters(question)
-
-
-def sure(text: str) -> str:
-    """The language lingua gives a Cyrillic text at least `SURE` confidence, else "" (Ukrainian and
-    Russian share most of their words, and a short text may read as either)."""
-    best = max(_detector().compute_language_confidence_values(text[:_SAMPLE]), key=lambda c: c.value, default=None)
-    return best.language.iso_code_639_1.name.lower() if best is not None and best.value >= SURE else ""
+    return detect(question)
