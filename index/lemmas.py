@@ -42,6 +42,16 @@ _STRIP = str.maketrans({"'": None, "’": None, "ʼ": None, "ё": "е", "-": Non
 # Readings beyond the first few are rare senses that only add noise to the index ("про" has 15 readings
 # in the Ukrainian dictionary, all of them "про").
 MAX_FORMS = 4
+# How the lemma columns an archive holds were written (meta "lemmas_version"); bump it, with a line
+# saying what changed, whenever `column` writes another text for the same input (the forms, their order,
+# MAX_FORMS, WORD; a dependency pin that changes readings counts too): the indexer then writes every
+# Cyrillic row's columns again, once per data directory (index.pipeline.upgrade). Readers keep serving
+# the old columns meanwhile, so a bump needs no schema version.
+#   1: schema 7's columns: readings in pymorphy3's order (the Ukrainian dictionary's own among equal scores)
+#   2: 1929cb5: equal scores ordered by wordfreq, vocative-only readings last. A question searches a word's
+#      first form, which a column of version 1 may lack ("русі": русь русий рус руся, not рух); the bench's
+#      Ukrainian archive: 2,099 of 2,147 passage columns differ, 374 in their set of forms
+COLUMN_VERSION = 2
 
 
 @lru_cache(maxsize=2)

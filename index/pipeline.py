@@ -20,7 +20,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from index import duplicates, generations, places, vectors
+from index import duplicates, generations, lemmas, places, vectors
 from index.chunking import chunk
 from index.config import SourceSpec
 from index.encoder import LEGACY_BACKEND, Encoder, SentenceTransformerEncoder, check_backend
@@ -124,26 +124,54 @@ def write_rows(store: Store, gen: int, plan: Plan, chunks: list[tuple[Article, l
                              [text_hash(p.text) for p in passages], duplicates.sketch(article.title, article.body))
 
 
-def upgrade(store: Store) -> None:
+def upgrade(store: Store, quiet: bool = False) -> tuple[int, int]:
     """Step 0, once for a data directory written by an older version: what later schemas derive from
     the rows (article sketches, the trigram term index, other names of places) is computed, and what
-    it stored twice is dropped (passage texts), then the schema is current."""
+    it stored twice is dropped (passage texts), then the schema is current. Lemma columns written by
+    an older index.lemmas are written again (`rewrite_lemmas`). Returns the (titles, passages) whose
+    lemma columns were written again."""
     written = int(store.meta("schema_version") or 0)
-    if written == SCHEMA_VERSION:
-        return
+    # No record: written before lemma versions were recorded (by 1929cb5 or later, the columns are
+    # current already; rewrite_lemmas then finds nothing to write, and rebuilds nothing)
+    columns = int(store.meta("lemmas_version") or 1)
+    if written == SCHEMA_VERSION and columns >= lemmas.COLUMN_VERSION:
+        return 0, 0
+    rewritten = (0, 0)
     with store.transaction():
-        if written < 3:  # before sketching: new sketches are narrow already
-            store.narrow_stored(duplicates.SKETCH_DTYPE)
-        store.read_languages()  # before schema 7: languages and lemmas, which the full-text index is written with
-        store.drop_passage_texts()  # before schema 5 (the full-text index is written anew with it)
-        if written in (5, 6):
-            store.rebuild_full_text()
-        missing = store.unsketched()
-        if missing:
-            store.set_sketches((duplicates.sketch(title, body), rowid) for rowid, title, body in missing)
-        store.add_new_terms()
-        store.add_places(places.rows(store.all_terms()))
-        store.set_meta("schema_version", str(SCHEMA_VERSION))
+        if written != SCHEMA_VERSION:
+            if written < 3:  # before sketching: new sketches are narrow already
+                store.narrow_stored(duplicates.SKETCH_DTYPE)
+            store.read_languages()  # before schema 7: languages and lemmas, which the full-text index is written with
+            store.drop_passage_texts()  # before schema 5 (the full-text index is written anew with it)
+            if written in (5, 6):
+                store.rebuild_full_text()
+            missing = store.unsketched()
+            if missing:
+                store.set_sketches((duplicates.sketch(title, body), rowid) for rowid, title, body in missing)
+            store.add_new_terms()
+            store.add_places(places.rows(store.all_terms()))
+            store.set_meta("schema_version", str(SCHEMA_VERSION))
+        # Before schema 7 read_languages has just written the columns as index.lemmas writes them now
+        if written >= 7 and columns < lemmas.COLUMN_VERSION:
+            rewritten = rewrite_lemmas(store, quiet)
+        if columns < lemmas.COLUMN_VERSION:
+            store.set_meta("lemmas_version", str(lemmas.COLUMN_VERSION))
+    return rewritten
+
+
+def rewrite_lemmas(store: Store, quiet: bool = False) -> tuple[int, int]:
+    """Step 0b (in upgrade's transaction): the lemma columns of every Cyrillic title and passage as
+    index.lemmas writes them now, then the full-text index rebuilt once from them and their new words
+    added to the term index, as a new generation's are. A data version rather than a schema version:
+    readers (index.reader) refuse an older schema until the indexer has run, which would stop the bot
+    until cron's next update; the old columns still answer meanwhile, a few words less well."""
+    with tqdm(total=store.lemma_rows(), unit="row", desc="lemma columns", disable=True if quiet else None) as bar:
+        titles, passages = store.rewrite_lemmas(bar.update)
+    if titles or passages:
+        store.rebuild_full_text()
+        if new := store.add_new_terms():  # (places.rows reads its gazetteer, 4 s, even for no word)
+            store.add_places(places.rows(new))
+    return titles, passages
 
 
 def publish(data_dir: Path, store: Store, gen: int, model: str, dimension: int, index_type: str | None,
@@ -256,7 +284,7 @@ def run(inputs: Callable[[Callable[[str], bool]], Iterable[Input]], settings: Se
     with generations.writer_lock(settings.data_dir), closing(Store.open_writer(settings.data_dir)) as store:
         # NEWSDESK_MODEL, else the encoder handed in (a test's, a library user's), names the model
         settings = replace(settings, model=index_model(store, settings.model or (encoder and encoder.name)))
-        upgrade(store)
+        rewritten = upgrade(store, quiet)
         served = generations.current_generation(settings.data_dir)
         store.discard_after(served)  # rows of a run that died before it published
         live = store.live_articles()
@@ -278,7 +306,9 @@ def run(inputs: Callable[[Callable[[str], bool]], Iterable[Input]], settings: Se
                              removed=len(plan.removed), skipped=sum(p.skipped for p in problems),
                              passages_embedded=embedded, generation=served,
                              seconds=time.perf_counter() - started, problems=tuple(problems))
-        if chunks or plan.removed:
+        # A Milvus collection holds the lemma columns it was built with (FTS5 reads them from the rows):
+        # rewritten ones reach it in a new generation
+        if chunks or plan.removed or (any(rewritten) and settings.engine == "milvus"):
             dimension = int(store.meta("dimension") or encoder.dimension)
             summary = commit_generation(store, settings, served + 1, plan, chunks, dimension, summary,  # 5, 6
                                         backend)
@@ -316,7 +346,7 @@ def update(specs: list[SourceSpec], settings: Settings, encoder: Encoder | None 
         fetcher.close()
 
 
-def rebuild(settings: Settings, index_type: str | None = None) -> RunSummary:
+def rebuild(settings: Settings, index_type: str | None = None, quiet: bool = False) -> RunSummary:
     """`newsdesk index rebuild`: publish the served archive again as a new generation, its FAISS index
     built from the stored embeddings (nothing is encoded). `index_type` is a FAISS factory string (kept
     for later updates) or "auto" (by size, the default); None keeps the current choice."""
@@ -324,6 +354,7 @@ def rebuild(settings: Settings, index_type: str | None = None) -> RunSummary:
     with generations.writer_lock(settings.data_dir), closing(Store.open_writer(settings.data_dir)) as store:
         served = generations.require_current(settings.data_dir)
         settings = replace(settings, model=index_model(store, settings.model))
+        upgrade(store, quiet)
         store.discard_after(served)
         if index_type is not None:
             store.set_meta("index_type", "" if index_type == vectors.AUTO else index_type)

@@ -8,7 +8,7 @@ generation G sees exactly G's archive while the writer prepares G+1 (see `VISIBL
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -109,6 +109,12 @@ _FULL_TEXT_OBJECTS = ("DROP TRIGGER IF EXISTS passages_ai", "DROP TRIGGER IF EXI
                       "DROP TABLE IF EXISTS passages_vocab", "DROP TABLE IF EXISTS passages_fts",
                       "DROP VIEW IF EXISTS passage_texts")
 _SCHEMA = _SCHEMA.replace("{passage_text}", "".join(f"{statement};\n" for statement in _PASSAGE_TEXT_DDL))
+
+# The rows whose lemma columns `Migrations.rewrite_lemmas` reads: those that have one, and those of a
+# Ukrainian or Russian article (should a later `lemmas.column` write one where an older wrote NULL).
+# English rows have neither.
+_TITLE_LEMMAS = "(title_lemmas IS NOT NULL OR language IN ('uk', 'ru'))"
+_PASSAGE_LEMMAS = "(p.lemmas IS NOT NULL OR p.article IN (SELECT rowid FROM articles WHERE language IN ('uk', 'ru')))"
 
 _BATCH = 900  # ids per IN (...) list: SQLite allows at most 999 host parameters in older builds
 
@@ -216,6 +222,51 @@ class Migrations:
                             'SELECT id, start, "end" FROM passages WHERE article = ?', (rowid,)).fetchall()])
             done += len(rows)
         return done
+
+    def lemma_rows(self) -> int:
+        """How many titles and passages `rewrite_lemmas` reads: its progress bar's total."""
+        return sum(self.db.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchone()[0]
+                   for table, where in (("articles", _TITLE_LEMMAS), ("passages p", _PASSAGE_LEMMAS)))
+
+    def rewrite_lemmas(self, progress: Callable[[int], object] = lambda rows: None,
+                       batch: int = 2_000) -> tuple[int, int]:
+        """Write the lemma columns of every title and passage with Cyrillic words again, as
+        index.lemmas.column writes them now, for an archive whose columns an older index.lemmas wrote
+        (meta "lemmas_version" below lemmas.COLUMN_VERSION). Returns the (titles, passages) whose
+        column changed, the only rows written; the caller then rebuilds the full-text index once if
+        any did (an UPDATE fires none of its triggers), in the same transaction, so a reader sees the
+        old columns and index or the new ones. `progress(n)` hears of each n rows read.
+
+        Rows are read a batch at a time, in rowid order, so memory stays flat on a large archive.
+        Articles of every generation are read, not only live ones: a reader may still serve an older
+        generation, and its rows are in the same full-text index. A row without Cyrillic words is
+        skipped by the query (schema 7 stored the article's language, and a NULL column for a text
+        without them), so an English archive costs a scan of its rows and no word is read."""
+        from index import lemmas
+
+        titles = passages = 0
+        last = 0
+        while rows := self.db.execute(
+                f"SELECT rowid, title, language, title_lemmas FROM articles WHERE {_TITLE_LEMMAS} AND rowid > ?"
+                " ORDER BY rowid LIMIT ?", (last, batch)).fetchall():
+            last = rows[-1][0]
+            changed = [(new, rowid) for rowid, title, language, old in rows
+                       if (new := lemmas.column(title, language)) != old]
+            self.db.executemany("UPDATE articles SET title_lemmas = ? WHERE rowid = ?", changed)
+            titles += len(changed)
+            progress(len(rows))
+        last = 0
+        while rows := self.db.execute(
+                f"SELECT p.id, a.language, {PASSAGE_TEXT}, p.lemmas FROM passages p JOIN articles a"
+                f" ON a.rowid = p.article WHERE {_PASSAGE_LEMMAS} AND p.id > ? ORDER BY p.id LIMIT ?",
+                (last, batch)).fetchall():
+            last = rows[-1][0]
+            changed = [(new, pid) for pid, language, text, old in rows
+                       if (new := lemmas.column(text, language)) != old]
+            self.db.executemany("UPDATE passages SET lemmas = ? WHERE id = ?", changed)
+            passages += len(changed)
+            progress(len(rows))
+        return titles, passages
 
     def rebuild_full_text(self) -> None:
         """Write the full-text index (its view, table and triggers) anew as this schema has it, from

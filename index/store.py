@@ -15,6 +15,7 @@ import sqlite3
 from contextlib import AbstractContextManager
 from pathlib import Path
 
+from index import lemmas
 from index.schema import (DB_NAME, EMBEDDING_DTYPE, PASSAGE_TEXT, SCHEMA_VERSION, TITLE_WEIGHT, VISIBLE,  # noqa: F401
                           Migrations, connect_reader, connect_writer, transaction)
 from index.store_reader import StoreReader
@@ -35,6 +36,7 @@ class Store(Migrations, StoreWriter, StoreReader):
         store = cls(connect_writer(data_dir))
         if store.meta("schema_version") is None:  # a new file; an older one is upgraded by pipeline.upgrade
             store.set_meta("schema_version", str(SCHEMA_VERSION))
+            store.set_meta("lemmas_version", str(lemmas.COLUMN_VERSION))  # its columns are never rewritten
         return store
 
     @classmethod
