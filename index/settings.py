@@ -17,6 +17,9 @@ MULTILINGUAL_MODEL = "intfloat/multilingual-e5-small"
 # point of MiniLM or above it (docs/multilingual.md, "The English check"), at half MiniLM's encoding speed.
 DEFAULT_MODEL = MULTILINGUAL_MODEL
 MODEL_ALIASES = {"multilingual-e5-small": MULTILINGUAL_MODEL, "all-MiniLM-L6-v2": MINILM_MODEL}
+# Models whose vectors match meaning across English, Ukrainian and Russian: a question and its answer in
+# another language land near each other. Any other model is taken to be English-only.
+MULTILINGUAL_MODELS = frozenset({MULTILINGUAL_MODEL})
 BACKENDS = ("torch", "onnx", "onnx-int8")  # index.encoder.BACKENDS
 # A new index is embedded with this backend; an existing one keeps the backend it was embedded with.
 # int8 ONNX: 2.5x the throughput of torch, Recall@5 on the Reuters questions within a point (docs/speed.md).
@@ -114,3 +117,8 @@ def _engine(env: dict[str, str]) -> str:
     if raw not in ENGINES:
         raise SettingsError(f"NEWSDESK_ENGINE must be one of {', '.join(ENGINES)}, got {raw!r}.")
     return raw
+
+
+def multilingual(model: str) -> bool:
+    """Whether `model` (a name or an alias) matches meaning across languages (MULTILINGUAL_MODELS)."""
+    return MODEL_ALIASES.get(model.strip(), model.strip()) in MULTILINGUAL_MODELS

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 Ranking = Sequence[tuple[int, float]]  # (passage id, score), best first
@@ -41,13 +41,19 @@ def rrf(dense: Ranking, lexical: Ranking, dense_weight: float = 0.5, k: int = 60
         weights: Mapping[int, tuple[float, float]] | None = None) -> list[tuple[int, float]]:
     """Reciprocal rank fusion (Cormack et al. 2009), weighted; `weights`: other (dense, lexical)
     weights for some passages."""
-    weights = weights or {}
-    usual = (dense_weight, 1.0 - dense_weight)
+    weight = _weigher(dense_weight, weights)
     scores: dict[int, float] = {}
     for side, ranking in enumerate((dense, lexical)):
         for rank, (pid, _) in enumerate(ranking, start=1):
-            scores[pid] = scores.get(pid, 0.0) + weights.get(pid, usual)[side] / (k + rank)
+            scores[pid] = scores.get(pid, 0.0) + weight(pid)[side] / (k + rank)
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _weigher(dense_weight: float, weights: Mapping[int, tuple[float, float]] | None
+             ) -> Callable[[int], tuple[float, float]]:
+    """A passage's (dense, lexical) weights: its own in `weights`, else dense_weight and the rest."""
+    usual, weights = (dense_weight, 1.0 - dense_weight), weights or {}
+    return lambda pid: weights.get(pid, usual)
 
 
 def _normalised(ranking: Ranking) -> dict[int, float]:
@@ -65,10 +71,9 @@ def linear(dense: Ranking, lexical: Ranking, dense_weight: float = 0.5,
     """Weighted sum of min-max normalised scores (a convex combination, dense_weight and the rest); a
     passage missing from a list scores 0 there. `weights`: other (dense, lexical) weights for some passages."""
     d, l = _normalised(dense), _normalised(lexical)
-    weights = weights or {}
-    usual = (dense_weight, 1 - dense_weight)
+    weight = _weigher(dense_weight, weights)
     scores = {}
     for pid in d.keys() | l.keys():
-        to_dense, to_lexical = weights.get(pid, usual)
+        to_dense, to_lexical = weight(pid)
         scores[pid] = to_dense * d.get(pid, 0.0) + to_lexical * l.get(pid, 0.0)
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))

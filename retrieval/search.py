@@ -12,9 +12,10 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from index import duplicates, e5_model
+from index import duplicates
 from index.encoder import Encoder
 from index.errors import SettingsError
+from index.settings import multilingual
 from index.search_index import Reader, SearchIndex
 from index.records import IndexStatus, StoredArticle, StoredPassage
 from retrieval import highlight, query as query_parser, variants
@@ -252,14 +253,14 @@ class Searcher:
                 lexical: list[tuple[int, float]]) -> frozenset[int]:
         """The candidates written in another language than the question, for `Fusion.across_weights`.
 
-        Only where the index's model matches meaning across languages (multilingual-e5-small): an
+        Only where the index's model matches meaning across languages (index.settings.multilingual): an
         English-only model (MiniLM) places a Russian passage nowhere near an English question, and its
         answers across languages come from BM25 alone (docs/multilingual.md: MiniLM dense R@5 0.00-0.12
         across languages, hybrid 0.26-0.65), so weighting BM25 less there would lose them.
         A question or passage whose language is not known ("", an index older than schema 7) is fused
         as every passage was before."""
         if not language or self.settings.fusion.across_weights is None \
-                or not e5_model.is_e5(snapshot.manifest.model):
+                or not multilingual(snapshot.manifest.model):
             return frozenset()
         ids = list({pid for pid, _ in dense} | {pid for pid, _ in lexical})
         return frozenset(pid for pid, found in snapshot.languages(ids).items() if found and found != language)

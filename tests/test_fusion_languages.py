@@ -13,7 +13,7 @@ import pytest
 from index import pipeline
 from index.encoder import ServingEncoder
 from index.engines import open_reader
-from index.settings import MULTILINGUAL_MODEL, Settings
+from index.settings import MINILM_MODEL, MULTILINGUAL_MODEL, Settings, multilingual
 from retrieval.fusion import Fusion
 from retrieval.search import SearchSettings, Searcher
 from tests.support import HashingEncoder
@@ -39,6 +39,11 @@ def test_the_default_weights_passages_across_languages_07_dense_01_bm25():
     assert Fusion() == Fusion("linear", 0.4, 60, (0.7, 0.1))
     assert Fusion()(DENSE, LEXICAL, across={3}) == [
         (2, 0.4 * 0.5 + 0.6 * 0.5), (1, 0.4), (3, 0.7 * 0.25 + 0.1 * 1.0), (4, 0.0), (5, 0.0)]
+
+
+def test_only_the_multilingual_model_matches_meaning_across_languages():
+    assert [multilingual(m) for m in (MULTILINGUAL_MODEL, "multilingual-e5-small", " multilingual-e5-small ",
+                                      MINILM_MODEL, "all-MiniLM-L6-v2", "")] == [True, True, True, False, False, False]
 
 
 def test_reciprocal_rank_fusion_weights_the_passages_across_languages_apart():
