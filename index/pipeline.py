@@ -169,8 +169,7 @@ def rewrite_lemmas(store: Store, quiet: bool = False) -> tuple[int, int]:
         titles, passages = store.rewrite_lemmas(bar.update)
     if titles or passages:
         store.rebuild_full_text()
-        if new := store.add_new_terms():  # (places.rows reads its gazetteer, 4 s, even for no word)
-            store.add_places(places.rows(new))
+        store.add_places(places.rows(store.add_new_terms()))
     return titles, passages
 
 

@@ -72,6 +72,9 @@ def rows(archive_stems: Iterable[str]) -> Iterator[tuple[str, str, float, bool]]
     """(name, archive stem, similarity, name is a main name) for every city name that has another
     name among `archive_stems`, the most similar of the names behind one stem; and every Latin
     spelling of the archive's Cyrillic words (similarity 1: the same name in other letters)."""
+    archive_stems = list(archive_stems)
+    if not archive_stems:  # the gazetteer takes seconds to read: not for a generation without new words
+        return
     cities, names_of, main, stems = _gazetteer()
     best: dict[tuple[str, str], float] = {}
     for archive_stem in archive_stems:

@@ -93,6 +93,12 @@ def test_the_archive_keeps_the_other_names_of_its_places():
     assert list(places.rows(["market", "inflat"])) != [] and list(places.rows(["inflat"])) == []
 
 
+def test_no_new_words_do_not_read_the_gazetteer():
+    places._gazetteer.cache_clear()
+    assert list(places.rows([])) == [] and list(places.rows(iter(()))) == []
+    assert places._gazetteer.cache_info().misses == 0
+
+
 def test_gazetteer_names_must_look_like_a_transliteration(tmp_path):
     store = Store.open_writer(tmp_path)
     store.add_places(places.rows(["kyiv", "rovno", "motown", "green"]))
