@@ -84,7 +84,7 @@ def rebuild(
     type, or as a Milvus collection (NEWSDESK_ENGINE=milvus)."""
     env = None if engine is None else {**os.environ, "NEWSDESK_ENGINE": engine}
     settings = Settings.from_env(env, data_dir=data_dir)
-    summary = pipeline.rebuild(settings, index_type)
+    summary = pipeline.rebuild(settings, index_type, quiet)
     if not quiet:
         manifest = open_reader(settings).snapshot().manifest
         print(f"rebuilt generation {summary.generation}: {manifest.passages:,} passages, "
