@@ -61,7 +61,7 @@ def tuning_pool(sample: int = SAME_LANGUAGE_SAMPLE) -> list[dict]:
     pool = []
     for (_, direction), asked in sorted(groups.items()):
         same = direction.split("->")[0] == direction.split("->")[1]
-        pool += rng.sample(asked, sample) if same and len(asked) > sample else asked
+        pool += rng.sample(asked, sample) if same and sample and len(asked) > sample else asked
     return pool
 
 
@@ -99,23 +99,25 @@ class Recorder:
         return self.fusion(dense, lexical)
 
 
-def cache_path(model: str, prefix: str) -> Path:
-    return ml.OUT / f"F-tune-{prefix}-{model}.pkl"
+def cache_path(model: str, prefix: str, sample: int = SAME_LANGUAGE_SAMPLE) -> Path:
+    size = "" if sample == SAME_LANGUAGE_SAMPLE else f"-same{sample or 'all'}"
+    return ml.OUT / f"F-tune-{prefix}-{model}{size}.pkl"
 
 
 def cache(model: str, prefix: str, targets: tuple[str, ...] = ml.LANGS, own: bool = False,
-          directions: tuple[str, ...] = ()) -> dict:
+          directions: tuple[str, ...] = (), sample: int = SAME_LANGUAGE_SAMPLE) -> dict:
     """Each tuning question asked (hybrid, the real Searcher.ask) of each language's index: its
     language, the dense and BM25 rankings fused, each candidate's article, URL and language, and the
     answer's articles. Its own target's index is the measurement; the other two let `_replay` put
     three monolingual indexes' candidates together as one archive of three languages would rank them.
     `own`: only the questions of each index's own language (enough without `--mixed`); `directions`:
-    only these; questions already in the cache are not asked again."""
+    only these; `sample`: same-language questions per set and direction (0: all of the pool's); questions
+    already in the cache are not asked again."""
     from retrieval.fusion import Fusion
     from retrieval.search import SearchSettings
 
-    pool = tuning_pool()
-    path = cache_path(model, prefix)
+    pool = tuning_pool(sample)
+    path = cache_path(model, prefix, sample)
     found: dict = pickle.loads(path.read_bytes()) if path.exists() else \
         {"model": model, "prefix": prefix, "code": ml.code_state(), "questions": pool, "asked": {}}
     if found["questions"] != pool:
@@ -246,11 +248,12 @@ def fusions(values: list[str], rule: str, method: str, dense_weight: float):
 
 
 def grid(model: str, prefix: str, values: list[str], rule: str = "lexical", method: str = "linear",
-         dense_weight: float = 0.4, mixed: bool = False, multilingual: bool = True) -> list[dict]:
+         dense_weight: float = 0.4, mixed: bool = False, multilingual: bool = True,
+         sample: int = SAME_LANGUAGE_SAMPLE) -> list[dict]:
     from retrieval.evaluate import score
     from retrieval.fusion import Fusion
 
-    found = pickle.loads(cache_path(model, prefix).read_bytes())
+    found = pickle.loads(cache_path(model, prefix, sample).read_bytes())
     own = [(q, found["asked"][(i, q["target"])]) for i, q in enumerate(found["questions"])
            if (i, q["target"]) in found["asked"]]
     same = sum(score(_replay(a, Fusion(across_weights=None), False), frozenset(q["relevant"]))[1]
@@ -351,6 +354,8 @@ def main() -> None:
         p = sub.add_parser(name)
         p.add_argument("--model", default="e5", choices=sorted(ml.MODELS))
         p.add_argument("--prefix", default="index")
+        p.add_argument("--sample", type=int, default=SAME_LANGUAGE_SAMPLE,
+                       help="same-language questions per set and direction in the pool (0: all)")
         if name == "cache":
             p.add_argument("--targets", default=",".join(ml.LANGS), help="the indexes to ask (added to the cache)")
             p.add_argument("--own", action="store_true", help="only the questions whose target each index is")
@@ -374,10 +379,10 @@ def main() -> None:
         print(heldout(args.model, args.alike))
     elif args.step == "cache":
         cache(args.model, args.prefix, tuple(args.targets.split(",")), args.own,
-              tuple(d for d in args.directions.split(",") if d))
+              tuple(d for d in args.directions.split(",") if d), args.sample)
     elif args.step == "grid":
         grid(args.model, args.prefix, args.values.split(","), args.rule, args.method,
-             args.dense_weight, args.mixed, not args.english_only)
+             args.dense_weight, args.mixed, not args.english_only, args.sample)
     else:
         across = tuple(map(float, args.across.split(":"))) if args.across else None
         rows = check(args.model, args.prefix, across, tuple(args.modes.split(",")))
