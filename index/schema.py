@@ -244,28 +244,23 @@ class Migrations:
         without them), so an English archive costs a scan of its rows and no word is read."""
         from index import lemmas
 
-        titles = passages = 0
-        last = 0
-        while rows := self.db.execute(
-                f"SELECT rowid, title, language, title_lemmas FROM articles WHERE {_TITLE_LEMMAS} AND rowid > ?"
-                " ORDER BY rowid LIMIT ?", (last, batch)).fetchall():
-            last = rows[-1][0]
-            changed = [(new, rowid) for rowid, title, language, old in rows
-                       if (new := lemmas.column(title, language)) != old]
-            self.db.executemany("UPDATE articles SET title_lemmas = ? WHERE rowid = ?", changed)
-            titles += len(changed)
-            progress(len(rows))
-        last = 0
-        while rows := self.db.execute(
-                f"SELECT p.id, a.language, {PASSAGE_TEXT}, p.lemmas FROM passages p JOIN articles a"
-                f" ON a.rowid = p.article WHERE {_PASSAGE_LEMMAS} AND p.id > ? ORDER BY p.id LIMIT ?",
-                (last, batch)).fetchall():
-            last = rows[-1][0]
-            changed = [(new, pid) for pid, language, text, old in rows
-                       if (new := lemmas.column(text, language)) != old]
-            self.db.executemany("UPDATE passages SET lemmas = ? WHERE id = ?", changed)
-            passages += len(changed)
-            progress(len(rows))
+        written = []
+        for select, update in (
+                (f"SELECT rowid, title, language, title_lemmas FROM articles WHERE {_TITLE_LEMMAS} AND rowid > ?"
+                 " ORDER BY rowid LIMIT ?", "UPDATE articles SET title_lemmas = ? WHERE rowid = ?"),
+                (f"SELECT p.id, {PASSAGE_TEXT}, a.language, p.lemmas FROM passages p JOIN articles a"
+                 f" ON a.rowid = p.article WHERE {_PASSAGE_LEMMAS} AND p.id > ? ORDER BY p.id LIMIT ?",
+                 "UPDATE passages SET lemmas = ? WHERE id = ?")):
+            count = last = 0
+            while rows := self.db.execute(select, (last, batch)).fetchall():
+                last = rows[-1][0]
+                changed = [(new, key) for key, text, language, old in rows
+                           if (new := lemmas.column(text, language)) != old]
+                self.db.executemany(update, changed)
+                count += len(changed)
+                progress(len(rows))
+            written.append(count)
+        titles, passages = written
         return titles, passages
 
     def rebuild_full_text(self) -> None:
