@@ -304,7 +304,8 @@ def run(inputs: Callable[[Callable[[str], bool]], Iterable[Input]], settings: Se
         summary = RunSummary(added=len(plan.new), updated=len(plan.changed), unchanged=plan.unchanged,
                              removed=len(plan.removed), skipped=sum(p.skipped for p in problems),
                              passages_embedded=embedded, generation=served,
-                             seconds=time.perf_counter() - started, problems=tuple(problems))
+                             seconds=time.perf_counter() - started, problems=tuple(problems),
+                             forms_rewritten=rewritten)
         # A Milvus collection holds the lemma columns it was built with (FTS5 reads them from the rows):
         # rewritten ones reach it in a new generation
         if chunks or plan.removed or (any(rewritten) and settings.engine == "milvus"):
@@ -353,10 +354,11 @@ def rebuild(settings: Settings, index_type: str | None = None, quiet: bool = Fal
     with generations.writer_lock(settings.data_dir), closing(Store.open_writer(settings.data_dir)) as store:
         served = generations.require_current(settings.data_dir)
         settings = replace(settings, model=index_model(store, settings.model))
-        upgrade(store, quiet)
+        rewritten = upgrade(store, quiet)
         store.discard_after(served)
         if index_type is not None:
             store.set_meta("index_type", "" if index_type == vectors.AUTO else index_type)
         summary = commit_generation(store, settings, served + 1, Plan(), [], int(store.meta("dimension")),
-                                    RunSummary(generation=served), index_backend(store) or LEGACY_BACKEND)
+                                    RunSummary(generation=served, forms_rewritten=rewritten),
+                                    index_backend(store) or LEGACY_BACKEND)
     return replace(summary, seconds=time.perf_counter() - started)

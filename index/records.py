@@ -104,12 +104,17 @@ class RunSummary:
     generation: int = 0
     seconds: float = 0.0
     problems: tuple[Problem, ...] = ()
+    # (titles, passages) whose Ukrainian/Russian word forms an upgrade wrote again (index.pipeline.upgrade)
+    forms_rewritten: tuple[int, int] = (0, 0)
 
     def line(self) -> str:
+        titles, passages = self.forms_rewritten
+        upgraded = (f"; word forms written again: {titles} title{'s' * (titles != 1)}, "
+                    f"{passages} passage{'s' * (passages != 1)}" if titles or passages else "")
         return (
             f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
             f"removed {self.removed}, skipped {self.skipped}; embedded {self.passages_embedded} passages; "
-            f"generation {self.generation}; {self.seconds:.1f} s"
+            f"generation {self.generation}{upgraded}; {self.seconds:.1f} s"
         )
 
 

@@ -140,6 +140,10 @@ def test_the_old_columns_are_written_again_once(old_archive):
 
     summary = pipeline.add([archive], settings, encoder=HashingEncoder(), quiet=True)
     assert (summary.unchanged, summary.passages_embedded, summary.generation) == (len(ARTICLES), 0, 1)
+    # cron's one line says the upgrade happened
+    assert summary.forms_rewritten == (1, 3)
+    assert summary.line().startswith("added 0, updated 0, unchanged 4, removed 0, skipped 0; embedded 0 passages;"
+                                     " generation 1; word forms written again: 1 title, 3 passages; ")
     assert columns(settings.data_dir) == {
         article_id: (lemmas.column(title, language), [lemmas.column(body, language)])
         for article_id, title, body, language in rows(settings.data_dir,
@@ -160,8 +164,9 @@ def test_the_old_columns_are_written_again_once(old_archive):
     # once: a column changed now (as no index.lemmas writes it) stays as it is on the next run
     with closing(sqlite3.connect(settings.data_dir / DB_NAME)) as db, db:
         db.execute("UPDATE passages SET lemmas = 'changed' WHERE id = 2")
-    pipeline.add([archive], settings, encoder=HashingEncoder(), quiet=True)
+    again = pipeline.add([archive], settings, encoder=HashingEncoder(), quiet=True)
     assert rows(settings.data_dir, "SELECT lemmas FROM passages WHERE id = 2") == [("changed",)]
+    assert again.forms_rewritten == (0, 0) and "word forms" not in again.line()
 
 
 def test_upgrade_writes_only_the_columns_that_changed(old_archive):
