@@ -30,9 +30,10 @@ from pathlib import Path
 
 import numpy as np
 
+from index.settings import MULTILINGUAL_MODEL, model_name
 from index.staging import built_into, quiet
-HUB_NAME = "intfloat/multilingual-e5-small"
-NAMES = frozenset({HUB_NAME, "multilingual-e5-small"})
+
+HUB_NAME = MULTILINGUAL_MODEL
 PROMPTS = {"query": "query: ", "passage": "passage: "}
 MAGIC = b"E5S1"
 QK = 32  # weights per Q4_0 block
@@ -49,7 +50,7 @@ _SUFFIX = {"w": "weight", "b": "bias"}
 
 
 def is_e5(name: str) -> bool:
-    return name.strip() in NAMES
+    return model_name(name) == HUB_NAME
 
 
 def packed_file() -> Path:

@@ -100,9 +100,14 @@ class Settings:
         )
 
 
+def model_name(raw: str) -> str:
+    """A model as written (a name or one of MODEL_ALIASES, spaces around it) -> its name."""
+    raw = raw.strip()
+    return MODEL_ALIASES.get(raw, raw)
+
+
 def _model(env: dict[str, str]) -> str | None:
-    raw = (env.get("NEWSDESK_MODEL") or "").strip()
-    return MODEL_ALIASES.get(raw, raw) or None
+    return model_name(env.get("NEWSDESK_MODEL") or "") or None
 
 
 def _backend(env: dict[str, str]) -> str | None:
@@ -121,4 +126,4 @@ def _engine(env: dict[str, str]) -> str:
 
 def multilingual(model: str) -> bool:
     """Whether `model` (a name or an alias) matches meaning across languages (MULTILINGUAL_MODELS)."""
-    return MODEL_ALIASES.get(model.strip(), model.strip()) in MULTILINGUAL_MODELS
+    return model_name(model) in MULTILINGUAL_MODELS
