@@ -151,10 +151,9 @@ def upgrade(store: Store, quiet: bool = False) -> tuple[int, int]:
             store.add_new_terms()
             store.add_places(places.rows(store.all_terms()))
             store.set_meta("schema_version", str(SCHEMA_VERSION))
-        # Before schema 7 read_languages has just written the columns as index.lemmas writes them now
-        if written >= 7 and columns < lemmas.COLUMN_VERSION:
-            rewritten = rewrite_lemmas(store, quiet)
         if columns < lemmas.COLUMN_VERSION:
+            if written >= 7:  # before, read_languages has just written them as index.lemmas writes them now
+                rewritten = rewrite_lemmas(store, quiet)
             store.set_meta("lemmas_version", str(lemmas.COLUMN_VERSION))
     return rewritten
 
