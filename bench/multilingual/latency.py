@@ -15,31 +15,21 @@ import json
 import random
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench import multilingual_eval as ml  # noqa: E402
 from bench.common import percentile  # noqa: E402
-from bench.multilingual.tune_fusion import tuning_pool  # noqa: E402
+from bench.multilingual.tune_fusion import searcher, tuning_pool  # noqa: E402
 
 DIRECTIONS = ("en->en", "ru->ru", "en->ru", "ru->en")  # WMT; the tuning pool has no en<->uk questions
 
 
 def searchers() -> dict:
-    from index.encoder import ServingEncoder, serve_queries
-    from index.reader import IndexReader
-    from index.settings import Settings
-    from retrieval.search import Searcher
+    from retrieval.search import SearchSettings
 
-    serve_queries()
-    found = {}
-    for lang in ("en", "ru"):
-        data_dir = ml.OUT / f"index-e5-{lang}"
-        settings = replace(Settings.from_env(data_dir=data_dir), model=ml.MODELS["e5"])
-        found[lang] = Searcher(IndexReader(data_dir), ServingEncoder(settings))
-    return found
+    return {lang: searcher("e5", lang, "index", SearchSettings()) for lang in ("en", "ru")}
 
 
 def main() -> None:

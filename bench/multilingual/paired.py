@@ -13,12 +13,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench import multilingual_eval as ml  # noqa: E402
+from bench.multilingual import tune_fusion  # noqa: E402
 
 
 def story(q: dict) -> str:
@@ -34,16 +34,10 @@ def paired(questions: list[dict], lang: str) -> tuple[list[dict], list[dict]]:
 
 
 def measure(prefix: str, target: str, asked: list[dict]) -> dict:
-    from index.encoder import ServingEncoder, serve_queries
-    from index.reader import IndexReader
-    from index.settings import Settings
     from retrieval.evaluate import Judgement, evaluate
-    from retrieval.search import SearchSettings, Searcher
+    from retrieval.search import SearchSettings
 
-    serve_queries()
-    data_dir = ml.OUT / f"{prefix}-e5-{target}"
-    settings = replace(Settings.from_env(data_dir=data_dir), model=ml.MODELS["e5"])
-    searcher = Searcher(IndexReader(data_dir), ServingEncoder(settings), SearchSettings(answer_highlight=False))
+    searcher = tune_fusion.searcher("e5", target, prefix, SearchSettings(answer_highlight=False))
     judgements = [Judgement(q["question"], frozenset(q["relevant"])) for q in asked]
     return {m.mode: m.as_dict() for m in evaluate(searcher, judgements, ("hybrid", "dense"))}
 
