@@ -283,6 +283,10 @@ def code_state() -> dict:
             "modified": git("status", "--short", "--", "index", "retrieval").splitlines()}
 
 
+def load_questions() -> list[dict]:
+    return [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines()]
+
+
 def sample(questions: list[dict], native: int | None, per_group: int | None = None, seed: int = 14) -> list[dict]:
     """Seeded samples of the questions (the archives keep every article): `native` of each native set's,
     or `per_group` of every set and direction's. The 2-core machine is shared and every question is
@@ -315,7 +319,7 @@ def run(models: list[str], fresh: bool = True, native: int | None = None, per_gr
     model and commit (results-COMMIT-MODEL.json), so that models can also run as parallel commands."""
     if not QUESTIONS.exists():
         raise SystemExit(f"No set at {QUESTIONS}: run `{Path(__file__).name} build` first.")
-    questions = sample([json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines()], native, per_group)
+    questions = sample(load_questions(), native, per_group)
     for model in models:
         started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
         indexing = [index(model, lang, fresh=fresh) for lang in LANGS]

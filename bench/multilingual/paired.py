@@ -47,7 +47,7 @@ def main() -> None:
     parser.add_argument("--uk-prefix", default="index", help="the uk index's prefix (U-index: built with today's lemmas)")
     parser.add_argument("--out")
     args = parser.parse_args()
-    questions = [json.loads(line) for line in ml.QUESTIONS.read_text(encoding="utf-8").splitlines()]
+    questions = ml.load_questions()
     rows = []
     for lang, prefix in (("uk", args.uk_prefix), ("ru", "index")):
         own, english = paired(questions, lang)

@@ -51,7 +51,7 @@ def _key(q: dict) -> tuple:
 def tuning_pool(sample: int = SAME_LANGUAGE_SAMPLE) -> list[dict]:
     """The questions not held out: all of each cross-language direction, `sample` of each same-language
     set and direction (seeded)."""
-    questions = [json.loads(line) for line in ml.QUESTIONS.read_text(encoding="utf-8").splitlines()]
+    questions = ml.load_questions()
     held = {_key(q) for q in ml.sample(questions, None, per_group=50, seed=14)}
     groups: dict[tuple[str, str], list[dict]] = {}
     for q in questions:
@@ -306,7 +306,7 @@ def heldout(model: str, alike: bool = False) -> Path:
     measured it before. `alike`: the same code with every passage fused alike (`across_weights=None`),
     hybrid, the cross-language directions only (nothing else can differ), so that the change is measured
     against the same indexes and code, not only against the figures of an earlier commit."""
-    questions = [json.loads(line) for line in ml.QUESTIONS.read_text(encoding="utf-8").splitlines()]
+    questions = ml.load_questions()
     held = ml.sample(questions, None, per_group=50, seed=14)
     started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     if alike:

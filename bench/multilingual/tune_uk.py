@@ -131,7 +131,7 @@ def run_set(which: str, questions: list[dict], prefix: str, modes: tuple[str, ..
 
 def held_out(modes: tuple[str, ...], label: str) -> None:
     """The held-out same-language samples (what docs/multilingual.md reports), scores only."""
-    questions = [json.loads(line) for line in ml.QUESTIONS.read_text(encoding="utf-8").splitlines()]
+    questions = ml.load_questions()
     asked = [q for q in ml.sample(questions, None, per_group=50, seed=SEED)
              if (q["lang"], q["target"]) in (("uk", "uk"), ("ru", "ru"))]
     ml.MODES = modes
@@ -155,7 +155,7 @@ def main() -> None:
     serve_queries()
     if args.held_out:
         return held_out(tuple(args.modes.split(",")), args.label)
-    questions = [json.loads(line) for line in ml.QUESTIONS.read_text(encoding="utf-8").splitlines()]
+    questions = ml.load_questions()
     found = {"code": ml.code_state(), "prefix": args.prefix, "sets": {}}
     for which in args.sets.split(","):
         found["sets"][which] = run_set(which, pool(questions, which), args.prefix,
