@@ -33,6 +33,7 @@ from index.sources import read_path, read_paths
 from index.store import SCHEMA_VERSION, Store
 
 Input = tuple[str, Iterable[Article | Problem | Seen]]  # (collection, what its source yields)
+UNPUBLISHED_FORMS = "lemmas_unpublished"  # meta: lemma columns rewritten since the last generation
 
 
 @dataclass
@@ -154,6 +155,10 @@ def upgrade(store: Store, quiet: bool = False) -> tuple[int, int]:
         if columns < lemmas.COLUMN_VERSION:
             if written >= 7:  # before, read_languages has just written them as index.lemmas writes them now
                 rewritten = rewrite_lemmas(store, quiet)
+            if any(rewritten):
+                # cleared by the next generation's commit: a run that dies before publishing leaves it,
+                # so the next one publishes what a Milvus collection still lacks (see run)
+                store.set_meta(UNPUBLISHED_FORMS, "1")
             store.set_meta("lemmas_version", str(lemmas.COLUMN_VERSION))
     return rewritten
 
@@ -258,6 +263,7 @@ def commit_generation(store: Store, settings: Settings, gen: int, plan: Plan,
         store.set_meta("model", settings.model)
         store.set_meta("backend", backend)
         store.set_meta("dimension", str(dimension))
+        store.set_meta(UNPUBLISHED_FORMS, "")
         store.record_generation(gen, datetime.now(timezone.utc), {
             "added": summary.added, "updated": summary.updated, "unchanged": summary.unchanged,
             "removed": summary.removed, "skipped": summary.skipped,
@@ -306,8 +312,8 @@ def run(inputs: Callable[[Callable[[str], bool]], Iterable[Input]], settings: Se
                              seconds=time.perf_counter() - started, problems=tuple(problems),
                              forms_rewritten=rewritten)
         # A Milvus collection holds the lemma columns it was built with (FTS5 reads them from the rows):
-        # rewritten ones reach it in a new generation
-        if chunks or plan.removed or (any(rewritten) and settings.engine == "milvus"):
+        # rewritten ones, by this run or by one that died before publishing, reach it in a new generation
+        if chunks or plan.removed or (settings.engine == "milvus" and store.meta(UNPUBLISHED_FORMS)):
             dimension = int(store.meta("dimension") or encoder.dimension)
             summary = commit_generation(store, settings, served + 1, plan, chunks, dimension, summary,  # 5, 6
                                         backend)
