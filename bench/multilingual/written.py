@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import statistics
 import sys
 from pathlib import Path
 
@@ -92,15 +93,22 @@ def prepare() -> None:
 
 
 def judgements(found: dict[str, dict], written: list[dict]) -> dict[tuple[str, str, str], list[dict]]:
-    """(group set, question language, target language) -> questions with their relevant article: each written
-    question is asked of every language's archive that holds its story."""
+    """(writers' group, question language, target language) -> questions with their relevant article: each
+    written question is asked of every language's archive that holds its story. By group, so that en->en
+    on the stories with a Ukrainian article can be set beside uk->uk on the same stories."""
     asked: dict[tuple[str, str, str], list[dict]] = {}
     for w in written:
-        entry = found[w["story"]]
-        for target, article in entry["articles"].items():
-            asked.setdefault((entry["set"], w["lang"], target), []).append(
+        for target, article in found[w["story"]]["articles"].items():
+            asked.setdefault((w["group"], w["lang"], target), []).append(
                 {"question": w["question"], "relevant": [article], "story": w["story"]})
     return asked
+
+
+def shared_words(question: str, body: str) -> float:
+    """Share of the question's words (first five letters, as multilingual_eval counts them) that its article
+    also has: how close to the article's own words the writers came, in each language."""
+    words = ml._stem_words(question)
+    return len(words & ml._stem_words(body)) / len(words) if words else 0.0
 
 
 def measure(out: Path | None) -> None:
@@ -109,17 +117,22 @@ def measure(out: Path | None) -> None:
 
     from bench.multilingual import tune_fusion
 
-    found = stories(ml.load_questions())
-    written = [json.loads(line) for path in sorted(WRITTEN.glob("questions-*.jsonl"))
+    found, bodies = stories(ml.load_questions()), articles()
+    written = [{**json.loads(line), "group": path.stem.removeprefix("questions-")}
+               for path in sorted(WRITTEN.glob("questions-*.jsonl"))
                for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     searchers: dict[str, object] = {}
     rows = []
-    for (set_name, lang, target), asked in sorted(judgements(found, written).items()):
+    for (group, lang, target), asked in sorted(judgements(found, written).items()):
         if target not in searchers:
             searchers[target] = tune_fusion.searcher("e5", target, "index", SearchSettings(answer_highlight=False))
         judged = [Judgement(q["question"], frozenset(q["relevant"])) for q in asked]
         found_modes = {m.mode: m.as_dict() for m in evaluate(searchers[target], judged, ("hybrid", "dense", "lexical"))}
-        rows.append({"set": set_name, "direction": f"{lang}->{target}", "questions": len(asked),
+        # the same for the story's headline in the question's language (the other figures' question)
+        overlap = {name: round(statistics.mean(shared_words(text(q), bodies[q["relevant"][0]]) for q in asked), 3)
+                   for name, text in (("shared_words", lambda q: q["question"]),
+                                      ("headline_shared_words", lambda q: found[q["story"]]["headlines"][lang]))}
+        rows.append({"group": group, "direction": f"{lang}->{target}", "questions": len(asked), **overlap,
                      **{mode: {"recall@5": m["recall@5"], "mrr@10": m["mrr@10"]} for mode, m in found_modes.items()}})
         print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
     if out:
