@@ -4,9 +4,10 @@ headlines, rephrased so they do not copy the article's words").
 The other multilingual figures ask each story by its headline, word for word; Brown-UK's headlines are often
 feature titles ("Смерть прийшла через вікно") that no reader would search with. Here each story gets one
 information need, written as a question in every language the story has, by writers who saw neither
-Newsdesk's code nor any of its results (docs/multilingual.md, "Written questions", says who and with which
-instructions). The same rules hold in every language, so uk->uk set against en->en on the same stories
-differs only in the language. Nothing is chosen with these questions: they are asked once, held out.
+Newsdesk's code nor any of its results (their instructions: bench/multilingual/writer-brief.md; who wrote
+them: docs/multilingual.md, "Written questions"). The same rules hold in every language, so uk->uk set
+against en->en on the same stories differs only in the language. Nothing is chosen with these questions:
+they are asked once, held out.
 
     # 1. the stories the writers read: all 50 WMT stories with a Ukrainian article, 50 of the WMT stories
     #    with a Russian one and 50 Brown-UK articles (seeded), headline and start of each language's article
