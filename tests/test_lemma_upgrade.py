@@ -209,54 +209,46 @@ def test_an_english_archive_is_not_rewritten(tmp_path):
         assert store.meta("lemmas_version") == "2"
 
 
-def test_a_milvus_archive_publishes_its_rewritten_columns(tmp_path):
-    """Milvus keeps the lemma columns in each generation's collection (FTS5 reads them from the rows):
-    the run that rewrites them publishes a generation, though no article changed."""
+def milvus_of_old_columns(tmp_path):
+    """A Milvus archive whose published collection has the columns of before 1929cb5, published as if
+    they were current, as the old code did; its rows have them too."""
     pytest.importorskip("pymilvus", reason="the `engines` extra is not installed")
-    from index.engines import open_reader
-
     archive = write(tmp_path / "archive.jsonl", ARTICLES)
     settings = Settings(data_dir=tmp_path / "index", engine="milvus")
     pipeline.add([archive], settings, encoder=HashingEncoder(), quiet=True)
     as_before_1929cb5(settings.data_dir)
-    # a collection of the old columns: published as if they were current, as the old code did
     set_lemmas_version(settings.data_dir, "2")
     assert pipeline.rebuild(settings).generation == 2
     set_lemmas_version(settings.data_dir, None)
+    return archive, settings
 
-    def ask_milvus(question):
-        answer = Searcher(open_reader(settings), HashingEncoder()).ask(question, mode="lexical", limit=10)
-        return [h.citation.article_id for h in answer.hits]
 
-    assert ask_milvus("у русі") == []
+def ask_milvus(settings, question):
+    from index.engines import open_reader
+
+    answer = Searcher(open_reader(settings), HashingEncoder()).ask(question, mode="lexical", limit=10)
+    return [h.citation.article_id for h in answer.hits]
+
+
+def test_a_milvus_archive_publishes_its_rewritten_columns(tmp_path):
+    """Milvus keeps the lemma columns in each generation's collection (FTS5 reads them from the rows):
+    the run that rewrites them publishes a generation, though no article changed."""
+    archive, settings = milvus_of_old_columns(tmp_path)
+    assert ask_milvus(settings, "у русі") == []
     summary = pipeline.add([archive], settings, encoder=HashingEncoder(), quiet=True)
     assert (summary.unchanged, summary.passages_embedded, summary.generation) == (len(ARTICLES), 0, 3)
-    assert ask_milvus("у русі") == ["uk-rukh", "en-slogan"]
+    assert ask_milvus(settings, "у русі") == ["uk-rukh", "en-slogan"]
     assert pipeline.add([archive], settings, encoder=HashingEncoder(), quiet=True).generation == 3
 
 
 def test_a_milvus_archive_publishes_columns_a_dead_run_rewrote(tmp_path):
     """A run that dies after rewriting the columns (upgrade's transaction committed) and before publishing
     leaves the collection with the old ones; the next run, which has nothing to rewrite, publishes them."""
-    pytest.importorskip("pymilvus", reason="the `engines` extra is not installed")
-    from index.engines import open_reader
-
-    archive = write(tmp_path / "archive.jsonl", ARTICLES)
-    settings = Settings(data_dir=tmp_path / "index", engine="milvus")
-    pipeline.add([archive], settings, encoder=HashingEncoder(), quiet=True)
-    as_before_1929cb5(settings.data_dir)
-    set_lemmas_version(settings.data_dir, "2")
-    assert pipeline.rebuild(settings).generation == 2
-    set_lemmas_version(settings.data_dir, None)
+    archive, settings = milvus_of_old_columns(tmp_path)
     with closing(Store.open_writer(settings.data_dir)) as store:  # the run's step 0, then it dies
         assert pipeline.upgrade(store, quiet=True) == (1, 3)  # titles, passages
-
-    def ask_milvus(question):
-        answer = Searcher(open_reader(settings), HashingEncoder()).ask(question, mode="lexical", limit=10)
-        return [h.citation.article_id for h in answer.hits]
-
-    assert ask_milvus("у русі") == []
+    assert ask_milvus(settings, "у русі") == []
     summary = pipeline.add([archive], settings, encoder=HashingEncoder(), quiet=True)
     assert (summary.forms_rewritten, summary.generation) == ((0, 0), 3)
-    assert ask_milvus("у русі") == ["uk-rukh", "en-slogan"]
+    assert ask_milvus(settings, "у русі") == ["uk-rukh", "en-slogan"]
     assert pipeline.add([archive], settings, encoder=HashingEncoder(), quiet=True).generation == 3
