@@ -129,7 +129,8 @@ def measure(out: Path | None) -> None:
             searchers[target] = tune_fusion.searcher("e5", target, "index", SearchSettings(answer_highlight=False))
         judged = [Judgement(q["question"], frozenset(q["relevant"])) for q in asked]
         found_modes = {m.mode: m.as_dict() for m in evaluate(searchers[target], judged, ("hybrid", "dense", "lexical"))}
-        # the same for the story's headline in the question's language (the other figures' question)
+        # beside the written question's words, those of the story's headline in its language (the question
+        # the other figures ask)
         overlap = {name: round(statistics.mean(shared_words(text(q), bodies[q["relevant"][0]]) for q in asked), 3)
                    for name, text in (("shared_words", lambda q: q["question"]),
                                       ("headline_shared_words", lambda q: found[q["story"]]["headlines"][lang]))}
