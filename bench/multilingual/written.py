@@ -105,11 +105,11 @@ def judgements(found: dict[str, dict], written: list[dict]) -> dict[tuple[str, s
     return asked
 
 
-def shared_words(question: str, body: str) -> float:
+def shared_words(question: str, article_words: set[str]) -> float:
     """Share of the question's words (first five letters, as multilingual_eval counts them) that its article
     also has: how close to the article's own words the writers came, in each language."""
     words = ml._stem_words(question)
-    return len(words & ml._stem_words(body)) / len(words) if words else 0.0
+    return len(words & article_words) / len(words) if words else 0.0
 
 
 def measure(out: Path | None) -> None:
@@ -129,12 +129,13 @@ def measure(out: Path | None) -> None:
             searchers[target] = tune_fusion.searcher("e5", target, "index", SearchSettings(answer_highlight=False))
         judged = [Judgement(q["question"], frozenset(q["relevant"])) for q in asked]
         found_modes = {m.mode: m.as_dict() for m in evaluate(searchers[target], judged, ("hybrid", "dense", "lexical"))}
-        # beside the written question's words, those of the story's headline in its language (the question
-        # the other figures ask)
-        overlap = {name: round(statistics.mean(shared_words(text(q), bodies[q["relevant"][0]]) for q in asked), 3)
-                   for name, text in (("shared_words", lambda q: q["question"]),
-                                      ("headline_shared_words", lambda q: found[q["story"]]["headlines"][lang]))}
-        rows.append({"group": group, "direction": f"{lang}->{target}", "questions": len(asked), **overlap,
+        article_words = [ml._stem_words(bodies[q["relevant"][0]]) for q in asked]
+        # beside the written question, the story's headline in its language: the question the other figures ask
+        written_share, headline_share = (
+            round(statistics.mean(shared_words(text, words) for text, words in zip(texts, article_words)), 3)
+            for texts in ([q["question"] for q in asked], [found[q["story"]]["headlines"][lang] for q in asked]))
+        rows.append({"group": group, "direction": f"{lang}->{target}", "questions": len(asked),
+                     "shared_words": written_share, "headline_shared_words": headline_share,
                      **{mode: {"recall@5": m["recall@5"], "mrr@10": m["mrr@10"]} for mode, m in found_modes.items()}})
         print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
     if out:
