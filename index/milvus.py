@@ -34,6 +34,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
+import Stemmer
 
 from index import generations
 from index.errors import IndexNotReady, SettingsError
@@ -224,17 +225,12 @@ def parse_match(match: str) -> list[list[str]]:
     return groups
 
 
-try:
-    import snowballstemmer
-
-    _stemmer = snowballstemmer.stemmer("english")
-except ImportError:  # pragma: no cover - a dependency of newsdesk
-    _stemmer = None
+_stemmer = Stemmer.Stemmer("english")
 
 
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
-    return _stemmer.stemWord(word) if _stemmer else word
+    return _stemmer.stemWord(word)
 
 
 def tokens(text: str) -> list[str]:

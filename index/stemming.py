@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import snowballstemmer
+import Stemmer
 
-_stemmer = snowballstemmer.stemmer("porter")  # the algorithm of FTS5's porter tokenizer
+_stemmer = Stemmer.Stemmer("porter")  # the algorithm of FTS5's porter tokenizer
 
 
 @lru_cache(maxsize=65536)
