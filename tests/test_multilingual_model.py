@@ -139,11 +139,13 @@ def test_int8_vectors_keep_cosine_098_to_the_engines(e5_int8, engine, language):
 
 @pytest.mark.slow
 def test_a_ukrainian_question_is_closer_to_the_rovno_report_than_to_the_kupiansk_one(e5_int8):
+    # The margins of the model in float (torch): 0.062 (uk), 0.094 (ru); int8 moves them by up to 0.015,
+    # differently on each CPU's kernels (uk: 0.052 unfused and 0.049 fused on AVX-512 VNNI)
     question = e5_int8.encode_queries(["що повідомляли про Рівне?"])[0]
     rovno, kupiansk = e5_int8.encode([ENGLISH[0], ENGLISH[2]])
-    assert question @ rovno > question @ kupiansk + 0.05
+    assert question @ rovno > question @ kupiansk + 0.04
     ru_question = e5_int8.encode_queries(["что сообщалось о Ровно?"])[0]
-    assert ru_question @ rovno > ru_question @ kupiansk + 0.05
+    assert ru_question @ rovno > ru_question @ kupiansk + 0.06
 
 
 def run(capsys, *argv):
