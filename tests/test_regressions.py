@@ -5,7 +5,9 @@ why it failed; it passes when a relevant article is among the first five entries
 Recall@5 in the evaluation counts. The newsroom archive is indexed whole; Reuters as the slice of
 conftest.reuters_slice (every entry passes there), and as the whole archive (`full_archive`, `make
 test-full`, which CI runs after `make test`), where the entries marked "still_fails" are strict
-expected failures: the day one of them passes, the test says so and the mark comes off.
+expected failures: the day one of them passes, the test says so and the mark comes off. One that sits at
+the cut (5th or 6th by the CPU's int8 kernels) says so in "edge" and is not strict: it passes on some
+machines and fails on others with the same code.
 """
 
 import json
@@ -82,7 +84,8 @@ def reuters_full(tmp_path_factory):
 
 def full_cases() -> list:
     return [pytest.param(e["question"], id=e["question"][:60],
-                         marks=[pytest.mark.xfail(strict=True, reason=e["why"])] if e.get("still_fails") else [])
+                         marks=[pytest.mark.xfail(strict="edge" not in e, reason=e.get("edge", e["why"]))]
+                         if e.get("still_fails") else [])
             for e in REGRESSIONS if e["archive"] == "reuters"]
 
 
