@@ -90,11 +90,13 @@ TITLE_WEIGHT = 1.0
 # two more columns, weighted as the words they stand for. FTS5's bm25() counts a row's length over all
 # its columns, so an English passage, with nothing in them, ranks exactly as before schema 7.
 LEMMA_WEIGHT = 1.0
+# FTS5's tokenizer for passages; index.stemming's Porter must stem as it does (tests/test_stemming.py)
+TOKENIZER = "porter unicode61 remove_diacritics 2"
 _PASSAGE_TEXT_DDL = [
     f"CREATE VIEW IF NOT EXISTS passage_texts AS SELECT p.id AS id, a.title AS title, {PASSAGE_TEXT} AS text,"
     " a.title_lemmas AS title_lemmas, p.lemmas AS lemmas FROM passages p JOIN articles a ON a.rowid = p.article",
     "CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(title, text, title_lemmas, lemmas,"
-    " content='passage_texts', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')",
+    f" content='passage_texts', content_rowid='id', tokenize='{TOKENIZER}')",
     "CREATE VIRTUAL TABLE IF NOT EXISTS passages_vocab USING fts5vocab(passages_fts, 'row')",
     "CREATE TRIGGER IF NOT EXISTS passages_ai AFTER INSERT ON passages BEGIN"
     " INSERT INTO passages_fts(rowid, title, text, title_lemmas, lemmas) SELECT new.id, title,"

