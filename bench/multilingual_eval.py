@@ -334,18 +334,21 @@ def run(models: list[str], fresh: bool = True, native: int | None = None, per_gr
         path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
 
 
+def summary(runs: list[dict]) -> dict:
+    """One round of `index` runs, one per language, as one figure (and each language's)."""
+    passages, seconds = sum(r["passages"] for r in runs), sum(r["seconds"] for r in runs)
+    return {"passages": passages, "seconds": round(seconds, 2), "passages_per_s": round(passages / seconds, 2),
+            "load_before": runs[0]["load_before"], "load_after": runs[-1]["load_after"],
+            "per_language": {r["lang"]: r["passages_per_s"] for r in runs}}
+
+
 def throughput(models: list[str], rounds: int) -> dict:
     """Indexing alone, again: each round indexes the three archives afresh with each model in turn (so
     both see the same machine), median passages/s over the rounds. For a quieter machine than `run`'s."""
     found: dict = {"code": code_state(), "rounds": {m: [] for m in models}}
     for _ in range(rounds):
         for model in models:
-            runs = [index(model, lang, prefix="throughput") for lang in LANGS]
-            passages, seconds = sum(r["passages"] for r in runs), sum(r["seconds"] for r in runs)
-            found["rounds"][model].append({"passages": passages, "seconds": round(seconds, 2),
-                                           "passages_per_s": round(passages / seconds, 2),
-                                           "load_before": runs[0]["load_before"], "load_after": runs[-1]["load_after"],
-                                           "per_language": {r["lang"]: r["passages_per_s"] for r in runs}})
+            found["rounds"][model].append(summary([index(model, lang, prefix="throughput") for lang in LANGS]))
             print(model, found["rounds"][model][-1], flush=True)
     found["median_passages_per_s"] = {m: statistics.median(r["passages_per_s"] for r in rs)
                                       for m, rs in found["rounds"].items()}

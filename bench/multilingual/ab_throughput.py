@@ -23,7 +23,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parents[2] / "bench" / "out" / "multilingual"
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+import bench.multilingual_eval as ml  # noqa: E402  (this checkout's, for the figures; each side indexes with its own)
 
 
 def index_all(code: Path, cache: Path, name: str, model: str) -> dict:
@@ -33,12 +35,7 @@ def index_all(code: Path, cache: Path, name: str, model: str) -> dict:
     done = subprocess.run([sys.executable, "-c", script], cwd=code, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"indexing with {code} failed:\n{done.stderr[-2000:]}")
-    runs = json.loads(done.stdout.strip().splitlines()[-1])
-    passages, seconds = sum(r["passages"] for r in runs), sum(r["seconds"] for r in runs)
-    return {"code": name, "passages": passages, "seconds": round(seconds, 1),
-            "passages_per_s": round(passages / seconds, 2),
-            "per_language": {r["lang"]: r["passages_per_s"] for r in runs},
-            "load_before_after": [runs[0]["load_before"], runs[-1]["load_after"]]}
+    return {"code": name, **ml.summary(json.loads(done.stdout.strip().splitlines()[-1]))}
 
 
 def main() -> None:
@@ -62,7 +59,7 @@ def main() -> None:
                                        for name in sides},
              "after_over_before_median": round(statistics.median(rate[(n, "after")] / rate[(n, "before")]
                                                                  for n in range(args.rounds)), 3)}
-    (OUT / f"ab-throughput-{args.model}.json").write_text(json.dumps(found, indent=2) + "\n")
+    (ml.OUT / f"ab-throughput-{args.model}.json").write_text(json.dumps(found, indent=2) + "\n")
     print(json.dumps({k: found[k] for k in ("median_passages_per_s", "after_over_before_median")}))
 
 
