@@ -34,8 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import OUT, REUTERS, dir_size, peak_rss_mb, percentile, questions  # noqa: E402
 from index import pipeline  # noqa: E402
-from index.encoder import export_onnx  # noqa: E402
-from index.settings import DEFAULT_BACKEND, MINILM_MODEL, Settings  # noqa: E402
+from index.encoder import default_backend, prepare  # noqa: E402
+from index.settings import MINILM_MODEL, Settings  # noqa: E402
 from index.store import DB_NAME  # noqa: E402
 
 RESULT = OUT / "growth.json"
@@ -49,9 +49,8 @@ def steps(data_dir: Path, parts: int) -> list[dict]:
     records = [json.loads(line) for line in REUTERS.read_text().splitlines() if line.strip()]
     records.sort(key=lambda r: r.get("published_at") or "")
     settings = Settings.from_env(data_dir=data_dir)
-    backend = settings.backend or DEFAULT_BACKEND
-    if backend != "torch":
-        export_onnx(settings.model or MINILM_MODEL, backend, data_dir)  # once per data directory, before any clock starts
+    backend = settings.backend or default_backend()
+    prepare(settings.model or MINILM_MODEL, backend, data_dir)  # once per data directory, before any clock starts
     rows, total = [], 0.0
     with tempfile.TemporaryDirectory() as scratch:
         for part in range(parts):
@@ -166,7 +165,7 @@ def main() -> None:
         sys.exit(f"The Reuters archive is not at {REUTERS}.")
     result = json.loads(RESULT.read_text()) if RESULT.exists() else {}
     if args.part in ("steps", "both"):
-        result["backend"] = Settings.from_env().backend or DEFAULT_BACKEND
+        result["backend"] = Settings.from_env().backend or default_backend()
         print(f"Reuters in {args.steps} steps, backend {result['backend']}:", flush=True)
         result["steps"] = steps(args.data_dir, args.steps)
     if args.part in ("bm25", "both"):

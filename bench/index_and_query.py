@@ -27,14 +27,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import OUT, REUTERS, REUTERS_INDEX, dir_size, peak_rss_mb, percentile, questions  # noqa: E402
 from index import pipeline  # noqa: E402
-from index.encoder import SentenceTransformerEncoder, ServingEncoder, serve_queries  # noqa: E402
-from index.settings import DEFAULT_BACKEND, MINILM_MODEL, Settings  # noqa: E402
+from index.encoder import SentenceTransformerEncoder, ServingEncoder, default_backend, serve_queries  # noqa: E402
+from index.settings import MINILM_MODEL, Settings  # noqa: E402
 
 
 def index_phase(data_dir: Path, raw_sample: int, archive: Path = REUTERS) -> dict:
     shutil.rmtree(data_dir, ignore_errors=True)
     settings = Settings.from_env(data_dir=data_dir)
-    encoder = SentenceTransformerEncoder(settings.model or MINILM_MODEL, settings.device, settings.backend or DEFAULT_BACKEND,
+    encoder = SentenceTransformerEncoder(settings.model or MINILM_MODEL, settings.device, settings.backend or default_backend(),
                                          data_dir)
     encoder.encode(["warm up the model before the clock starts"])
     started = time.perf_counter()

@@ -18,7 +18,7 @@ from index.config import load_sources
 from index.engines import open_reader
 from index.records import RunSummary
 from index.encoder import prepare
-from index.settings import DEFAULT_BACKEND, DEFAULT_MODEL, Settings
+from index.settings import AMX_BACKEND, DEFAULT_BACKEND, DEFAULT_MODEL, Settings
 
 app = typer.Typer(help="Build and inspect the index.", no_args_is_help=True)
 Ray = Annotated[
@@ -95,10 +95,12 @@ def rebuild(
 def model(data_dir: DataDir = None) -> None:
     """Build the model a new index is embedded with (NEWSDESK_MODEL, else the default) and its export for
     NEWSDESK_BACKEND, under NEWSDESK_MODEL_CACHE (else the data directory), so the first `index add`
-    does not wait for it. The Docker image runs it."""
+    does not wait for it. The Docker image runs it. NEWSDESK_BACKEND unset: both defaults, since the
+    machine that builds an image need not be the one whose CPU chooses between them."""
     settings = Settings.from_env(data_dir=data_dir)
-    name, backend = settings.model or DEFAULT_MODEL, settings.backend or DEFAULT_BACKEND
-    print(f"{name} ({backend}) is ready in {prepare(name, backend, settings.models_home)}")
+    name = settings.model or DEFAULT_MODEL
+    for backend in [settings.backend] if settings.backend else [AMX_BACKEND, DEFAULT_BACKEND]:
+        print(f"{name} ({backend}) is ready in {prepare(name, backend, settings.models_home)}")
 
 
 def with_ray(settings: Settings, address: str | None) -> Settings:

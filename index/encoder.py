@@ -6,11 +6,13 @@ sentence-transformers model under DATA_DIR/models/ (`index.e5_model`). A model t
 "passage" and "query" (e5: "passage: ", "query: ") gets them: `encode` is for passages (indexing, the
 sentences highlighting compares), `encode_queries` for questions.
 
-Three backends of the same model, all through sentence-transformers:
+Four backends of the same model, all through sentence-transformers:
 
-    torch      the model as it is packaged (PyTorch)
-    onnx       ONNX Runtime (`backend="onnx"`), exported once from the local model directory
-    onnx-int8  the ONNX model with int8 weights (`export_dynamic_quantized_onnx_model`)
+    torch       the model as it is packaged (PyTorch, float32)
+    torch-bf16  the same model computing in bfloat16 (`torch.autocast`): fast only where the CPU has
+                bfloat16 matrix units (AMX), where it is the default (`default_backend`)
+    onnx        ONNX Runtime (`backend="onnx"`), exported once from the local model directory
+    onnx-int8   the ONNX model with int8 weights (`quantize`), the default elsewhere
 
 ONNX exports never touch the network: they are made from the local model directory on first use and
 cached under DATA_DIR/models/ (`onnx_dir`). An index records the backend that embedded it
@@ -23,6 +25,7 @@ import os
 import re
 import warnings
 from collections.abc import Sequence
+from contextlib import nullcontext
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -31,10 +34,11 @@ import numpy as np
 
 from index import e5_model
 from index.errors import ModelMismatch, NewsdeskError
+from index.settings import AMX_BACKEND, BACKENDS, DEFAULT_BACKEND
 from index.staging import built_into, quiet
 
 _PACKAGED = {"sentence-transformers/all-MiniLM-L6-v2", "all-MiniLM-L6-v2"}
-BACKENDS = ("torch", "onnx", "onnx-int8")  # index.settings.BACKENDS
+TORCH_BACKENDS = ("torch", AMX_BACKEND)  # the packaged model itself, nothing exported
 LEGACY_BACKEND = "torch"  # what an index that records no backend was embedded with
 _serving_threads: int | None = None  # set by serve_queries(): ONNX sessions made after it use this many
 
@@ -135,9 +139,24 @@ def export_onnx(name: str, backend: str, cache_dir: Path) -> Path:
 def prepare(name: str, backend: str, cache_dir: Path) -> Path:
     """The model made ready for `backend` under `cache_dir`/models, built and exported once: what the
     first `index add` would otherwise do before it encodes anything."""
-    if backend == "torch":
+    if backend in TORCH_BACKENDS:
         return Path(resolve_model(name, cache_dir))
     return export_onnx(name, backend, cache_dir)
+
+
+@lru_cache(maxsize=1)
+def has_amx() -> bool:
+    """Whether this CPU multiplies bfloat16 matrices in hardware (Intel AMX: Sapphire Rapids and later),
+    as torch's oneDNN kernels use it. torch names the test privately: a torch without it answers no."""
+    import torch
+
+    probe = getattr(torch.cpu, "_is_amx_tile_supported", None)
+    return bool(probe and probe())
+
+
+def default_backend() -> str:
+    """The backend a new index is embedded with: the faster one on this CPU (bench/e5_speed.py)."""
+    return AMX_BACKEND if has_amx() else DEFAULT_BACKEND
 
 
 @lru_cache(maxsize=8)
@@ -147,7 +166,7 @@ def load_model(name: str, device: str, backend: str = "torch", cache_dir: Path |
     from sentence_transformers import SentenceTransformer
 
     try:
-        if backend == "torch":
+        if backend in TORCH_BACKENDS:
             return SentenceTransformer(resolve_model(name, cache_dir), device=device)
         if cache_dir is None:
             raise ValueError(f"the {backend} backend needs a directory to cache its export in")
@@ -180,7 +199,9 @@ class SentenceTransformerEncoder:
 
     @cached_property
     def model(self):
-        return load_model(self.name, self.device, self.backend, self.cache_dir)
+        # torch and torch-bf16 share the weights: the precision is chosen per call (_precision)
+        return load_model(self.name, self.device, "torch" if self.backend in TORCH_BACKENDS else self.backend,
+                          self.cache_dir)
 
     @property
     def dimension(self) -> int:
@@ -201,11 +222,21 @@ class SentenceTransformerEncoder:
         # sentence-transformers names an empty "query"/"document" prompt for every model: only a prompt the
         # model defines counts (MiniLM has none, e5 both)
         prompt_name = role if self.model.prompts.get(role) else None
-        vectors = self.model.encode(
-            list(texts), prompt_name=prompt_name, batch_size=batch_size, normalize_embeddings=True,
-            convert_to_numpy=True, show_progress_bar=False,
-        )
+        with self._precision():
+            vectors = self.model.encode(
+                list(texts), prompt_name=prompt_name, batch_size=batch_size, normalize_embeddings=True,
+                convert_to_numpy=True, show_progress_bar=False,
+            )
         return np.asarray(vectors, dtype=np.float32)
+
+    def _precision(self):
+        """bfloat16 matrix products for torch-bf16; autocast keeps LayerNorm, softmax and the pooled,
+        normalised vector in float32, so they stay at cosine 0.9999 to float32's (tests/test_backends.py)."""
+        if self.backend != AMX_BACKEND:
+            return nullcontext()
+        import torch
+
+        return torch.autocast(self.device, dtype=torch.bfloat16)
 
 
 def check_backend(recorded: str | None, wanted: str, where: Path) -> None:

@@ -23,12 +23,12 @@ from tqdm import tqdm
 from index import duplicates, generations, lemmas, places, vectors
 from index.chunking import chunk
 from index.config import SourceSpec
-from index.encoder import LEGACY_BACKEND, Encoder, SentenceTransformerEncoder, check_backend
+from index.encoder import LEGACY_BACKEND, Encoder, SentenceTransformerEncoder, check_backend, default_backend
 from index.errors import ModelMismatch, SourceError
 from index.feeds import Fetcher, FetchError, read_feed
 from index.normalize import content_hash
 from index.records import Article, Passage, Problem, RunSummary, Seen
-from index.settings import DEFAULT_BACKEND, DEFAULT_MODEL, Settings
+from index.settings import DEFAULT_MODEL, Settings
 from index.sources import read_path, read_paths
 from index.store import SCHEMA_VERSION, Store
 
@@ -241,8 +241,8 @@ def index_backend(store: Store) -> str | None:
 
 
 def indexing_encoder(settings: Settings, store: Store) -> SentenceTransformerEncoder:
-    """The configured backend, else the one the index was embedded with, else the default."""
-    backend = settings.backend or index_backend(store) or DEFAULT_BACKEND
+    """The configured backend, else the one the index was embedded with, else this CPU's default."""
+    backend = settings.backend or index_backend(store) or default_backend()
     return SentenceTransformerEncoder(settings.model, settings.device, backend, settings.models_home)
 
 

@@ -63,10 +63,10 @@ def encode(texts: dict[str, str], settings: Settings, backend: str, batch: int =
     import ray
 
     connect(settings.ray_address)
-    if backend != "torch":  # export the ONNX model once here, not in every worker at the same moment
-        from index.encoder import export_onnx
+    # the model built (e5) and exported (ONNX) once here, not in every worker at the same moment
+    from index.encoder import prepare
 
-        export_onnx(settings.model, backend, settings.models_home)
+    prepare(settings.model, backend, settings.models_home)
     # longest first, as locally: batches of similar length waste no padding
     order = sorted(texts, key=lambda h: len(texts[h]), reverse=True)
     n = workers()

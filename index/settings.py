@@ -20,10 +20,14 @@ MODEL_ALIASES = {"multilingual-e5-small": MULTILINGUAL_MODEL, "all-MiniLM-L6-v2"
 # Models whose vectors match meaning across English, Ukrainian and Russian: a question and its answer in
 # another language land near each other. Any other model is taken to be English-only.
 MULTILINGUAL_MODELS = frozenset({MULTILINGUAL_MODEL})
-BACKENDS = ("torch", "onnx", "onnx-int8")  # index.encoder.BACKENDS
-# A new index is embedded with this backend; an existing one keeps the backend it was embedded with.
+BACKENDS = ("torch", "torch-bf16", "onnx", "onnx-int8")
+# A new index is embedded with the faster of these two for the CPU that first indexes it
+# (index.encoder.default_backend); an existing one keeps the backend it was embedded with.
 # int8 ONNX: 2.5x the throughput of torch, Recall@5 on the Reuters questions within a point (docs/speed.md).
 DEFAULT_BACKEND = "onnx-int8"
+# torch computing in bfloat16, on a CPU that multiplies bfloat16 matrices in hardware (Intel AMX): 1.4x
+# int8 ONNX's throughput there, and vectors at cosine 0.9999 to float32's rather than 0.99 (docs/speed.md)
+AMX_BACKEND = "torch-bf16"
 # The search engine behind index.search_index.SearchIndex (index.engines): FAISS + FTS5 embedded in the
 # data directory, or Milvus (the `engines` extra) at NEWSDESK_MILVUS_URI.
 ENGINES = ("faiss", "milvus")

