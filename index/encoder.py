@@ -231,7 +231,7 @@ class SentenceTransformerEncoder:
 
     def _precision(self):
         """bfloat16 matrix products for torch-bf16; autocast keeps LayerNorm, softmax and the pooled,
-        normalised vector in float32, so they stay at cosine 0.9999 to float32's (tests/test_backends.py)."""
+        normalised vector in float32, so they stay at cosine 0.9999 to float32's (tests/test_scaling.py)."""
         if self.backend != AMX_BACKEND:
             return nullcontext()
         import torch

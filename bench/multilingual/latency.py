@@ -5,7 +5,8 @@ machine's load then weighs on each alike). A passage that shares no word with th
 sentence chosen by meaning (`highlight.dense_best`: its sentences encoded with the model), which every
 answer across languages needs; `fetch` is that step with reading the passages.
 
-    HF_HUB_OFFLINE=1 .venv/bin/python bench/multilingual/latency.py [--per-direction 40] [--rounds 3]
+    HF_HUB_OFFLINE=1 .venv/bin/python bench/multilingual/latency.py [--per-direction 40] [--rounds 3] \
+        [--prefix index]    (ab-before / ab-after: the indexes bench/multilingual/ab_throughput.py leaves)
 """
 
 from __future__ import annotations
@@ -26,22 +27,23 @@ from bench.multilingual.tune_fusion import searcher, tuning_pool  # noqa: E402
 DIRECTIONS = ("en->en", "ru->ru", "en->ru", "ru->en")  # WMT; the tuning pool has no en<->uk questions
 
 
-def searchers() -> dict:
+def searchers(prefix: str) -> dict:
     from retrieval.search import SearchSettings
 
-    return {lang: searcher("e5", lang, "index", SearchSettings()) for lang in ("en", "ru")}
+    return {lang: searcher("e5", lang, prefix, SearchSettings()) for lang in ("en", "ru")}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--per-direction", type=int, default=40)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--prefix", default="index", help="the indexes asked: bench/out/multilingual/PREFIX-e5-{en,ru}")
     parser.add_argument("--out")
     args = parser.parse_args()
     rng = random.Random(7)
     pool = [q for q in tuning_pool() if q["set"] == "wmt"]
     asked = {d: rng.sample([q for q in pool if ml._direction(q) == d], args.per_direction) for d in DIRECTIONS}
-    search = searchers()
+    search = searchers(args.prefix)
     for lang, searcher in search.items():  # models loaded and the first question's one-off costs paid
         searcher.ask("warm up", limit=3)
     times: dict[str, dict[str, list[float]]] = {d: {"total": [], "fetch": []} for d in DIRECTIONS}
