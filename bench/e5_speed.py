@@ -125,13 +125,13 @@ def main() -> None:
 
     reference = E5(num_threads=2).passage(sample)
 
-    def encode(model, batch: int):
+    def encode(model, texts: list[str], batch: int):
         if isinstance(model, SentenceTransformerEncoder):  # Newsdesk's torch backends, with their precision
-            return model.encode(sample, batch_size=batch)
-        return model.encode(sample, prompt_name="passage", batch_size=batch, normalize_embeddings=True)
+            return model.encode(texts, batch_size=batch)
+        return model.encode(texts, prompt_name="passage", batch_size=batch, normalize_embeddings=True)
 
     for model, batch in runs.values():
-        model.encode(sample[:16], batch_size=batch)
+        encode(model, sample[:16], batch)
     rates: dict[str, list[float]] = {name: [] for name in runs}
     cosines = {}
     loads = []
@@ -139,7 +139,7 @@ def main() -> None:
         before = round(os.getloadavg()[0], 2)
         for name, (model, batch) in runs.items():
             started = time.perf_counter()
-            vectors = encode(model, batch)
+            vectors = encode(model, sample, batch)
             rates[name].append(len(sample) / (time.perf_counter() - started))
             cosines[name] = (vectors * reference).sum(axis=1)
         loads.append((before, round(os.getloadavg()[0], 2)))

@@ -25,8 +25,9 @@ BACKENDS = ("torch", "torch-bf16", "onnx", "onnx-int8")
 # (index.encoder.default_backend); an existing one keeps the backend it was embedded with.
 # int8 ONNX: 2.5x the throughput of torch, Recall@5 on the Reuters questions within a point (docs/speed.md).
 DEFAULT_BACKEND = "onnx-int8"
-# torch computing in bfloat16, on a CPU that multiplies bfloat16 matrices in hardware (Intel AMX): 1.4x
-# int8 ONNX's throughput there, and vectors at cosine 0.9999 to float32's rather than 0.99 (docs/speed.md)
+# torch computing in bfloat16, on a CPU that multiplies bfloat16 matrices in hardware (Intel AMX): there
+# 1.5x int8 ONNX's throughput through a whole `index add` (1.7x the encoder alone), and vectors at cosine
+# 0.9999 to float32's rather than 0.99 (docs/multilingual.md, "Indexing speed: bfloat16 on AMX")
 AMX_BACKEND = "torch-bf16"
 # The search engine behind index.search_index.SearchIndex (index.engines): FAISS + FTS5 embedded in the
 # data directory, or Milvus (the `engines` extra) at NEWSDESK_MILVUS_URI.
