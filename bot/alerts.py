@@ -31,6 +31,9 @@ from retrieval.service import BadQuery, served_generation
 log = logging.getLogger(__name__)
 
 SEND_CONCURRENCY = 8  # messages in flight at once; the rate limiter decides how fast they really go
+# A round that has not finished by then gives the lock back, so one stuck search or send cannot hold
+# every later generation's alerts (a follow whose round was cut is checked again at the next tick).
+ROUND_SECONDS = 120.0
 
 
 # --- hits kept for "More" ---------------------------------------------------------------------
@@ -97,7 +100,13 @@ async def deliver(application: Application, now: datetime | None = None) -> Deli
     """One round: check every due follow, send what is new. Runs one at a time (a lock)."""
     services = application.bot_data["services"]
     async with services.delivering:
-        return await _deliver(application, services, now or services.clock())
+        try:
+            async with asyncio.timeout(ROUND_SECONDS):
+                return await _deliver(application, services, now or services.clock())
+        except TimeoutError:
+            log.error("alerts: the round did not finish in %.0f s; its follows are checked again at the next tick",
+                      ROUND_SECONDS)
+            return Delivery(failed=1)
 
 
 async def _deliver(application: Application, services, now: datetime) -> Delivery:
@@ -108,6 +117,7 @@ async def _deliver(application: Application, services, now: datetime) -> Deliver
     due = services.follows.due(now, generation)
     if not due:
         return report
+    log.info("alerts: checking %d follows against generation %d", len(due), generation)
     answers: dict[tuple[str, int], Answer | None] = {}
     for follow in due:  # followers of the same question since the same generation share one search
         key = (follow.question, follow.checked_gen)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import faulthandler
 import logging
+import signal
 from collections.abc import Callable
 from datetime import datetime
 
@@ -132,6 +134,8 @@ def build_application(settings: BotSettings, searcher: Searcher | None = None,
 def run(settings: BotSettings) -> None:
     """Long polling until interrupted."""
     configure()
+    # `kill -USR1 PID` writes every thread's stack to the log: how a round that hangs is diagnosed
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     serve_queries()
     application = build_application(settings)
     searcher = application.bot_data["services"].searcher

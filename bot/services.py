@@ -42,7 +42,7 @@ class Services:
     limits: UserRateLimit
     follows: Follows
     feedback: FeedbackStore
-    alert_settings: AlertSettings = AlertSettings()
+    alert_settings: AlertSettings | None = None  # None: the bars of the index's model (retrieval.alerts)
     clock: Callable[[], datetime] = utcnow  # "now" for digest times; a test may pass another clock
     delivering: asyncio.Lock = field(default_factory=asyncio.Lock)  # one alert round at a time
 
