@@ -6,9 +6,9 @@ decide whether a new passage is worth interrupting a journalist for. Fused score
 the question and the passage, and the share of the question's topic-word weight (IDF, as for the
 highlight) that the passage carries. A passage is sent when it is close in meaning AND names most
 of the topic, or when it is very close in meaning alone. The bars are the index's model's own
-(`rules_for`): cosines of one model are not those of another. They were chosen on the Reuters
+(`rules_for`): cosines of one model are not those of another. MiniLM's were chosen on the Reuters
 evaluation set (`bench/alerts_threshold.py`) and checked on a replay of the wire in daily batches
-(`bench/alerts_replay.py`); docs/alerts.md.
+(`bench/alerts_replay.py`); docs/alerts.md. multilingual-e5-small's are provisional (`RULES`).
 
 A follow of a name ("Rovno", "OPEC", "Texaco Pennzoil") rarely comes close in meaning to any passage
 (the model does not know "Rovno": cosine 0.37 with a report headlined with it), so a follow of a few
@@ -126,7 +126,8 @@ def new_reports(searcher: Searcher, question: str, since_gen: int, settings: Ale
     reported by"). `Answer.generation` is the generation checked: the caller's next `since_gen`.
     `settings`: the bars, by default the index's model's (`rules_for`)."""
     snapshot = searcher.reader.snapshot()
-    settings = settings or rules_for(snapshot.manifest.model)
+    if settings is None:
+        settings = rules_for(snapshot.manifest.model)
     parsed = searcher.read(snapshot, question)
     floor = min(settings.min_cosine, settings.min_cosine_alone)
     weights = searcher.weights(snapshot, parsed)  # once: scoring and highlighting use the same

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,6 +16,7 @@ SHARED = ROOT.parent / "shared" / "data"
 SEED = SHARED / "seed" / "kupyansk-rovno.txt"
 REUTERS = SHARED / "reuters21578" / "articles.jsonl"
 QRELS = ROOT / "bench" / "qrels" / "reuters.jsonl"
+NEWSDESK = str(Path(sys.executable).parent / "newsdesk")  # the command the venv installs
 
 
 class HashingEncoder:

@@ -11,16 +11,16 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from bot.app import HEARTBEAT
 from tests.botapi import FakeBotApi
+from tests.support import NEWSDESK
 
 pytestmark = pytest.mark.slow
-NEWSDESK = str(Path(sys.executable).parent / "newsdesk")
 FOLLOWER = 111
 SHELLING = {"title": "Shelling reported near Rovno overnight", "source": "Test Wire",
             "published_at": "2024-12-09T08:00:00Z",
@@ -66,7 +66,7 @@ class BotProcess:
 def ticks(data_dir: Path, count: int, timeout: float = 30) -> None:
     """Wait until the bot has beaten `count` more times (bot.heartbeat is rewritten at every 5-second
     tick, after the tick has started that round's alerts)."""
-    heartbeat = data_dir / "bot.heartbeat"
+    heartbeat = data_dir / HEARTBEAT
     seen = {heartbeat.stat().st_mtime_ns}
     deadline = time.monotonic() + timeout
     while len(seen) <= count:

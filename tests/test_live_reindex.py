@@ -6,7 +6,6 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -17,10 +16,9 @@ from index import generations, pipeline
 from index.reader import IndexReader
 from index.settings import Settings
 from retrieval.search import Searcher
-from tests.support import SAMPLES
+from tests.support import NEWSDESK, SAMPLES
 
 pytestmark = pytest.mark.slow
-NEWSDESK = str(Path(sys.executable).parent / "newsdesk")
 
 
 def batch(path: Path, number: int, copies: int = 4) -> Path:
