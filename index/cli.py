@@ -11,13 +11,12 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from index import pipeline
 from index.config import load_sources
 from index.engines import open_reader
 from index.records import RunSummary
-from index.encoder import prepare
+from index.encoder import LEGACY_BACKEND, prepare, prepared
 from index.settings import AMX_BACKEND, DEFAULT_BACKEND, DEFAULT_MODEL, Settings
 
 app = typer.Typer(help="Build and inspect the index.", no_args_is_help=True)
@@ -94,8 +93,8 @@ def rebuild(
 @app.command()
 def model(data_dir: DataDir = None) -> None:
     """Build the model a new index is embedded with (NEWSDESK_MODEL, else the default) and its export for
-    NEWSDESK_BACKEND, under NEWSDESK_MODEL_CACHE (else the data directory), so the first `index add`
-    does not wait for it. The Docker image runs it. NEWSDESK_BACKEND unset: both defaults, since the
+    NEWSDESK_BACKEND, under NEWSDESK_MODEL_CACHE (else the user's cache directory, ~/.cache/newsdesk),
+    so the first `index add` does not wait for it. The Docker image runs it. NEWSDESK_BACKEND unset: both defaults, since the
     machine that builds an image need not be the one whose CPU chooses between them."""
     settings = Settings.from_env(data_dir=data_dir)
     name = settings.model or DEFAULT_MODEL
@@ -126,25 +125,27 @@ def status(
     settings = Settings.from_env(data_dir=data_dir)
     snapshot = open_reader(settings).snapshot()
     info = snapshot.status()
+    ready = prepared(info.model, snapshot.manifest.backend or LEGACY_BACKEND, settings.models_home)
     if as_json:
         json.dump({
             "generation": info.generation, "articles": info.articles, "passages": info.passages,
             "model": info.model, "dimension": info.dimension, "index_type": info.index_type,
             "backend": snapshot.manifest.backend,
+            "model_cache": str(settings.models_home), "model_ready": str(ready) if ready else None,
             "size_bytes": info.size_bytes,
             "last_update": info.last_update.isoformat() if info.last_update else None,
         }, sys.stdout)
         print()
         return
-    table = Table(show_header=False, box=None)
-    for name, value in (
+    rows = (
         ("articles", f"{info.articles:,}"), ("passages", f"{info.passages:,}"),
         ("outlets", f"{sum(1 for o in info.sources if o.name):,}"),
         ("dates", f"{info.first_published:%Y-%m-%d} to {info.last_published:%Y-%m-%d}" if info.first_published else "-"),
         ("model", f"{info.model} ({info.dimension} dimensions)"), ("backend", snapshot.manifest.backend),
+        ("model files", str(ready) if ready else f"not built yet in {settings.models_home} (the next index add builds them)"),
         ("index type", info.index_type),
         ("size on disk", human_size(info.size_bytes)), ("generation", str(info.generation)),
         ("last update", f"{info.last_update:%Y-%m-%d %H:%M:%S} UTC" if info.last_update else "-"),
-    ):
-        table.add_row(name, value)
-    Console().print(table)
+    )
+    for name, value in rows:  # plain lines: a table would crop the paths to the terminal's width
+        print(f" {name:<13} {value}")

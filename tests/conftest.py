@@ -7,9 +7,8 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from index import pipeline  # noqa: E402
-from index import e5_model  # noqa: E402
-from index.encoder import SentenceTransformerEncoder, export_onnx, onnx_dir  # noqa: E402
-from index.settings import DEFAULT_BACKEND, MINILM_MODEL, MULTILINGUAL_MODEL, Settings  # noqa: E402
+from index.encoder import SentenceTransformerEncoder, export_onnx  # noqa: E402
+from index.settings import DEFAULT_BACKEND, MINILM_MODEL, MULTILINGUAL_MODEL, Settings, user_model_cache  # noqa: E402
 from tests.support import QRELS, REUTERS, SAMPLES, SEED  # noqa: E402
 
 
@@ -62,21 +61,29 @@ def _no_proxy(monkeypatch):
         monkeypatch.delenv(name, raising=False)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _model_cache(tmp_path_factory):
+    """One model cache for the whole run, as a machine has one: the platform's user cache directory
+    (XDG_CACHE_HOME) pointed at a directory of the run's, so that nothing the suite builds outlives it
+    and subprocesses (`newsdesk bot`) find the same. NEWSDESK_TEST_CACHE reuses a cache across runs
+    while developing."""
+    cache = os.environ.get("NEWSDESK_TEST_CACHE") or str(tmp_path_factory.mktemp("user-cache"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", cache)
+        patch.delenv("NEWSDESK_MODEL_CACHE", raising=False)
+        yield user_model_cache()
+
+
 # The multilingual model is built and exported once for the whole run (about a minute), whichever
 # test modules use it.
 @pytest.fixture(scope="session")
-def e5_cache(tmp_path_factory):
-    """A DATA_DIR's models/ with the rebuilt model and its onnx-int8 export, made once for the session."""
-    cache = tmp_path_factory.mktemp("e5-models")
-    export_onnx(MULTILINGUAL_MODEL, DEFAULT_BACKEND, cache)  # builds the sentence-transformers model first
-    return cache
+def e5_cache(_model_cache):
+    """The run's model cache with the rebuilt model and its onnx-int8 export in it."""
+    export_onnx(MULTILINGUAL_MODEL, DEFAULT_BACKEND, _model_cache)  # builds the sentence-transformers model first
+    return _model_cache
 
 
 @pytest.fixture
 def e5_data(tmp_path, e5_cache):
-    """A new data directory whose models/ already holds the session's build (as a deployed image would)."""
-    data = tmp_path / "data"
-    (data / "models").mkdir(parents=True)
-    for built in (e5_model.model_dir(e5_cache), onnx_dir(e5_cache, MULTILINGUAL_MODEL, DEFAULT_BACKEND)):
-        (data / "models" / built.name).symlink_to(built, target_is_directory=True)
-    return data
+    """A new data directory on a machine whose model cache already holds the default model."""
+    return tmp_path / "data"

@@ -116,12 +116,15 @@ def test_index_add_reports_bad_records_and_counts(capsys, monkeypatch, tmp_path,
                                    "backend")} == {
         "generation": 1, "articles": 2, "passages": 2, "model": "sentence-transformers/all-MiniLM-L6-v2",
         "dimension": 384, "index_type": "IDMap2,SQfp16", "backend": "onnx-int8"}
-    data = tmp_path / "d"  # the int8 export cached in models/ is the model's size, not the archive's
-    assert (data / "models").is_dir() and status["size_bytes"] == sum(
-        p.stat().st_size for p in data.rglob("*") if p.is_file() and p.relative_to(data).parts[0] != "models")
+    data = tmp_path / "d"  # the int8 export is kept in the user's model cache, outside the archive
+    assert not (data / "models").exists() and status["size_bytes"] == sum(
+        p.stat().st_size for p in data.rglob("*") if p.is_file())
+    assert Path(status["model_ready"]) == (Path(status["model_cache"]) / "models"
+                                           / "sentence-transformers--all-MiniLM-L6-v2-onnx-int8")
     code, out, _ = run(capsys, "index", "status", "--data-dir", str(tmp_path / "d"))
     assert [line.split()[0] for line in out.strip().splitlines()] == [
-        "articles", "passages", "outlets", "dates", "model", "backend", "index", "size", "generation", "last"]
+        "articles", "passages", "outlets", "dates", "model", "backend", "model", "index", "size", "generation",
+        "last"]
 
 
 def test_eval_prints_the_three_modes(capsys, sample_dir, tmp_path):

@@ -8,7 +8,9 @@ every test that needs it is slow."""
 from __future__ import annotations
 
 import json
+import os
 import unicodedata
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -180,7 +182,7 @@ def test_a_new_index_gets_the_multilingual_model_and_answers_across_languages(ca
 
 
 @pytest.mark.slow
-def test_serving_or_updating_with_another_model_is_one_sentence(capsys, monkeypatch, tmp_path, e5_data):
+def test_serving_or_updating_with_another_model_is_one_sentence(capsys, monkeypatch, tmp_path, e5_cache, e5_data):
     archive = tmp_path / "a.jsonl"
     archive.write_text(json.dumps(ARCHIVE[0]) + "\n")
     monkeypatch.setenv("NEWSDESK_MODEL", E5)
@@ -188,7 +190,7 @@ def test_serving_or_updating_with_another_model_is_one_sentence(capsys, monkeypa
     serving = ServingEncoder(Settings(data_dir=e5_data))  # NEWSDESK_MODEL unset: the index's own
     assert serving.name == E5
     assert np.allclose(serving.encode_queries(["Rovno"]), SentenceTransformerEncoder(
-        E5, "cpu", default_backend(), e5_data).encode_queries(["Rovno"]))
+        E5, "cpu", default_backend(), e5_cache).encode_queries(["Rovno"]))
     with pytest.raises(ModelMismatch) as error:
         ServingEncoder(Settings(data_dir=e5_data, model=MINILM_MODEL)).encode_queries(["Rovno"])
     assert str(error.value) == (f"The index in {e5_data} was built with the model '{E5}', not '{MINILM_MODEL}': "
@@ -208,15 +210,15 @@ def test_serving_or_updating_with_another_model_is_one_sentence(capsys, monkeypa
 
 @pytest.mark.slow
 def test_the_default_model_is_built_once_into_the_model_cache(capsys, monkeypatch, tmp_path, e5_cache):
-    """As the Docker image does: `index model` builds the default model into NEWSDESK_MODEL_CACHE (the
-    session's build here, so nothing is left to do) for both default backends, whichever CPU runs the
-    image, and a new data directory then holds the index only."""
+    """A model is built once per machine: into the user's cache directory (the run's here, where the
+    session's build already is), so that `index model` has nothing left to do for either default
+    backend, whichever CPU runs it, and a new data directory then holds the index only, its status
+    saying where the model files are."""
     monkeypatch.delenv("NEWSDESK_MODEL", raising=False)
     monkeypatch.delenv("NEWSDESK_BACKEND", raising=False)
-    monkeypatch.setenv("NEWSDESK_MODEL_CACHE", str(e5_cache))
     data = tmp_path / "data"
-    assert Settings.from_env(data_dir=data).models_home == e5_cache
-    assert Settings(data_dir=data).models_home == data  # unset: the data directory's own models/
+    assert Settings(data_dir=data).models_home == Settings.from_env(data_dir=data).models_home == e5_cache
+    assert e5_cache == Path(os.environ["XDG_CACHE_HOME"]) / "newsdesk"
     export = onnx_dir(e5_cache, E5, DEFAULT_BACKEND)
     made = (export / onnx_file(DEFAULT_BACKEND)).stat().st_mtime_ns
     assert run(capsys, "index", "model", "--data-dir", str(data)) == (0, (
@@ -226,5 +228,15 @@ def test_the_default_model_is_built_once_into_the_model_cache(capsys, monkeypatc
     archive.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in ARCHIVE))
     assert run(capsys, "index", "add", str(archive), "--data-dir", str(data))[0] == 0
     assert sorted(p.name for p in data.iterdir() if p.name == "models") == []
+    code, out, _ = run(capsys, "index", "status", "--json", "--data-dir", str(data))
+    ready = e5_model.model_dir(e5_cache) if default_backend() == AMX_BACKEND else export
+    assert {k: json.loads(out)[k] for k in ("model_cache", "model_ready")} == {
+        "model_cache": str(e5_cache), "model_ready": str(ready)}
     code, out, _ = run(capsys, "ask", "--json", "що повідомляли про Рівне?", "--data-dir", str(data))
     assert code == 0 and json.loads(out)["results"][0]["article_id"] in {"en-rovno", "uk-rovno", "ru-rovno"}
+    # NEWSDESK_MODEL_CACHE (the Docker image's /opt/newsdesk) replaces the user's cache
+    monkeypatch.setenv("NEWSDESK_MODEL_CACHE", str(tmp_path / "image"))
+    assert Settings.from_env(data_dir=data).models_home == tmp_path / "image"
+    code, out, _ = run(capsys, "index", "status", "--data-dir", str(data))
+    assert ["model", "files", f"not built yet in {tmp_path / 'image'} (the next index add builds them)"] in [
+        line.strip().split(None, 2) for line in out.splitlines()]

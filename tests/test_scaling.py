@@ -230,7 +230,7 @@ def test_the_default_backend_is_the_faster_one_on_this_cpu():
 
 @pytest.mark.slow
 def test_a_new_index_uses_the_default_model_and_backend_end_to_end(e5_data):
-    data_dir = e5_data  # models/ holds the session's build of the default model
+    data_dir = e5_data  # the model cache holds the session's build of the default model
     summary = pipeline.add([SAMPLES], Settings(data_dir=data_dir), quiet=True)
     assert summary.generation == 1
     snapshot = IndexReader(data_dir).snapshot()
