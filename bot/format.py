@@ -25,6 +25,7 @@ from babel.numbers import format_decimal
 from bot import i18n
 from bot.i18n import gettext as _
 from bot.i18n import ngettext
+from retrieval import floor as floors
 from retrieval.highlight import context
 from retrieval.records import Answer, Citation, Filters, Hit
 from retrieval.errors import EmptyQuery, NotADate, ReversedPeriod, UnknownOutlet
@@ -280,10 +281,21 @@ def no_results(answer: Answer) -> str:
              ).format(topic=text(topic))
 
 
+def closest_message(answer: Answer, limit: int = MESSAGE_LIMIT) -> str:
+    """Nothing passed the relevance floor: say so, then the closest report, offered as no more than that."""
+    names = floors.written(answer.query)
+    said = _("Nothing in the archive answers <b>{topic}</b>.").format(topic=text(topic_of(answer))) + "\n<i>" + (
+        _("Closest report, not about {names}:").format(names=text(shorten(_(" or ").join(names), TOPIC_CHARS)))
+        if names else _("Closest report, not an answer to it:")) + "</i>"
+    return _fit(lambda shown: said, [answer.closest], limit, asked_in=answer.query.language)[0]
+
+
 def answer_message(answer: Answer, limit: int = MESSAGE_LIMIT) -> tuple[str, list[Hit]]:
     """(HTML, the hits shown in the order shown). Whole results are dropped from the end until it
     fits; the rest stay reachable with "More". A first page for a question naming several outlets
     has one section per outlet, in the order named (`by_outlet`)."""
+    if not answer.hits and answer.closest is not None:
+        return closest_message(answer, limit), [answer.closest]
     if not answer.hits:
         return no_results(answer), []
     asked_in = answer.query.language
@@ -613,6 +625,7 @@ REFUSAL = N_("Sorry, this Newsdesk archive is private to its newsroom. "
               "Ask the newsroom's admin to add your Telegram id ({user_id}).")
 PRIVATE = N_("This archive is private to its newsroom.")  # a stranger's button press
 NOT_AVAILABLE = N_("Not available to you")  # a stranger's inline query
+NOTHING_ANSWERS = N_("Nothing in the archive answers that")  # an inline query no report passes the floor for
 NOT_READY = N_("The archive is not indexed yet. Please ask again after the next reindex.")
 SLOW_DOWN = N_("You are asking faster than I can answer well. Please wait a minute, then ask again.")
 TEXT_ONLY = N_("I answer text questions about the archive, e.g. <i>what was reported about Rovno?</i> /help shows more.")

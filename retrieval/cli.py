@@ -19,6 +19,7 @@ from rich.text import Text
 from index.cli import DataDir
 from index.cli import app as index_app  # noqa: F401 (mounted by the root command, bot/cli.py)
 from index.normalize import parse_date
+from retrieval import floor as floors
 from retrieval.errors import BadQuery
 from retrieval.evaluate import evaluate, load_qrels
 from retrieval.highlight import context
@@ -45,12 +46,18 @@ def answer_dict(answer: Answer) -> dict:
         # the stated filters that left nothing: the results are the closest reports outside them
         "relaxed": answer.relaxed.as_dict()["stated"] if answer.relaxed else None,
         "spellings": {word: list(found) for word, found in answer.query.variants},
-        "results": [
-            {"rank": h.rank, "score": h.score, **citation_dict(h.citation), "passage": h.passage,
-             "highlight": h.highlight, "also": [citation_dict(c) for c in h.also]}
-            for h in answer.hits
-        ],
+        "results": [result_dict(h) for h in answer.hits],
+        # results below the floor are not answers; with none above it, the closest report is offered as such
+        "floor": answer.floor.as_dict() if answer.floor else None,
+        "closest": result_dict(answer.closest) if answer.closest else None,
+        "names": list(floors.written(answer.query)),
     }
+
+
+def result_dict(h: Hit) -> dict:
+    return {"rank": h.rank, "score": h.score, **citation_dict(h.citation), "passage": h.passage,
+            "highlight": h.highlight, "also": [citation_dict(c) for c in h.also],
+            "cosine": h.cosine, "mentions_name": h.named}
 
 
 # --- hostile text at the edges: what comes in is made valid, what goes to a terminal is made inert
@@ -95,20 +102,32 @@ def citation_line(c: Citation) -> str:
 
 
 def print_answer(console: Console, answer: Answer) -> None:
+    asked = escape(terminal_safe(answer.query.question))
+    if not answer.hits and answer.closest:
+        names = floors.written(answer.query)
+        console.print(f"Nothing in the archive answers “{asked}”.")
+        console.print(f"Closest report, not about {escape(terminal_safe(' or '.join(names)))}:\n" if names
+                      else "Closest report, not an answer to it:\n")
+        _print_hit(console, answer.closest, "")
+        return
     if not answer.hits:
         console.print("Nothing in the archive matches that question; try fewer or broader words.")
         return
     if answer.relaxed:
         console.print(f"Nothing {escape(terminal_safe(answer.relaxed.describe()))} on that; the closest reports "
                       "without that filter:\n")
-    console.print(f"{len(answer.hits)} passage{'s' if len(answer.hits) > 1 else ''} "
-                  f"for “{escape(terminal_safe(answer.query.question))}”\n")
+    held_back = " (the others ranked are not close enough to answer it)" if answer.held_back else ""
+    console.print(f"{len(answer.hits)} passage{'s' if len(answer.hits) > 1 else ''} for “{asked}”{held_back}\n")
     for hit in answer.hits:
-        console.print(Text(f"[{hit.rank}] ").append_text(_marked(hit, bold=console.is_terminal)), soft_wrap=True)
-        console.print(Text("    " + citation_line(hit.citation), style="dim"), soft_wrap=True)
-        for other in hit.also:
-            console.print(Text("    also: " + citation_line(other), style="dim"), soft_wrap=True)
-        console.print()
+        _print_hit(console, hit, f"[{hit.rank}] ")
+
+
+def _print_hit(console: Console, hit: Hit, label: str) -> None:
+    console.print(Text(label).append_text(_marked(hit, bold=console.is_terminal)), soft_wrap=True)
+    console.print(Text("    " + citation_line(hit.citation), style="dim"), soft_wrap=True)
+    for other in hit.also:
+        console.print(Text("    also: " + citation_line(other), style="dim"), soft_wrap=True)
+    console.print()
 
 
 def _marked(hit: Hit, bold: bool) -> Text:

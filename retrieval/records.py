@@ -86,6 +86,30 @@ class Query:
     # the archive's other spellings of question words: (("kupiansk", ("kupyansk",)),)
     variants: tuple[tuple[str, tuple[str, ...]], ...] = ()
     language: str = ""  # the question's language, ISO 639-1 ("en", "uk", "ru"); "" when not known
+    # the terms that name a person, place or organisation (retrieval.floor.names): a result that
+    # mentions none of them, in any of their spellings, is shown only when it is close in meaning
+    names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Floor:
+    """Which ranked passages are shown as answers (retrieval.floor; chosen in bench/floor_eval.py).
+
+    A passage is shown when its cosine to the question is at least `cosine` and within `margin` of
+    the closest passage's; for a question that names someone or somewhere (`Query.names`), a passage
+    that mentions none of the names must also be at least `unnamed` close. Cosines lie in [-1, 1]: the
+    defaults turn every part off."""
+
+    cosine: float = -1.0
+    margin: float = 2.0
+    unnamed: float = -1.0
+
+    def passes(self, cosine: float, best: float, named: bool | None) -> bool:
+        """`named`: whether the passage mentions a name of the question (None: the question names none)."""
+        return cosine >= self.cosine and cosine >= best - self.margin and (named is not False or cosine >= self.unnamed)
+
+    def as_dict(self) -> dict:
+        return {"cosine": self.cosine, "margin": self.margin, "unnamed": self.unnamed}
 
 
 @dataclass(frozen=True)
@@ -111,6 +135,8 @@ class Hit:
     highlight_end: int
     also: tuple[Citation, ...] = ()  # other articles with the same story (identical or near-duplicate)
     language: str = ""  # the passage's language, ISO 639-1; "" when not known (indexed before it was kept)
+    cosine: float | None = None  # to the question, as the floor reads it; None when not measured
+    named: bool | None = None  # mentions a name of the question (Query.names); None when it names none
 
 
 @dataclass(frozen=True)
@@ -131,6 +157,16 @@ class Answer:
     # the stated filters that left nothing, dropped for this answer: its hits are the closest reports
     # outside them ("nothing from Reuters in March 1987 on that; the closest from other outlets")
     relaxed: Filters | None = None
+    # When no passage passes the floor: no hits, and the best-ranked report, shown only as the closest
+    # ("closest report, not about Rovno"), never as an answer
+    closest: Hit | None = None
+    floor: Floor | None = None  # the floor the hits passed (None: not floored)
+    held_back: bool = False  # some passages ranked for the question were below the floor, not shown
+
+    @property
+    def answered(self) -> bool:
+        """Whether some report answers the question (else at most `closest` is offered)."""
+        return bool(self.hits)
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from index.errors import SettingsError
 from index.settings import multilingual
 from index.search_index import Reader, SearchIndex
 from index.records import IndexStatus, StoredArticle, StoredPassage
-from retrieval import highlight, query as query_parser, variants
+from retrieval import floor as floors, highlight, query as query_parser, variants
 from retrieval.fusion import Fusion
-from retrieval.records import Answer, Citation, Filters, FullArticle, Hit, Query, Timings
+from retrieval.records import Answer, Citation, Filters, Floor, FullArticle, Hit, Query, Timings
 
 MODES = ("hybrid", "dense", "lexical")
 
@@ -64,6 +64,9 @@ class SearchSettings:
     # halves and RealTimeQA: 0 / 0.25 / 0.4 gave RealTimeQA quiz-cited Recall@5 0.711 / 0.762 / 0.775
     # and the newsroom set 0.993 / 0.993 / 0.986 (docs/evaluation.md).
     prefer_floor: float = 0.25
+    # Below it, a passage is not shown as an answer (retrieval.floor); None: the index's model's floor
+    # (floor_for), Floor() shows every passage ranked.
+    floor: Floor | None = None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> SearchSettings:
@@ -105,6 +108,15 @@ def bm25_terms(terms: tuple[str, ...], frequencies: Mapping[str, int], most: flo
 def _merged(ranking: list[tuple[int, float]]) -> list[tuple[int, float]]:
     """Several rankings of the same scores as one, best first, each passage once."""
     return sorted(dict(ranking).items(), key=lambda hit: (-hit[1], hit[0]))
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How the floor reads one ranked passage."""
+
+    cosine: float
+    named: bool | None  # mentions a name of the question; None when it names none
+    shown: bool  # passes the floor
 
 
 def citation(stored: StoredPassage | StoredArticle) -> Citation:
@@ -160,51 +172,81 @@ class Searcher:
         frequencies = snapshot.document_frequencies([highlight.stem(t) for t in parsed.terms])
         other, spelled = variants.find(snapshot, question, parsed.terms, frequencies, self.settings.variants)
         if other:
-            return replace(parsed, variants=tuple(other.items())), {**frequencies, **spelled}
-        return parsed, frequencies
+            parsed, frequencies = replace(parsed, variants=tuple(other.items())), {**frequencies, **spelled}
+        return replace(parsed, names=floors.names(question, parsed)), frequencies
+
+    def floor(self, snapshot: SearchIndex) -> Floor:
+        """The floor answers pass: the settings' own, or the one measured for the index's model."""
+        return self.settings.floor if self.settings.floor is not None else floors.floor_for(snapshot.manifest.model)
 
     def ask(self, question: str, limit: int = 5, offset: int = 0, mode: str = "hybrid",
             per_article: int = 1, as_of: datetime | None = None) -> Answer:
         """The best passages for a question. `as_of` is "now" for relative dates ("last week").
 
-        What the user states (from:, since:, until:, exact:) filters; when it leaves nothing, the answer
-        says so (`Answer.relaxed`) and gives the closest reports outside it. What is read from the
-        words (outlets, dates, quoted text, "latest") only ranks (`_rank`)."""
+        What the user states (from:, since:, until:, exact:) filters; when it leaves nothing that
+        answers, the answer says so (`Answer.relaxed`) and gives the closest reports outside it. What is
+        read from the words (outlets, dates, quoted text, "latest") only ranks (`_rank`). Passages below
+        the floor (`floor`, retrieval.floor) are not answers: when none passes, the answer has no hits
+        and offers the best-ranked report as the closest (`Answer.closest`)."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
         snapshot = self.reader.snapshot()  # one generation for the whole answer
         parsed, frequencies = self._read(snapshot, question, as_of)
         other = dict(parsed.variants)
+        floor = self.floor(snapshot)
         want = max(self.settings.candidates, 4 * (offset + limit + 1))
         match = self.bm25_match(parsed, frequencies, other, snapshot.manifest.passages)
         allowed = self.stated(snapshot, parsed.filters)
         t0 = time.perf_counter()
-        # BM25 needs no vector: it runs in a second thread while the model encodes (both release the GIL)
+        # BM25 needs no vector: it runs in a second thread while the model encodes (both release the GIL);
+        # BM25 alone (mode "lexical") encodes the question too, for the floor
         pending = self._pool.submit(snapshot.lexical, match, want, None if allowed is None else set(allowed.tolist())) \
             if mode != "dense" and match else None
-        vector = self.encode_query(parsed.dense_text) if mode != "lexical" or not match else None
+        vector = self.encode_query(parsed.dense_text)
         t1 = time.perf_counter()
         lexical = pending.result() if pending else []
         now = as_of or datetime.now(timezone.utc)
-        ranked = self._rank(snapshot, parsed.filters, mode, match, vector, want, allowed, lexical, now,
-                            bool(parsed.terms), parsed.language)
+        ranked, read = self._floored(snapshot, parsed, floor, vector, *self._rank(
+            snapshot, parsed.filters, mode, match, vector, want, allowed, lexical, now, bool(parsed.terms),
+            parsed.language))
         relaxed = None
-        if not ranked and parsed.filters:  # the stated filters left nothing: say so, show the closest
+        if not any(read[pid].shown for pid, _ in ranked) and parsed.filters:
+            # the stated filters left nothing that answers: say so, show the closest outside them
             relaxed = parsed.filters.stated()
             parsed = replace(parsed, filters=parsed.filters.inferred())
             match = self.bm25_match(parsed, frequencies, other, snapshot.manifest.passages)
-            if vector is None and (mode != "lexical" or not match):
-                vector = self.encode_query(parsed.dense_text)
             lexical = snapshot.lexical(match, want) if mode != "dense" and match else []
-            ranked = self._rank(snapshot, parsed.filters, mode, match, vector, want, None, lexical, now,
-                                bool(parsed.terms), parsed.language)
+            ranked, read = self._floored(snapshot, parsed, floor, vector, *self._rank(
+                snapshot, parsed.filters, mode, match, vector, want, None, lexical, now, bool(parsed.terms),
+                parsed.language))
+        shown = [(pid, score) for pid, score in ranked if read[pid].shown]
         t2 = time.perf_counter()
-        hits, has_more = self._collapse(snapshot, parsed, vector, ranked, limit, offset, per_article, frequencies)
+        hits, has_more = self._collapse(snapshot, parsed, vector, shown, limit, offset, per_article, frequencies, read)
+        closest = None
+        if not shown and ranked and not offset:  # nothing answers: the closest report, offered as such
+            closest = self._collapse(snapshot, parsed, vector, ranked[:32], 1, 0, 1, frequencies, read)[0][:1]
         t3 = time.perf_counter()
         return Answer(
             query=parsed, hits=tuple(hits), generation=snapshot.generation, offset=offset, has_more=has_more,
             timings=Timings((t1 - t0) * 1000, (t2 - t1) * 1000, (t3 - t2) * 1000), relaxed=relaxed,
+            closest=closest[0] if closest else None, floor=floor, held_back=len(shown) < len(ranked),
         )
+
+    @staticmethod
+    def _floored(snapshot: SearchIndex, parsed: Query, floor: Floor, vector: np.ndarray, ranked: list[tuple[int, float]],
+                 close: dict[int, float]) -> tuple[list[tuple[int, float]], dict[int, Reading]]:
+        """The ranking, and how the floor reads each of its passages (`close`: the cosines known already).
+        A question without topic words (an outlet and a date: "what did Coastline Chronicle publish on
+        Feb 3?") is answered by whatever they prefer: there is nothing to be close to, so no floor."""
+        ids = [pid for pid, _ in ranked]
+        cosine = floors.cosines(snapshot, vector, ids, close)
+        named = floors.mentioning(snapshot, parsed, ids) if parsed.names else None
+        best = max(cosine.values(), default=0.0)
+        read = {}
+        for pid in ids:
+            mentions = None if named is None else pid in named
+            read[pid] = Reading(cosine[pid], mentions, not parsed.terms or floor.passes(cosine[pid], best, mentions))
+        return ranked, read
 
     @staticmethod
     def stated(snapshot: SearchIndex, found: Filters) -> np.ndarray | None:
@@ -214,21 +256,21 @@ class Searcher:
             return None
         return snapshot.allowed(stated.sources, stated.since, stated.until)
 
-    def _rank(self, snapshot: SearchIndex, found: Filters, mode: str, match: str | None, vector: np.ndarray | None,
+    def _rank(self, snapshot: SearchIndex, found: Filters, mode: str, match: str | None, vector: np.ndarray,
               want: int, allowed: np.ndarray | None, lexical: list[tuple[int, float]],
-              now: datetime, topical: bool = True, language: str = "") -> list[tuple[int, float]]:
+              now: datetime, topical: bool = True, language: str = "") -> tuple[list[tuple[int, float]], dict[int, float]]:
         """Passages `allowed` (all when None) in answer order: the dense and lexical rankings fused
         (`lexical` is the latter, already run; passages in another language than the question's, which is
         `language`, fused as `_across` says), without passages that are neither a lexical match nor
-        close in meaning; then what the question prefers first (`_preferred_first`).
+        close in meaning; then what the question prefers first (`_preferred_first`). And the cosines
+        the dense search found.
 
         Each subset the question prefers (a named outlet, in the period it names) is searched too, so
         that its best passages are candidates even where the rest of the archive outranks them."""
-        dense = snapshot.dense(vector, want, allowed) if vector is not None else []
+        dense = snapshot.dense(vector, want, allowed)
         subsets = self._preferred(snapshot, found, allowed)
         for ids in (ids for ids in subsets if len(ids)):
-            if vector is not None:
-                dense = dense + snapshot.dense(vector, want, ids)
+            dense = dense + snapshot.dense(vector, want, ids)
             if mode != "dense" and match:
                 lexical = lexical + snapshot.lexical(match, want, set(ids.tolist()))
         dense, lexical = _merged(dense), _merged(lexical)
@@ -247,7 +289,7 @@ class Searcher:
                           if pid in matched or close.get(pid, 0.0) >= self.settings.min_dense_only]
         if self.settings.recency_half_life_days > 0 and not found.newest_first:
             ranked = self._recent_first(snapshot, ranked, now)
-        return self._preferred_first(snapshot, found, ranked, subsets, topical)
+        return self._preferred_first(snapshot, found, ranked, subsets, topical), dict(dense)
 
     def _across(self, snapshot: SearchIndex, language: str, dense: list[tuple[int, float]],
                 lexical: list[tuple[int, float]]) -> frozenset[int]:
@@ -330,7 +372,7 @@ class Searcher:
 
     def _collapse(self, snapshot: SearchIndex, parsed: Query, vector: np.ndarray | None,
                   ranked: list[tuple[int, float]], limit: int, offset: int, per_article: int,
-                  frequencies: dict[str, int]) -> tuple[list[Hit], bool]:
+                  frequencies: dict[str, int], read: Mapping[int, Reading] | None = None) -> tuple[list[Hit], bool]:
         """At most `per_article` passages per article; the same story in several articles (an identical
         passage, or articles whose sketches say they are near-duplicates) is one entry."""
         entries: list[tuple[StoredPassage, float, list[Citation]]] = []
@@ -361,11 +403,14 @@ class Searcher:
         page = entries[offset : offset + limit]
         spans = self.highlights([p for p, _, _ in page], parsed, vector, self.weights(snapshot, parsed, frequencies))
         hits = []
+        read = read or {}
         for rank, ((passage, score, also), (start, end)) in enumerate(zip(page, spans), start=offset + 1):
+            floor = read.get(passage.passage_id)
             hits.append(Hit(
                 rank=rank, score=round(float(score), 6), passage_id=passage.passage_id, citation=citation(passage),
                 passage=passage.text, highlight=passage.text[start:end], highlight_start=start, highlight_end=end,
                 also=tuple(also), language=passage.language,
+                cosine=round(floor.cosine, 6) if floor else None, named=floor.named if floor else None,
             ))
         return hits, len(entries) > offset + limit
 

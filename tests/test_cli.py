@@ -31,7 +31,9 @@ def test_ask_json_gives_exactly_what_the_input_said(capsys, sample_dir):
     assert answer["relaxed"] is None
     top = answer["results"][0]
     assert list(top) == ["rank", "score", "article_id", "url", "title", "source", "published_at", "passage",
-                         "highlight", "also"]
+                         "highlight", "also", "cosine", "mentions_name"]
+    assert (top["mentions_name"], answer["names"], answer["closest"]) == (True, ["Rovno"], None)
+    assert answer["floor"] == {"cosine": -1.0, "margin": 2.0, "unnamed": -1.0}  # MiniLM has none of its own
     assert {k: top[k] for k in ("rank", "article_id", "url", "title", "source", "published_at", "highlight")} == {
         "rank": 1, "article_id": "kl-2024-1207-rovno",
         "url": "https://kyivledger.example/2024/12/07/russia-claims-kucherkovka-and-rovno",

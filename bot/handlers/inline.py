@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram import InlineQueryResultArticle, InlineQueryResultsButton, InputTextMessageContent, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
@@ -33,5 +33,9 @@ async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
         for hit in answer.hits
     ]
+    if not results and not offset:  # nothing passes the relevance floor: say so rather than offer padding
+        await query.answer([], cache_time=30, is_personal=True,
+                           button=InlineQueryResultsButton(fmt.t(fmt.NOTHING_ANSWERS), start_parameter="help"))
+        return
     next_offset = str(offset + len(results)) if answer.has_more and offset + len(results) < INLINE_MAX else ""
     await query.answer(results, cache_time=30, is_personal=True, next_offset=next_offset)
