@@ -305,15 +305,20 @@ def answer_message(answer: Answer, limit: int = MESSAGE_LIMIT) -> tuple[str, lis
 
 def quote(hit: Hit, limit: int = COPY_LIMIT) -> str:
     """What a copy button puts on the clipboard: the sentence in quotation marks, then outlet, date and
-    link (the title when there is no safe link, or one too long to leave room for the sentence),
-    within `limit` UTF-16 units. The sentence is shortened with an ellipsis, never the citation."""
+    link (the title when the link is unsafe or too long to leave room for the sentence; the title and
+    the file's name or the article's id when there is none), within `limit` UTF-16 units. The sentence
+    is shortened with an ellipsis, never the citation."""
     c = hit.citation
     where = f"{shorten(c.source or _('unknown outlet'), 60)}, {short_date(c.published_at)}"
     url = link_url(c.url)
     if url and utf16_len(url) <= QUOTED_URL_CHARS:
         tail = f"{where}, {url}"
-    else:
+    elif c.url:  # a link too long or unsafe to paste: the title finds it
         tail = f"{where}, {shorten(' '.join(c.title.split()), 80)}"
+    else:  # no link at all: the file it was read from, or its id in the archive, traces it
+        ref = _("file {name}").format(name=shorten(c.file_name, 60)) if c.file_name else \
+            _("id {id}").format(id=shorten(c.article_id, 60))
+        tail = f"{where}, {shorten(' '.join(c.title.split()), 60)} ({ref})"
     room = limit - utf16_len(f"“” — {tail}")
     said, keep = " ".join(hit.highlight.split()), room
     while utf16_len(said) > room:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from pathlib import PurePath
+
+from index.sources import TEXT_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,13 @@ class Citation:
     url: str | None
     source: str | None
     published_at: datetime | None
+
+    @property
+    def file_name(self) -> str | None:
+        """The name of the .txt, .md or .html file the article was read from (its id is the file's path),
+        else None: what makes a quote of an article without a link traceable."""
+        path = PurePath(self.article_id)
+        return path.name if path.suffix.lower() in TEXT_SUFFIXES else None
 
 
 @dataclass(frozen=True)

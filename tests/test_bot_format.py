@@ -52,6 +52,11 @@ def test_the_copy_button_quote_starts_with_the_sentence_and_ends_with_the_link()
                                                                                       "https://kl.example/a?x=1&y=2")
     no_link = hit(citation=replace(ROVNO, url="javascript:alert(1)"))
     assert fmt.quote(no_link).endswith("— Kyiv & Ledger, 7 Dec 2024, Russia claims <two> villages")
+    from_file = hit(citation=replace(ROVNO, url=None, article_id="../shared/data/seed/kupyansk-rovno.txt"))
+    assert fmt.quote(from_file).endswith("— Kyiv & Ledger, 7 Dec 2024, Russia claims <two> villages "
+                                         "(file kupyansk-rovno.txt)")
+    from_record = hit(citation=replace(ROVNO, url=None, source=None, published_at=None, article_id="x1"))
+    assert fmt.quote(from_record).endswith("” — unknown outlet, undated, Russia claims <two> villages (id x1)")
     huge_link = hit(citation=replace(ROVNO, url="https://kl.example/" + "a" * 3000))
     assert fmt.utf16_len(fmt.quote(huge_link)) <= 256 and fmt.quote(huge_link).endswith("Russia claims <two> villages")
 
