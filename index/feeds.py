@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
 import time
 from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -58,8 +59,11 @@ class Fetcher:
 
     The request runs on an event loop so that the deadline cancels it wherever it is (connecting,
     reading headers byte by byte, or the body): httpx's own timeouts bound each network operation,
-    never the whole request. A server (host and port) that missed the deadline is not asked again by
-    this fetcher (one run), so a feed of fifty slow pages costs one deadline, not fifty."""
+    never the whole request. A server (host and port) that missed the deadline is not asked again for
+    the same feed (`for_feed`), so a feed of fifty slow pages costs one deadline, not fifty; another
+    feed on that server is still asked, within its own deadline, so a slow feed costs only itself.
+    Feeds may be fetched from several threads at once (index.pipeline.update): requests to one host
+    still start at least `host_delay` apart, and after the one before ends when they are not concurrent."""
 
     timeout: float = 15.0
     deadline: float = 60.0
@@ -68,6 +72,12 @@ class Fetcher:
     user_agent: str = "Newsdesk/0.1 (news archive indexer)"
     _last: dict[str, float] = field(default_factory=dict)
     _too_slow: set[str] = field(default_factory=set)
+    _spacing: threading.Lock = field(default_factory=threading.Lock)  # guards `_last` across threads
+
+    def for_feed(self) -> Fetcher:
+        """This fetcher for one feed and its article pages: the pause between two requests to a host is
+        kept across feeds (the same `_last`), the servers that missed the deadline are this feed's own."""
+        return replace(self, _too_slow=set())
 
     def get(self, url: str) -> bytes:
         if not is_http(url):
@@ -76,16 +86,20 @@ class Fetcher:
         host, server = parts.hostname or "", parts.netloc
         if server in self._too_slow:
             raise FetchError(f"{where(url)} not fetched: {where(server)} missed the {self.deadline:g} s deadline earlier")
-        pause = self._last.get(host, float("-inf")) + self.host_delay - time.monotonic()
-        if pause > 0:
-            time.sleep(pause)
+        # `host_delay` after the host's last request ended, or after the last one started while it is
+        # still going (another thread's: a slow feed does not hold up the other feeds of its server)
+        with self._spacing:
+            start = max(time.monotonic(), self._last.get(host, float("-inf")) + self.host_delay)
+            self._last[host] = start
+        time.sleep(max(0.0, start - time.monotonic()))
         try:
             return _run(self._get(url))
         except TimeoutError:
             self._too_slow.add(server)
             raise FetchError(f"{where(url)} was abandoned: not fetched within the {self.deadline:g} s deadline") from None
         finally:
-            self._last[host] = time.monotonic()
+            with self._spacing:
+                self._last[host] = max(self._last[host], time.monotonic())
 
     async def _get(self, url: str) -> bytes:
         async with asyncio.timeout(self.deadline):
@@ -134,6 +148,7 @@ def page_text(page: bytes) -> str | None:
 def read_feed(url: str, fetcher: Fetcher, outlet: str | None = None,
               known: Callable[[str], bool] = lambda key: False) -> Iterator[Record | Seen]:
     """Articles of one feed. Raises FetchError when the feed itself cannot be had."""
+    fetcher = fetcher.for_feed()
     parsed = feedparser.parse(fetcher.get(url))
     if parsed.bozo and not parsed.entries:
         raise FetchError(f"{url} is not an RSS or Atom feed ({parsed.bozo_exception})")

@@ -11,9 +11,11 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -34,6 +36,7 @@ from index.sources import read_path, read_paths
 from index.store import SCHEMA_VERSION, Store
 
 Input = tuple[str, Iterable[Article | Problem | Seen]]  # (collection, what its source yields)
+FEEDS_AT_ONCE = 8  # feeds fetched concurrently by `update`
 UNPUBLISHED_FORMS = "lemmas_unpublished"  # meta: lemma columns rewritten since the last generation
 
 
@@ -277,6 +280,35 @@ def commit_generation(store: Store, settings: Settings, gen: int, plan: Plan,
     return replace(summary, generation=gen)
 
 
+class Warming:
+    """What a run that indexes something new needs, read in a thread (once) while feeds are still being
+    fetched: the encoder's model (seconds) and the gazetteer (1.5 s); `wait` before encoding. A run that
+    indexes nothing new loads neither."""
+
+    def __init__(self, encoder: Encoder | None) -> None:
+        self._thread = None
+        self._model = (lambda: encoder.model) if isinstance(encoder, SentenceTransformerEncoder) else (lambda: None)
+        self._started = threading.Lock()
+
+    def start(self) -> None:
+        with self._started:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._quietly, name="warming", daemon=True)
+                self._thread.start()
+
+    def _quietly(self) -> None:
+        try:
+            self._model()
+            places.gazetteer()
+        except Exception:  # noqa: BLE001 (encoding and committing load them again and report the error)
+            logging.getLogger(__name__).warning("could not load the model or gazetteer ahead; loading it when needed",
+                                                exc_info=True)
+
+    def wait(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+
+
 def run(inputs: Callable[[Callable[[str], bool]], Iterable[Input]], settings: Settings,
         encoder: Encoder | None = None, quiet: bool = False,
         prune: Callable[[], set[str]] = frozenset) -> RunSummary:
@@ -293,13 +325,22 @@ def run(inputs: Callable[[Callable[[str], bool]], Iterable[Input]], settings: Se
         served = generations.current_generation(settings.data_dir)
         store.discard_after(served)  # rows of a run that died before it published
         live = store.live_articles()
-        articles, seen, problems = read(inputs(live.__contains__))                           # 1
+        encoder = encoder or indexing_encoder(settings, store)
+        warming = Warming(None if settings.ray_address else encoder)  # a Ray cluster embeds on its workers
+
+        def known(key: str) -> bool:  # a feed entry not indexed yet will be embedded: load the model meanwhile
+            if key in live:
+                return True
+            warming.start()
+            return False
+
+        articles, seen, problems = read(inputs(known))                                       # 1
         plan = diff(articles, seen, live, prune())                                           # 2
         chunks = chunk_articles(plan.new + [a for a, _ in plan.changed], settings)           # 3
         texts = {text_hash(p.text): p.text for _, passages in chunks for p in passages}
-        if chunks:  # new words are likely: the gazetteer (1.5 s) is read while the model loads
-            threading.Thread(target=places.gazetteer, name="gazetteer", daemon=True).start()
-        encoder = encoder or indexing_encoder(settings, store)
+        if chunks:
+            warming.start()
+        warming.wait()
         backend = getattr(encoder, "backend", "custom")  # an encoder of a test or a library user's own
         if store.meta("model") is not None:
             check_backend(index_backend(store), backend, settings.data_dir)
@@ -336,6 +377,7 @@ def update(specs: list[SourceSpec], settings: Settings, encoder: Encoder | None 
     others go on; only a source read to its end can have articles pruned."""
     fetcher = fetcher or Fetcher()
     complete: set[str] = set()
+    feeds = [s for s in specs if s.feed]
 
     def source(spec: SourceSpec, known: Callable[[str], bool]):
         try:
@@ -347,8 +389,16 @@ def update(specs: list[SourceSpec], settings: Settings, encoder: Encoder | None 
         except (SourceError, FetchError) as error:
             yield Problem(f"source {spec.name}", str(error).rstrip("."))
 
+    def inputs(known: Callable[[str], bool]) -> list[Input]:
+        # Feeds are fetched at once, so a slow one (up to the fetcher's deadline) costs only itself; their
+        # records are read in the sources' order, so which of two records of one article wins stays fixed
+        with ThreadPoolExecutor(max_workers=max(1, min(len(feeds), FEEDS_AT_ONCE)),
+                                thread_name_prefix="feed") as pool:
+            fetched = {s.name: pool.submit(list, source(s, known)) for s in feeds}
+            return [(s.name, fetched[s.name].result() if s.feed else source(s, known)) for s in specs]
+
     try:
-        return run(lambda known: [(s.name, source(s, known)) for s in specs], settings, encoder, quiet,
+        return run(inputs, settings, encoder, quiet,
                    prune=lambda: {s.name for s in specs if prune and s.authoritative and s.name in complete})
     finally:
         fetcher.close()

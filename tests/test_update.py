@@ -1,8 +1,12 @@
 """`newsdesk index update`: configured folders and feeds, pruning, polite fetching, cron-friendly output."""
 
 import os
+import sqlite3
 import textwrap
+import threading
 import time
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -160,6 +164,73 @@ def test_fetching_is_polite_bounded_and_times_out(web):
         fetcher.get(f"{web.base}/slow")
     assert time.monotonic() - started < 1.9
     fetcher.close()
+
+
+@contextmanager
+def drip_server(every: float):
+    """127.0.0.1 serving `routes(base)` at once and, at /drip.xml, a feed whose headers come at once and
+    whose body comes one byte every `every` seconds: each byte well inside a read timeout, so only the
+    deadline ends it. The drip stops at the body's end, when the client hangs up, or at the exit.
+    Yields (base URL, the paths asked for in order)."""
+    stopped, asked, served = threading.Event(), [], {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (the http.server API)
+            asked.append(self.path)
+            status, body, kind = served.get(self.path, (404, b"not found", "text/plain"))
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            drip = self.path == "/drip.xml"
+            try:
+                for piece in (body[i:i + 1] for i in range(len(body))) if drip else (body,):
+                    if drip and stopped.wait(every):
+                        return
+                    self.wfile.write(piece)
+                    self.wfile.flush()
+            except OSError:
+                return  # the client gave up on it: what the test expects
+
+        def log_message(self, *args):
+            pass
+
+    with ThreadingHTTPServer(("127.0.0.1", 0), Handler) as httpd:
+        httpd.daemon_threads = True
+        base = f"http://127.0.0.1:{httpd.server_address[1]}"
+        slow = RSS.replace("Danube Post", "Slow Gazette").replace("dp-", "sg-").format(base=base, full=FULL)
+        served.update(routes(base))
+        served["/drip.xml"] = (200, slow.encode(), "application/rss+xml")
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        try:
+            yield base, asked
+        finally:
+            stopped.set()
+            httpd.shutdown()
+
+
+def test_a_slow_feed_costs_only_itself_the_other_feed_of_its_server_is_fetched_and_published(tmp_path):
+    with drip_server(every=2.0) as (base, asked):
+        sources = tmp_path / "sources.toml"
+        sources.write_text(f"[[source]]\nname = 'slow'\nfeed = '{base}/drip.xml'\n\n"
+                           f"[[source]]\nname = 'danube'\nfeed = '{base}/feed.xml'\n")
+        # the default deadline is a minute; a short one keeps the test short, the drip still outlasts it
+        fetcher = Fetcher(timeout=5.0, deadline=3.0, host_delay=0.0)
+        summary = pipeline.update(load_sources(sources), Settings(data_dir=tmp_path / "data", model=HashingEncoder.name),
+                                  encoder=HashingEncoder(), quiet=True, fetcher=fetcher)
+    assert [p.line() for p in summary.problems] == [
+        f"source slow: {base}/drip.xml was abandoned: not fetched within the 3 s deadline",
+        f"{base}/feed.xml entry 3: article page not fetched ({base}/articles/3.html answered HTTP 404); "
+        "the feed's summary is indexed (indexed without it)"]
+    # the good feed's article pages on the same server are asked too: only the slow feed was given up on
+    assert sorted(asked) == ["/articles/2.html", "/articles/3.html", "/drip.xml", "/feed.xml"]  # feeds at once
+    assert (summary.added, summary.skipped, summary.generation) == (3, 1, 1)
+    articles = live(tmp_path)
+    assert sorted(articles) == ["dp-1", "dp-2", "dp-3"]
+    assert articles["dp-1"][:3] == ("danube", "Danube Post", "2025-01-15T08:30:00+00:00")
+    assert articles["dp-2"][3].startswith("Lock repairs finished\n\nEngineers finished the repairs at the Gabcikovo lock")
+    with sqlite3.connect(tmp_path / "data" / "newsdesk.sqlite3") as db:
+        assert db.execute("SELECT title FROM articles WHERE article_id = 'dp-1'").fetchone() == ("Barge captain convicted",)
 
 
 @pytest.mark.parametrize("text, message", [
