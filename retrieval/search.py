@@ -241,11 +241,14 @@ class Searcher:
         ids = [pid for pid, _ in ranked]
         cosine = floors.cosines(snapshot, vector, ids, close)
         named = floors.mentioning(snapshot, parsed, ids) if parsed.names else None
+        languages = snapshot.languages(ids) if parsed.language and ids else {}
         best = max(cosine.values(), default=0.0)
         read = {}
         for pid in ids:
             mentions = None if named is None else pid in named
-            read[pid] = Reading(cosine[pid], mentions, not parsed.terms or floor.passes(cosine[pid], best, mentions))
+            across = languages.get(pid) not in (None, "", parsed.language)
+            read[pid] = Reading(cosine[pid], mentions,
+                                not parsed.terms or floor.passes(cosine[pid], best, mentions, across))
         return ranked, read
 
     @staticmethod

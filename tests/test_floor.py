@@ -46,6 +46,9 @@ def test_the_floor_passes_what_is_close_enough_and_names_what_was_asked_about():
         (0.85, 0.85, None), (0.79, 0.79, None), (0.81, 0.90, None), (0.83, 0.90, None),
         (0.83, 0.86, False), (0.84, 0.86, False), (0.81, 0.86, True)]] == [
         True, False, False, True, False, True, True]
+    # in another language than the question, only the name rule holds
+    assert [floor.passes(c, 0.88, named, across=True) for c, named in [
+        (0.70, True), (0.70, None), (0.83, False), (0.84, False)]] == [True, True, False, True]
     assert Floor().passes(-1.0, 1.0, False) is True  # the floor off shows everything ranked
 
 

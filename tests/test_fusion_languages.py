@@ -15,6 +15,7 @@ from index.encoder import ServingEncoder
 from index.engines import open_reader
 from index.settings import MINILM_MODEL, MULTILINGUAL_MODEL, Settings, multilingual
 from retrieval.fusion import Fusion
+from retrieval.records import Floor
 from retrieval.search import SearchSettings, Searcher
 from tests.support import HashingEncoder
 from tests.test_languages import write_archive
@@ -94,7 +95,8 @@ def e5_index(request, e5_archive, e5_data):
 
 
 def ask(settings: Settings, question: str, fusion: Fusion) -> list[str]:
-    searcher = Searcher(open_reader(settings), ServingEncoder(settings), SearchSettings(fusion=fusion))
+    # every article ranked, the floor off: this is about the order fusion gives (the floor: test_floor.py)
+    searcher = Searcher(open_reader(settings), ServingEncoder(settings), SearchSettings(fusion=fusion, floor=Floor()))
     return [h.citation.article_id for h in searcher.ask(question, limit=10).hits]
 
 
