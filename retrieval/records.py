@@ -178,11 +178,6 @@ class Answer:
     floor: Floor | None = None  # the floor the hits passed (None: not floored)
     held_back: bool = False  # some passages ranked for the question were below the floor, not shown
 
-    @property
-    def answered(self) -> bool:
-        """Whether some report answers the question (else at most `closest` is offered)."""
-        return bool(self.hits)
-
 
 @dataclass(frozen=True)
 class FullArticle:
