@@ -206,9 +206,9 @@ class Searcher:
         t1 = time.perf_counter()
         lexical = pending.result() if pending else []
         now = as_of or datetime.now(timezone.utc)
-        ranked, read = self._floored(snapshot, parsed, floor, vector, *self._rank(
-            snapshot, parsed.filters, mode, match, vector, want, allowed, lexical, now, bool(parsed.terms),
-            parsed.language))
+        ranked, close = self._rank(snapshot, parsed.filters, mode, match, vector, want, allowed, lexical, now,
+                                   bool(parsed.terms), parsed.language)
+        read = self._floored(snapshot, parsed, floor, vector, ranked, close)
         relaxed = None
         if not any(read[pid].shown for pid, _ in ranked) and parsed.filters:
             # the stated filters left nothing that answers: say so, show the closest outside them
@@ -216,9 +216,9 @@ class Searcher:
             parsed = replace(parsed, filters=parsed.filters.inferred())
             match = self.bm25_match(parsed, frequencies, other, snapshot.manifest.passages)
             lexical = snapshot.lexical(match, want) if mode != "dense" and match else []
-            ranked, read = self._floored(snapshot, parsed, floor, vector, *self._rank(
-                snapshot, parsed.filters, mode, match, vector, want, None, lexical, now, bool(parsed.terms),
-                parsed.language))
+            ranked, close = self._rank(snapshot, parsed.filters, mode, match, vector, want, None, lexical, now,
+                                       bool(parsed.terms), parsed.language)
+            read = self._floored(snapshot, parsed, floor, vector, ranked, close)
         shown = [(pid, score) for pid, score in ranked if read[pid].shown]
         t2 = time.perf_counter()
         hits, has_more = self._collapse(snapshot, parsed, vector, shown, limit, offset, per_article, frequencies, read)
@@ -234,8 +234,8 @@ class Searcher:
 
     @staticmethod
     def _floored(snapshot: SearchIndex, parsed: Query, floor: Floor, vector: np.ndarray, ranked: list[tuple[int, float]],
-                 close: dict[int, float]) -> tuple[list[tuple[int, float]], dict[int, Reading]]:
-        """The ranking, and how the floor reads each of its passages (`close`: the cosines known already).
+                 close: dict[int, float]) -> dict[int, Reading]:
+        """How the floor reads each passage of the ranking (`close`: the cosines known already).
         A question without topic words (an outlet and a date: "what did Coastline Chronicle publish on
         Feb 3?") is answered by whatever they prefer: there is nothing to be close to, so no floor."""
         ids = [pid for pid, _ in ranked]
@@ -249,7 +249,7 @@ class Searcher:
             across = languages.get(pid) not in (None, "", parsed.language)
             read[pid] = Reading(cosine[pid], mentions,
                                 not parsed.terms or floor.passes(cosine[pid], best, mentions, across))
-        return ranked, read
+        return read
 
     @staticmethod
     def stated(snapshot: SearchIndex, found: Filters) -> np.ndarray | None:
