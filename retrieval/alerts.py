@@ -134,11 +134,11 @@ def new_reports(searcher: Searcher, question: str, since_gen: int, settings: Ale
     names = settings if 0 < len(parsed.terms) <= settings.name_words else None
     kept = [r for r in scored(searcher, snapshot, parsed, since_gen, floor, weights, names)
             if settings.passes(r.cosine, r.coverage, r.topical)]
-    # the answers' relevance floor holds for alerts too: a report that never names the follow's person
-    # or place must be as close in meaning as an answer would need (a new report is judged on its own)
+    # the answers' name rule holds for alerts too: a report that never names the follow's person or place
+    # must be as close in meaning as an answer would need (the bars above stand for the rest of the floor)
     answers = searcher.floor(snapshot)
     named = floors.mentioning(snapshot, parsed, [r.passage.passage_id for r in kept]) if parsed.names else None
-    kept = [r for r in kept if answers.passes(r.cosine, r.cosine, None if named is None else r.passage.passage_id in named)]
+    kept = [r for r in kept if answers.names_it(r.cosine, None if named is None else r.passage.passage_id in named)]
     hits, more = _cite(searcher, parsed, kept, settings.max_items, weights)
     return Answer(query=parsed, hits=tuple(hits), generation=snapshot.generation, has_more=more)
 

@@ -113,8 +113,13 @@ class Floor:
         lower (e5: 0.78-0.80 for the Ukrainian report that answers an English question about Kupiansk,
         0.86-0.88 in its own language) and the bars were chosen on English questions, so such a passage
         is held to the name rule only."""
-        named_enough = named is not False or cosine >= self.unnamed
-        return named_enough if across else cosine >= self.cosine and cosine >= best - self.margin and named_enough
+        if across:
+            return self.names_it(cosine, named)
+        return cosine >= self.cosine and cosine >= best - self.margin and self.names_it(cosine, named)
+
+    def names_it(self, cosine: float, named: bool | None) -> bool:
+        """The name rule alone: a passage that mentions none of the question's names must be `unnamed` close."""
+        return named is not False or cosine >= self.unnamed
 
     def as_dict(self) -> dict:
         return {"cosine": self.cosine, "margin": self.margin, "unnamed": self.unnamed}

@@ -49,6 +49,8 @@ def test_the_floor_passes_what_is_close_enough_and_names_what_was_asked_about():
     # in another language than the question, only the name rule holds
     assert [floor.passes(c, 0.88, named, across=True) for c, named in [
         (0.70, True), (0.70, None), (0.83, False), (0.84, False)]] == [True, True, False, True]
+    assert [floor.names_it(c, named) for c, named in [(0.5, True), (0.5, None), (0.83, False), (0.84, False)]] == [
+        True, True, False, True]  # the name rule alone, as alerts apply it
     assert Floor().passes(-1.0, 1.0, False) is True  # the floor off shows everything ranked
 
 
