@@ -283,7 +283,9 @@ def commit_generation(store: Store, settings: Settings, gen: int, plan: Plan,
 class Warming:
     """What a run that indexes something new needs, read in a thread (once) while feeds are still being
     fetched: the encoder's model (seconds) and the gazetteer (1.5 s); `wait` before encoding. A run that
-    indexes nothing new loads neither."""
+    indexes nothing new loads neither. The gazetteer is read even for the rare run whose new articles
+    bring no new word (places.rows would not need it): reading it during the fetch is what keeps a run
+    with a slow feed within that feed's deadline."""
 
     def __init__(self, encoder: Encoder | None) -> None:
         self._thread = None
