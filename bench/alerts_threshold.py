@@ -28,7 +28,6 @@ from bench.common import REUTERS_INDEX, half  # noqa: E402
 from index.encoder import ServingEncoder, serve_queries  # noqa: E402
 from index.reader import IndexReader  # noqa: E402
 from index.settings import MULTILINGUAL_MODEL, Settings  # noqa: E402
-from retrieval import query as query_parser  # noqa: E402
 from retrieval.alerts import AlertSettings, rules_for, scored  # noqa: E402
 from retrieval.search import Searcher  # noqa: E402
 
@@ -55,10 +54,9 @@ def main() -> None:
     # per question: article id -> [(cosine, coverage)] of its passages above the lowest bar
     found: list[tuple[frozenset[str], dict[str, list[tuple[float, float]]]]] = []
     for judgement in judgements:
-        parsed = query_parser.parse(judgement.question, snapshot.outlets, now=snapshot.archive_end,
-                                    archive_end=snapshot.archive_end)
         per_article: dict[str, list[tuple[float, float]]] = defaultdict(list)
-        for row in scored(searcher, snapshot, parsed, 0, min(cosine_grid)):
+        for row in scored(searcher.plan(judgement.question, as_of=snapshot.archive_end, snapshot=snapshot), 0,
+                          min(cosine_grid)):
             per_article[row.passage.article_id].append((row.cosine, row.coverage))
         found.append((judgement.relevant, per_article))
     grid = []

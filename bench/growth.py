@@ -85,9 +85,12 @@ def bm25_matches(data_dir: Path, scale: int = 1, budget: float | None = None) ->
     setting's bm25_budget unless given."""
     from index.encoder import ServingEncoder
     from index.reader import IndexReader
+    from dataclasses import replace
+
     from retrieval import query as query_parser
     from retrieval import variants
     from retrieval.highlight import stem
+    from retrieval.plan import bm25_match
     from retrieval.search import SearchSettings, Searcher
 
     settings = SearchSettings() if budget is None else SearchSettings(bm25_budget=budget)
@@ -98,8 +101,8 @@ def bm25_matches(data_dir: Path, scale: int = 1, budget: float | None = None) ->
         parsed = query_parser.parse(question, snapshot.outlets, archive_end=snapshot.archive_end)
         frequencies = snapshot.document_frequencies([stem(t) for t in parsed.terms])
         other, _ = variants.find(snapshot, question, parsed.terms, frequencies, settings.variants)
-        match = searcher.bm25_match(parsed, {t: df * scale for t, df in frequencies.items()}, other,
-                                    snapshot.manifest.passages * scale)
+        match = bm25_match(replace(parsed, variants=tuple(other.items())),
+                           {t: df * scale for t, df in frequencies.items()}, snapshot.manifest.passages * scale, settings)
         if match:
             matches.append(match)
     return matches

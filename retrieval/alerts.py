@@ -24,11 +24,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.records import StoredPassage
-from index.search_index import SearchIndex
 from index.settings import MINILM_MODEL, MULTILINGUAL_MODEL
-from retrieval import floor as floors, highlight, query as query_parser
-from retrieval.records import Answer, Citation, Hit, Query
-from retrieval.search import Searcher, citation
+from retrieval import citing, collapse, floor as floors, highlight, query as query_parser
+from retrieval.plan import Plan
+from retrieval.records import Answer, Query
+from retrieval.search import Searcher
 
 
 @dataclass(frozen=True)
@@ -80,41 +80,39 @@ def topical(passage: StoredPassage, words: list[set[str]], lead_chars: int) -> b
     return bool(words) and all(any(f in title or f in lead or said[f] >= 2 for f in word) for word in words)
 
 
-def _candidates(snapshot: SearchIndex, parsed: Query, since_gen: int) -> np.ndarray:
+def _candidates(plan: Plan, since_gen: int) -> np.ndarray:
     """The new passages the follow's stated filters allow (from:, since:, until:). What is read from its
     words (an outlet named in passing, "last week") orders answers, so it does not restrict alerts."""
-    ids = snapshot.new_passages(since_gen)
-    allowed = Searcher.stated(snapshot, parsed.filters)
-    return np.intersect1d(ids, allowed, assume_unique=True) if len(ids) and allowed is not None else ids
+    ids = plan.snapshot.new_passages(since_gen)
+    return np.intersect1d(ids, plan.allowed, assume_unique=True) if len(ids) and plan.allowed is not None else ids
 
 
-def scored(searcher: Searcher, snapshot: SearchIndex, parsed: Query, since_gen: int,
-           floor: float, weights: dict[str, float] | None = None, names: AlertSettings | None = None) -> list[Scored]:
-    """Every allowed passage new since `since_gen` with cosine >= `floor`, closest first. `weights`:
-    the question's stem weights (`Searcher.weights`), read from the index when not given. With `names`
+def scored(plan: Plan, since_gen: int, floor: float, names: AlertSettings | None = None,
+           weighed: dict[str, float] | None = None) -> list[Scored]:
+    """Every allowed passage new since `since_gen` with cosine >= `floor`, closest first. With `names`
     (a follow of a few words), passages that have all its words are scored too, whatever their cosine,
-    and marked when the words are their topic."""
-    ids = _candidates(snapshot, parsed, since_gen)
+    and marked when the words are their topic. `weighed`: the question's stem weights (citing.weights)."""
+    snapshot = plan.snapshot
+    ids = _candidates(plan, since_gen)
     if not len(ids):
         return []
-    vector = searcher.encode_query(parsed.dense_text)
-    cosines = snapshot.dense(vector, len(ids), ids)
-    words = forms(parsed) if names else []
+    cosines = snapshot.dense(plan.vector, len(ids), ids)
+    words = forms(plan.query) if names else []
     named: set[int] = set()
     if words:
         match = " AND ".join("(" + " OR ".join(map(query_parser.fts_quote, sorted(word))) + ")" for word in words)
         named = {pid for pid, _ in snapshot.lexical(match, len(ids), set(ids.tolist()))}
     close = [(pid, cosine) for pid, cosine in cosines if cosine >= floor or pid in named]
     stored = snapshot.passages([pid for pid, _ in close])
-    weights = weights if weights is not None else searcher.weights(snapshot, parsed)
-    total = sum(weights.values())
+    weighed = citing.weights(plan) if weighed is None else weighed
+    total = sum(weighed.values())
     rows = []
     for pid, cosine in close:
         passage = stored.get(pid)
-        if passage is None or not query_parser.says(passage.text, parsed.filters.phrases):
+        if passage is None or not query_parser.says(passage.text, plan.filters.phrases):
             continue
         stems = highlight.keys(passage.text)
-        coverage = sum(w for s, w in weights.items() if s in stems) / total if total else 1.0
+        coverage = sum(w for s, w in weighed.items() if s in stems) / total if total else 1.0
         rows.append(Scored(passage, cosine, coverage,
                            pid in named and topical(passage, words, names.lead_chars if names else 0)))
     return rows
@@ -125,49 +123,21 @@ def new_reports(searcher: Searcher, question: str, since_gen: int, settings: Ale
     first, one entry per story (an identical wire text in several articles is one entry, "also
     reported by"). `Answer.generation` is the generation checked: the caller's next `since_gen`.
     `settings`: the bars, by default the index's model's (`rules_for`)."""
-    snapshot = searcher.reader.snapshot()
+    plan = searcher.plan(question)
     if settings is None:
-        settings = rules_for(snapshot.manifest.model)
-    parsed = searcher.read(snapshot, question)
-    floor = min(settings.min_cosine, settings.min_cosine_alone)
-    weights = searcher.weights(snapshot, parsed)  # once: scoring and highlighting use the same
-    names = settings if 0 < len(parsed.terms) <= settings.name_words else None
-    kept = [r for r in scored(searcher, snapshot, parsed, since_gen, floor, weights, names)
+        settings = rules_for(plan.snapshot.manifest.model)
+    weighed = citing.weights(plan)  # once: scoring and highlighting use the same
+    names = settings if 0 < len(plan.query.terms) <= settings.name_words else None
+    kept = [r for r in scored(plan, since_gen, min(settings.min_cosine, settings.min_cosine_alone), names, weighed)
             if settings.passes(r.cosine, r.coverage, r.topical)]
     # the answers' name rule holds for alerts too: a report that never names the follow's person or place
     # must be as close in meaning as an answer would need (the bars above stand for the rest of the floor)
-    answers = searcher.floor(snapshot)
-    named = floors.mentioning(snapshot, parsed, [r.passage.passage_id for r in kept]) if parsed.names else None
-    kept = [r for r in kept if answers.names_it(r.cosine, None if named is None else r.passage.passage_id in named)]
-    hits, more = _cite(searcher, parsed, kept, settings.max_items, weights)
-    return Answer(query=parsed, hits=tuple(hits), generation=snapshot.generation, has_more=more)
-
-
-def _cite(searcher: Searcher, parsed: Query, kept: list[Scored], limit: int,
-          weights: dict[str, float]) -> tuple[list[Hit], bool]:
-    """One hit per article (its closest passage), identical texts grouped, the best sentence found;
-    and whether more than `limit` stories passed."""
-    more = False
-    entries: list[tuple[Scored, list[Citation]]] = []
-    articles: set[str] = set()
-    for row in kept:
-        passage = row.passage
-        if passage.article_id in articles:
-            continue
-        articles.add(passage.article_id)
-        same = searcher.same_story([(r.passage, r.cosine, also) for r, also in entries], passage)
-        if same is not None:  # the same story as a report already in the alert: "also reported by"
-            entries[same][1].append(citation(passage))
-        elif len(entries) < limit:
-            entries.append((row, []))
-        else:
-            more = True
-    spans = searcher.highlights([row.passage for row, _ in entries], parsed,
-                                searcher.encode_query(parsed.dense_text), weights)
-    hits = []
-    for rank, ((row, also), (start, end)) in enumerate(zip(entries, spans), start=1):
-        passage = row.passage
-        hits.append(Hit(rank=rank, score=round(float(row.cosine), 6), passage_id=passage.passage_id,
-                        citation=citation(passage), passage=passage.text, highlight=passage.text[start:end],
-                        highlight_start=start, highlight_end=end, also=tuple(also)))
-    return hits, more
+    ids = [r.passage.passage_id for r in kept]
+    named = floors.mentioning(plan.snapshot, plan.query, ids) if plan.query.names else None
+    read = {r.passage.passage_id: floors.Reading(r.cosine, None if named is None else r.passage.passage_id in named,
+                                                 True) for r in kept}
+    kept = [r for r in kept if plan.floor.names_it(r.cosine, read[r.passage.passage_id].named)]
+    entries, more = collapse.entries(((r.passage, r.cosine) for r in kept), plan.filters.phrases, 1,
+                                     settings.max_items, plan.settings.same_story, scan_all=True)
+    hits = citing.hits(plan, entries, read, 1, weighed)
+    return Answer(query=plan.query, hits=tuple(hits), generation=plan.snapshot.generation, has_more=more)

@@ -82,7 +82,7 @@ def evaluate(searcher: Searcher, judgements: Iterable[Judgement], modes: Sequenc
     """Questions are asked as of `as_of`, by default the archive's newest article: judged questions
     about a historical archive ("this year") were written from its point in time."""
     judgements = list(judgements)
-    as_of = as_of or searcher.reader.snapshot().archive_end
+    as_of = as_of or searcher.archive_end()
     results = []
     for mode in modes:
         totals = {k: 0.0 for k in CUTOFFS}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -24,6 +25,7 @@ from index.search_index import SearchIndex
 from index.settings import MINILM_MODEL, MULTILINGUAL_MODEL, model_name
 from retrieval import query as query_parser
 from retrieval.lexicon import ordinary
+from retrieval.plan import Plan
 from retrieval.records import Floor, Query
 from retrieval.variants import capitalised
 
@@ -75,3 +77,31 @@ def written(parsed: Query) -> tuple[str, ...]:
     for word in re.findall(r"[\w'’ʼ-]+", parsed.question):
         words.setdefault(word.casefold(), word)
     return tuple(words.get(name, name) for name in parsed.names)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How the floor reads one ranked passage."""
+
+    cosine: float
+    named: bool | None  # mentions a name of the question; None when it names none
+    shown: bool  # passes the floor
+
+
+def read_ranking(plan: Plan, ranked: Iterable[tuple[int, float]], close: dict[int, float]) -> dict[int, Reading]:
+    """How the floor reads each passage of the ranking (`close`: the cosines known already).
+    A question without topic words (an outlet and a date: "what did Coastline Chronicle publish on
+    Feb 3?") is answered by whatever they prefer: there is nothing to be close to, so no floor."""
+    snapshot, parsed = plan.snapshot, plan.query
+    ids = [pid for pid, _ in ranked]
+    cosine = cosines(snapshot, plan.vector, ids, close)
+    named = mentioning(snapshot, parsed, ids) if parsed.names else None
+    languages = snapshot.languages(ids) if parsed.language and ids else {}
+    best = max(cosine.values(), default=0.0)
+    read = {}
+    for pid in ids:
+        mentions = None if named is None else pid in named
+        across = languages.get(pid) not in (None, "", parsed.language)
+        read[pid] = Reading(cosine[pid], mentions,
+                            not parsed.terms or plan.floor.passes(cosine[pid], best, mentions, across))
+    return read

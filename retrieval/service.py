@@ -43,21 +43,11 @@ def open_searcher(settings: Settings, check: bool = False, search: SearchSetting
 
 
 def served_generation(searcher: Searcher) -> int:
-    """The index generation the searcher answers from now; 0 while nothing is published."""
-    try:
-        return searcher.reader.snapshot().generation
-    except IndexNotReady:
-        return 0
+    return searcher.generation
 
 
 def read_question(searcher: Searcher, question: str, as_of: datetime | None = None) -> tuple[Query | None, int]:
-    """(how `question` is read, the generation it was read against), or (None, 0) while nothing is
-    published. BadQuery when it cannot be searched as written."""
-    try:
-        snapshot = searcher.reader.snapshot()
-    except IndexNotReady:
-        return None, 0
-    return searcher.read(snapshot, question, as_of), snapshot.generation
+    return searcher.read_question(question, as_of)
 
 
 def require_published(settings: Settings) -> int:

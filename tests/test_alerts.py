@@ -394,7 +394,6 @@ def test_a_follow_of_a_name_alerts_on_the_report_whose_topic_it_is_and_not_on_ot
 
     run_bot(settings_for(api, data_dir), model_encoder, scenario)
     searcher = Searcher(IndexReader(data_dir), model_encoder)
-    snapshot = searcher.reader.snapshot()
-    [row] = [r for r in scored(searcher, snapshot, searcher.read(snapshot, "Rovno"), 1, 0.0, None, AlertSettings())
+    [row] = [r for r in scored(searcher.plan("Rovno"), 1, 0.0, AlertSettings())
              if r.passage.article_id == ROVNO_SHELLING["id"]]
     assert row.cosine < AlertSettings().min_cosine and row.topical  # alerted by its topic, not its cosine

@@ -269,6 +269,5 @@ def test_a_follow_of_a_name_alerts_on_its_inflections_and_other_scripts(index_di
     are about Рівне and Харків (dictionary forms), as the answers' BM25 reads them; a cosine floor above
     1 leaves only the passages found by name."""
     searcher = Searcher(IndexReader(index_dir), HashingEncoder())
-    snapshot = searcher.reader.snapshot()
-    rows = scored(searcher, snapshot, searcher.read(snapshot, follow), 0, 1.01, None, AlertSettings())
+    rows = scored(searcher.plan(follow), 0, 1.01, AlertSettings())
     assert sorted(r.passage.article_id for r in rows if r.topical and r.coverage > 0) == topical

@@ -8,7 +8,8 @@ from index.settings import Settings
 from retrieval.errors import EmptyQuery
 from retrieval.fusion import linear, rrf
 from retrieval.highlight import context, dense_best
-from retrieval.search import Searcher, bm25_terms
+from retrieval.plan import bm25_terms
+from retrieval.search import Searcher
 
 ROVNO_SENTENCE = ("According to the Russian Defence Ministry, Rovno, a settlement in the Donetsk region, "
                   "came under Russian control.")

@@ -11,7 +11,7 @@ picks (docs/multilingual.md); everything else in questions.jsonl is the tuning p
     # 1. the dense and BM25 candidates of every tuning question through the real Searcher.ask (its fusion
     #    replaced by one that records what it is given), cached in bench/out/multilingual/F-tune-*.pkl
     HF_HUB_OFFLINE=1 .venv/bin/python bench/multilingual/tune_fusion.py cache --model e5
-    # 2. fusion settings replayed over the cache (fast; the rest of `_rank` and `_collapse` as
+    # 2. fusion settings replayed over the cache (fast; the rest of ranking.fuse and collapse.entries as
     #    `_replay` says), one row per setting and group
     .venv/bin/python bench/multilingual/tune_fusion.py grid --model e5 [--mixed] [--rule dense|pair] --values 1.0,0.3,0.1,0.0
     # 3. one setting through the real Searcher.ask and retrieval.evaluate (what the code does)
@@ -85,7 +85,7 @@ def searcher(model: str, target: str, prefix: str, settings):
 
 @dataclass
 class Recorder:
-    """A fusion that records the rankings `_rank` fuses and fuses them as the default does."""
+    """A fusion that records the rankings ranking.fuse fuses and fuses them as the default does."""
 
     fusion: object
     seen: list = field(default_factory=list)
@@ -152,10 +152,10 @@ def cache(model: str, prefix: str, targets: tuple[str, ...] = ml.LANGS, own: boo
 # --------------------------------------------------------------------------- 2. replay
 
 def _replay(asked: dict, fusion, multilingual: bool, min_dense_only: float = 0.4) -> list[list[set[str]]]:
-    """What `Searcher._rank` and `_collapse` make of one question's recorded rankings under `fusion`:
+    """What ranking.fuse and collapse.entries make of one question's recorded rankings under `fusion`:
     fused (passages in another language than the question's as `across` when the model is multilingual),
     passages neither matched by BM25 nor at `min_dense_only` cosine dropped, then one entry per article,
-    ten entries. Left out: what the question prefers (`_preferred_first`) and same-story grouping;
+    ten entries. Left out: what the question prefers (ranking.preferred_first) and same-story grouping;
     `grid` prints how often the replay of today's fusion gives Searcher.ask's own reciprocal rank."""
     if not asked["fused"]:  # no BM25 query: the dense ranking alone, whatever the fusion
         return [[set(ids)] for ids in asked["answer"]]

@@ -88,7 +88,9 @@ def first_lines(text: str, chars: int = 300) -> str:
 
 def run_set(which: str, questions: list[dict], prefix: str, modes: tuple[str, ...] = MODES,
             deep: bool = False) -> dict:
+    from retrieval import reading
     from retrieval.evaluate import ranked_articles, score
+    from retrieval.plan import bm25_match
 
     searcher, data_dir = searcher_for(questions[0]["target"], prefix)
     snapshot = searcher.reader.snapshot()
@@ -108,11 +110,11 @@ def run_set(which: str, questions: list[dict], prefix: str, modes: tuple[str, ..
             if mode == "hybrid":
                 row["top5"] = [f"{h.citation.article_id}: {first_lines(h.citation.title, 100)}" for h in answer.hits[:5]]
         if "hybrid" in modes and (row["hybrid"] is None or row["hybrid"] > 5):
-            parsed, frequencies = searcher._read(snapshot, q["question"], as_of)
+            parsed, frequencies = reading.read(snapshot, q["question"], searcher.settings, as_of)
             row["language"] = parsed.language
             row["terms"] = list(parsed.terms)
             row["variants"] = {t: list(v) for t, v in parsed.variants}
-            row["match"] = searcher.bm25_match(parsed, frequencies, dict(parsed.variants), snapshot.manifest.passages)
+            row["match"] = bm25_match(parsed, frequencies, snapshot.manifest.passages, searcher.settings)
             article = snapshot.article(q["relevant"][0])
             row["article"] = None if article is None else {"title": article.title, "start": first_lines(article.body)}
             if deep:

@@ -1,0 +1,25 @@
+"""The first stage: how a question is read against one generation."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from index.search_index import SearchIndex
+from retrieval import floor as floors, highlight, query as query_parser, variants
+from retrieval.plan import SearchSettings
+from retrieval.records import Query
+
+
+def read(snapshot: SearchIndex, question: str, settings: SearchSettings,
+         as_of: datetime | None = None) -> tuple[Query, dict[str, int]]:
+    """The question's topic words, what it states and implies (`as_of` is "now" for "last week"), the
+    archive's other spellings of its words and the names among them; and the document frequencies of
+    its stems and of those spellings, which BM25's word choice and the highlight weigh."""
+    parsed = query_parser.parse(question, snapshot.outlets, now=as_of, archive_end=snapshot.archive_end,
+                                understand=settings.understand)
+    frequencies = snapshot.document_frequencies([highlight.stem(t) for t in parsed.terms])
+    other, spelled = variants.find(snapshot, question, parsed.terms, frequencies, settings.variants)
+    if other:
+        parsed, frequencies = replace(parsed, variants=tuple(other.items())), {**frequencies, **spelled}
+    return replace(parsed, names=floors.names(question, parsed)), frequencies
