@@ -1,42 +1,12 @@
-"""The bot's settings: read once from the environment at start-up, each wrong value named."""
+"""The bot's settings: read once at start-up through the settings registry (index.settings), each wrong value named."""
 
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 
-from retrieval.service import Settings, SettingsError
-
-LINK_PREVIEWS = ("below", "above", "off")
-_TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
-_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
-
-
-def _ids(env: dict[str, str], name: str) -> frozenset[int]:
-    raw = env.get(name, "")
-    try:
-        return frozenset(int(part) for part in re.split(r"[\s,;]+", raw.strip()) if part)
-    except ValueError:
-        raise SettingsError(f"{name} must list Telegram ids (whole numbers) separated by commas, got {raw!r}.") from None
-
-
-def _flag(env: dict[str, str], name: str) -> bool:
-    raw = env.get(name, "").strip().lower()
-    if raw in _TRUE:
-        return True
-    if raw in _FALSE:
-        return False
-    raise SettingsError(f"{name} must be true or false, got {env[name]!r}.")
-
-
-def _rate(env: dict[str, str], name: str, default: str) -> tuple[int, float]:
-    raw = env.get(name) or default
-    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*", raw)
-    if not match or int(match.group(1)) < 1 or float(match.group(2)) <= 0:
-        raise SettingsError(f"{name} must look like 6/60 (questions per seconds), got {raw!r}.")
-    return int(match.group(1)), float(match.group(2))
-
+from index.errors import SettingsError
+from index.settings import Settings, read
 
 @dataclass(frozen=True)
 class BotSettings:
@@ -64,27 +34,13 @@ class BotSettings:
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> BotSettings:
         env = dict(os.environ if env is None else env)
-        token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
-        if not token:
-            raise SettingsError("TELEGRAM_BOT_TOKEN is not set: give the token @BotFather issued for the bot.")
-        if not _TOKEN.match(token):
-            raise SettingsError("TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then letters).")
-        base = (env.get("TELEGRAM_API_BASE_URL") or "").strip() or None
-        if base and not re.match(r"^https?://[^\s/]+", base):
-            raise SettingsError(f"TELEGRAM_API_BASE_URL must be an http(s) URL, got {base!r}.")
-        users, chats = _ids(env, "NEWSDESK_ALLOWED_USERS"), _ids(env, "NEWSDESK_ALLOWED_CHATS")
-        public = _flag(env, "NEWSDESK_PUBLIC")
+        got = read("bot", env)
+        users, chats, public = got["NEWSDESK_ALLOWED_USERS"], got["NEWSDESK_ALLOWED_CHATS"], got["NEWSDESK_PUBLIC"]
         if not users and not chats and not public:
             raise SettingsError(
                 "Neither NEWSDESK_ALLOWED_USERS nor NEWSDESK_ALLOWED_CHATS is set, so nobody could use the bot: "
                 "list who may ask, or set NEWSDESK_PUBLIC=true if the archive is meant to be open to everyone.")
-        per_page = env.get("NEWSDESK_RESULTS", "3").strip()
-        if not per_page.isdigit() or not 1 <= int(per_page) <= 10:
-            raise SettingsError(f"NEWSDESK_RESULTS must be a number from 1 to 10, got {per_page!r}.")
-        burst, seconds = _rate(env, "NEWSDESK_USER_RATE", "6/60")
-        preview = (env.get("NEWSDESK_LINK_PREVIEW") or "off").strip().lower()
-        if preview not in LINK_PREVIEWS:
-            raise SettingsError(f"NEWSDESK_LINK_PREVIEW must be one of {', '.join(LINK_PREVIEWS)}, got {preview!r}.")
-        return cls(link_preview=preview, token=token, engine=Settings.from_env(env), api_base_url=base, allowed_users=users,
-                   allowed_chats=chats, public=public, results_per_page=int(per_page), burst=burst,
-                   per_seconds=seconds)
+        burst, seconds = got["NEWSDESK_USER_RATE"]
+        return cls(token=got["TELEGRAM_BOT_TOKEN"], engine=Settings.from_env(env), api_base_url=got["TELEGRAM_API_BASE_URL"],
+                   allowed_users=users, allowed_chats=chats, public=public, results_per_page=got["NEWSDESK_RESULTS"],
+                   burst=burst, per_seconds=seconds, link_preview=got["NEWSDESK_LINK_PREVIEW"])

@@ -1,8 +1,14 @@
-"""Settings of the engine, read once from the environment and checked."""
+"""The settings registry: every environment variable Newsdesk reads (`VARIABLES`: name, default, help,
+parser), and the index's settings read through it. The search (retrieval.plan.SearchSettings) and the
+bot (bot.settings.BotSettings) read theirs through `read` too; tests/test_settings.py checks `--help`,
+the README and docs/operations.md against it. A bottom module: it imports nothing else of `index`
+but its errors, so every package may use it."""
 
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,17 +41,163 @@ ENGINES = ("faiss", "milvus")
 MILVUS_FILE = "milvus.db"  # Milvus Lite's file in the data directory when NEWSDESK_MILVUS_URI is unset
 
 
-def _int(env: dict[str, str], name: str, default: int, minimum: int = 1) -> int:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
+# --- the registry: every variable Newsdesk reads, with its default, its help and its parser ---------
+
+@dataclass(frozen=True)
+class Variable:
+    """One environment variable: `parse(name, raw)` turns its value (`default` when unset or blank)
+    into the setting, or raises SettingsError naming the variable."""
+
+    name: str
+    default: str
+    help: str
+    parse: Callable[[str, str], object]
+    part: str  # "index", "search" or "bot": which settings object reads it
+
+
+def whole(minimum: int = 1) -> Callable[[str, str], int]:
+    def parse(name: str, raw: str) -> int:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise SettingsError(f"{name} must be a whole number, got {raw!r}.") from None
+        if value < minimum:
+            raise SettingsError(f"{name} must be at least {minimum}, got {value}.")
+        return value
+    return parse
+
+
+def number(name: str, raw: str) -> float:
+    """Zero or more."""
     try:
-        value = int(raw)
+        value = float(raw.strip())
     except ValueError:
-        raise SettingsError(f"{name} must be a whole number, got {raw!r}.") from None
-    if value < minimum:
-        raise SettingsError(f"{name} must be at least {minimum}, got {value}.")
+        raise SettingsError(f"{name} must be a number, got {raw.strip()!r}.") from None
+    if not 0 <= value < float("inf"):
+        raise SettingsError(f"{name} must be zero or more, got {raw.strip()!r}.")
     return value
+
+
+def choice(options: tuple[str, ...]) -> Callable[[str, str], str]:
+    def parse(name: str, raw: str) -> str:
+        value = raw.strip().lower()
+        if value not in options:
+            raise SettingsError(f"{name} must be one of {', '.join(options)}, got {value!r}.")
+        return value
+    return parse
+
+
+def text(name: str, raw: str) -> str | None:
+    return raw.strip() or None
+
+
+def path(name: str, raw: str) -> Path | None:
+    return Path(raw.strip()) if raw.strip() else None
+
+
+def ids(name: str, raw: str) -> frozenset[int]:
+    try:
+        return frozenset(int(part) for part in re.split(r"[\s,;]+", raw.strip()) if part)
+    except ValueError:
+        raise SettingsError(f"{name} must list Telegram ids (whole numbers) separated by commas, got {raw!r}.") from None
+
+
+def flag(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise SettingsError(f"{name} must be true or false, got {raw!r}.")
+
+
+def rate(name: str, raw: str) -> tuple[int, float]:
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*", raw)
+    if not match or int(match.group(1)) < 1 or float(match.group(2)) <= 0:
+        raise SettingsError(f"{name} must look like 6/60 (questions per seconds), got {raw!r}.")
+    return int(match.group(1)), float(match.group(2))
+
+
+def results(name: str, raw: str) -> int:
+    value = raw.strip()
+    if not value.isdigit() or not 1 <= int(value) <= 10:
+        raise SettingsError(f"{name} must be a number from 1 to 10, got {value!r}.")
+    return int(value)
+
+
+def token(name: str, raw: str) -> str:
+    value = raw.strip()
+    if not value:
+        raise SettingsError(f"{name} is not set: give the token @BotFather issued for the bot.")
+    if not re.match(r"^\d+:[A-Za-z0-9_-]+$", value):
+        raise SettingsError(f"{name} does not look like a bot token (digits, a colon, then letters).")
+    return value
+
+
+def url(name: str, raw: str) -> str | None:
+    value = raw.strip() or None
+    if value and not re.match(r"^https?://[^\s/]+", value):
+        raise SettingsError(f"{name} must be an http(s) URL, got {value!r}.")
+    return value
+
+
+def _backend(name: str, raw: str) -> str | None:
+    value = raw.strip()
+    if value and value not in BACKENDS:
+        raise SettingsError(f"{name} must be one of {', '.join(BACKENDS)}, got {value!r}.")
+    return value or None
+
+
+LINK_PREVIEWS = ("below", "above", "off")
+
+VARIABLES = {v.name: v for v in (
+    Variable("NEWSDESK_DATA", "data", "where the index lives (the CLI's --data-dir)", lambda n, r: Path(r), "index"),
+    Variable("NEWSDESK_SOURCES", "", "a sources.toml of feeds and folders for `index update` (--sources)", path, "index"),
+    Variable("NEWSDESK_MODEL", "", f"the embedding model of a new index (default {DEFAULT_MODEL}); an index keeps its own",
+             lambda n, r: model_name(r) or None, "index"),
+    Variable("NEWSDESK_BACKEND", "", f"the encoder of a new index: one of {', '.join(BACKENDS)}; unset: "
+             f"{AMX_BACKEND} on a CPU with AMX, {DEFAULT_BACKEND} elsewhere; an index keeps its own", _backend, "index"),
+    Variable("NEWSDESK_DEVICE", "cpu", "the torch device the model runs on", lambda n, r: r, "index"),
+    Variable("NEWSDESK_BATCH_SIZE", "16", "passages per model call", whole(), "index"),
+    Variable("NEWSDESK_EMBED_CHUNK", "1024", "passages encoded between two commits", whole(), "index"),
+    Variable("NEWSDESK_PASSAGE_CHARS", "1000", "the longest passage, in characters", whole(200), "index"),
+    Variable("NEWSDESK_INDEX_TYPE", "", "a FAISS factory string for the vectors (--index-type); unset: by size",
+             text, "index"),
+    Variable("NEWSDESK_ENGINE", "faiss", f"the search engine: {' or '.join(ENGINES)}", choice(ENGINES), "index"),
+    Variable("NEWSDESK_MILVUS_URI", "", f"a Milvus server, or a Milvus Lite file; unset: DATA/{MILVUS_FILE}", text,
+             "index"),
+    Variable("NEWSDESK_RAY", "", "embed on this Ray cluster (--ray): \"auto\", \"ray://host:10001\"", text, "index"),
+    Variable("NEWSDESK_MODEL_CACHE", "", "where built models are kept (their models/); unset: the user's cache "
+             "directory (~/.cache/newsdesk)", path, "index"),
+    Variable("NEWSDESK_RECENCY_HALF_LIFE_DAYS", "0", "a preference for recent reports, its half-life in days (0: off)",
+             number, "search"),
+    Variable("NEWSDESK_RECENCY_WEIGHT", "0.2", "how much recent reports are raised, at most", number, "search"),
+    Variable("NEWSDESK_BM25_BUDGET", "100000", "the passages BM25 may score for one question", number, "search"),
+    Variable("TELEGRAM_BOT_TOKEN", "", "the bot's token from @BotFather (required; never logged)", token, "bot"),
+    Variable("TELEGRAM_API_BASE_URL", "", "another Bot API server (python-telegram-bot's base_url)", url, "bot"),
+    Variable("NEWSDESK_ALLOWED_USERS", "", "Telegram user ids that may ask, comma-separated", ids, "bot"),
+    Variable("NEWSDESK_ALLOWED_CHATS", "", "Telegram chat ids that may ask, comma-separated", ids, "bot"),
+    Variable("NEWSDESK_PUBLIC", "false", "true: anyone may ask (required with neither list set)", flag, "bot"),
+    Variable("NEWSDESK_RESULTS", "3", "reports per answer, 1 to 10", results, "bot"),
+    Variable("NEWSDESK_USER_RATE", "6/60", "per-user flood limit, questions/seconds", rate, "bot"),
+    Variable("NEWSDESK_LINK_PREVIEW", "off", f"the first report's link preview: {', '.join(LINK_PREVIEWS)}",
+             choice(LINK_PREVIEWS), "bot"),
+)}
+
+
+def table() -> str:
+    """The registry as the Markdown table docs/operations.md carries (tests/test_settings.py compares them)."""
+    rows = ["| variable | read by | default | meaning |", "|---|---|---|---|"]
+    rows += [f"| `{v.name}` | {v.part} | {f'`{v.default}`' if v.default else 'unset'} | {v.help} |"
+             for v in VARIABLES.values()]
+    return "\n".join(rows)
+
+
+def read(part: str, env: Mapping[str, str] | None = None) -> dict[str, object]:
+    """The variables of one part of Newsdesk, parsed from `env` (the process environment by default)."""
+    env = os.environ if env is None else env
+    return {v.name: v.parse(v.name, env.get(v.name, "") if (env.get(v.name) or "").strip() else v.default)
+            for v in VARIABLES.values() if v.part == part}
 
 
 @dataclass(frozen=True)
@@ -87,22 +239,15 @@ class Settings:
         return self.milvus_uri or str(self.data_dir / MILVUS_FILE)
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None, data_dir: Path | str | None = None) -> Settings:
-        env = dict(os.environ if env is None else env)
-        directory = data_dir or env.get("NEWSDESK_DATA") or "data"
+    def from_env(cls, env: Mapping[str, str] | None = None, data_dir: Path | str | None = None) -> Settings:
+        got = read("index", env)
         return cls(
-            data_dir=Path(directory),
-            model=_model(env),
-            device=env.get("NEWSDESK_DEVICE") or "cpu",
-            batch_size=_int(env, "NEWSDESK_BATCH_SIZE", cls.batch_size),
-            embed_chunk=_int(env, "NEWSDESK_EMBED_CHUNK", 1024),
-            passage_chars=_int(env, "NEWSDESK_PASSAGE_CHARS", 1000, minimum=200),
-            backend=_backend(env),
-            index_type=(env.get("NEWSDESK_INDEX_TYPE") or "").strip() or None,
-            engine=_engine(env),
-            milvus_uri=(env.get("NEWSDESK_MILVUS_URI") or "").strip() or None,
-            ray_address=(env.get("NEWSDESK_RAY") or "").strip() or None,
-            model_cache=Path(cache) if (cache := (env.get("NEWSDESK_MODEL_CACHE") or "").strip()) else None,
+            data_dir=Path(data_dir) if data_dir else got["NEWSDESK_DATA"], model=got["NEWSDESK_MODEL"],
+            device=got["NEWSDESK_DEVICE"], batch_size=got["NEWSDESK_BATCH_SIZE"],
+            embed_chunk=got["NEWSDESK_EMBED_CHUNK"], passage_chars=got["NEWSDESK_PASSAGE_CHARS"],
+            backend=got["NEWSDESK_BACKEND"], index_type=got["NEWSDESK_INDEX_TYPE"], engine=got["NEWSDESK_ENGINE"],
+            milvus_uri=got["NEWSDESK_MILVUS_URI"], ray_address=got["NEWSDESK_RAY"],
+            model_cache=got["NEWSDESK_MODEL_CACHE"],
         )
 
 
@@ -119,24 +264,6 @@ def model_name(raw: str) -> str:
     """A model as written (a name or one of MODEL_ALIASES, spaces around it) -> its name."""
     raw = raw.strip()
     return MODEL_ALIASES.get(raw, raw)
-
-
-def _model(env: dict[str, str]) -> str | None:
-    return model_name(env.get("NEWSDESK_MODEL") or "") or None
-
-
-def _backend(env: dict[str, str]) -> str | None:
-    raw = (env.get("NEWSDESK_BACKEND") or "").strip()
-    if raw and raw not in BACKENDS:
-        raise SettingsError(f"NEWSDESK_BACKEND must be one of {', '.join(BACKENDS)}, got {raw!r}.")
-    return raw or None
-
-
-def _engine(env: dict[str, str]) -> str:
-    raw = (env.get("NEWSDESK_ENGINE") or "faiss").strip().lower()
-    if raw not in ENGINES:
-        raise SettingsError(f"NEWSDESK_ENGINE must be one of {', '.join(ENGINES)}, got {raw!r}.")
-    return raw
 
 
 def multilingual(model: str) -> bool:

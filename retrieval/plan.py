@@ -16,7 +16,6 @@ Alerts (retrieval/alerts.py) read the question and cite the same way; their cand
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -25,8 +24,8 @@ import numpy as np
 
 from index import duplicates
 from index.encoder import Encoder
-from index.errors import SettingsError
 from index.search_index import SearchIndex
+from index.settings import read
 from retrieval import query as query_parser, variants
 from retrieval.highlight import stem
 from retrieval.fusion import Fusion
@@ -75,24 +74,12 @@ class SearchSettings:
     floor: Floor | None = None
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> SearchSettings:
-        env = dict(os.environ if env is None else env)
-        return cls(recency_half_life_days=_number(env, "NEWSDESK_RECENCY_HALF_LIFE_DAYS", 0.0),
-                   recency_weight=_number(env, "NEWSDESK_RECENCY_WEIGHT", 0.2),
-                   bm25_budget=_number(env, "NEWSDESK_BM25_BUDGET", cls.bm25_budget))
-
-
-def _number(env: dict[str, str], name: str, default: float) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a number, got {raw!r}.") from None
-    if not 0 <= value < float("inf"):
-        raise SettingsError(f"{name} must be zero or more, got {raw!r}.")
-    return value
+    def from_env(cls, env: Mapping[str, str] | None = None) -> SearchSettings:
+        """NEWSDESK_RECENCY_HALF_LIFE_DAYS, NEWSDESK_RECENCY_WEIGHT and NEWSDESK_BM25_BUDGET (index.settings's
+        registry), the rest at their defaults."""
+        got = read("search", env)
+        return cls(recency_half_life_days=got["NEWSDESK_RECENCY_HALF_LIFE_DAYS"],
+                   recency_weight=got["NEWSDESK_RECENCY_WEIGHT"], bm25_budget=got["NEWSDESK_BM25_BUDGET"])
 
 
 @dataclass(frozen=True)
