@@ -73,7 +73,7 @@ def feedback_export(
     """Write the votes as JSONL judged questions that `newsdesk eval` reads: {question, relevant, ...}."""
     import json
 
-    from bot.feedback import FeedbackStore, judged_questions
+    from bot.feedback_store import FeedbackStore, judged_questions
 
     path = Settings.from_env(data_dir=data_dir).data_dir / "bot.sqlite3"
     try:

@@ -8,10 +8,10 @@ import json
 import sqlite3
 from datetime import datetime, timezone
 
-from bot.alerts import deliver
+from bot.alert_delivery import deliver
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.cli import main as newsdesk
-from bot.follows import Follows
+from bot.follow_store import Follows
 from index import generations, pipeline
 from index.reader import IndexReader
 from index.settings import Settings
@@ -339,7 +339,7 @@ def test_votes_on_answers_and_alerts_are_stored_and_exported_for_eval(api, data_
     # 👍 and 👎 on the Rovno answer cancel out; the alert got only 👎: nothing relevant is left
     assert out.read_text() == ""
     # one more 👍 makes the Rovno article relevant to its question
-    from bot.feedback import FeedbackStore, Shown
+    from bot.feedback_store import FeedbackStore, Shown
     FeedbackStore(data_dir / "bot.sqlite3").record(3, "k3", Shown("answer", "what was reported about Rovno?",
                                                                  ("kl-2024-1207-rovno",)), 1)
     assert newsdesk(["feedback", "export", "--data-dir", str(data_dir), "--output", str(out)]) == 0
