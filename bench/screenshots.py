@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.app import ALLOWED_UPDATES, build_application  # noqa: E402
+from bot.context import services_of  # noqa: E402
 from bot.settings import BotSettings  # noqa: E402
 from index import pipeline  # noqa: E402  (the bench builds its archive; the bot itself imports retrieval only)
 from index.settings import Settings  # noqa: E402
@@ -101,7 +102,7 @@ def drive(data_dir: Path, n_timed: int) -> dict:
             return out
 
         async def scenario(application) -> None:
-            searcher = application.bot_data["services"].searcher
+            searcher = services_of(application).searcher
             await asyncio.to_thread(searcher.encode_query, "warm up")  # as `newsdesk bot` does before polling
             for question, name in [("war in Ukraine", "answer"), ("Kyiv Ledger and Northern Wire on drones", "outlets")]:
                 before = len(api.calls)

@@ -16,7 +16,6 @@ from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
     Defaults,
     InlineQueryHandler,
     MessageHandler,
@@ -26,18 +25,18 @@ from telegram.ext import (
 )
 
 from bot import buttons, i18n
-from bot import format as fmt
-from bot.alerts import deliver
-from bot.feedback import FeedbackStore
-from bot.follows import Follows
-from bot.handlers import access, article, asking, errors, feedback, follows, info, inline, language
+from bot.alert_delivery import deliver
+from bot.context import CONTEXT_TYPES, SERVICES, NewsdeskContext, Services, services_of
+from bot.feedback_store import FeedbackStore
+from bot.follow_store import Follows
+from bot.handlers import access, article, asking, error_handler, feedback, follows, info, inline, language
 from bot.limits import InOrderPerConversation, PatientRateLimiter, UserRateLimit
 from bot.logs import configure, install_redaction
-from bot.services import Services
+from bot.render import menus
 from bot.settings import BotSettings
 from bot.state import BotState
 from retrieval.search import Searcher
-from retrieval.service import open_searcher, serve_queries, served_generation
+from retrieval.service import open_searcher
 
 log = logging.getLogger(__name__)
 
@@ -53,14 +52,14 @@ async def _set_commands(application: Application) -> None:
     """The command menu: English for everyone, and in Ukrainian and Russian for users whose Telegram is."""
     for language in i18n.LANGUAGES:
         with i18n.speaking(language):
-            commands = [BotCommand(name, description) for name, description in fmt.commands()]
+            commands = [BotCommand(name, description) for name, description in menus.commands()]
         await application.bot.set_my_commands(commands, language_code=None if language == i18n.DEFAULT else language)
 
 
-async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def tick(context: NewsdeskContext) -> None:
     """Every few seconds: load a newly published generation before a question needs it, and beat."""
-    services = context.bot_data["services"]
-    generation = await asyncio.to_thread(served_generation, services.searcher)
+    services = context.services
+    generation = await asyncio.to_thread(lambda: services.searcher.generation)
     if generation != context.bot_data.get("generation"):
         log.info("serving index generation %d", generation)
         context.bot_data["generation"] = generation
@@ -77,6 +76,7 @@ def build_application(settings: BotSettings, searcher: Searcher | None = None,
     builder = (
         ApplicationBuilder()
         .token(settings.token)
+        .context_types(CONTEXT_TYPES)  # every callback's context is a NewsdeskContext: context.services
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .rate_limiter(PatientRateLimiter(max_retries=3))
         # one user's long reply (a whole article, a slow search) never holds up another's question
@@ -90,7 +90,7 @@ def build_application(settings: BotSettings, searcher: Searcher | None = None,
     if searcher is None:
         searcher = open_searcher(settings.engine)
     bot_db = settings.engine.data_dir / "bot.sqlite3"
-    application.bot_data["services"] = Services(
+    application.bot_data[SERVICES] = Services(
         settings=settings, searcher=searcher, state=BotState(bot_db),
         limits=UserRateLimit(settings.burst, settings.per_seconds),
         follows=Follows(bot_db), feedback=FeedbackStore(bot_db),
@@ -126,7 +126,7 @@ def build_application(settings: BotSettings, searcher: Searcher | None = None,
         CallbackQueryHandler(access.expired_button),  # anything else: malformed, forged, or old
         InlineQueryHandler(inline.inline),
     ])
-    application.add_error_handler(errors.on_error)
+    application.add_error_handler(error_handler.on_error)
     application.job_queue.run_repeating(tick, interval=TICK_SECONDS, first=0.0, name="generation")
     return application
 
@@ -136,9 +136,7 @@ def run(settings: BotSettings) -> None:
     configure()
     # `kill -USR1 PID` writes every thread's stack to the log: how a round that hangs is diagnosed
     faulthandler.register(signal.SIGUSR1, all_threads=True)
-    serve_queries()
     application = build_application(settings)
-    searcher = application.bot_data["services"].searcher
-    searcher.encode_query("warm up")  # load the model before the first journalist waits for it
+    services_of(application).searcher.serve()  # one question at a time, the model loaded before the first
     log.info("Newsdesk bot starting (%r)", settings)
     application.run_polling(allowed_updates=ALLOWED_UPDATES)

@@ -20,10 +20,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import CopyTextButton, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from bot import format as fmt
+from bot.render import menus, snippets
 from bot.state import BotState
 from retrieval.records import Hit
 
@@ -37,16 +38,27 @@ _KEY = r"[A-Za-z0-9_-]{1,40}"  # bot.state keys: 16 lower-case base32 characters
 _NUMBER = r"[0-9]{1,12}"
 
 
+# Each kind's callback data, said once beside the kind: its pattern, the button a match reads as, and
+# the data a button is written as (encode), so that what is written is what is read (decode).
+_CODECS: dict[type, tuple[re.Pattern[str], Callable[[re.Match[str]], Button], Callable[[Any], str]]] = {}
+
+
+def _codec(pattern: str, read: Callable[[re.Match[str]], Button], write: Callable[[Any], str]):
+    def register(kind: type) -> type:
+        _CODECS[kind] = (re.compile(pattern), read, write)
+        return kind
+    return register
+
+
+@_codec(rf"full:({_KEY})", lambda m: Full(m[1]), lambda b: f"full:{b.key}")
 @dataclass(frozen=True)
 class Full:
     """📄: the whole article behind `key`."""
 
     key: str
 
-    def encode(self) -> str:
-        return f"full:{self.key}"
 
-
+@_codec(rf"more:({_KEY}):({_NUMBER})", lambda m: More(m[1], int(m[2])), lambda b: f"more:{b.key}:{b.offset}")
 @dataclass(frozen=True)
 class More:
     """More ▸ under an answer: the question behind `key`, from result `offset` on."""
@@ -54,10 +66,9 @@ class More:
     key: str
     offset: int
 
-    def encode(self) -> str:
-        return f"more:{self.key}:{self.offset}"
 
-
+@_codec(rf"amore:({_NUMBER}):({_NUMBER})", lambda m: AlertMore(int(m[1]), int(m[2])),
+        lambda b: f"amore:{b.page}:{b.offset}")
 @dataclass(frozen=True)
 class AlertMore:
     """More ▸ under an alert: stored alert page `page`, from report `offset` on."""
@@ -65,10 +76,8 @@ class AlertMore:
     page: int
     offset: int
 
-    def encode(self) -> str:
-        return f"amore:{self.page}:{self.offset}"
 
-
+@_codec(rf"vote:({_KEY}):([ud])", lambda m: Vote(m[1], m[2] == "u"), lambda b: f"vote:{b.key}:{'u' if b.up else 'd'}")
 @dataclass(frozen=True)
 class Vote:
     """👍 / 👎 on what a message showed (a Shown behind `key`)."""
@@ -76,10 +85,9 @@ class Vote:
     key: str
     up: bool
 
-    def encode(self) -> str:
-        return f"vote:{self.key}:{'u' if self.up else 'd'}"
 
-
+@_codec(rf"unf:({_NUMBER})(:l)?", lambda m: Stop(int(m[1]), bool(m[2])),
+        lambda b: f"unf:{b.follow}" + (":l" if b.in_list else ""))
 @dataclass(frozen=True)
 class Stop:
     """🔕: stop follow `follow`; `in_list`: pressed under /following, which is then redrawn."""
@@ -87,10 +95,9 @@ class Stop:
     follow: int
     in_list: bool = False
 
-    def encode(self) -> str:
-        return f"unf:{self.follow}" + (":l" if self.in_list else "")
 
-
+@_codec(rf"daily:({_NUMBER}):([01])(:l)?", lambda m: Daily(int(m[1]), m[2] == "1", bool(m[3])),
+        lambda b: f"daily:{b.follow}:{1 if b.daily else 0}" + (":l" if b.in_list else ""))
 @dataclass(frozen=True)
 class Daily:
     """🗓 / ⚡: follow `follow` as a daily digest (`daily`) or as soon as reports are indexed."""
@@ -99,38 +106,28 @@ class Daily:
     daily: bool
     in_list: bool = False
 
-    def encode(self) -> str:
-        return f"daily:{self.follow}:{1 if self.daily else 0}" + (":l" if self.in_list else "")
 
-
+@_codec(r"lang:(en|uk|ru)", lambda m: Language(m[1]), lambda b: f"lang:{b.code}")
 @dataclass(frozen=True)
 class Language:
     """A /language choice: answer this user in `code` (en, uk, ru)."""
 
     code: str
 
-    def encode(self) -> str:
-        return f"lang:{self.code}"
-
 
 Button = Full | More | AlertMore | Vote | Stop | Daily | Language
 
-_FORMATS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Button]]] = [
-    (re.compile(rf"full:({_KEY})"), lambda m: Full(m[1])),
-    (re.compile(rf"more:({_KEY}):({_NUMBER})"), lambda m: More(m[1], int(m[2]))),
-    (re.compile(rf"amore:({_NUMBER}):({_NUMBER})"), lambda m: AlertMore(int(m[1]), int(m[2]))),
-    (re.compile(rf"vote:({_KEY}):([ud])"), lambda m: Vote(m[1], m[2] == "u")),
-    (re.compile(rf"unf:({_NUMBER})(:l)?"), lambda m: Stop(int(m[1]), bool(m[2]))),
-    (re.compile(rf"daily:({_NUMBER}):([01])(:l)?"), lambda m: Daily(int(m[1]), m[2] == "1", bool(m[3]))),
-    (re.compile(r"lang:(en|uk|ru)"), lambda m: Language(m[1])),
-]
+
+def encode(value: Button) -> str:
+    """The callback data of a button."""
+    return _CODECS[type(value)][2](value)
 
 
 def decode(data: object) -> Button | None:
     """The button a press carries, or None for anything malformed or unknown."""
     if not isinstance(data, str) or len(data.encode("utf-8", "surrogatepass")) > CALLBACK_LIMIT:
         return None
-    for pattern, build in _FORMATS:
+    for pattern, build, _ in _CODECS.values():
         match = pattern.fullmatch(data)
         if match:
             return build(match)
@@ -161,7 +158,7 @@ def in_chat(update: Update) -> Message | None:
 
 
 def button(label: str, value: Button) -> InlineKeyboardButton:
-    data = value.encode()
+    data = encode(value)
     assert len(data.encode()) <= CALLBACK_LIMIT, data
     return InlineKeyboardButton(label, callback_data=data)
 
@@ -173,8 +170,8 @@ def _rows(buttons: list[InlineKeyboardButton]) -> list[list[InlineKeyboardButton
 
 
 def copy_rows(hits: Sequence[Hit]) -> list[list[InlineKeyboardButton]]:
-    """📋 per result: a ready-to-paste quote (format.quote) on the clipboard, no round trip to the bot."""
-    return _rows([InlineKeyboardButton(f"📋 {h.rank}", copy_text=CopyTextButton(fmt.quote(h))) for h in hits])
+    """📋 per result: a ready-to-paste quote (bot.render.snippets.quote) on the clipboard, no round trip to the bot."""
+    return _rows([InlineKeyboardButton(f"📋 {h.rank}", copy_text=CopyTextButton(snippets.quote(h))) for h in hits])
 
 
 def full_rows(state: BotState, hits: Sequence[Hit]) -> list[list[InlineKeyboardButton]]:
@@ -199,16 +196,16 @@ def results_keyboard(state: BotState, hits: Sequence[Hit], more: More | AlertMor
 
 
 def more_button(value: More | AlertMore) -> InlineKeyboardButton:
-    return button(fmt.more_label(), value)
+    return button(menus.more_label(), value)
 
 
 def follow_buttons(follow_id: int, daily: bool, in_list: bool = False, numbered: bool = False) -> list[InlineKeyboardButton]:
     """🔕 Stop and the switch to the other delivery (🗓 daily digest or ⚡ as indexed) of one follow."""
     mark = f" #{follow_id}" if numbered else ""
-    return [button(fmt.stop_label(mark), Stop(follow_id, in_list)),
-            button(fmt.switch_label(daily, numbered, mark), Daily(follow_id, not daily, in_list))]
+    return [button(menus.stop_label(mark), Stop(follow_id, in_list)),
+            button(menus.switch_label(daily, numbered, mark), Daily(follow_id, not daily, in_list))]
 
 
 def language_buttons() -> InlineKeyboardMarkup:
     """/language's choices, each named in its own language."""
-    return InlineKeyboardMarkup([[button(name, Language(code)) for code, name in fmt.LANGUAGE_NAMES.items()]])
+    return InlineKeyboardMarkup([[button(name, Language(code)) for code, name in menus.LANGUAGE_NAMES.items()]])

@@ -14,7 +14,10 @@ import typer
 
 from retrieval import cli as retrieval_cli
 from retrieval.cli import DataDir
-from retrieval.service import BadQuery, IndexBusy, NewsdeskError, Settings, require_published
+from index.errors import IndexBusy, NewsdeskError
+from index.settings import Settings
+from retrieval.errors import BadQuery
+from retrieval.service import require_published
 
 EXIT_USAGE = 2
 EXIT_BUSY = 75  # EX_TEMPFAIL: cron can tell "another run is going" from a failure
@@ -73,7 +76,7 @@ def feedback_export(
     """Write the votes as JSONL judged questions that `newsdesk eval` reads: {question, relevant, ...}."""
     import json
 
-    from bot.feedback import FeedbackStore, judged_questions
+    from bot.feedback_store import FeedbackStore, judged_questions
 
     path = Settings.from_env(data_dir=data_dir).data_dir / "bot.sqlite3"
     try:

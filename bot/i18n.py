@@ -1,13 +1,13 @@
 """The bot's own words in the asker's language: English, Ukrainian or Russian (issue 14).
 
 The catalogues are gettext .po files under bot/locales/<lang>/LC_MESSAGES/newsdesk.po, extracted from
-bot/format.py with Babel (`pybabel extract`, see bot/locales/README.md). They are compiled in memory
+bot/render/ with Babel (`pybabel extract`, see bot/locales/README.md). They are compiled in memory
 at start-up with Babel (read_po + write_mo): no .mo file is committed that could drift from its .po,
 and no build step is needed that CI or a deploy lacks. English is the source language (the msgids).
 
 The language of the update being handled sits in a context variable, set once per update
 (bot.handlers.language.choose, before the access gate) and, for alerts, per follower (`speaking`);
-bot/format.py translates through `gettext` / `ngettext` here, so its functions keep their signatures.
+bot/render/ translates through `gettext` / `ngettext` here, so its functions keep their signatures.
 """
 
 from __future__ import annotations

@@ -25,7 +25,9 @@ from retrieval.evaluate import evaluate, load_qrels
 from retrieval.highlight import context
 from retrieval.records import Answer, Citation, Hit
 from retrieval.search import MODES, Searcher
-from retrieval.service import Settings, open_searcher, serve_queries
+from index.encoder import serve_queries
+from index.settings import Settings
+from retrieval.service import open_searcher
 
 
 def make_searcher(data_dir: Path | None) -> Searcher:

@@ -1,5 +1,5 @@
 """Retrieval's domain exceptions (index's are re-used for a missing index). The ones a user causes carry
-what they said as fields, so that the bot can say it in the user's language (bot.format.error_sentence)."""
+what they said as fields, so that the bot can say it in the user's language (bot.render.failures.error_sentence)."""
 
 from index.errors import NewsdeskError
 

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 
 import numpy as np
 
-from index.encoder import Encoder
+from index.encoder import Encoder, serve_queries
 from index.errors import IndexNotReady
 from index.records import IndexStatus
 from index.search_index import Reader, SearchIndex
@@ -65,6 +65,12 @@ class Searcher:
         except IndexNotReady:
             return None, 0
         return reading.read(snapshot, question, self.settings, as_of)[0], snapshot.generation
+
+    def serve(self) -> None:
+        """Tune this process for answering one question at a time (index.encoder.serve_queries: BM25 on the
+        other core), and load the model now rather than when the first journalist waits for it."""
+        serve_queries()
+        self.encode_query("warm up")
 
     def encode_query(self, text: str, snapshot: SearchIndex | None = None) -> np.ndarray:
         """The question's vector with the model of `snapshot` (the served one by default). Cached:

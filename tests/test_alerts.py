@@ -8,10 +8,11 @@ import json
 import sqlite3
 from datetime import datetime, timezone
 
-from bot.alerts import deliver
+from bot.alert_delivery import deliver
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.cli import main as newsdesk
-from bot.follows import Follows
+from bot.context import services_of
+from bot.follow_store import Follows
 from index import generations, pipeline
 from index.reader import IndexReader
 from index.settings import Settings
@@ -150,7 +151,7 @@ def test_a_user_who_blocked_the_bot_loses_their_follows_and_one_no_longer_allowe
     publish(data_dir, model_encoder, tmp_path, FERRY, GRAIN)
 
     async def scenario(application):  # user 3 was taken off the allow list meanwhile
-        follows = application.bot_data["services"].follows
+        follows = services_of(application).follows
         api.fail_next("sendMessage", 403)  # the first alert to arrive: "Forbidden: bot was blocked by the user"
         before = len(api.calls)
         report = await deliver(application)
@@ -249,7 +250,7 @@ def test_a_daily_follow_waits_for_the_digest_hour_in_the_users_time_zone(api, da
         [digest] = alerts(api)
         assert digest.params["text"] == FERRY_ALERT.replace("🔔 <b>New on", "🔔 <b>Daily digest on")
         assert (await deliver(application)).checked == 0  # the next one is tomorrow at 09:00
-        [follow] = application.bot_data["services"].follows.in_chat(ALLOWED)
+        [follow] = services_of(application).follows.in_chat(ALLOWED)
         assert follow.next_digest == datetime(2025, 2, 2, 7, 0, tzinfo=timezone.utc)
 
     run_bot(settings_for(api, data_dir), model_encoder, scenario, clock=lambda: now[0])
@@ -297,7 +298,7 @@ def test_following_unfollow_and_their_buttons(api, data_dir, model_encoder):
             "This chat follows nothing with the number 1. /following lists them."]
         assert [text for chat, text in replies if chat == OTHER] == [
             "This chat follows nothing with the number 2. /following lists them."]
-        assert application.bot_data["services"].follows.all() == []
+        assert services_of(application).follows.all() == []
 
     run_bot(settings_for(api, data_dir, allowed_users=frozenset({ALLOWED, OTHER})), model_encoder, scenario)
 
@@ -339,7 +340,7 @@ def test_votes_on_answers_and_alerts_are_stored_and_exported_for_eval(api, data_
     # 👍 and 👎 on the Rovno answer cancel out; the alert got only 👎: nothing relevant is left
     assert out.read_text() == ""
     # one more 👍 makes the Rovno article relevant to its question
-    from bot.feedback import FeedbackStore, Shown
+    from bot.feedback_store import FeedbackStore, Shown
     FeedbackStore(data_dir / "bot.sqlite3").record(3, "k3", Shown("answer", "what was reported about Rovno?",
                                                                  ("kl-2024-1207-rovno",)), 1)
     assert newsdesk(["feedback", "export", "--data-dir", str(data_dir), "--output", str(out)]) == 0

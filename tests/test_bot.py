@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from bot.app import ALLOWED_UPDATES, HEARTBEAT, TICK_SECONDS, build_application
-from bot.format import EXPIRED, REFUSAL, SLOW_DOWN, TEXT_ONLY
+from bot.render.sentences import EXPIRED, REFUSAL, SLOW_DOWN, TEXT_ONLY
 from bot.settings import BotSettings
 from bot.state import short_key
 from index import pipeline

@@ -9,9 +9,9 @@ import sqlite3
 
 from babel.messages.pofile import read_po
 
-from bot import format as fmt
 from bot import i18n
-from bot.follows import Follows
+from bot.render import answers, archive, articles, failures
+from bot.follow_store import Follows
 from tests.test_alerts import FERRY, GRAIN, publish, run_bot
 from tests.test_bot import ALLOWED, api, data_dir, drive, settings_for, wait  # noqa: F401 (fixtures)
 
@@ -102,7 +102,7 @@ def test_an_alert_to_a_ukrainian_follower_is_in_ukrainian(api, data_dir, model_e
 
 def test_an_older_state_file_is_upgraded_with_the_language_columns(tmp_path):
     path = tmp_path / "bot.sqlite3"
-    with sqlite3.connect(path) as db:  # the tables as bot.follows wrote them before issue 14
+    with sqlite3.connect(path) as db:  # the tables as bot.follow_store (then bot.follows) wrote them before issue 14
         db.executescript("""
             CREATE TABLE follows (id INTEGER PRIMARY KEY AUTOINCREMENT, chat_id INTEGER NOT NULL, user_id INTEGER NOT NULL,
                 question TEXT NOT NULL, daily INTEGER NOT NULL DEFAULT 0, checked_gen INTEGER NOT NULL, next_digest REAL,
@@ -141,41 +141,41 @@ def test_the_catalogue_is_complete_with_the_same_placeholders():
 
 
 def test_errors_the_user_can_cause_are_translated_by_class(tmp_path):
-    from bot.follows import AlreadyFollowing, TooManyFollows
+    from bot.bot_errors import AlreadyFollowing, TooManyFollows
     from retrieval.errors import BadQuery, EmptyQuery, NotADate, ReversedPeriod, UnknownOutlet
     with i18n.speaking("uk"):
-        assert fmt.error_sentence(EmptyQuery("The question is empty")) == (
+        assert failures.error_sentence(EmptyQuery("The question is empty")) == (
             "У запитанні немає слів для пошуку: запитайте про людину, місце чи подію.")
-        assert fmt.error_sentence(AlreadyFollowing(3)) == "Ви вже стежите за цим (#3)."
-        assert fmt.error_sentence(TooManyFollows(25)).startswith("Цей чат стежить за 25 темами")
-        assert fmt.error_sentence(UnknownOutlet("Kyiv Post")) == "В архіві немає видання під назвою 'Kyiv Post'."
-        assert fmt.error_sentence(NotADate("since", "вчора")) == (
+        assert failures.error_sentence(AlreadyFollowing(3)) == "Ви вже стежите за цим (#3)."
+        assert failures.error_sentence(TooManyFollows(25)).startswith("Цей чат стежить за 25 темами")
+        assert failures.error_sentence(UnknownOutlet("Kyiv Post")) == "В архіві немає видання під назвою 'Kyiv Post'."
+        assert failures.error_sentence(NotADate("since", "вчора")) == (
             "since:вчора — це не дата; напишіть так: since:2024-12-01.")
-        assert fmt.error_sentence(ReversedPeriod("2025", "2024")) == (
+        assert failures.error_sentence(ReversedPeriod("2025", "2024")) == (
             "until:2024 раніше, ніж since:2025: поміняйте їх місцями.")
-        assert fmt.error_sentence(BadQuery("A sentence of a class of its own")) == "A sentence of a class of its own"
-        assert fmt.error_sentence(RuntimeError("boom")) == "Вибачте, щось пішло не так. Це записано в журнал."
-    assert fmt.error_sentence(AlreadyFollowing(3)) == "You already follow that (#3)."
-    assert fmt.error_sentence(NotADate("until", "soon")) == "until:soon is not a date; write it like until:2024-12-01."
+        assert failures.error_sentence(BadQuery("A sentence of a class of its own")) == "A sentence of a class of its own"
+        assert failures.error_sentence(RuntimeError("boom")) == "Вибачте, щось пішло не так. Це записано в журнал."
+    assert failures.error_sentence(AlreadyFollowing(3)) == "You already follow that (#3)."
+    assert failures.error_sentence(NotADate("until", "soon")) == "until:soon is not a date; write it like until:2024-12-01."
     with i18n.speaking("ru"):
-        assert fmt.error_sentence(UnknownOutlet("Kyiv Post")) == "В архиве нет издания под названием 'Kyiv Post'."
+        assert failures.error_sentence(UnknownOutlet("Kyiv Post")) == "В архиве нет издания под названием 'Kyiv Post'."
 
 
 def test_a_passage_in_another_language_than_the_question_says_so():
     from dataclasses import replace
 
     from retrieval.records import Answer, Query
-    from tests.test_bot_format import hit
+    from tests.test_bot_render import hit
     ukrainian = replace(hit(), language="uk")
     with i18n.speaking("ru"):
-        assert fmt.language_tag(ukrainian, "ru") == " <i>(на украинском)</i>"
-    assert fmt.language_tag(ukrainian, "en") == " <i>(in Ukrainian)</i>"
-    assert fmt.language_tag(ukrainian, "uk") == "" and fmt.language_tag(ukrainian, "") == ""
-    assert fmt.language_tag(replace(hit(), language=""), "en") == ""
+        assert answers.language_tag(ukrainian, "ru") == " <i>(на украинском)</i>"
+    assert answers.language_tag(ukrainian, "en") == " <i>(in Ukrainian)</i>"
+    assert answers.language_tag(ukrainian, "uk") == "" and answers.language_tag(ukrainian, "") == ""
+    assert answers.language_tag(replace(hit(), language=""), "en") == ""
     for hits in ((replace(hit(), language="en"),), (replace(hit(), language="en"), replace(hit(rank=2), language="uk"))):
         asked = Answer(Query("що про Рівне?", "що про Рівне?", ("рівне",), topic="Рівне", language="uk"), hits, 1)
         with i18n.speaking("uk"):
-            html, shown = fmt.answer_message(asked)
+            html, shown = answers.answer_message(asked)
         assert html.count("· 7 груд. 2024 <i>(англійською)</i>\n") == 1 and len(shown) == len(hits)
 
 
@@ -183,23 +183,23 @@ def test_relaxed_filters_status_and_file_names_in_the_readers_language():
     from datetime import datetime, timezone
 
     from retrieval.records import Answer, Filters, Query
-    from retrieval.service import IndexStatus, SourceCount
-    from tests.test_bot_format import hit
+    from index.records import IndexStatus, SourceCount
+    from tests.test_bot_render import hit
     relaxed = Answer(Query("q", "q", ("rovno",), topic="Rovno"), (hit(),), 1, 0, False,
                      relaxed=Filters(sources=("Danube Post",), phrases=("came under",)))
     with i18n.speaking("uk"):
-        html, _ = fmt.answer_message(relaxed)
+        html, _ = answers.answer_message(relaxed)
         assert html.startswith("Нічого (з Danube Post, з «came under») про Rovno; <b>найближчі повідомлення</b> "
                                "без цього фільтра:\n<b>")
         status = IndexStatus(generation=3, articles=1234, passages=80, model="m", dimension=384, index_type="x",
                              size_bytes=1, last_update=datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc),
                              sources=(SourceCount("Kyiv Ledger", 4, datetime(2024, 9, 14), datetime(2025, 1, 12)),),
                              first_published=datetime(2024, 9, 14), last_published=datetime(2025, 1, 12))
-        assert fmt.sources_message(status).split("\n") == [
+        assert archive.sources_message(status).split("\n") == [
             "<b>1\xa0234 статті з 1 видання</b>", "• Kyiv Ledger: 4 (14 вер. 2024 – 12 січ. 2025)"]
     with i18n.speaking("ru"):
-        assert fmt.status_message(status) == (
+        assert archive.status_message(status) == (
             "<b>Состояние архива</b>\nСтатей: 1\xa0234\nОтрывков: 80\nДаты: 14 сент. 2024 – 12 янв. 2025\n"
             "Последняя индексация: 25 нояб. 2026 03:00 UTC")
-    assert fmt.article_filename("Росія заявила про захоплення Рівного") == "rosija-zajavyla-pro-zaxoplennja-rivnoho.txt"
-    assert fmt.article_filename("Россия заявила о захвате Ровно") == "rossiya-zayavila-o-zahvate-rovno.txt"
+    assert articles.article_filename("Росія заявила про захоплення Рівного") == "rosija-zajavyla-pro-zaxoplennja-rivnoho.txt"
+    assert articles.article_filename("Россия заявила о захвате Ровно") == "rossiya-zayavila-o-zahvate-rovno.txt"

@@ -1,4 +1,4 @@
-"""The follow store (bot/follows.py) and the feedback export (bot/feedback.py), on real SQLite files."""
+"""The follow store (bot/follow_store.py) and the feedback export (bot/feedback_store.py), on real SQLite files."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot.feedback import DOWN, UP, FeedbackStore, Shown, Vote, judged_questions
-from bot.follows import MAX_FOLLOWS, FollowError, Follows, Prefs, next_digest, zone
+from bot.bot_errors import FollowError
+from bot.feedback_store import DOWN, UP, FeedbackStore, Shown, Vote, judged_questions
+from bot.follow_store import MAX_FOLLOWS, Follows, Prefs, next_digest, zone
 
 NOW = datetime(2025, 3, 29, 12, 0, tzinfo=timezone.utc)
 

@@ -16,7 +16,7 @@ import sys
 import pytest
 
 from bot.app import ALLOWED_UPDATES, build_application
-from bot.format import BUTTON_EXPIRED
+from bot.render.sentences import BUTTON_EXPIRED
 from bot.settings import BotSettings
 from bot.state import BotState, short_key
 from bot.cli import main

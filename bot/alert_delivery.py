@@ -1,5 +1,5 @@
-"""Sending alerts: after each published generation, and at each daily digest time, every due follow
-is asked of what is new (`retrieval.alerts.new_reports`) and its chat gets one message.
+"""bot.alert_delivery: sending alerts. After each published generation, and at each daily digest time,
+every due follow is asked of what is new (`retrieval.alerts.new_reports`) and its chat gets one message.
 
 Messages go out through the Application's bot, so through its rate limiter (`PatientRateLimiter`:
 Telegram's flood limits, RetryAfter retried). A chat that blocked the bot (Telegram answers
@@ -19,14 +19,15 @@ from telegram import InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application
 
-from bot import format as fmt
 from bot import i18n
 from bot.buttons import AlertMore, Stop, button, results_keyboard
-from bot.feedback import Shown
-from bot.follows import AlertPage, Follow, next_digest
+from bot.context import Services, services_of
+from bot.feedback_store import Shown
+from bot.follow_store import AlertPage, Follow, next_digest
+from bot.render import follow_texts, menus, snippets
 from retrieval.alerts import new_reports
 from retrieval.records import Answer, Citation, Hit
-from retrieval.service import BadQuery, served_generation
+from retrieval.errors import BadQuery
 
 log = logging.getLogger(__name__)
 
@@ -63,15 +64,15 @@ def hit_from_dict(d: dict) -> Hit:
 
 # --- one message ------------------------------------------------------------------------------
 
-def alert_page(services, page: AlertPage, offset: int) -> tuple[str, InlineKeyboardMarkup, list[Hit]]:
+def alert_page(services: Services, page: AlertPage, offset: int) -> tuple[str, InlineKeyboardMarkup, list[Hit]]:
     """The message for the reports of a stored alert from `offset` on (the answers' layout: sentence,
     citation, the passage in an expandable quote), its buttons (📋, 📄, More, 🔕 Stop), and the
     reports it shows."""
     hits = [hit_from_dict(d) for d in page.hits]
     window = hits[offset : offset + services.settings.results_per_page]
-    html, shown = fmt.alert_message(page.topic, window, len(hits), page.daily)
+    html, shown = follow_texts.alert_message(page.topic, window, len(hits), page.daily)
     more = AlertMore(page.id, offset + len(shown)) if offset + len(shown) < len(hits) else None
-    markup = results_keyboard(services.state, shown, more, [button(fmt.stop_label(), Stop(page.follow_id))])
+    markup = results_keyboard(services.state, shown, more, [button(menus.stop_label(), Stop(page.follow_id))])
     return html, markup, shown
 
 
@@ -98,7 +99,7 @@ def _check(searcher, question: str, since_gen: int, settings) -> Answer | None:
 
 async def deliver(application: Application, now: datetime | None = None) -> Delivery:
     """One round: check every due follow, send what is new. Runs one at a time (a lock)."""
-    services = application.bot_data["services"]
+    services = services_of(application)
     async with services.delivering:
         try:
             async with asyncio.timeout(ROUND_SECONDS):
@@ -109,9 +110,9 @@ async def deliver(application: Application, now: datetime | None = None) -> Deli
             return Delivery(failed=1)
 
 
-async def _deliver(application: Application, services, now: datetime) -> Delivery:
+async def _deliver(application: Application, services: Services, now: datetime) -> Delivery:
     report = Delivery()
-    generation = await asyncio.to_thread(served_generation, services.searcher)
+    generation = await asyncio.to_thread(lambda: services.searcher.generation)
     if not generation:
         return report
     due = services.follows.due(now, generation)
@@ -153,7 +154,7 @@ async def _deliver(application: Application, services, now: datetime) -> Deliver
             try:
                 sent = await application.bot.send_message(
                     follow.chat_id, html, reply_markup=markup,
-                    link_preview_options=LinkPreviewOptions(**fmt.preview(shown, services.settings.link_preview)))
+                    link_preview_options=LinkPreviewOptions(**snippets.preview(shown, services.settings.link_preview)))
                 services.feedback.sent(sent.chat_id, sent.message_id,
                                        Shown("alert", page.question, tuple(h.citation.article_id for h in shown)))
                 report.sent += 1

@@ -1,4 +1,5 @@
-"""👍 / 👎 on answers and alerts: stored in bot.sqlite3, exported as judged questions for `newsdesk eval`.
+"""bot.feedback_store: 👍 / 👎 on answers and alerts, stored in bot.sqlite3 and exported as judged questions
+for `newsdesk eval`.
 
 A vote is a 👍 or 👎 reaction on the message (a `message_reaction` update), or, where reactions do
 not reach the bot (a group where it is not an admin), a reply of 👍 or 👎 to it; the buttons of

@@ -1,4 +1,4 @@
-"""Exact strings of the Telegram messages."""
+"""Exact strings of the Telegram messages (bot.render)."""
 
 import ast
 import re
@@ -7,9 +7,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import bot.handlers
-from bot import format as fmt
+from bot.render import answers, archive, articles, markup, snippets
 from retrieval.records import Answer, Citation, Filters, Hit, Query
-from retrieval.service import IndexStatus, SourceCount
+from index.records import IndexStatus, SourceCount
 from tests.botapi import parse_html
 
 UTC = timezone.utc
@@ -30,7 +30,7 @@ def answer(*hits, offset=0, question="what was reported about Rovno?"):
 
 
 def test_an_answer_leads_with_the_bold_sentence_and_its_citation_the_passage_in_an_expandable_quote():
-    html, shown = fmt.answer_message(answer(hit()))
+    html, shown = answers.answer_message(answer(hit()))
     assert shown == [hit()]
     assert html == (
         "<i>1 report on Rovno</i>\n"
@@ -43,31 +43,31 @@ def test_an_answer_leads_with_the_bold_sentence_and_its_citation_the_passage_in_
 
 
 def test_the_copy_button_quote_starts_with_the_sentence_and_ends_with_the_link():
-    assert fmt.quote(hit()) == ("“According to the ministry, Rovno came under Russian control.” — "
+    assert snippets.quote(hit()) == ("“According to the ministry, Rovno came under Russian control.” — "
                                 "Kyiv & Ledger, 7 Dec 2024, https://kl.example/a?x=1&y=2")
     long = hit(passage="Officials said. According to the ministry, " + "Rovno and more words " * 40 + "control.")
-    quoted = fmt.quote(long)
-    assert fmt.utf16_len(quoted) <= 256
+    quoted = snippets.quote(long)
+    assert markup.utf16_len(quoted) <= 256
     assert quoted.startswith("“According to the ministry, Rovno") and quoted.endswith("…” — Kyiv & Ledger, 7 Dec 2024, "
                                                                                       "https://kl.example/a?x=1&y=2")
     no_link = hit(citation=replace(ROVNO, url="javascript:alert(1)"))
-    assert fmt.quote(no_link).endswith("— Kyiv & Ledger, 7 Dec 2024, Russia claims <two> villages")
+    assert snippets.quote(no_link).endswith("— Kyiv & Ledger, 7 Dec 2024, Russia claims <two> villages")
     from_file = hit(citation=replace(ROVNO, url=None, article_id="../shared/data/seed/kupyansk-rovno.txt"))
-    assert fmt.quote(from_file).endswith("— Kyiv & Ledger, 7 Dec 2024, Russia claims <two> villages "
+    assert snippets.quote(from_file).endswith("— Kyiv & Ledger, 7 Dec 2024, Russia claims <two> villages "
                                          "(file kupyansk-rovno.txt)")
     from_record = hit(citation=replace(ROVNO, url=None, source=None, published_at=None, article_id="x1"))
-    assert fmt.quote(from_record).endswith("” — unknown outlet, undated, Russia claims <two> villages (id x1)")
+    assert snippets.quote(from_record).endswith("” — unknown outlet, undated, Russia claims <two> villages (id x1)")
     huge_link = hit(citation=replace(ROVNO, url="https://kl.example/" + "a" * 3000))
-    assert fmt.utf16_len(fmt.quote(huge_link)) <= 256 and fmt.quote(huge_link).endswith("Russia claims <two> villages")
+    assert markup.utf16_len(snippets.quote(huge_link)) <= 256 and snippets.quote(huge_link).endswith("Russia claims <two> villages")
 
 
 def test_the_link_preview_is_the_first_results_article_or_off():
-    assert fmt.preview([hit()], "below") == {"is_disabled": False, "url": "https://kl.example/a?x=1&y=2", "prefer_small_media": True,
+    assert snippets.preview([hit()], "below") == {"is_disabled": False, "url": "https://kl.example/a?x=1&y=2", "prefer_small_media": True,
                                              "show_above_text": False}
-    assert fmt.preview([hit()], "above")["show_above_text"] is True
-    assert fmt.preview([hit()], "off") == {"is_disabled": True}
-    assert fmt.preview([hit(citation=replace(ROVNO, url=None))], "below") == {"is_disabled": True}
-    assert fmt.preview([], "below") == {"is_disabled": True}
+    assert snippets.preview([hit()], "above")["show_above_text"] is True
+    assert snippets.preview([hit()], "off") == {"is_disabled": True}
+    assert snippets.preview([hit(citation=replace(ROVNO, url=None))], "below") == {"is_disabled": True}
+    assert snippets.preview([], "below") == {"is_disabled": True}
 
 
 def test_a_question_naming_several_outlets_gets_one_section_per_outlet_in_the_order_named():
@@ -76,7 +76,7 @@ def test_a_question_naming_several_outlets_gets_one_section_per_outlet_in_the_or
     hits = (cited(1, "Harbor Tribune"), cited(2, "Northern Wire"), cited(3, "Kyiv Ledger"))
     named = Filters(outlets=(("Kyiv Ledger",), ("Danube Post",), ("Harbor Tribune",)))
     q = Query("q", "q", ("rovno",), filters=named, topic="Rovno")
-    html, shown = fmt.answer_message(Answer(q, hits, 1, 0, False))
+    html, shown = answers.answer_message(Answer(q, hits, 1, 0, False))
     assert [h.rank for h in shown] == [3, 1, 2]
     blocks = html.split("\n\n")
     assert blocks[0].startswith("<i>3 reports on Rovno, by outlet as asked</i>\n▸ <b>Kyiv Ledger</b>\n<b>According")
@@ -85,22 +85,25 @@ def test_a_question_naming_several_outlets_gets_one_section_per_outlet_in_the_or
     assert blocks[2].startswith("▸ <b>Harbor Tribune</b>\n") and "<b>[1]</b>" in blocks[2]
     assert blocks[3].startswith("▸ <b>Other reports</b>\n") and "<b>[2]</b>" in blocks[3]
     # a later page is in the ranking's order again
-    later, _ = fmt.answer_message(Answer(q, hits, 1, 3, False))
+    later, _ = answers.answer_message(Answer(q, hits, 1, 3, False))
     assert later.startswith("<i>Reports 4–6 on Rovno</i>\n")
 
 
 def test_stated_filters_that_left_nothing_are_said_first():
     relaxed = Answer(Query("q", "q", ("rovno",), topic="Rovno"), (hit(),), 1, 0, False,
                      relaxed=Filters(sources=("Danube Post",)))
-    html, _ = fmt.answer_message(relaxed)
+    html, _ = answers.answer_message(relaxed)
     assert html.startswith("Nothing from Danube Post on Rovno; <b>the closest reports</b> without that filter:\n<b>")
 
 
 def test_no_handler_builds_html():
-    """Handlers send what bot.format built: no HTML tags in their string literals, no escaping."""
+    """Handlers send what bot.render built: no HTML tags in their string literals, no escaping; nor do
+    the modules outside bot.handlers that they share."""
     folder = Path(bot.handlers.__file__).parent
     modules = sorted(folder.glob("*.py"))
-    assert {m.stem for m in modules} >= {"access", "asking", "article", "inline", "follows", "feedback", "info", "errors"}
+    assert {m.stem for m in modules} >= {"access", "asking", "article", "inline", "follows", "feedback", "info",
+                                         "error_handler", "language"}
+    modules += [folder.parent / f"{name}.py" for name in ("admission", "sending", "reply_votes")]
     for module in modules:
         tree = ast.parse(module.read_text())
         for node in ast.walk(tree):
@@ -114,7 +117,7 @@ def test_no_handler_builds_html():
 def test_no_url_cites_the_id_and_duplicates_are_listed():
     bare = Citation("seed/kupyansk.txt", "Untitled <draft>", None, None, None)
     other = Citation("pbd-1", "Same story", "https://pbd.example/1", "Pacific Business Daily", None)
-    html, _ = fmt.answer_message(answer(hit(citation=bare, also=(other,))))
+    html, _ = answers.answer_message(answer(hit(citation=bare, also=(other,))))
     assert html.splitlines()[2:5] == [
         "<b>[1]</b> unknown outlet · undated · id <code>seed/kupyansk.txt</code>",
         "<blockquote expandable><i>Untitled &lt;draft&gt;</i>",
@@ -122,14 +125,14 @@ def test_no_url_cites_the_id_and_duplicates_are_listed():
 
 
 def test_a_later_page_says_which_reports_it_shows():
-    html, _ = fmt.answer_message(answer(hit(rank=4), hit(rank=5), offset=3))
+    html, _ = answers.answer_message(answer(hit(rank=4), hit(rank=5), offset=3))
     assert html.splitlines()[0] == "<i>Reports 4–5 on Rovno</i>"
 
 
 def test_markup_in_the_question_is_escaped():
     q = Query("<b>x</b> & `y`", "<b>x</b> & `y`", ("b", "x", "y"), topic="<b>x</b> & `y`")
     empty = Answer(q, (), 1)
-    assert fmt.answer_message(empty) == (
+    assert answers.answer_message(empty) == (
         "Nothing in the archive matches <b>&lt;b&gt;x&lt;/b&gt; &amp; `y`</b>. "
         "Try fewer words, another spelling, or a broader topic.", [])
 
@@ -138,8 +141,8 @@ def test_too_many_long_passages_drop_whole_entries_to_fit_4096():
     long_passage = ("Filler sentence with the letter é and emoji 🙂 in it. " * 12 + "According to the ministry, Rovno "
                     "came under Russian control. " + "Trailing words follow here. " * 12)
     hits = [hit(rank=i, passage=long_passage) for i in range(1, 21)]
-    html, shown = fmt.answer_message(answer(*hits))
-    assert fmt.utf16_len(html) <= 4096
+    html, shown = answers.answer_message(answer(*hits))
+    assert markup.utf16_len(html) <= 4096
     assert shown == hits[:len(shown)] and 1 < len(shown) < 20
     assert html.count("<b>[") == len(shown) and html.count("<b>") == html.count("</b>")
     assert html.count("<blockquote expandable>") == html.count("</blockquote>") == len(shown)
@@ -149,34 +152,34 @@ def test_too_many_long_passages_drop_whole_entries_to_fit_4096():
 
 def test_one_huge_passage_alone_is_tightened_never_cut_inside_an_entity():
     huge = "&<> " * 3000 + "According to the ministry, Rovno came under Russian control. " + "<&> " * 3000
-    html, shown = fmt.answer_message(answer(hit(passage=huge)))
-    assert len(shown) == 1 and fmt.utf16_len(html) <= 4096
+    html, shown = answers.answer_message(answer(hit(passage=huge)))
+    assert len(shown) == 1 and markup.utf16_len(html) <= 4096
     parse_html(html)
     assert "According to the ministry" in html
 
 
 def test_utf16_length_counts_emoji_twice():
-    assert fmt.utf16_len("a🙂é") == 4
+    assert markup.utf16_len("a🙂é") == 4
 
 
 def test_a_long_article_is_split_between_paragraphs_into_numbered_parts():
     body = "\n\n".join(f"Paragraph {i} " + "word & more " * 60 for i in range(12))
-    parts = fmt.article_parts("Title", body, ROVNO)
+    parts = articles.article_parts("Title", body, ROVNO)
     assert len(parts) == 3
     assert parts[0].startswith('<b>Title</b>\n<a href="https://kl.example/a?x=1&amp;y=2">')
     assert [p.rsplit("\n", 1)[1] for p in parts] == ["<i>(1/3)</i>", "<i>(2/3)</i>", "<i>(3/3)</i>"]
-    assert all(fmt.utf16_len(p) <= 4096 for p in parts)
+    assert all(markup.utf16_len(p) <= 4096 for p in parts)
     assert "".join(parts).count("&amp;") == 12 * 60 + 2  # every & of the body, and two in the citation
 
 
 def test_a_short_article_is_one_message_without_part_numbers():
-    assert fmt.article_parts("T", "One paragraph.", ROVNO) == [
+    assert articles.article_parts("T", "One paragraph.", ROVNO) == [
         '<b>T</b>\n<a href="https://kl.example/a?x=1&amp;y=2">Russia claims &lt;two&gt; villages</a> — '
         "Kyiv &amp; Ledger, 7 Dec 2024\n\nOne paragraph."]
 
 
 def test_inline_snippet():
-    assert fmt.inline_snippet(hit()) == (
+    assert snippets.inline_snippet(hit()) == (
         "<b>According to the ministry, Rovno came under Russian control.</b>\n— "
         '<a href="https://kl.example/a?x=1&amp;y=2">Russia claims &lt;two&gt; villages</a> — Kyiv &amp; Ledger, 7 Dec 2024')
 
@@ -188,20 +191,20 @@ def test_sources_and_status():
         sources=(SourceCount("Kyiv Ledger", 4, datetime(2024, 9, 14, tzinfo=UTC), datetime(2025, 1, 12, tzinfo=UTC)),
                  SourceCount("", 1, None, None)),
         first_published=datetime(2024, 9, 14, tzinfo=UTC), last_published=datetime(2025, 1, 12, tzinfo=UTC))
-    assert fmt.sources_message(status) == (
+    assert archive.sources_message(status) == (
         "<b>37 articles from 1 outlet</b>\n• Kyiv Ledger: 4 (14 Sep 2024 – 12 Jan 2025)\n• unknown outlet: 1 (undated)")
-    assert fmt.status_message(status) == (
+    assert archive.status_message(status) == (
         "<b>Archive status</b>\nArticles: 37\nPassages: 80\nDates: 14 Sep 2024 – 12 Jan 2025\n"
         "Last reindex: 25 Nov 2026 03:00 UTC")
 
 
 def test_results_follow_each_other_under_their_quotes_and_a_long_sentence_leads_shortened():
     long = hit(rank=2, passage="Officials said. According to the ministry, " + "Rovno and other words " * 10 + "came under Russian control.")
-    html, shown = fmt.answer_message(answer(hit(), long))
+    html, shown = answers.answer_message(answer(hit(), long))
     assert len(shown) == 2
     assert "</blockquote>\n<b>According to the ministry, Rovno and other words" in html  # no empty line between
     lead_2 = html.split("</blockquote>\n")[1].split("\n")[0]
-    assert lead_2.endswith("…</b>") and len(parse_html(lead_2)) <= fmt.lead_chars(2) == 150  # two results: 150 each
+    assert lead_2.endswith("…</b>") and len(parse_html(lead_2)) <= answers.lead_chars(2) == 150  # two results: 150 each
     assert "Rovno and other words " * 10 in html.split("<blockquote expandable>")[2]  # the whole sentence, quoted
 
 
@@ -212,7 +215,7 @@ def test_an_answers_lead_stays_one_line_on_a_phone_however_long_the_question():
         return Answer(Query(topic, topic, tuple(topic.lower().split()), topic=topic), hits, 1, offset, False)
 
     three = asked("ECB interest rate decision", hit(), hit(rank=2), hit(rank=3))
-    assert fmt.answer_message(three)[0].splitlines()[0] == "<i>3 reports on ECB interest rate…</i>"
+    assert answers.answer_message(three)[0].splitlines()[0] == "<i>3 reports on ECB interest rate…</i>"
     more = asked("ministry statements on Rovno and Kupiansk", hit(rank=4), offset=3)
-    assert fmt.answer_message(more)[0].splitlines()[0] == "<i>Reports 4–4 on ministry statements on…</i>"
-    assert fmt.answer_message(asked("war in Ukraine", hit()))[0].splitlines()[0] == "<i>1 report on war in Ukraine</i>"
+    assert answers.answer_message(more)[0].splitlines()[0] == "<i>Reports 4–4 on ministry statements on…</i>"
+    assert answers.answer_message(asked("war in Ukraine", hit()))[0].splitlines()[0] == "<i>1 report on war in Ukraine</i>"

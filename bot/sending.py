@@ -1,54 +1,25 @@
-"""What the handlers share (kept in `application.bot_data`), and the sends they all do the same way."""
+"""bot.sending: the sends every handler does the same way. "typing…" while an answer is prepared, an
+answer as a reply to its question with its link preview, and a spent More button taken away."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from collections.abc import AsyncIterator
 
-from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters
+from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters, Update
 from telegram.constants import ChatAction
-from telegram.ext import ContextTypes
+from telegram.error import BadRequest
 
-from bot import format as fmt
-from bot.feedback import FeedbackStore, Shown
-from bot.follows import Follows
-from bot.limits import UserRateLimit
-from bot.settings import BotSettings
-from bot.state import BotState
-from retrieval.alerts import AlertSettings
+from bot.context import Services
+from bot.feedback_store import Shown
+from bot.render.snippets import preview
 from retrieval.records import Hit
-from retrieval.search import Searcher
 
 log = logging.getLogger(__name__)
 
 TYPING_EVERY = 4.0  # seconds: Telegram shows "typing…" for 5 s, or until the bot's next message
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-@dataclass
-class Services:
-    """What the handlers share, kept in `application.bot_data`."""
-
-    settings: BotSettings
-    searcher: Searcher
-    state: BotState
-    limits: UserRateLimit
-    follows: Follows
-    feedback: FeedbackStore
-    alert_settings: AlertSettings | None = None  # None: the bars of the index's model (retrieval.alerts)
-    clock: Callable[[], datetime] = utcnow  # "now" for digest times; a test may pass another clock
-    delivering: asyncio.Lock = field(default_factory=asyncio.Lock)  # one alert round at a time
-
-
-def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    return context.bot_data["services"]
 
 
 @contextlib.asynccontextmanager
@@ -85,7 +56,7 @@ def replying_to(message: Message) -> ReplyParameters:
 
 
 def preview_for(s: Services, hits: list[Hit]) -> LinkPreviewOptions:
-    return LinkPreviewOptions(**fmt.preview(hits, s.settings.link_preview))
+    return LinkPreviewOptions(**preview(hits, s.settings.link_preview))
 
 
 async def send_results(s: Services, message: Message, html: str, markup: InlineKeyboardMarkup | None,
@@ -96,3 +67,15 @@ async def send_results(s: Services, message: Message, html: str, markup: InlineK
     if shown is not None and shown.results:
         s.feedback.sent(sent.chat_id, sent.message_id, shown)
     return sent
+
+
+async def drop_pressed_row(update: Update) -> None:
+    """A More button has done its job once; a second tap would repeat the page."""
+    query = update.callback_query
+    markup = query.message.reply_markup if query.message else None
+    if markup:
+        rows = [row for row in markup.inline_keyboard if not any(b.callback_data == query.data for b in row)]
+        try:
+            await query.edit_message_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
+        except BadRequest as error:
+            log.info("could not remove the More button: %s", error)

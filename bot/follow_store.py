@@ -1,4 +1,5 @@
-"""Follows, what was sent for them, and each user's digest time: tables in the bot's own bot.sqlite3.
+"""bot.follow_store: follows, what was sent for them, and each user's digest time and language: tables
+in the bot's own bot.sqlite3.
 
 A follow remembers the last index generation it was checked against (`checked_gen`): after a
 restart the bot checks the generations it missed, and none twice. Every article sent for a follow
@@ -17,8 +18,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot.bot_errors import AlreadyFollowing, BadDigestHour, TooManyFollows, UnknownTimezone
 from bot.state import connect, transaction
-from retrieval.service import NewsdeskError
 
 MAX_FOLLOWS = 25  # per chat
 DEFAULT_TIMEZONE = "UTC"
@@ -67,34 +68,6 @@ def upgrade(db) -> None:
                 db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
 
 
-class FollowError(NewsdeskError):
-    """A follow request that cannot be done; the message is for the user (in English: bot.format's
-    error_sentence gives it in the user's language from the subclass and its fields)."""
-
-
-class UnknownTimezone(FollowError):
-    def __init__(self, name: str) -> None:
-        self.name = name
-        super().__init__(f"I don't know the time zone {name!r}. Use a name like Europe/Kyiv, America/New_York or UTC.")
-
-
-class AlreadyFollowing(FollowError):
-    def __init__(self, follow_id: int) -> None:
-        self.follow_id = follow_id
-        super().__init__(f"You already follow that (#{follow_id}).")
-
-
-class TooManyFollows(FollowError):
-    def __init__(self, count: int) -> None:
-        self.count = count
-        super().__init__(f"This chat follows {count} topics, the most I keep. /unfollow one first.")
-
-
-class BadDigestHour(FollowError):
-    def __init__(self) -> None:
-        super().__init__("The digest hour is a whole hour from 0 to 23, e.g. /digest 7.")
-
-
 @dataclass(frozen=True)
 class Follow:
     id: int
@@ -114,7 +87,7 @@ class AlertPage:
     question: str
     topic: str
     daily: bool
-    hits: list[dict]  # bot.alerts.hit_dict()s
+    hits: list[dict]  # bot.alert_delivery.hit_dict()s
 
 
 @dataclass(frozen=True)
