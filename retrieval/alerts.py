@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.records import StoredPassage
-from index.search_index import SearchIndex
+from index.engines.base import SearchIndex
 from index.settings import MINILM_MODEL, MULTILINGUAL_MODEL
 from retrieval import floor as floors, highlight, query as query_parser
 from retrieval.records import Answer, Citation, Hit, Query

@@ -16,7 +16,7 @@ from index import duplicates
 from index.encoder import Encoder
 from index.errors import SettingsError
 from index.settings import multilingual
-from index.search_index import Reader, SearchIndex
+from index.engines.base import Reader, SearchIndex
 from index.records import IndexStatus, StoredArticle, StoredPassage
 from retrieval import floor as floors, highlight, query as query_parser, variants
 from retrieval.fusion import Fusion

@@ -13,7 +13,7 @@ from bot.app import ALLOWED_UPDATES, build_application
 from bot.cli import main as newsdesk
 from bot.follows import Follows
 from index import generations, pipeline
-from index.reader import IndexReader
+from index.engines.faiss import IndexReader
 from index.settings import Settings
 from retrieval.alerts import AlertSettings, scored
 from retrieval.evaluate import evaluate, load_qrels

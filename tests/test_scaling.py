@@ -12,7 +12,7 @@ from index import generations, pipeline, vectors
 from index.encoder import (SentenceTransformerEncoder, ServingEncoder, default_backend, has_amx, load_model, onnx_dir,
                            onnx_file)
 from index.errors import IndexTypeError, ModelMismatch, SettingsError
-from index.reader import IndexReader
+from index.engines.faiss import IndexReader
 from index.settings import DEFAULT_MODEL, MINILM_MODEL, Settings
 from tests.support import SAMPLES, HashingEncoder
 
