@@ -155,7 +155,8 @@ def upgrade(store: Store, quiet: bool = False) -> tuple[int, int]:
                 migrations.rebuild_full_text(store.db)
             missing = migrations.unsketched(store.db)
             if missing:
-                migrations.set_sketches(store.db, ((duplicates.sketch(title, body), rowid) for rowid, title, body in missing))
+                migrations.set_sketches(store.db, ((duplicates.sketch(title, body), rowid)
+                                                   for rowid, title, body in missing))
             store.add_new_terms()
             store.add_places(places.rows(store.read.all_terms()))
             store.set_meta("schema_version", str(SCHEMA_VERSION))
@@ -164,7 +165,7 @@ def upgrade(store: Store, quiet: bool = False) -> tuple[int, int]:
                 rewritten = rewrite_lemmas(store, quiet)
             if any(rewritten):
                 # cleared by the next generation's commit: a run that dies before publishing leaves it,
-                # so the next one publishes what a Milvus collection still lacks (see run)
+                # so the next one publishes what an engine that copies the words still lacks (see run)
                 store.set_meta(UNPUBLISHED_FORMS, "1")
             store.set_meta("lemmas_version", str(lemmas.COLUMN_VERSION))
     return rewritten
@@ -187,9 +188,9 @@ def rewrite_lemmas(store: Store, quiet: bool = False) -> tuple[int, int]:
 
 def publish(data_dir: Path, store: Store, engine: Engine, gen: int, model: str, dimension: int,
             index_type: str | None, backend: str = LEGACY_BACKEND) -> generations.Manifest:
-    """Step 6a: write the generation directory, with what the engine builds for it (index.engines: a
-    FAISS file there, or a Milvus collection) and the manifest, which records the engine's part; the
-    caller commits, then points CURRENT at it. `index_type` None or "auto": the engine's choice."""
+    """Step 6a: write the generation directory, with what the engine builds for it (index.engines: its
+    files there, or elsewhere) and the manifest, which records the engine's part; the caller commits,
+    then points CURRENT at it. `index_type` None or "auto": the engine's choice."""
     staging = generations.stage_dir(data_dir, gen)
     built, part = engine.build(store, gen, dimension, index_type, staging)
     articles, passages = store.read.counts(gen)
@@ -337,9 +338,9 @@ def run(inputs: Callable[[Callable[[str], bool]], Iterable[Input]], settings: Se
                              passages_embedded=embedded, generation=served,
                              seconds=time.perf_counter() - started, problems=tuple(problems),
                              forms_rewritten=rewritten)
-        # An engine that copies the words (Milvus) holds the lemma columns it was built with (FTS5 reads
-        # them from the rows): rewritten ones, by this run or by one that died before publishing, reach
-        # it in a new generation
+        # An engine that copies the words (Engine.copies_words) holds the lemma
+        # columns it was built with (FTS5 reads them from the rows): rewritten ones, by this run or by one
+        # that died before publishing, reach it in a new generation
         if chunks or plan.removed or (store.read.meta(UNPUBLISHED_FORMS)
                                       and engines.engine_for(settings).copies_words):
             dimension = int(store.read.meta("dimension") or encoder.dimension)
