@@ -38,9 +38,9 @@ from bench.common import OUT, REUTERS, REUTERS_INDEX  # noqa: E402
 from index import pipeline  # noqa: E402
 from index.encoder import SentenceTransformerEncoder, serve_queries  # noqa: E402
 from index.normalize import parse_date  # noqa: E402
-from index.reader import IndexReader  # noqa: E402
+from index.engines.faiss import IndexReader  # noqa: E402
 from index.settings import MINILM_MODEL, Settings  # noqa: E402
-from index.store import EMBEDDING_DTYPE  # noqa: E402
+from index.schema import EMBEDDING_DTYPE  # noqa: E402
 from retrieval.alerts import AlertSettings, new_reports  # noqa: E402
 from retrieval.search import Searcher  # noqa: E402
 

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import REUTERS_INDEX, half  # noqa: E402
 from index.encoder import ServingEncoder, serve_queries  # noqa: E402
-from index.reader import IndexReader  # noqa: E402
+from index.engines.faiss import IndexReader  # noqa: E402
 from index.settings import MULTILINGUAL_MODEL, Settings  # noqa: E402
 from retrieval.alerts import AlertSettings, rules_for, scored  # noqa: E402
 from retrieval.search import Searcher  # noqa: E402

@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import OUT, QRELS  # noqa: E402
 from index.encoder import ServingEncoder  # noqa: E402
-from index.reader import IndexReader  # noqa: E402
+from index.engines.faiss import IndexReader  # noqa: E402
 from index.settings import Settings  # noqa: E402
 from retrieval.evaluate import evaluate, load_qrels  # noqa: E402
 from retrieval.search import Searcher  # noqa: E402

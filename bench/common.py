@@ -43,9 +43,9 @@ def questions(n: int, seed: int = 7) -> list[str]:
 
 
 def dir_size(path: Path) -> int:
-    """Bytes of an index directory, cached model exports left out (index.reader.index_size; imported
+    """Bytes of an index directory, cached model exports left out (index.engines.snapshot.index_size; imported
     here, not at the top: txtai's venv imports this module too)."""
-    from index.reader import index_size
+    from index.engines.snapshot import index_size
 
     return index_size(path)
 

@@ -25,7 +25,7 @@ from datasketch import MinHashLSH  # noqa: E402
 
 from bench.common import OUT, REUTERS_INDEX  # noqa: E402
 from index import duplicates, generations  # noqa: E402
-from index.store import DB_NAME, VISIBLE  # noqa: E402
+from index.schema import DB_NAME, VISIBLE  # noqa: E402
 
 
 def load(data_dir: Path) -> list[tuple[str, str, str, str, bytes]]:

@@ -45,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import realtimeqa as rtqa  # noqa: E402
 from bench.common import OUT, REUTERS_INDEX, half  # noqa: E402
 from index.encoder import ServingEncoder, serve_queries  # noqa: E402
-from index.reader import IndexReader  # noqa: E402
+from index.engines.faiss import IndexReader  # noqa: E402
 from index.settings import Settings  # noqa: E402
 from retrieval.evaluate import ranked_articles, score  # noqa: E402
 from retrieval.records import Floor  # noqa: E402

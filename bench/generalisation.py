@@ -27,7 +27,7 @@ from bench import realtimeqa as rtqa  # noqa: E402
 from bench.common import OUT, REUTERS, REUTERS_INDEX, ROOT, half  # noqa: E402
 from index import pipeline, schema, store_reader  # noqa: E402
 from index.encoder import ServingEncoder, serve_queries  # noqa: E402
-from index.reader import IndexReader  # noqa: E402
+from index.engines.faiss import IndexReader  # noqa: E402
 from index.settings import Settings  # noqa: E402
 from retrieval.evaluate import CUTOFFS, ranked_articles, score  # noqa: E402
 from retrieval.search import SearchSettings, Searcher  # noqa: E402

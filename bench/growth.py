@@ -36,10 +36,10 @@ from bench.common import OUT, REUTERS, dir_size, peak_rss_mb, percentile, questi
 from index import pipeline  # noqa: E402
 from index.encoder import default_backend, prepare  # noqa: E402
 from index.settings import MINILM_MODEL, Settings  # noqa: E402
-from index.store import DB_NAME  # noqa: E402
+from index.schema import DB_NAME  # noqa: E402
 
 RESULT = OUT / "growth.json"
-TOKENIZER = "porter unicode61 remove_diacritics 2"  # index.store's passages_fts
+TOKENIZER = "porter unicode61 remove_diacritics 2"  # index.schema's passages_fts
 
 
 def steps(data_dir: Path, parts: int) -> list[dict]:
@@ -84,7 +84,7 @@ def bm25_matches(data_dir: Path, scale: int = 1, budget: float | None = None) ->
     times as big with the same word distribution (every frequency times `scale`); `budget`: the
     setting's bm25_budget unless given."""
     from index.encoder import ServingEncoder
-    from index.reader import IndexReader
+    from index.engines.faiss import IndexReader
     from dataclasses import replace
 
     from retrieval import query as query_parser

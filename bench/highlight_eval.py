@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import QRELS, ROOT, percentile  # noqa: E402
 from index import pipeline  # noqa: E402
 from index.encoder import SentenceTransformerEncoder, ServingEncoder, serve_queries  # noqa: E402
-from index.reader import IndexReader  # noqa: E402
+from index.engines.faiss import IndexReader  # noqa: E402
 from index.settings import MINILM_MODEL, Settings  # noqa: E402
 from retrieval.search import SearchSettings, Searcher  # noqa: E402
 

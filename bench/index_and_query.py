@@ -63,7 +63,7 @@ def index_phase(data_dir: Path, raw_sample: int, archive: Path = REUTERS) -> dic
 
 
 def query_phase(data_dir: Path, n: int, runs: int) -> dict:
-    from index.reader import IndexReader
+    from index.engines.faiss import IndexReader
     from retrieval.search import Searcher
 
     settings = Settings.from_env(data_dir=data_dir)

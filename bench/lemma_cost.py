@@ -3,7 +3,7 @@
     .venv/bin/python bench/lemma_cost.py [--articles 3000] [--rounds 5]
 
 For each archive, the articles are chunked as the indexer does, then timed over `rounds` rounds (median):
-what StoreWriter.insert_article adds per article (language.detect on title and body, lemmas.column of
+what Store.insert_article adds per article (language.detect on title and body, lemmas.column of
 the title and of each passage), and, for comparison, lingua run on every passage, which the Latin-script
 shortcut spares English text. Also the one-off cost of loading the detector and both dictionaries
 (seconds, resident memory). English: the Reuters archive (../shared/data); Ukrainian and Russian: the WMT

@@ -15,7 +15,7 @@ import time
 from contextlib import closing
 from pathlib import Path
 
-from index import pipeline
+from index import migrations, pipeline
 from index.schema import DB_NAME
 from index.store import Store
 
@@ -32,7 +32,7 @@ def main() -> None:
             articles, passages = (db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
                                   for table in ("articles", "passages"))
         with closing(Store.open_writer(copy)) as store:
-            read = store.lemma_rows()
+            read = migrations.lemma_rows(store.db)
             started = time.perf_counter()
             titles, rewritten = pipeline.upgrade(store, quiet=True)
             seconds = time.perf_counter() - started

@@ -247,7 +247,7 @@ def index(model: str, lang: str, prefix: str = "index", fresh: bool = True) -> d
 
 def evaluate(model: str, questions: list[dict]) -> list[dict]:
     from index.encoder import ServingEncoder, serve_queries
-    from index.reader import IndexReader
+    from index.engines.faiss import IndexReader
     from index.settings import Settings
     from retrieval.evaluate import Judgement, evaluate as measure
     from retrieval.search import SearchSettings, Searcher

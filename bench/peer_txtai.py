@@ -148,7 +148,7 @@ def write_passages(path: Path, archive: Path) -> int:
 
 def newsdesk_quality(data_dir: Path) -> dict:
     from index.encoder import ServingEncoder, serve_queries
-    from index.reader import IndexReader
+    from index.engines.faiss import IndexReader
     from index.settings import Settings
     from retrieval.evaluate import evaluate, load_qrels
     from retrieval.search import Searcher
@@ -184,7 +184,7 @@ def export_passages(data_dir: Path, work: Path) -> int:
 
     import numpy as np
 
-    from index.store import EMBEDDING_DTYPE, PASSAGE_TEXT
+    from index.schema import EMBEDDING_DTYPE, PASSAGE_TEXT
 
     db = sqlite3.connect(f"{(data_dir / 'newsdesk.sqlite3').resolve().as_uri()}?mode=ro", uri=True)
     rows = db.execute(f"SELECT a.article_id, p.seq, {PASSAGE_TEXT}, e.vector FROM passages p"
@@ -204,7 +204,7 @@ def realtimeqa(peer_python: str) -> None:
 
     from bench import realtimeqa as rtqa
     from index.encoder import ServingEncoder, serve_queries
-    from index.reader import IndexReader
+    from index.engines.faiss import IndexReader
     from index.settings import Settings
     from retrieval.evaluate import CUTOFFS, score
     from retrieval.search import Searcher

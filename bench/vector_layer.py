@@ -11,9 +11,9 @@ same way (never stored). Without a Reuters index the centres are random directio
 the output). Vectors are generated in chunks from per-chunk seeds, never all held at once (5M x 384
 float32 would be 7.7 GB), and regenerated identically for the exact ground truth (chunked brute force).
 
-Each index type is built through index.vectors.build (as `newsdesk index rebuild` does), written to disk,
+Each index type is built through index.engines.faiss.build (as `newsdesk index rebuild` does), written to disk,
 and loaded again in the same process: its memory is the growth of resident memory from that load.
-Searches go through index.vectors.FaissVectors (the production path, one thread, one query at a time);
+Searches go through index.engines.faiss.FaissVectors (the production path, one thread, one query at a time);
 Recall@10 is against exact inner-product search. "filtered" searches only among a fixed random 10% of
 the ids (a date or outlet filter), through FAISS's IDSelector.
 """
@@ -34,8 +34,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import OUT, ROOT, percentile  # noqa: E402
-from index import vectors  # noqa: E402
-from index.store import EMBEDDING_DTYPE  # noqa: E402
+from index.engines import faiss as vectors  # noqa: E402
+from index.schema import EMBEDDING_DTYPE  # noqa: E402
 
 DIMENSION = 384
 CHUNK = 100_000
@@ -91,7 +91,7 @@ def ground_truth(base: np.ndarray, n: int, queries: np.ndarray, allowed: np.ndar
 
 
 def build(base: np.ndarray, n: int, spec: str, path: Path) -> float:
-    """As index.vectors.build does, but chunk by chunk: train on a sample of the archive's size
+    """As index.engines.faiss.build does, but chunk by chunk: train on a sample of the archive's size
     (TRAIN_PER_LIST per inverted list), then add."""
     import faiss
 

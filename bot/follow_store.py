@@ -19,7 +19,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.bot_errors import AlreadyFollowing, BadDigestHour, TooManyFollows, UnknownTimezone
-from bot.state import connect, transaction
+from bot.state import connect
+from index.sqlite import transaction
 
 MAX_FOLLOWS = 25  # per chat
 DEFAULT_TIMEZONE = "UTC"

@@ -10,9 +10,9 @@ import base64
 import hashlib
 import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+
+from index.sqlite import connect as wal_connection
 
 
 def short_key(value: str) -> str:
@@ -22,27 +22,9 @@ def short_key(value: str) -> str:
 def connect(path: Path, schema: str) -> sqlite3.Connection:
     """bot.sqlite3, shared by the bot's stores, each with its own connection and tables (WAL: the alert
     round writes while handlers read)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA busy_timeout=5000")
+    db = wal_connection(path, "busy_timeout=5000", check_same_thread=False)
     db.executescript(schema)
     return db
-
-
-@contextmanager
-def transaction(db: sqlite3.Connection) -> Iterator[None]:
-    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error; nested use joins the outer one."""
-    if db.in_transaction:
-        yield
-        return
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
 
 
 class BotState:

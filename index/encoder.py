@@ -16,7 +16,7 @@ Four backends of the same model, all through sentence-transformers:
 
 ONNX exports never touch the network: they are made from the local model directory on first use and
 cached under MODEL_CACHE/models/ (`onnx_dir`). An index records the backend that embedded it
-(`Manifest.backend`); queries are encoded with the same one (`serving_encoder`).
+(`Manifest.backend`); queries are encoded with the same one (`ServingEncoder`).
 """
 
 from __future__ import annotations
@@ -281,17 +281,33 @@ def check_model(recorded: str, wanted: str | None, where: Path) -> None:
 class ServingEncoder:
     """Encodes questions with the model and backend of the published index (for `ask` and the bot).
 
-    Both come from the served generation's manifest; NEWSDESK_MODEL and NEWSDESK_BACKEND, when set,
-    must agree."""
+    Both come from a generation's manifest; NEWSDESK_MODEL and NEWSDESK_BACKEND, when set, must agree.
+    `for_manifest` gives the encoder of the generation a question pinned (its snapshot's manifest);
+    `current()`, and `encode` through it, that of the generation CURRENT names now."""
 
     def __init__(self, settings) -> None:  # index.settings.Settings (which imports this module)
         self.settings = settings
         self._gen = -1
         self._encoder: SentenceTransformerEncoder | None = None
+        self._by_model: dict[tuple[str, str], SentenceTransformerEncoder] = {}
 
     @property
     def name(self) -> str:
         return self.current().name
+
+    def for_manifest(self, manifest) -> SentenceTransformerEncoder:  # an index.generations.Manifest
+        """The encoder for the generation of `manifest`: one per (model, backend), so a new generation
+        of the same model costs nothing; CURRENT is not read."""
+        key = (manifest.model, manifest.backend)
+        found = self._by_model.get(key)
+        if found is None:
+            data_dir = self.settings.data_dir
+            check_model(manifest.model, self.settings.model, data_dir)
+            if self.settings.backend is not None:
+                check_backend(manifest.backend, self.settings.backend, data_dir)
+            found = self._by_model[key] = SentenceTransformerEncoder(
+                manifest.model, self.settings.device, manifest.backend, self.settings.models_home)
+        return found
 
     def current(self) -> SentenceTransformerEncoder:
         from index import generations
@@ -299,12 +315,7 @@ class ServingEncoder:
         data_dir = self.settings.data_dir
         gen = generations.require_current(data_dir)
         if gen != self._gen or self._encoder is None:
-            manifest = generations.Manifest.read(generations.generation_dir(data_dir, gen))
-            check_model(manifest.model, self.settings.model, data_dir)
-            if self.settings.backend is not None:
-                check_backend(manifest.backend, self.settings.backend, data_dir)
-            self._encoder = SentenceTransformerEncoder(manifest.model, self.settings.device, manifest.backend,
-                                                       self.settings.models_home)
+            self._encoder = self.for_manifest(generations.Manifest.read(generations.generation_dir(data_dir, gen)))
             self._gen = gen
         return self._encoder
 

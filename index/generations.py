@@ -3,7 +3,7 @@
     data/
       newsdesk.sqlite3        articles, passages, FTS5, embeddings (rows tagged by generation)
       CURRENT                 number of the served generation, replaced atomically
-      generations/00000007/   vectors.faiss, manifest.json
+      generations/00000007/   manifest.json, and what the engine writes there (index.engines)
       write.lock              held by the one writer
 """
 
@@ -15,13 +15,12 @@ import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from index.errors import IndexBusy, IndexNotReady
 
 MANIFEST = "manifest.json"
-VECTORS = "vectors.faiss"
 
 
 @dataclass(frozen=True)
@@ -37,16 +36,21 @@ class Manifest:
     passages: int
     created_at: str
     backend: str = "torch"  # the encoder backend that embedded it (manifests before backends: torch)
-    engine: str = "faiss"  # "faiss": vectors.faiss here and FTS5 in SQLite; "milvus": the collection below
-    milvus_uri: str = ""  # the Milvus server, or the Milvus Lite file, that holds this generation
-    milvus_collection: str = ""  # the collection serving this generation (index.milvus)
+    engine: str = "faiss"  # the engine that serves it (NEWSDESK_ENGINE, index.engines)
+    # What that engine needs to serve it, written and read by the engine alone (index.engines.base.Engine)
+    engine_part: dict = field(default_factory=dict)
 
     def write(self, directory: Path) -> None:
         (directory / MANIFEST).write_text(json.dumps(asdict(self), indent=2) + "\n")
 
     @classmethod
     def read(cls, directory: Path) -> Manifest:
-        return cls(**json.loads((directory / MANIFEST).read_text()))
+        written = json.loads((directory / MANIFEST).read_text())
+        names = {f.name for f in fields(cls)}
+        if "engine_part" not in written:
+            # Written before engine parts: the engine's fields stand beside the others, and are its part
+            written["engine_part"] = {key: value for key, value in written.items() if key not in names}
+        return cls(**{key: value for key, value in written.items() if key in names})
 
 
 def generation_dir(data_dir: Path, gen: int) -> Path:

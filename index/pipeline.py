@@ -6,7 +6,8 @@
 3. chunk    new and changed articles -> passages with offsets
 4. embed    only passage texts whose hash has no stored embedding yet
 5. write    rows tagged with the next generation, in one transaction
-6. publish  FAISS file + manifest in a new generation directory, then CURRENT points to it
+6. publish  the engine's index (index.engines) + manifest in a new generation directory, then CURRENT
+            points to it
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from index import duplicates, generations, lemmas, places, vectors
+from index import duplicates, engines, generations, lemmas, migrations, places
 from index.chunking import chunk
 from index.config import SourceSpec
 from index.encoder import LEGACY_BACKEND, Encoder, SentenceTransformerEncoder, check_backend, default_backend
@@ -33,7 +34,9 @@ from index.normalize import content_hash
 from index.records import Article, Passage, Problem, RunSummary, Seen
 from index.settings import DEFAULT_MODEL, Settings
 from index.sources import read_path, read_paths
-from index.store import SCHEMA_VERSION, Store
+from index.engines.base import Engine
+from index.schema import SCHEMA_VERSION
+from index.store import Store
 
 Input = tuple[str, Iterable[Article | Problem | Seen]]  # (collection, what its source yields)
 FEEDS_AT_ONCE = 8  # feeds fetched concurrently by `update`
@@ -110,7 +113,7 @@ def chunk_articles(articles: list[Article], settings: Settings) -> list[tuple[Ar
 def embed_missing(store: Store, encoder: Encoder, texts: dict[str, str], batch_size: int,
                   chunk_size: int, quiet: bool = False) -> int:
     """Step 4. Encode passage texts that have no embedding yet; commits as it goes."""
-    missing = store.missing_embeddings(texts)
+    missing = store.read.missing_embeddings(texts)
     # longest first: batches of similar length waste no padding, and the slowest batch shows up early
     order = sorted(missing, key=lambda h: len(texts[h]), reverse=True)
     with tqdm(total=len(order), unit="passage", desc="embedding", disable=True if quiet else None) as bar:
@@ -135,33 +138,34 @@ def upgrade(store: Store, quiet: bool = False) -> tuple[int, int]:
     it stored twice is dropped (passage texts), then the schema is current. Lemma columns written by
     an older index.lemmas are written again (`rewrite_lemmas`). Returns the (titles, passages) whose
     lemma columns were written again."""
-    written = int(store.meta("schema_version") or 0)
+    written = int(store.read.meta("schema_version") or 0)
     # No record: written before lemma versions were recorded (by 1929cb5 or later, the columns are
     # current already; rewrite_lemmas then finds nothing to write, and rebuilds nothing)
-    columns = int(store.meta("lemmas_version") or 1)
+    columns = int(store.read.meta("lemmas_version") or 1)
     if written == SCHEMA_VERSION and columns >= lemmas.COLUMN_VERSION:
         return 0, 0
     rewritten = (0, 0)
     with store.transaction():
         if written != SCHEMA_VERSION:
             if written < 3:  # before sketching: new sketches are narrow already
-                store.narrow_stored(duplicates.SKETCH_DTYPE)
-            store.read_languages()  # before schema 7: languages and lemmas, which the full-text index is written with
-            store.drop_passage_texts()  # before schema 5 (the full-text index is written anew with it)
+                migrations.narrow_stored(store.db, duplicates.SKETCH_DTYPE)
+            migrations.read_languages(store.db)  # before schema 7: languages and lemmas, which the full-text index is written with
+            migrations.drop_passage_texts(store.db)  # before schema 5 (the full-text index is written anew with it)
             if written in (5, 6):
-                store.rebuild_full_text()
-            missing = store.unsketched()
+                migrations.rebuild_full_text(store.db)
+            missing = migrations.unsketched(store.db)
             if missing:
-                store.set_sketches((duplicates.sketch(title, body), rowid) for rowid, title, body in missing)
+                migrations.set_sketches(store.db, ((duplicates.sketch(title, body), rowid)
+                                                   for rowid, title, body in missing))
             store.add_new_terms()
-            store.add_places(places.rows(store.all_terms()))
+            store.add_places(places.rows(store.read.all_terms()))
             store.set_meta("schema_version", str(SCHEMA_VERSION))
         if columns < lemmas.COLUMN_VERSION:
             if written >= 7:  # before, read_languages has just written them as index.lemmas writes them now
                 rewritten = rewrite_lemmas(store, quiet)
             if any(rewritten):
                 # cleared by the next generation's commit: a run that dies before publishing leaves it,
-                # so the next one publishes what a Milvus collection still lacks (see run)
+                # so the next one publishes what an engine that copies the words still lacks (see run)
                 store.set_meta(UNPUBLISHED_FORMS, "1")
             store.set_meta("lemmas_version", str(lemmas.COLUMN_VERSION))
     return rewritten
@@ -171,64 +175,40 @@ def rewrite_lemmas(store: Store, quiet: bool = False) -> tuple[int, int]:
     """Step 0b (in upgrade's transaction): the lemma columns of every Cyrillic title and passage as
     index.lemmas writes them now, then the full-text index rebuilt once from them and their new words
     added to the term index, as a new generation's are. A data version rather than a schema version:
-    readers (index.reader) refuse an older schema until the indexer has run, which would stop the bot
+    readers (index.engines.snapshot) refuse an older schema until the indexer has run, which would stop the bot
     until cron's next update; the old columns still answer meanwhile, a few words less well."""
-    with tqdm(total=store.lemma_rows(), unit="row", desc="lemma columns", disable=True if quiet else None) as bar:
-        titles, passages = store.rewrite_lemmas(bar.update)
+    with tqdm(total=migrations.lemma_rows(store.db), unit="row", desc="lemma columns",
+              disable=True if quiet else None) as bar:
+        titles, passages = migrations.rewrite_lemmas(store.db, bar.update)
     if titles or passages:
-        store.rebuild_full_text()
+        migrations.rebuild_full_text(store.db)
         store.add_places(places.rows(store.add_new_terms()))
     return titles, passages
 
 
-def publish(data_dir: Path, store: Store, gen: int, model: str, dimension: int, index_type: str | None,
-            backend: str = LEGACY_BACKEND, settings: Settings | None = None) -> generations.Manifest:
-    """Step 6a: write the generation directory (the caller commits, then points CURRENT at it).
-    With the default engine the directory holds the FAISS index: `index_type` None or "auto" is chosen
-    by the number of passages (index.vectors.choose). With NEWSDESK_ENGINE=milvus the generation's
-    Milvus collection is built from the store instead, and the manifest records it (index.milvus)."""
+def publish(data_dir: Path, store: Store, engine: Engine, gen: int, model: str, dimension: int,
+            index_type: str | None, backend: str = LEGACY_BACKEND) -> generations.Manifest:
+    """Step 6a: write the generation directory, with what the engine builds for it (index.engines: its
+    files there, or elsewhere) and the manifest, which records the engine's part; the caller commits,
+    then points CURRENT at it. `index_type` None or "auto": the engine's choice."""
     staging = generations.stage_dir(data_dir, gen)
-    engine = settings.engine if settings is not None else "faiss"
-    milvus_uri = milvus_collection = ""
-    if engine == "milvus":
-        from index import milvus  # the `engines` extra, only when asked for
-
-        milvus_uri, milvus_collection, factory = milvus.build(store, gen, dimension, settings.milvus_target)
-    else:
-        ids, matrix = store.vectors(gen)
-        factory = vectors.resolve(index_type, len(ids))
-        vectors.save(vectors.build(ids, matrix, dimension, factory), staging / generations.VECTORS)
-    articles, passages = store.counts(gen)
+    built, part = engine.build(store, gen, dimension, index_type, staging)
+    articles, passages = store.read.counts(gen)
     manifest = generations.Manifest(
         generation=gen, schema_version=SCHEMA_VERSION, model=model, dimension=dimension,
-        index_type=factory, articles=articles, passages=passages,
+        index_type=built, articles=articles, passages=passages,
         created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), backend=backend,
-        engine=engine, milvus_uri=milvus_uri, milvus_collection=milvus_collection,
+        engine=engine.name, engine_part=part,
     )
     manifest.write(staging)
     generations.seal(data_dir, staging, gen)
     return manifest
 
 
-def prune_engine(settings: Settings, keep_from: int, served: int) -> None:
-    """Drop Milvus collections (or Milvus Lite files) of generations no longer kept, and of runs that died."""
-    if settings.engine != "milvus":
-        return
-    from index import milvus
-
-    kept = []
-    for gen in range(keep_from, served + 1):
-        try:
-            kept.append(generations.Manifest.read(generations.generation_dir(settings.data_dir, gen)))
-        except FileNotFoundError:
-            continue
-    milvus.prune(settings.milvus_target, kept)
-
-
 def index_model(store: Store, model: str | None) -> str:
     """The model the index was built with, else NEWSDESK_MODEL (`model`), else the default. A
     NEWSDESK_MODEL that names another model than the index's is refused: one index, one model."""
-    built_with = store.meta("model")
+    built_with = store.read.meta("model")
     if built_with is None:
         return model or DEFAULT_MODEL
     if model is not None and built_with != model:
@@ -241,7 +221,7 @@ def index_model(store: Store, model: str | None) -> str:
 
 def index_backend(store: Store) -> str | None:
     """The backend the stored embeddings came from (None for an empty store)."""
-    return store.meta("backend") or (LEGACY_BACKEND if store.meta("model") is not None else None)
+    return store.read.meta("backend") or (LEGACY_BACKEND if store.read.meta("model") is not None else None)
 
 
 def indexing_encoder(settings: Settings, store: Store) -> SentenceTransformerEncoder:
@@ -252,18 +232,19 @@ def indexing_encoder(settings: Settings, store: Store) -> SentenceTransformerEnc
 
 def index_type(settings: Settings, store: Store) -> str | None:
     """NEWSDESK_INDEX_TYPE, else the type `index rebuild --index-type` chose, else None (by size)."""
-    return settings.index_type or store.meta("index_type")
+    return settings.index_type or store.read.meta("index_type")
 
 
 def commit_generation(store: Store, settings: Settings, gen: int, plan: Plan,
                       chunks: list[tuple[Article, list[Passage]]], dimension: int, summary: RunSummary,
                       backend: str = LEGACY_BACKEND) -> RunSummary:
-    """Steps 5 and 6: rows, FAISS file and manifest in one transaction, then CURRENT, then clean-up."""
+    """Steps 5 and 6: rows, the engine's index and manifest in one transaction, then CURRENT, then clean-up."""
+    engine = engines.engine_for(settings)
     with store.transaction():
         write_rows(store, gen, plan, chunks)
         store.add_places(places.rows(store.add_new_terms()))  # step 5b: new words, for spelling and places
-        manifest = publish(settings.data_dir, store, gen, settings.model, dimension, index_type(settings, store),
-                           backend, settings)
+        manifest = publish(settings.data_dir, store, engine, gen, settings.model, dimension,
+                           index_type(settings, store), backend)
         store.set_meta("model", settings.model)
         store.set_meta("backend", backend)
         store.set_meta("dimension", str(dimension))
@@ -273,10 +254,10 @@ def commit_generation(store: Store, settings: Settings, gen: int, plan: Plan,
             "removed": summary.removed, "skipped": summary.skipped,
             "articles": manifest.articles, "passages": manifest.passages, "seconds": summary.seconds})
     generations.point_current(settings.data_dir, gen)
-    keep_from = store.oldest_needed(gen, settings.keep_generations, settings.keep_seconds, datetime.now(timezone.utc))
+    keep_from = store.read.oldest_needed(gen, settings.keep_generations, settings.keep_seconds, datetime.now(timezone.utc))
     store.forget_before(keep_from)
     generations.prune(settings.data_dir, keep_from, gen)
-    prune_engine(settings, keep_from, gen)
+    engine.prune(keep_from, gen)
     return replace(summary, generation=gen)
 
 
@@ -326,7 +307,7 @@ def run(inputs: Callable[[Callable[[str], bool]], Iterable[Input]], settings: Se
         rewritten = upgrade(store, quiet)
         served = generations.current_generation(settings.data_dir)
         store.discard_after(served)  # rows of a run that died before it published
-        live = store.live_articles()
+        live = store.read.live_articles()
         encoder = encoder or indexing_encoder(settings, store)
         warming = Warming(None if settings.ray_address else encoder)  # a Ray cluster embeds on its workers
 
@@ -344,7 +325,7 @@ def run(inputs: Callable[[Callable[[str], bool]], Iterable[Input]], settings: Se
             warming.start()
         warming.wait()
         backend = getattr(encoder, "backend", "custom")  # an encoder of a test or a library user's own
-        if store.meta("model") is not None:
+        if store.read.meta("model") is not None:
             check_backend(index_backend(store), backend, settings.data_dir)
         if settings.ray_address:  # 4, on a Ray cluster: one encoder per worker, same model and backend
             from index import ray_backfill
@@ -357,10 +338,12 @@ def run(inputs: Callable[[Callable[[str], bool]], Iterable[Input]], settings: Se
                              passages_embedded=embedded, generation=served,
                              seconds=time.perf_counter() - started, problems=tuple(problems),
                              forms_rewritten=rewritten)
-        # A Milvus collection holds the lemma columns it was built with (FTS5 reads them from the rows):
-        # rewritten ones, by this run or by one that died before publishing, reach it in a new generation
-        if chunks or plan.removed or (settings.engine == "milvus" and store.meta(UNPUBLISHED_FORMS)):
-            dimension = int(store.meta("dimension") or encoder.dimension)
+        # An engine that copies the words (Engine.copies_words) holds the lemma
+        # columns it was built with (FTS5 reads them from the rows): rewritten ones, by this run or by one
+        # that died before publishing, reach it in a new generation
+        if chunks or plan.removed or (store.read.meta(UNPUBLISHED_FORMS)
+                                      and engines.engine_for(settings).copies_words):
+            dimension = int(store.read.meta("dimension") or encoder.dimension)
             summary = commit_generation(store, settings, served + 1, plan, chunks, dimension, summary,  # 5, 6
                                         backend)
     return replace(summary, seconds=time.perf_counter() - started)
@@ -407,7 +390,7 @@ def update(specs: list[SourceSpec], settings: Settings, encoder: Encoder | None 
 
 
 def rebuild(settings: Settings, index_type: str | None = None, quiet: bool = False) -> RunSummary:
-    """`newsdesk index rebuild`: publish the served archive again as a new generation, its FAISS index
+    """`newsdesk index rebuild`: publish the served archive again as a new generation, the engine's index
     built from the stored embeddings (nothing is encoded). `index_type` is a FAISS factory string (kept
     for later updates) or "auto" (by size, the default); None keeps the current choice."""
     started = time.perf_counter()
@@ -417,8 +400,8 @@ def rebuild(settings: Settings, index_type: str | None = None, quiet: bool = Fal
         rewritten = upgrade(store, quiet)
         store.discard_after(served)
         if index_type is not None:
-            store.set_meta("index_type", "" if index_type == vectors.AUTO else index_type)
-        summary = commit_generation(store, settings, served + 1, Plan(), [], int(store.meta("dimension")),
+            store.set_meta("index_type", engines.kept_index_type(index_type))
+        summary = commit_generation(store, settings, served + 1, Plan(), [], int(store.read.meta("dimension")),
                                     RunSummary(generation=served, forms_rewritten=rewritten),
                                     index_backend(store) or LEGACY_BACKEND)
     return replace(summary, seconds=time.perf_counter() - started)

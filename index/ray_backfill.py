@@ -86,7 +86,7 @@ def encode(texts: dict[str, str], settings: Settings, backend: str, batch: int =
 
 def embed_missing(store, texts: dict[str, str], settings: Settings, backend: str, quiet: bool = False) -> int:
     """Step 4 on Ray: encode the texts with no stored embedding; each batch is committed as it arrives."""
-    missing = store.missing_embeddings(texts)
+    missing = store.read.missing_embeddings(texts)
     if not missing:
         return 0
     done = 0

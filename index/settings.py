@@ -35,10 +35,9 @@ DEFAULT_BACKEND = "onnx-int8"
 # 1.5x int8 ONNX's throughput through a whole `index add` (1.7x the encoder alone), and vectors at cosine
 # 0.9999 to float32's rather than 0.99 (docs/multilingual.md, "Indexing speed: bfloat16 on AMX")
 AMX_BACKEND = "torch-bf16"
-# The search engine behind index.search_index.SearchIndex (index.engines): FAISS + FTS5 embedded in the
-# data directory, or Milvus (the `engines` extra) at NEWSDESK_MILVUS_URI.
+# The search engine behind index.engines.base.SearchIndex (index.engines chooses by this name): FAISS +
+# FTS5 embedded in the data directory, or Milvus (the `engines` extra) at NEWSDESK_MILVUS_URI.
 ENGINES = ("faiss", "milvus")
-MILVUS_FILE = "milvus.db"  # Milvus Lite's file in the data directory when NEWSDESK_MILVUS_URI is unset
 
 
 # --- the registry: every variable Newsdesk reads, with its default, its help and its parser ---------
@@ -164,7 +163,7 @@ VARIABLES = {v.name: v for v in (
     Variable("NEWSDESK_INDEX_TYPE", "", "a FAISS factory string for the vectors (--index-type); unset: by size",
              text, "index"),
     Variable("NEWSDESK_ENGINE", "faiss", f"the search engine: {' or '.join(ENGINES)}", choice(ENGINES), "index"),
-    Variable("NEWSDESK_MILVUS_URI", "", f"a Milvus server, or a Milvus Lite file; unset: DATA/{MILVUS_FILE}", text,
+    Variable("NEWSDESK_MILVUS_URI", "", "a Milvus server, or a Milvus Lite file; unset: milvus.db in the data directory", text,
              "index"),
     Variable("NEWSDESK_RAY", "", "embed on this Ray cluster (--ray): \"auto\", \"ray://host:10001\"", text, "index"),
     Variable("NEWSDESK_MODEL_CACHE", "", "where built models are kept (their models/); unset: the user's cache "
@@ -217,10 +216,10 @@ class Settings:
     keep_generations: int = 2  # generations kept after a new one is published...
     keep_seconds: float = 600.0  # ...and any replaced less than this ago, for questions in flight
     backend: str | None = None  # NEWSDESK_BACKEND; None: the index's own, DEFAULT_BACKEND for a new one
-    index_type: str | None = None  # NEWSDESK_INDEX_TYPE: a FAISS factory string; None: by size (index.vectors)
+    index_type: str | None = None  # NEWSDESK_INDEX_TYPE: a FAISS factory string; None: by size (index.engines.faiss)
     engine: str = "faiss"  # NEWSDESK_ENGINE: "faiss" (FAISS + FTS5) or "milvus"
     # NEWSDESK_MILVUS_URI: a Milvus server ("http://milvus:19530") or a local Milvus Lite file path;
-    # None: DATA_DIR/milvus.db
+    # None: one in the data directory (index.engines.milvus.target)
     milvus_uri: str | None = None
     ray_address: str | None = None  # NEWSDESK_RAY / --ray: embed on this Ray cluster ("auto", "ray://host:10001")
     # NEWSDESK_MODEL_CACHE: a directory whose models/ holds the models Newsdesk builds or exports (e5
@@ -232,11 +231,6 @@ class Settings:
     def models_home(self) -> Path:
         """Where built models are kept (under models/) and looked for."""
         return self.model_cache or user_model_cache()
-
-    @property
-    def milvus_target(self) -> str:
-        """Where Milvus is: the configured URI, else a Milvus Lite file in the data directory."""
-        return self.milvus_uri or str(self.data_dir / MILVUS_FILE)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, data_dir: Path | str | None = None) -> Settings:

@@ -1,47 +1,48 @@
-"""The one SQLite wrapper: a connection to the archive database, for reading or (in the indexer only)
-for writing. Each half lives in its own module:
+"""Writing the archive: the one writer's connection, and every write made on it (articles and passages
+of a new generation, embeddings, the derived word and place tables, the clean-up of generations
+nobody reads any more). Only the indexer opens one.
 
-    index/schema.py        tables, connections, migrations of older files
-    index/writer.py        what the indexer writes (StoreWriter)
-    index/store_reader.py  what queries read (StoreReader)
-
-Names other modules import from here (Store, transaction, DB_NAME, SCHEMA_VERSION, VISIBLE,
-EMBEDDING_DTYPE, PASSAGE_TEXT, TITLE_WEIGHT) stay importable from `index.store`.
+Reads, the writer's included, go through index.store_reader.StoreReader (`Store.read`, on this
+connection, so that they see what the transaction wrote); an older file's rewrites are
+index.migrations'.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from contextlib import AbstractContextManager
+from datetime import datetime
 from pathlib import Path
 
-from index import lemmas
-from index.schema import (DB_NAME, EMBEDDING_DTYPE, PASSAGE_TEXT, SCHEMA_VERSION, TITLE_WEIGHT, VISIBLE,  # noqa: F401
-                          Migrations, connect_reader, connect_writer, transaction)
+import numpy as np
+
+from index import language, lemmas, migrations, schema
+from index.records import Article, Passage
+from index.schema import DB_NAME, EMBEDDING_DTYPE, SCHEMA_VERSION
+from index.sqlite import batches, connect, iso, transaction
 from index.store_reader import StoreReader
-from index.writer import StoreWriter
-
-__all__ = ["DB_NAME", "EMBEDDING_DTYPE", "PASSAGE_TEXT", "SCHEMA_VERSION", "TITLE_WEIGHT", "VISIBLE", "Store",
-           "transaction"]
 
 
-class Store(Migrations, StoreWriter, StoreReader):
-    """A connection to the archive database, for reading or (in the indexer only) for writing."""
+class Store:
+    """The archive database as its one writer holds it: writes through these methods, reads through
+    `read`."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.db = connection
+        self.read = StoreReader(connection)
 
     @classmethod
     def open_writer(cls, data_dir: Path) -> Store:
-        store = cls(connect_writer(data_dir))
-        if store.meta("schema_version") is None:  # a new file; an older one is upgraded by pipeline.upgrade
+        """WAL, the schema created or extended in place; an older file is upgraded by index.pipeline.upgrade."""
+        connection = connect(data_dir / DB_NAME, "synchronous=NORMAL", "foreign_keys=ON")
+        migrations.add_columns(connection)
+        schema.create(connection)
+        store = cls(connection)
+        if store.read.meta("schema_version") is None:  # a new file
             store.set_meta("schema_version", str(SCHEMA_VERSION))
             store.set_meta("lemmas_version", str(lemmas.COLUMN_VERSION))  # its columns are never rewritten
         return store
-
-    @classmethod
-    def open_reader(cls, data_dir: Path) -> Store:
-        return cls(connect_reader(data_dir))
 
     def close(self) -> None:
         self.db.close()
@@ -49,9 +50,72 @@ class Store(Migrations, StoreWriter, StoreReader):
     def transaction(self) -> AbstractContextManager[None]:
         return transaction(self.db)
 
-    def meta(self, key: str) -> str | None:
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
-
     def set_meta(self, key: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    def put_embeddings(self, text_hashes: list[str], vectors: np.ndarray) -> None:
+        rows = zip(text_hashes, (np.ascontiguousarray(v, dtype=EMBEDDING_DTYPE).tobytes() for v in vectors))
+        with self.transaction():
+            self.db.executemany("INSERT OR REPLACE INTO embeddings(text_hash, vector) VALUES (?, ?)", rows)
+
+    def insert_article(self, key: str, article: Article, digest: str, gen: int,
+                       passages: list[Passage], text_hashes: list[str], sketch: bytes | None = None) -> None:
+        """An article and its passages, with the article's language and the dictionary forms of their
+        Cyrillic words (index.lemmas), which the full-text index's triggers read."""
+        found = language.detect(f"{article.title}\n{article.body}")
+        cursor = self.db.execute(
+            "INSERT INTO articles(key, article_id, url, title, source, author, published_at, body, content_hash,"
+            " origin, collection, gen_added, sketch, language, title_lemmas) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (key, article.article_id, article.url, article.title, article.source, article.author,
+             iso(article.published_at), article.body, digest, article.origin, article.collection, gen, sketch,
+             found, lemmas.column(article.title, found)),
+        )
+        cyrillic = language.has_cyrillic(article.body)
+        self.db.executemany(
+            'INSERT INTO passages(article, seq, start, "end", text_hash, lemmas) VALUES (?,?,?,?,?,?)',
+            [(cursor.lastrowid, p.seq, p.start, p.end, h, lemmas.column(p.text, found) if cyrillic else None)
+             for p, h in zip(passages, text_hashes)],
+        )
+
+    def add_new_terms(self) -> list[str]:
+        """Copy words the full-text index has and `terms` lacks (numbers and short words are left out:
+        they have no spelling variants worth finding). Returns the words added."""
+        new = [term for (term,) in self.db.execute(
+            "SELECT term FROM passages_vocab WHERE length(term) >= 4 AND term NOT GLOB '*[0-9_]*'"
+            " AND term NOT IN (SELECT term FROM terms)")]
+        self.db.executemany("INSERT INTO terms(term) VALUES (?)", ((t,) for t in new))
+        return new
+
+    def add_places(self, rows: Iterable[tuple[str, str, float, bool]]) -> None:
+        """(name, archive stem, similarity, main) rows of index.places; the higher similarity wins."""
+        self.db.executemany(
+            "INSERT INTO places(name, spelling, similarity, main) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE"
+            " SET similarity = max(similarity, excluded.similarity)", rows)
+
+    def retire(self, rowids: Iterable[int], gen: int) -> None:
+        self.db.executemany("UPDATE articles SET gen_removed = ? WHERE rowid = ?", ((gen, r) for r in rowids))
+
+    def discard_after(self, gen: int) -> int:
+        """Undo the rows of a generation that was written but never published (a crashed run)."""
+        with self.transaction():
+            orphans = [r for (r,) in self.db.execute("SELECT rowid FROM articles WHERE gen_added > ?", (gen,))]
+            for batch, marks in batches(orphans):
+                self.db.execute(f"DELETE FROM passages WHERE article IN ({marks})", batch)
+                self.db.execute(f"DELETE FROM articles WHERE rowid IN ({marks})", batch)
+            self.db.execute("UPDATE articles SET gen_removed = NULL WHERE gen_removed > ?", (gen,))
+            self.db.execute("DELETE FROM generations WHERE gen > ?", (gen,))
+        return len(orphans)
+
+    def forget_before(self, gen: int) -> None:
+        """Delete rows no generation from `gen` on can see, and embeddings nothing uses."""
+        with self.transaction():
+            old = "SELECT rowid FROM articles WHERE gen_removed IS NOT NULL AND gen_removed <= ?"
+            self.db.execute(f"DELETE FROM passages WHERE article IN ({old})", (gen,))
+            self.db.execute("DELETE FROM articles WHERE gen_removed IS NOT NULL AND gen_removed <= ?", (gen,))
+            self.db.execute("DELETE FROM embeddings WHERE text_hash NOT IN (SELECT text_hash FROM passages)")
+
+    def record_generation(self, gen: int, created_at: datetime, counts: dict[str, float]) -> None:
+        columns = ["gen", "created_at", *counts]
+        values = [gen, created_at.isoformat(), *counts.values()]
+        self.db.execute(
+            f"INSERT INTO generations({','.join(columns)}) VALUES ({','.join('?' * len(values))})", values)

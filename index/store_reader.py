@@ -1,23 +1,69 @@
-"""Reading the archive at query time: one generation's vectors, BM25, filters, passages, articles,
-outlets, and the word and place tables that spelling variants use."""
+"""Reading the archive: one generation's vectors, BM25, filters, passages, articles, outlets, the word
+and place tables that spelling variants use, and what the indexer reads before it writes.
+
+Every read of the archive database goes through `StoreReader`, which has no method that writes:
+snapshots hold one on a read-only connection per thread (`Readers`), the writer (index.store.Store)
+one on its own connection, so that it reads what its transaction wrote.
+"""
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 
 from index.records import SourceCount, StoredArticle, StoredPassage
-from index.schema import EMBEDDING_DTYPE, LEMMA_WEIGHT, PASSAGE_TEXT, TITLE_WEIGHT, VISIBLE, _batches, _datetime
+from index.schema import DB_NAME, EMBEDDING_DTYPE, LEMMA_WEIGHT, PASSAGE_TEXT, TITLE_WEIGHT, VISIBLE
+from index.sqlite import connect_read_only, from_iso, select_in
 
 
 class StoreReader:
-    """The reading half of `index.store.Store`."""
+    """The archive's read API, over one connection."""
 
-    db: sqlite3.Connection
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.db = connection
 
+    @classmethod
+    def open(cls, data_dir: Path) -> StoreReader:
+        """On a read-only connection of its own."""
+        return cls(connect_read_only(data_dir / DB_NAME))
+
+    def close(self) -> None:
+        self.db.close()
+
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    # --- what the indexer reads ---------------------------------------------------------------
+    def live_articles(self) -> dict[str, tuple[int, str, str]]:
+        """key -> (rowid, content hash, collection) of every article not removed."""
+        rows = self.db.execute("SELECT key, rowid, content_hash, collection FROM articles WHERE gen_removed IS NULL")
+        return {key: (rowid, digest, collection) for key, rowid, digest, collection in rows}
+
+    def missing_embeddings(self, text_hashes: Iterable[str]) -> set[str]:
+        wanted = set(text_hashes)
+        have = {h for (h,) in select_in(
+            self.db, "SELECT text_hash FROM embeddings WHERE text_hash IN ({})", list(wanted))}
+        return wanted - have
+
+    def all_terms(self) -> list[str]:
+        return [term for (term,) in self.db.execute("SELECT term FROM terms")]
+
+    def oldest_needed(self, gen: int, keep: int, grace_seconds: float, now: datetime) -> int:
+        """The oldest generation a reader may still use once `gen` is served: the last `keep`, and any
+        replaced less than `grace_seconds` ago (a question in flight on it still reads its rows)."""
+        cutoff = (now - timedelta(seconds=grace_seconds)).isoformat()
+        row = self.db.execute(
+            "SELECT min(g.gen) FROM generations g LEFT JOIN generations n ON n.gen = g.gen + 1"
+            " WHERE g.gen > ? - ? OR n.created_at > ?", (gen, keep, cutoff)).fetchone()
+        return row[0] if row and row[0] is not None else gen
+
+    # --- one generation -----------------------------------------------------------------------
     def vectors(self, gen: int) -> tuple[np.ndarray, np.ndarray]:
         """(passage ids, embedding matrix) of every passage visible in a generation."""
         rows = self.db.execute(
@@ -49,15 +95,9 @@ class StoreReader:
                 return hits[:limit]
             fetch *= 4
 
-    def _select_in(self, sql: str, values: list, *after: object) -> Iterator[tuple]:
-        """Rows of `sql` whose "IN ({})" is filled with `values`, a batch at a time; `after` binds
-        the parameters that follow the list."""
-        for batch, marks in _batches(values):
-            yield from self.db.execute(sql.format(marks), [*batch, *after])
-
     def _visible(self, ids: list[int], gen: int) -> set[int]:
-        return {pid for (pid,) in self._select_in(
-            "SELECT p.id FROM passages p JOIN articles a ON a.rowid = p.article WHERE p.id IN ({})"
+        return {pid for (pid,) in select_in(
+            self.db, "SELECT p.id FROM passages p JOIN articles a ON a.rowid = p.article WHERE p.id IN ({})"
             " AND a.gen_added <= ? AND (a.gen_removed IS NULL OR a.gen_removed > ?)", ids, gen, gen)}
 
     def filtered_ids(self, gen: int, sources: tuple[str, ...] = (), since: datetime | None = None,
@@ -86,8 +126,8 @@ class StoreReader:
 
     def _of_articles(self, expression: str, ids: list[int]) -> dict:
         """passage id -> `expression` over its article (`a`)."""
-        return dict(self._select_in(
-            f"SELECT p.id, {expression} FROM passages p JOIN articles a ON a.rowid = p.article WHERE p.id IN ({{}})",
+        return dict(select_in(
+            self.db, f"SELECT p.id, {expression} FROM passages p JOIN articles a ON a.rowid = p.article WHERE p.id IN ({{}})",
             ids))
 
     def added_since(self, since_gen: int, gen: int) -> np.ndarray:
@@ -98,19 +138,19 @@ class StoreReader:
         return np.fromiter((pid for (pid,) in self.db.execute(sql, {"gen": gen, "since": since_gen})), dtype=np.int64)
 
     def passages(self, ids: list[int]) -> dict[int, StoredPassage]:
-        rows = self._select_in(
-            "SELECT p.id, a.article_id, a.url, a.title, a.source, a.published_at, p.start, p.\"end\","
+        rows = select_in(
+            self.db, "SELECT p.id, a.article_id, a.url, a.title, a.source, a.published_at, p.start, p.\"end\","
             f" {PASSAGE_TEXT}, p.text_hash, a.sketch, coalesce(a.language, '') FROM passages p"
             " JOIN articles a ON a.rowid = p.article"
             " WHERE p.id IN ({})", ids)
-        return {row[0]: StoredPassage(row[0], row[1], row[2], row[3], row[4], _datetime(row[5]), *row[6:])
+        return {row[0]: StoredPassage(row[0], row[1], row[2], row[3], row[4], from_iso(row[5]), *row[6:])
                 for row in rows}
 
     def article(self, article_id: str, gen: int) -> StoredArticle | None:
         row = self.db.execute(
             f"SELECT a.article_id, a.url, a.title, a.source, a.published_at, a.body FROM articles a"
             f" WHERE a.article_id = :id AND {VISIBLE} LIMIT 1", {"id": article_id, "gen": gen}).fetchone()
-        return StoredArticle(row[0], row[1], row[2], row[3], _datetime(row[4]), row[5]) if row else None
+        return StoredArticle(row[0], row[1], row[2], row[3], from_iso(row[4]), row[5]) if row else None
 
     def counts(self, gen: int) -> tuple[int, int]:
         articles = self.db.execute(f"SELECT count(*) FROM articles a WHERE {VISIBLE}", {"gen": gen}).fetchone()[0]
@@ -124,10 +164,19 @@ class StoreReader:
         rows = self.db.execute(
             f"SELECT coalesce(a.source, ''), count(*), min(a.published_at), max(a.published_at) FROM articles a"
             f" WHERE {VISIBLE} GROUP BY 1 ORDER BY 2 DESC, 1", {"gen": gen})
-        return [SourceCount(name, n, _datetime(first), _datetime(last)) for name, n, first, last in rows]
+        return [SourceCount(name, n, from_iso(first), from_iso(last)) for name, n, first, last in rows]
+
+    def latest_published(self, gen: int, earliest: datetime, latest: datetime) -> datetime | None:
+        """The newest publication time in a generation between `earliest` and `latest`."""
+        row = self.db.execute(
+            f"SELECT max(a.published_at) FROM articles a WHERE {VISIBLE}"
+            " AND a.published_at >= :earliest AND a.published_at <= :latest",
+            {"gen": gen, "earliest": earliest.isoformat(), "latest": latest.isoformat()},
+        ).fetchone()
+        return from_iso(row[0]) if row else None
 
     def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
-        return dict(self._select_in("SELECT term, doc FROM passages_vocab WHERE term IN ({})", list(terms)))
+        return dict(select_in(self.db, "SELECT term, doc FROM passages_vocab WHERE term IN ({})", list(terms)))
 
     def places(self, name: str) -> list[tuple[str, float, bool]]:
         """(archive stem, similarity, name is a city's main name) of the other names of places called `name`."""
@@ -147,11 +196,12 @@ class StoreReader:
         row = self.db.execute("SELECT created_at, seconds FROM generations WHERE gen = ?", (gen,)).fetchone()
         return row
 
-    def engine_rows(self, gen: int, batch: int = 2000) -> Iterator[list[tuple]]:
+    def searchable_rows(self, gen: int, batch: int = 2000) -> Iterator[list[tuple]]:
         """(passage id, embedding blob, title, passage text, outlet, published ISO) of every passage of a
-        generation, in batches of ids: what another engine's index is built from (index.milvus). Title
-        and text are as BM25 searches them, each followed by its Ukrainian and Russian words' dictionary
-        forms (the lemma columns FTS5 indexes beside them): the passage shown is read from SQLite."""
+        generation, in batches of ids: what an engine that keeps its own copy of the words builds its
+        index from (index.engines). Title and text are as BM25 searches them, each followed by its
+        Ukrainian and Russian words' dictionary forms (the lemma columns FTS5 indexes beside them): the
+        passage shown is read from SQLite."""
         last = 0
         while rows := self.db.execute(
                 f"SELECT p.id, e.vector, a.title || coalesce(' ' || a.title_lemmas, ''),"
@@ -161,3 +211,18 @@ class StoreReader:
                 {"gen": gen, "last": last, "batch": batch}).fetchall():
             last = rows[-1][0]
             yield rows
+
+
+class Readers:
+    """One read-only StoreReader per thread on a data directory's archive (sqlite3 connections are not
+    shared across threads), opened on a thread's first read."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self._local = threading.local()
+
+    def get(self) -> StoreReader:
+        reader = getattr(self._local, "reader", None)
+        if reader is None:
+            reader = self._local.reader = StoreReader.open(self.data_dir)
+        return reader

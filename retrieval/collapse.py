@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from index import duplicates
 from index.records import StoredPassage
-from index.search_index import SearchIndex
+from index.engines.base import SearchIndex
 from retrieval import query as query_parser
 from retrieval.records import Citation
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.search_index import SearchIndex
+from index.engines.base import SearchIndex
 from index.settings import MINILM_MODEL, MULTILINGUAL_MODEL, model_name
 from retrieval import query as query_parser
 from retrieval.lexicon import ordinary

@@ -24,7 +24,7 @@ import numpy as np
 
 from index import duplicates
 from index.encoder import Encoder
-from index.search_index import SearchIndex
+from index.engines.base import SearchIndex
 from index.settings import read
 from retrieval import query as query_parser, variants
 from retrieval.highlight import stem

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import numpy as np
 
-from index.search_index import SearchIndex
+from index.engines.base import SearchIndex
 from index.settings import multilingual
 from retrieval import query as query_parser
 from retrieval.plan import Plan

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from index.search_index import SearchIndex
+from index.engines.base import SearchIndex
 from retrieval import floor as floors, highlight, query as query_parser, variants
 from retrieval.plan import SearchSettings
 from retrieval.records import Query

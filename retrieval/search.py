@@ -17,7 +17,7 @@ import numpy as np
 from index.encoder import Encoder, serve_queries
 from index.errors import IndexNotReady
 from index.records import IndexStatus
-from index.search_index import Reader, SearchIndex
+from index.engines.base import Reader, SearchIndex
 from retrieval import citing, collapse, floor as floors, ranking, reading
 from retrieval.collapse import citation
 from retrieval.plan import MODES, Plan, SearchSettings, bm25_match, stated

@@ -22,7 +22,7 @@ import unicodedata
 from rapidfuzz.distance import Levenshtein
 
 from index import lemmas
-from index.search_index import SearchIndex
+from index.engines.base import SearchIndex
 from index.transliteration import latin
 from retrieval.highlight import stem
 from retrieval.query import readings

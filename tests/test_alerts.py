@@ -14,7 +14,7 @@ from bot.cli import main as newsdesk
 from bot.context import services_of
 from bot.follow_store import Follows
 from index import generations, pipeline
-from index.reader import IndexReader
+from index.engines.faiss import IndexReader
 from index.settings import Settings
 from retrieval.alerts import AlertSettings, scored
 from retrieval.evaluate import evaluate, load_qrels

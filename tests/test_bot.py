@@ -14,7 +14,7 @@ from bot.render.sentences import EXPIRED, REFUSAL, SLOW_DOWN, TEXT_ONLY
 from bot.settings import BotSettings
 from bot.state import short_key
 from index import pipeline
-from index.reader import IndexReader
+from index.engines.faiss import IndexReader
 from index.settings import Settings
 from retrieval.search import Searcher
 from tests.botapi import FakeBotApi, parse_html

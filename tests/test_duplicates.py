@@ -8,11 +8,12 @@ from datetime import datetime, timezone
 import numpy as np
 import pytest
 
-from index import duplicates, pipeline
+from index import duplicates, migrations, pipeline
 from index.errors import IndexNotReady, SettingsError
-from index.reader import IndexReader
+from index.engines.faiss import IndexReader
 from index.settings import Settings
-from index.store import DB_NAME, SCHEMA_VERSION, Store
+from index.schema import DB_NAME, SCHEMA_VERSION
+from index.store_reader import StoreReader
 from retrieval.search import SearchSettings, Searcher
 from tests.support import HashingEncoder
 from tests.test_pipeline import assert_full_text_matches_passages
@@ -194,8 +195,8 @@ def test_a_data_directory_from_before_sketches_gets_them_on_the_next_run(tmp_pat
                          "ALTER TABLE articles DROP COLUMN collection; DELETE FROM terms; DELETE FROM terms_trigram;")
     summary = pipeline.add([archive], settings, encoder=HashingEncoder(), quiet=True)
     assert (summary.unchanged, summary.generation) == (4, 1)
-    store = Store.open_reader(settings.data_dir)
-    assert store.unsketched() == []
+    store = StoreReader.open(settings.data_dir)
+    assert migrations.unsketched(store.db) == []
     assert "kupyansk" not in store.similar_terms("inflation", 5)
     assert store.similar_terms("inflaton", 5)[0] == "inflat"
 

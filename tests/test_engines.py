@@ -1,4 +1,4 @@
-"""The retrieval tests that matter, on both engines behind index.search_index.SearchIndex: FAISS + FTS5
+"""The retrieval tests that matter, on both engines behind index.engines.base.SearchIndex: FAISS + FTS5
 and Milvus (a real one: milvus-lite 2.5, the Milvus C++ engine embedded from a file). Each test runs
 once per engine through index.engines.open_reader, the factory the bot and the CLI use."""
 
@@ -18,7 +18,8 @@ import pytest
 
 from index import generations, pipeline
 from index.engines import open_reader
-from index.search_index import SearchIndex
+from index.engines.base import SearchIndex
+from index.engines.milvus import Collection
 from index.settings import Settings
 from retrieval.search import Searcher
 from tests.support import ROOT, SAMPLES, HashingEncoder
@@ -59,7 +60,7 @@ def test_the_served_snapshot_is_the_protocol_and_the_configured_engine(sample):
     snapshot = open_reader(sample).snapshot()
     assert isinstance(snapshot, SearchIndex)
     assert snapshot.manifest.engine == sample.engine
-    assert (snapshot.manifest.milvus_collection != "") == (sample.engine == "milvus")
+    assert (Collection.of(snapshot.manifest).name != "") == (sample.engine == "milvus")
 
 
 def test_the_rovno_question_is_answered_with_its_citation(searcher):
@@ -181,7 +182,8 @@ def test_a_publish_killed_then_completed_never_disturbs_the_reader(tmp_path, eng
     assert all(top == "ew-9" for gen, top in seen if gen == 2)
     assert all(top != "ew-9" for gen, top in seen if gen == 1)
     if engine == "milvus":  # the dead run's collection (its own Milvus Lite file) was dropped
-        kept = {generations.Manifest.read(generations.generation_dir(settings.data_dir, g)).milvus_uri for g in (1, 2)}
+        kept = {Collection.of(generations.Manifest.read(generations.generation_dir(settings.data_dir, g))).uri
+                for g in (1, 2)}
         files = {str(p) for p in settings.data_dir.glob("milvus-*.db")}
         assert files == kept
 
@@ -189,7 +191,7 @@ def test_a_publish_killed_then_completed_never_disturbs_the_reader(tmp_path, eng
 # --- the Milvus side alone -------------------------------------------------------------------------------
 
 def test_the_fts5_query_is_read_into_groups_and_checked_on_analysed_words():
-    from index.milvus import parse_match, satisfies, tokens
+    from index.engines.milvus_text import parse_match, satisfies, tokens
 
     assert parse_match('"deposit rate" AND ("ecb" OR "deposit")') == [["deposit rate"], ["ecb", "deposit"]]
     assert parse_match('("say ""hi""" OR "x")') == [['say "hi"', "x"]]
@@ -202,7 +204,7 @@ def test_the_fts5_query_is_read_into_groups_and_checked_on_analysed_words():
 def test_outlet_and_date_filters_are_milvus_expressions():
     from datetime import datetime, timezone
 
-    from index.milvus import NO_DATE, filter_expr
+    from index.engines.milvus import NO_DATE, filter_expr
 
     since = datetime(2024, 12, 1, tzinfo=timezone.utc)
     assert filter_expr(('Kyiv "Ledger"',), since, None) == (

@@ -11,7 +11,7 @@ import pytest
 from bot.cli import main
 from index import pipeline
 from index.encoder import ServingEncoder
-from index.reader import IndexReader
+from index.engines.faiss import IndexReader
 from index.settings import MULTILINGUAL_MODEL, Settings
 from retrieval import floor as floors
 from retrieval.records import Floor

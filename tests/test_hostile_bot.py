@@ -21,7 +21,7 @@ from bot.settings import BotSettings
 from bot.state import BotState, short_key
 from bot.cli import main
 from index import pipeline
-from index.reader import IndexReader
+from index.engines.faiss import IndexReader
 from index.settings import Settings
 from retrieval.cli import terminal_safe
 from retrieval.search import Searcher

@@ -17,7 +17,7 @@ import pytest
 from index import pipeline
 from index.config import SourceSpec
 from index.feeds import Fetcher
-from index.reader import IndexReader
+from index.engines.faiss import IndexReader
 from index.records import Article, Problem
 from index.settings import Settings
 from index.sources import MAX_FILE_BYTES, MAX_RECORD_CHARS, read_path

@@ -12,7 +12,7 @@ import pytest
 
 from bot.cli import main
 from index import language, lemmas, pipeline
-from index.reader import IndexReader
+from index.engines.faiss import IndexReader
 from index.schema import DB_NAME, SCHEMA_VERSION
 from index.settings import Settings
 from retrieval.alerts import AlertSettings, scored

@@ -8,8 +8,8 @@ from contextlib import closing
 
 import pytest
 
-from index import lemmas, pipeline
-from index.reader import IndexReader
+from index import lemmas, migrations, pipeline
+from index.engines.faiss import IndexReader
 from index.schema import DB_NAME, SCHEMA_VERSION
 from index.settings import Settings
 from index.store import Store
@@ -192,7 +192,7 @@ def test_an_archive_of_schema_6_gets_current_columns_written_once(tmp_path):
     set_lemmas_version(settings.data_dir, None)
     with closing(Store.open_writer(settings.data_dir)) as store:
         assert pipeline.upgrade(store, quiet=True) == (0, 0)
-        assert (store.meta("schema_version"), store.meta("lemmas_version")) == (str(SCHEMA_VERSION), "2")
+        assert (store.read.meta("schema_version"), store.read.meta("lemmas_version")) == (str(SCHEMA_VERSION), "2")
     assert columns(settings.data_dir)["uk-rukh"] == (
         "рух русь рус руся", ["країна рух русь рус руся казати аналітика аналітик інвестор повертатися"])
 
@@ -202,11 +202,11 @@ def test_an_english_archive_is_not_rewritten(tmp_path):
     pipeline.add([SAMPLES], settings, encoder=HashingEncoder(), quiet=True)
     set_lemmas_version(settings.data_dir, None)
     with closing(Store.open_writer(settings.data_dir)) as store:
-        assert store.lemma_rows() == 0
+        assert migrations.lemma_rows(store.db) == 0
         changes = store.db.total_changes
         assert pipeline.upgrade(store, quiet=True) == (0, 0)
         assert store.db.total_changes - changes == 1  # the meta row: no column, no full-text index
-        assert store.meta("lemmas_version") == "2"
+        assert store.read.meta("lemmas_version") == "2"
 
 
 def milvus_of_old_columns(tmp_path):

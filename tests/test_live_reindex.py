@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from index import generations, pipeline
-from index.reader import IndexReader
+from index.engines.faiss import IndexReader
 from index.settings import Settings
 from retrieval.search import Searcher
 from tests.support import NEWSDESK, SAMPLES

@@ -5,7 +5,7 @@ import pytest
 
 from index import generations, pipeline
 from index.errors import IndexBusy, IndexNotReady, ModelMismatch
-from index.reader import IndexReader
+from index.engines.faiss import IndexReader
 from index.settings import Settings
 from tests.support import SAMPLES, HashingEncoder
 
@@ -41,7 +41,7 @@ def test_first_run_publishes_generation_one_with_a_manifest(tmp_path):
         "articles": SAMPLE_ARTICLES, "passages": passages[0]}
     assert (settings.data_dir / "CURRENT").read_text() == "1\n"
     snapshot = IndexReader(settings.data_dir).snapshot()
-    assert len(snapshot.vectors) == passages[0]
+    assert len(snapshot.index.vectors) == passages[0]
 
 
 def test_the_same_input_twice_embeds_nothing_and_publishes_nothing(tmp_path):

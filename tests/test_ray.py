@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from index import pipeline
-from index.reader import IndexReader
+from index.engines.faiss import IndexReader
 from index.schema import DB_NAME, EMBEDDING_DTYPE
 from index.settings import MINILM_MODEL, Settings
 from retrieval.search import Searcher
@@ -90,5 +90,5 @@ def test_texts_already_embedded_are_not_sent_again(cluster, tmp_path, model_enco
     texts = {f"h{i}": f"Passage {i} about the ferry, the port and the storm." for i in range(40)}
     store.put_embeddings(list(texts)[:25], model_encoder.encode(list(texts.values())[:25]))
     assert ray_backfill.embed_missing(store, texts, settings, "torch", quiet=True) == 15
-    assert store.missing_embeddings(texts) == set()
+    assert store.read.missing_embeddings(texts) == set()
     store.close()

@@ -16,7 +16,7 @@ from functools import lru_cache
 import pytest
 
 from index import pipeline
-from index.reader import IndexReader
+from index.engines.faiss import IndexReader
 from index.settings import MINILM_MODEL, Settings
 from retrieval.evaluate import load_qrels, ranked_articles, score
 from retrieval.search import Searcher

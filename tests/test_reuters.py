@@ -2,7 +2,7 @@
 
 import pytest
 
-from index.reader import IndexReader
+from index.engines.faiss import IndexReader
 from index.records import Article, Problem
 from index.sources import read_path
 from retrieval.evaluate import evaluate, load_qrels

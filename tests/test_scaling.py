@@ -8,11 +8,12 @@ import numpy as np
 import pytest
 
 from bot.cli import main
-from index import generations, pipeline, vectors
+from index import generations, pipeline
+from index.engines import faiss as vectors
 from index.encoder import (SentenceTransformerEncoder, ServingEncoder, default_backend, has_amx, load_model, onnx_dir,
                            onnx_file)
 from index.errors import IndexTypeError, ModelMismatch, SettingsError
-from index.reader import IndexReader
+from index.engines.faiss import IndexReader
 from index.settings import DEFAULT_MODEL, MINILM_MODEL, Settings
 from tests.support import SAMPLES, HashingEncoder
 

@@ -3,7 +3,7 @@
 import pytest
 
 from index import pipeline
-from index.reader import IndexReader
+from index.engines.faiss import IndexReader
 from index.settings import Settings
 from retrieval.errors import EmptyQuery
 from retrieval.fusion import linear, rrf

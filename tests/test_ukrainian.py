@@ -7,7 +7,7 @@ import json
 import pytest
 
 from index import lemmas, pipeline
-from index.reader import IndexReader
+from index.engines.faiss import IndexReader
 from index.settings import Settings
 from retrieval.query import parse
 from retrieval.search import Searcher

@@ -14,7 +14,7 @@ from index import pipeline
 from index.config import SourceSpec, load_sources
 from index.errors import SettingsError
 from index.feeds import Fetcher, FetchError
-from index.reader import IndexReader
+from index.engines.faiss import IndexReader
 from index.settings import Settings
 from tests.support import HashingEncoder, WebServer
 

@@ -5,9 +5,10 @@ import json
 import pytest
 
 from index import pipeline, places
-from index.reader import IndexReader
+from index.engines.faiss import IndexReader
 from index.settings import Settings
 from index.store import Store
+from index.store_reader import StoreReader
 from retrieval import variants
 from retrieval.search import SearchSettings, Searcher
 from tests.support import HashingEncoder
@@ -103,16 +104,16 @@ def test_gazetteer_names_must_look_like_a_transliteration(tmp_path):
     store = Store.open_writer(tmp_path)
     store.add_places(places.rows(["kyiv", "rovno", "motown", "green"]))
     settings = variants.VariantSettings()
-    assert variants.gazetteer(store, "kiev", rare=True, capitalised=False, settings=settings) == ["kyiv"]
-    assert variants.gazetteer(store, "rivne", rare=True, capitalised=False, settings=settings) == ["rovno"]
-    assert variants.gazetteer(store, "detroit", rare=True, capitalised=True, settings=settings) == []  # motown
+    assert variants.gazetteer(store.read, "kiev", rare=True, capitalised=False, settings=settings) == ["kyiv"]
+    assert variants.gazetteer(store.read, "rivne", rare=True, capitalised=False, settings=settings) == ["rovno"]
+    assert variants.gazetteer(store.read, "detroit", rare=True, capitalised=True, settings=settings) == []  # motown
     # a frequent word that is also some town's name is left alone unless written as a name
-    assert variants.gazetteer(store, "green", rare=False, capitalised=False, settings=settings) == []
-    assert variants.gazetteer(store, "kyiv", rare=False, capitalised=True, settings=settings) == []  # itself
+    assert variants.gazetteer(store.read, "green", rare=False, capitalised=False, settings=settings) == []
+    assert variants.gazetteer(store.read, "kyiv", rare=False, capitalised=True, settings=settings) == []  # itself
 
 
 def test_an_index_run_stores_the_places_of_its_new_words(index_dir):
-    store = Store.open_reader(index_dir)
+    store = StoreReader.open(index_dir)
     assert store.places("kiev") == [("kyiv", 0.75, False)]
     assert store.places("kupiansk") == [("kupyansk", 0.875, False)]
 

@@ -60,7 +60,7 @@ def build(name: str) -> dict:
 
 def measure(models: tuple[str, ...] = ("minilm", "e5"), kinds: tuple[str, ...] = ("test", "realtimeqa")) -> dict:
     from index.encoder import ServingEncoder, serve_queries
-    from index.reader import IndexReader
+    from index.engines.faiss import IndexReader
     from index.settings import Settings
     from retrieval.search import Searcher
 

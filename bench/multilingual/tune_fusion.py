@@ -71,7 +71,7 @@ def _group(q: dict) -> str:
 
 def searcher(model: str, target: str, prefix: str, settings):
     from index.encoder import ServingEncoder, serve_queries
-    from index.reader import IndexReader
+    from index.engines.faiss import IndexReader
     from index.settings import Settings
     from retrieval.search import Searcher
 

@@ -62,7 +62,7 @@ def pool(questions: list[dict], which: str) -> list[dict]:
 
 def searcher_for(lang: str, prefix: str):
     from index.encoder import ServingEncoder
-    from index.reader import IndexReader
+    from index.engines.faiss import IndexReader
     from index.settings import Settings
     from retrieval.search import SearchSettings, Searcher
 

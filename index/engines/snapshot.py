@@ -1,24 +1,26 @@
-"""The default engine: a long-lived, read-only view of the published FAISS + FTS5 index.
+"""One published generation as every engine serves it, and the reader that follows CURRENT.
 
-`Snapshot` implements index.search_index.SearchIndex (re-exported here for older importers); Milvus
-implements it in index.milvus; index.engines opens the configured one.
+`Snapshot` implements index.engines.base.SearchIndex: dense and lexical search and the filters are the
+engine's `EngineIndex` (FAISS + FTS5, or Milvus); passages, articles, words and places are read from
+the SQLite rows, the same for every engine.
 """
 
 from __future__ import annotations
 
 import threading
-from functools import cached_property
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
-from index import generations, vectors
+from index import generations
+from index.engines.base import EngineIndex
 from index.errors import IndexNotReady
 from index.normalize import EARLIEST, latest_sane, sane_date
 from index.records import IndexStatus, SourceCount, StoredArticle, StoredPassage
-from index.search_index import SearchIndex  # (also re-exported)
-from index.store import SCHEMA_VERSION, VISIBLE, Store
+from index.schema import SCHEMA_VERSION
+from index.store_reader import Readers, StoreReader
 
 
 def index_size(data_dir: Path) -> int:
@@ -29,45 +31,37 @@ def index_size(data_dir: Path) -> int:
 
 
 class Snapshot:
-    """One generation: its FAISS index and a database view filtered to it."""
+    """One generation: the engine's index of it and the database rows filtered to it."""
 
-    def __init__(self, data_dir: Path, gen: int, manifest: generations.Manifest | None = None) -> None:
-        directory = generations.generation_dir(data_dir, gen)
+    def __init__(self, data_dir: Path, gen: int, manifest: generations.Manifest, index: EngineIndex,
+                 readers: Readers) -> None:
         self.data_dir = data_dir
         self.generation = gen
-        self.manifest = manifest or generations.Manifest.read(directory)
-        self._open_engine(directory)
-        self._local = threading.local()
+        self.manifest = manifest
+        self.index = index
+        self._readers = readers
         written = int(self.store.meta("schema_version") or 0)
         if written < SCHEMA_VERSION:
             raise IndexNotReady(
                 f"The index in {data_dir} was written by an older Newsdesk (schema {written}, this one reads "
                 f"{SCHEMA_VERSION}): run `newsdesk index update` or `newsdesk index add` once to upgrade it.")
 
-    def _open_engine(self, directory: Path) -> None:
-        """The FAISS file of the generation (index.milvus.MilvusSnapshot opens its collection instead)."""
-        if self.manifest.engine != "faiss":
-            raise IndexNotReady(
-                f"Generation {self.generation} in {self.data_dir} was published for {self.manifest.engine}: set "
-                f"NEWSDESK_ENGINE={self.manifest.engine}, or run `newsdesk index rebuild` with NEWSDESK_ENGINE=faiss.")
-        self.vectors = vectors.FaissVectors(vectors.load(directory / generations.VECTORS))
-
     @property
-    def store(self) -> Store:
-        """One read-only connection per thread (sqlite3 connections are not shared across threads)."""
-        store = getattr(self._local, "store", None)
-        if store is None:
-            store = self._local.store = Store.open_reader(self.data_dir)
-        return store
+    def store(self) -> StoreReader:
+        """This thread's read-only connection (the engine's index reads the same `readers`)."""
+        return self._readers.get()
+
+    def close(self) -> None:
+        self.index.close()
 
     def dense(self, vector: np.ndarray, limit: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
-        return self.vectors.search(vector, limit, allowed)
+        return self.index.dense(vector, limit, allowed)
 
     def lexical(self, match: str, limit: int, allowed: set[int] | None = None) -> list[tuple[int, float]]:
-        return self.store.lexical(match, self.generation, limit, allowed)
+        return self.index.lexical(match, limit, allowed)
 
     def allowed(self, sources: tuple[str, ...], since: datetime | None, until: datetime | None) -> np.ndarray:
-        return self.store.filtered_ids(self.generation, sources, since, until)
+        return self.index.allowed(sources, since, until)
 
     def published(self, ids: list[int]) -> dict[int, str | None]:
         return self.store.published(ids)
@@ -94,12 +88,7 @@ class Snapshot:
         newest = max((o.last for o in self.sources if o.last), default=None)
         if newest is None or sane_date(newest):
             return newest
-        row = self.store.db.execute(
-            f"SELECT max(a.published_at) FROM articles a WHERE {VISIBLE}"
-            " AND a.published_at >= :earliest AND a.published_at <= :latest",
-            {"gen": self.generation, "earliest": EARLIEST.isoformat(), "latest": latest_sane().isoformat()},
-        ).fetchone()
-        return datetime.fromisoformat(row[0]) if row and row[0] else None
+        return self.store.latest_published(self.generation, EARLIEST, latest_sane())
 
     def passages(self, ids: list[int]) -> dict[int, StoredPassage]:
         return self.store.passages(ids)
@@ -138,13 +127,13 @@ class FollowsCurrent:
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = Path(data_dir)
-        self._snapshot = None
+        self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
 
-    def _load(self, gen: int) -> SearchIndex:
+    def _load(self, gen: int) -> Snapshot:
         raise NotImplementedError
 
-    def snapshot(self) -> SearchIndex:
+    def snapshot(self) -> Snapshot:
         gen = generations.require_current(self.data_dir)
         current = self._snapshot
         if current is not None and current.generation == gen:
@@ -157,10 +146,3 @@ class FollowsCurrent:
                     raise IndexNotReady(f"The index in {self.data_dir} is incomplete ({error.filename} is missing); "
                                         "run `newsdesk index add PATH` again.") from error
             return self._snapshot
-
-
-class IndexReader(FollowsCurrent):
-    """FAISS + FTS5: each generation is its FAISS file and the database view filtered to it."""
-
-    def _load(self, gen: int) -> Snapshot:
-        return Snapshot(self.data_dir, gen)

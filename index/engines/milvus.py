@@ -1,4 +1,5 @@
-"""Milvus as the engine behind `SearchIndex` (NEWSDESK_ENGINE=milvus; needs the `engines` extra).
+"""Milvus as the engine behind index.engines.base.SearchIndex (NEWSDESK_ENGINE=milvus; needs the
+`engines` extra).
 
 One collection per generation, built from the SQLite store (its embeddings: nothing is re-encoded):
 
@@ -13,7 +14,8 @@ Dense search, BM25 full-text search (title at TITLE_WEIGHT of the text, as in FT
 date filters (Milvus filter expressions) run in Milvus; the rows behind the hits, document frequencies,
 other spellings and places are still read from SQLite, the source of truth.
 
-Publishing: the generation's manifest records its collection and where it is, and CURRENT switches
+Publishing: the generation's manifest records its collection and where it is (its engine part,
+`Collection`), and CURRENT switches
 generations as for FAISS, so a run killed while building a collection leaves the served one answering.
 On a server the alias `newsdesk` is also pointed at the served collection. Milvus Lite (a local file)
 lets one process open a file at a time and has no aliases, so there each generation gets a file of its
@@ -26,21 +28,22 @@ from __future__ import annotations
 import json
 import re
 import threading
-import unicodedata
 import uuid
 from collections.abc import Iterable
-from functools import lru_cache
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
-import Stemmer
 
 from index import generations
+from index.engines.milvus_text import ANALYZER, parse_match, satisfies, tokens
+from index.engines.snapshot import FollowsCurrent, Snapshot
 from index.errors import IndexNotReady, SettingsError
-from index.reader import FollowsCurrent, Snapshot
 from index.schema import EMBEDDING_DTYPE, TITLE_WEIGHT
 from index.settings import Settings
+from index.store import Store
+from index.store_reader import Readers, StoreReader
 
 try:  # the `engines` extra
     from pymilvus import DataType, Function, FunctionType, MilvusClient
@@ -56,9 +59,26 @@ MAX_ID_FILTER = 16384  # ids in one `id in [...]` expression; a larger set is ap
 # TEXT_MATCH/PHRASE_MATCH filter): past this many, a rare phrase among common words can be missed
 MAX_CHECKED = 4096
 MAX_VARCHAR = 65535  # bytes
-# As close to FTS5's `porter unicode61 remove_diacritics 2` as Milvus's analyzers come: Unicode word
-# boundaries, lower case, accents folded, the Snowball English stemmer (Porter's successor).
-ANALYZER = {"tokenizer": "standard", "filter": ["lowercase", "asciifolding", {"type": "stemmer", "language": "english"}]}
+FILE = "milvus.db"  # Milvus Lite's file in the data directory when NEWSDESK_MILVUS_URI is unset
+
+
+def target(settings: Settings) -> str:
+    """Where Milvus is: NEWSDESK_MILVUS_URI, else a Milvus Lite file in the data directory."""
+    return settings.milvus_uri or str(settings.data_dir / FILE)
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A generation's engine part of its manifest: where its collection is."""
+
+    uri: str = ""  # the Milvus server, or the Milvus Lite file, that holds the generation
+    name: str = ""  # the collection serving it
+
+    @classmethod
+    def of(cls, manifest: generations.Manifest) -> Collection:
+        part = manifest.engine_part
+        # a manifest written before engine parts has them as its own fields, milvus_uri and milvus_collection
+        return cls(part.get("uri", part.get("milvus_uri", "")), part.get("name", part.get("milvus_collection", "")))
 
 _clients: dict[str, MilvusClient] = {}
 _clients_lock = threading.Lock()
@@ -139,7 +159,8 @@ def vector_index(uri: str) -> tuple[str, dict]:
     return ("FLAT", {}) if is_local(uri) else ("HNSW", {"M": 16, "efConstruction": 200})
 
 
-def build(store, gen: int, dimension: int, target: str, batch: int = 2000) -> tuple[str, str, str]:
+
+def build(store: StoreReader, gen: int, dimension: int, target: str, batch: int = 2000) -> tuple[str, str, str]:
     """Write generation `gen`'s collection from the store; returns (uri, collection, index type).
     A collection of that name left by a run that died is dropped first."""
     uri, name = generation_uri(target, gen), collection_name(gen)
@@ -152,7 +173,7 @@ def build(store, gen: int, dimension: int, target: str, batch: int = 2000) -> tu
     for field in ("title_sparse", "text_sparse"):
         index_params.add_index(field, index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
     milvus.create_collection(name, schema=_schema(dimension), index_params=index_params)
-    for rows in store.engine_rows(gen, batch):
+    for rows in store.searchable_rows(gen, batch):
         matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=EMBEDDING_DTYPE).reshape(len(rows), -1)
         milvus.insert(name, [
             {"id": pid, "vector": vector.astype(np.float32).tolist(), "title": _clip(title), "text": _clip(text),
@@ -175,12 +196,12 @@ def _point_alias(milvus: MilvusClient, name: str) -> None:
         milvus.create_alias(name, ALIAS)
 
 
-def prune(target: str, kept: Iterable[generations.Manifest]) -> None:
+def prune(target: str, kept: Iterable[Collection]) -> None:
     """Drop the collections (and Milvus Lite files) of generations no longer kept, and leftovers of runs
     that died before publishing. Called by the one writer, after CURRENT moved."""
     kept = list(kept)
     if is_local(target):
-        keep_files = {Path(m.milvus_uri).name for m in kept if m.milvus_uri}
+        keep_files = {Path(c.uri).name for c in kept if c.uri}
         path = Path(target)
         for leftover in path.parent.glob(f"{path.stem}-*{path.suffix or '.db'}"):
             if leftover.name not in keep_files and re.fullmatch(rf"{re.escape(path.stem)}-\d{{8}}-\w+\.\w+", leftover.name):
@@ -189,69 +210,10 @@ def prune(target: str, kept: Iterable[generations.Manifest]) -> None:
                 leftover.with_name(f".{leftover.name}.lock").unlink(missing_ok=True)  # Milvus Lite's lock file
         return
     milvus = client(target)
-    keep = {m.milvus_collection for m in kept if m.milvus_uri == target}
+    keep = {c.name for c in kept if c.uri == target}
     for name in milvus.list_collections():
         if name.startswith(PREFIX) and name not in keep:
             milvus.drop_collection(name)
-
-
-# --- reading an FTS5 query -----------------------------------------------------------------------
-
-_TOKEN = re.compile(r'"((?:[^"]|"")*)"|(\()|(\))|(\S+)')
-
-
-def parse_match(match: str) -> list[list[str]]:
-    """retrieval.query.fts_match's FTS5 query as groups that must all match, each a list of
-    alternatives (a term or a phrase) of which one must: `"deposit rate" AND ("ecb" OR "deposit")` ->
-    [["deposit rate"], ["ecb", "deposit"]]. Only what fts_match writes: quoted strings, AND, OR, one
-    level of parentheses; a bare word is a term."""
-    groups: list[list[str]] = []
-    current: list[str] | None = None
-    for quoted, opening, closing, bare in (m.groups() for m in _TOKEN.finditer(match)):
-        if opening:
-            current = []
-        elif closing:
-            if current:
-                groups.append(current)
-            current = None
-        elif bare in ("AND", "OR", "NOT"):
-            continue
-        else:
-            text = quoted.replace('""', '"') if quoted is not None else bare
-            if current is not None:
-                current.append(text)
-            else:
-                groups.append([text])
-    return groups
-
-
-_stemmer = Stemmer.Stemmer("english")
-
-
-@lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
-    return _stemmer.stemWord(word)
-
-
-def tokens(text: str) -> list[str]:
-    """The words of `text` as Milvus's ANALYZER makes them (lower case, accents folded, Snowball stems)."""
-    folded = text.lower()
-    if not folded.isascii():
-        folded = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
-    return [_stem(word) for word in re.findall(r"\w+", folded)]
-
-
-def _contains(haystack: list[str], needle: list[str]) -> bool:
-    if not needle:
-        return False
-    n = len(needle)
-    return any(haystack[i : i + n] == needle for i in range(len(haystack) - n + 1))
-
-
-def satisfies(groups: list[list[list[str]]], fields: Iterable[list[str]]) -> bool:
-    """Each group has an alternative (a sequence of stems) inside one of the fields, as FTS5 reads it."""
-    fields = list(fields)
-    return all(any(_contains(field, alternative) for alternative in group for field in fields) for group in groups)
 
 
 # --- the snapshot -----------------------------------------------------------------------------------
@@ -287,19 +249,14 @@ def _ids_expr(ids: Iterable[int]) -> str:
     return f"id in [{', '.join(str(int(i)) for i in ids)}]"
 
 
-class MilvusSnapshot(Snapshot):
-    """One generation served by Milvus: dense, BM25 and filters in its collection; the rest from SQLite."""
+class MilvusIndex:
+    """One generation's collection: dense, BM25 and filters in Milvus (the rest is read from SQLite)."""
 
-    def __init__(self, data_dir: Path, gen: int, manifest: generations.Manifest) -> None:
-        if not manifest.milvus_collection:
-            raise IndexNotReady(
-                f"Generation {gen} in {data_dir} has no Milvus collection: run `newsdesk index rebuild` "
-                "with NEWSDESK_ENGINE=milvus once to build it from the stored embeddings.")
-        super().__init__(data_dir, gen, manifest=manifest)
-
-    def _open_engine(self, directory: Path) -> None:
-        self.uri = self.manifest.milvus_uri
-        self.collection = self.manifest.milvus_collection
+    def __init__(self, collection: Collection, readers: Readers, gen: int) -> None:
+        self.uri = collection.uri
+        self.collection = collection.name
+        self._readers = readers
+        self.generation = gen
         self.milvus = client(self.uri)
         if not self.milvus.has_collection(self.collection):
             raise IndexNotReady(f"The Milvus collection {self.collection} at {self.uri} is missing: "
@@ -385,23 +342,60 @@ class MilvusSnapshot(Snapshot):
 
     def allowed(self, sources: tuple[str, ...], since: datetime | None, until: datetime | None) -> np.ndarray:
         """The ids (from SQLite, as the FAISS engine gives them) with the Milvus expression that selects them."""
-        ids = self.store.filtered_ids(self.generation, sources, since, until).view(IdFilter)
+        ids = self._readers.get().filtered_ids(self.generation, sources, since, until).view(IdFilter)
         ids.expr = filter_expr(sources, since, until) or None
         return ids
 
 
 class MilvusReader(FollowsCurrent):
-    """Follows CURRENT like index.reader.IndexReader, with each generation served from its Milvus collection."""
+    """Follows CURRENT like index.engines.faiss.IndexReader, with each generation served from its Milvus
+    collection."""
 
     def __init__(self, settings: Settings) -> None:
         require_pymilvus()
         super().__init__(settings.data_dir)
-        self._previous: MilvusSnapshot | None = None
+        self._previous: Snapshot | None = None
 
-    def _load(self, gen: int) -> MilvusSnapshot:
+    def _load(self, gen: int) -> Snapshot:
         manifest = generations.Manifest.read(generations.generation_dir(self.data_dir, gen))
-        fresh = MilvusSnapshot(self.data_dir, gen, manifest)
-        if self._previous is not None and self._previous.uri != fresh.uri:
+        collection = Collection.of(manifest)
+        if not collection.name:
+            raise IndexNotReady(
+                f"Generation {gen} in {self.data_dir} has no Milvus collection: run `newsdesk index rebuild` "
+                "with NEWSDESK_ENGINE=milvus once to build it from the stored embeddings.")
+        readers = Readers(self.data_dir)
+        fresh = Snapshot(self.data_dir, gen, manifest, MilvusIndex(collection, readers, gen), readers)
+        if self._previous is not None and self._previous.index.uri != fresh.index.uri:
             self._previous.close()  # two generations back: no question in flight still reads it
         self._previous = self._snapshot
         return fresh
+
+
+class MilvusEngine:
+    """index.engines.base.Engine for Milvus: a collection per generation, at `target(settings)`."""
+
+    name = "milvus"
+    copies_words = True  # each collection holds the title and text words it was built with
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def build(self, store: Store, gen: int, dimension: int, index_type: str | None,
+              directory: Path) -> tuple[str, dict]:
+        """The collection is Milvus's (`vector_index` chooses its index); `index_type`, a FAISS one, is not."""
+        uri, name, kind = build(store.read, gen, dimension, target(self.settings))
+        return kind, asdict(Collection(uri, name))
+
+    def reader(self) -> MilvusReader:
+        return MilvusReader(self.settings)
+
+    def prune(self, keep_from: int, served: int) -> None:
+        """Drop the collections (or Milvus Lite files) of generations no longer kept, and of runs that died."""
+        kept = []
+        for gen in range(keep_from, served + 1):
+            try:
+                manifest = generations.Manifest.read(generations.generation_dir(self.settings.data_dir, gen))
+            except FileNotFoundError:
+                continue
+            kept.append(Collection.of(manifest))
+        prune(target(self.settings), kept)

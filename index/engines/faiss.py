@@ -1,4 +1,7 @@
-"""The vector index: FAISS, built from a factory string, keyed by passage id.
+"""The default engine: FAISS for dense search, FTS5 (in the SQLite archive) for lexical search.
+
+Each generation is a FAISS file in its directory (`VECTORS`), built from the stored embeddings, keyed by
+passage id; BM25 and the filters read the generation's rows. Nothing outside the data directory.
 
 The index type follows the archive's size (`choose`): exact flat search while it is small, an inverted
 file with 8-bit scalar quantisation (a quarter of the memory) when it is large; bench/vector_layer.py
@@ -9,12 +12,20 @@ parameters in FAISS's ParameterSpace syntax, e.g. "IVF2048,SQ8 nprobe=32" or "ID
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from pathlib import Path
 
 import faiss
 import numpy as np
 
-from index.errors import IndexTypeError
+from index import generations
+from index.engines.snapshot import FollowsCurrent, Snapshot
+from index.errors import IndexNotReady, IndexTypeError
+from index.settings import Settings
+from index.store import Store
+from index.store_reader import Readers
+
+VECTORS = "vectors.faiss"  # in the generation's directory
 
 # Exact inner product (vectors are normalised, so this is cosine) over the float16 vectors the store
 # keeps: half Flat's memory and disk, and twice as fast at 27k-100k passages (memory-bound), same ranking.
@@ -156,3 +167,64 @@ def selector_for(allowed: np.ndarray) -> tuple[faiss.IDSelector, np.ndarray | No
     bits[allowed] = True
     packed = np.packbits(bits, bitorder="little")
     return faiss.IDSelectorBitmap(len(bits), faiss.swig_ptr(packed)), packed
+
+
+class FaissIndex:
+    """One generation's FAISS vectors, and FTS5 and the filters over its rows."""
+
+    def __init__(self, vectors: FaissVectors, readers: Readers, gen: int) -> None:
+        self.vectors = vectors
+        self._readers = readers
+        self.generation = gen
+
+    def dense(self, vector: np.ndarray, limit: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        return self.vectors.search(vector, limit, allowed)
+
+    def lexical(self, match: str, limit: int, allowed: set[int] | None = None) -> list[tuple[int, float]]:
+        return self._readers.get().lexical(match, self.generation, limit, allowed)
+
+    def allowed(self, sources: tuple[str, ...], since: datetime | None, until: datetime | None) -> np.ndarray:
+        return self._readers.get().filtered_ids(self.generation, sources, since, until)
+
+    def close(self) -> None:
+        pass  # nothing open but memory
+
+
+class IndexReader(FollowsCurrent):
+    """FAISS + FTS5: each generation is its FAISS file and the database view filtered to it."""
+
+    def _load(self, gen: int) -> Snapshot:
+        directory = generations.generation_dir(self.data_dir, gen)
+        manifest = generations.Manifest.read(directory)
+        if manifest.engine != FaissEngine.name:
+            raise IndexNotReady(
+                f"Generation {gen} in {self.data_dir} was published for {manifest.engine}: set "
+                f"NEWSDESK_ENGINE={manifest.engine}, or run `newsdesk index rebuild` with NEWSDESK_ENGINE=faiss.")
+        readers = Readers(self.data_dir)
+        index = FaissIndex(FaissVectors(load(directory / VECTORS)), readers, gen)
+        return Snapshot(self.data_dir, gen, manifest, index, readers)
+
+
+class FaissEngine:
+    """index.engines.base.Engine for FAISS + FTS5. Its manifest part is empty: the file is in the
+    generation's directory, which generations.prune deletes with it."""
+
+    name = "faiss"
+    copies_words = False  # FTS5 reads the rows' lemma columns themselves
+
+    def __init__(self, settings: Settings) -> None:
+        self.data_dir = settings.data_dir
+
+    def build(self, store: Store, gen: int, dimension: int, index_type: str | None,
+              directory: Path) -> tuple[str, dict]:
+        """`index_type` None or "auto" is chosen by the number of passages (`choose`)."""
+        ids, matrix = store.read.vectors(gen)
+        factory = resolve(index_type, len(ids))
+        save(build(ids, matrix, dimension, factory), directory / VECTORS)
+        return factory, {}
+
+    def reader(self) -> IndexReader:
+        return IndexReader(self.data_dir)
+
+    def prune(self, keep_from: int, served: int) -> None:
+        pass  # nothing outside the generation directories
