@@ -27,3 +27,11 @@ class SourceError(NewsdeskError):
 
 class SettingsError(NewsdeskError):
     """An environment variable has a wrong value."""
+
+
+class FetchError(NewsdeskError):
+    """A URL could not be fetched within the limits."""
+
+
+class NotReadable(NewsdeskError):
+    """A file that is not read: not a regular file, gone, or failing while it is read."""

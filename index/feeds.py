@@ -22,17 +22,13 @@ import httpx
 from lxml import etree
 from lxml import html as lxml_html
 
-from index.errors import NewsdeskError
+from index.errors import FetchError
 from index.records import Problem, Seen
 from index.sources import Record, article_from_fields, expand, where
 
 FULL_TEXT_CHARS = 400  # an entry with less text than this is a summary: the article page is fetched
 # lxml refuses strings with these ("All strings must be XML compatible"); a feed's entry may hold them
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-class FetchError(NewsdeskError):
-    """A URL could not be fetched within the limits."""
 
 
 def _run(coroutine: Coroutine[Any, Any, bytes]) -> bytes:

@@ -29,7 +29,8 @@ from index.chunking import chunk
 from index.config import SourceSpec
 from index.encoder import LEGACY_BACKEND, Encoder, SentenceTransformerEncoder, check_backend, default_backend
 from index.errors import ModelMismatch, SourceError
-from index.feeds import Fetcher, FetchError, read_feed
+from index.errors import FetchError
+from index.feeds import Fetcher, read_feed
 from index.normalize import content_hash
 from index.records import Article, Passage, Problem, RunSummary, Seen
 from index.settings import DEFAULT_MODEL, Settings

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from index.errors import NewsdeskError, SourceError
+from index.errors import NotReadable, SourceError
 from index.normalize import (clean_body, clean_line, content_hash, decode_line, parse_date, sane_date,
                              title_from_body, valid_text)
 from index.records import Article, Problem
@@ -31,10 +31,6 @@ RECORD_SUFFIXES = {".jsonl", ".ndjson", ".csv"}
 _READ_CHUNK = 1 << 20
 
 Record = Article | Problem
-
-
-class NotReadable(NewsdeskError):
-    """A file that is not read: not a regular file, gone, or failing while it is read."""
 
 
 def where(path: Path | str) -> str:

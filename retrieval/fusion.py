@@ -1,5 +1,5 @@
 """Combining the dense and the lexical ranking. The default was chosen on the evaluation set
-(docs/evaluation.md, earlier measurements)."""
+(docs/evaluation.md)."""
 
 from __future__ import annotations
 
@@ -15,18 +15,11 @@ class Fusion:
     dense_weight: float = 0.4  # share of the dense ranking; the lexical one gets the rest
     rrf_k: int = 60
     # (dense, BM25) weights of a passage written in another language than the question, in place of
-    # (dense_weight, 1 - dense_weight); retrieval.search passes those passages as `across`, and only for
-    # a model that matches meaning across languages (e5). BM25 there matches only names, numbers and
-    # transliterations, which pulled other reports above the story the dense side ranks first: with e5
-    # and 0.4 for every passage, MRR@10 fell from dense to hybrid in every cross-language direction
-    # (docs/multilingual.md). Chosen on the multilingual sets' tuning pool only
-    # (bench/multilingual/tune_fusion.py): BM25 weighted 0.1 rather than 0.6 took WMT en->ru MRR@10 from
-    # 0.663 to 0.934 and ru->en from 0.781 to 0.899. The dense weight is raised too (0.7): kept at 0.4,
-    # passages in another language fall below same-language ones that merely share a word with the
-    # question (the three archives' candidates put together as one archive's: R@5 of an English
-    # question's Russian article 0.640 today, 0.586 at (0.4, 0.06), 0.798 at (0.7, 0.1)). There 0.7
-    # changes no same-language answer's R@5 or MRR@10 (en->en 1.000 / 0.949), and 0.85 and above start
-    # to (en->en R@5 0.990). None: every passage weighted alike.
+    # (dense_weight, 1 - dense_weight); retrieval.ranking passes those passages as `across`, and only for
+    # a model that matches meaning across languages (e5). BM25 across languages matches only names,
+    # numbers and transliterations, which pulled other reports above the story the dense side ranks
+    # first; chosen on the multilingual tuning pool (BM25 at 0.1 took WMT en->ru MRR@10 from 0.663 to
+    # 0.934); the why of 0.7 and the rest of the measurements: docs/multilingual.md. None: all alike.
     across_weights: tuple[float, float] | None = (0.7, 0.1)
 
     def __call__(self, dense: Ranking, lexical: Ranking, across: Collection[int] = ()) -> list[tuple[int, float]]:

@@ -13,7 +13,8 @@ import pytest
 from index import pipeline
 from index.config import SourceSpec, load_sources
 from index.errors import SettingsError
-from index.feeds import Fetcher, FetchError
+from index.errors import FetchError
+from index.feeds import Fetcher
 from index.engines.faiss import IndexReader
 from index.settings import Settings
 from tests.support import HashingEncoder, WebServer
