@@ -116,4 +116,4 @@ def test_updates_killed_at_any_moment_never_disturb_the_readers(tmp_path, model_
                               " JOIN articles a ON a.rowid = p.article WHERE a.gen_removed IS NULL").fetchone()
     assert live == (36 + 432, 36 + 432)
     assert passages[0] == passages[1] == final.manifest.passages
-    assert len(final.vectors) == final.manifest.passages
+    assert len(final.index.vectors) == final.manifest.passages
