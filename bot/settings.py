@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from index.errors import SettingsError
 from index.settings import Settings, read
 
+
 @dataclass(frozen=True)
 class BotSettings:
     token: str

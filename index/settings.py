@@ -195,8 +195,12 @@ def table() -> str:
 def read(part: str, env: Mapping[str, str] | None = None) -> dict[str, object]:
     """The variables of one part of Newsdesk, parsed from `env` (the process environment by default)."""
     env = os.environ if env is None else env
-    return {v.name: v.parse(v.name, env.get(v.name, "") if (env.get(v.name) or "").strip() else v.default)
-            for v in VARIABLES.values() if v.part == part}
+    found = {}
+    for v in VARIABLES.values():
+        if v.part == part:
+            raw = env.get(v.name) or ""
+            found[v.name] = v.parse(v.name, raw if raw.strip() else v.default)
+    return found
 
 
 @dataclass(frozen=True)

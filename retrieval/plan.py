@@ -92,7 +92,7 @@ class Plan:
     settings: SearchSettings
     query: Query
     frequencies: Mapping[str, int]  # passages holding each of the question's stems and their other spellings
-    vector: np.ndarray
+    vector: np.ndarray | None  # None until encoded: Searcher.ask encodes it while BM25 runs
     floor: Floor
     now: datetime  # "now" for recency
     mode: str = "hybrid"

@@ -100,10 +100,10 @@ class Searcher:
         snapshot = snapshot or self.reader.snapshot()
         query, frequencies = reading.read(snapshot, question, self.settings, as_of)
         floor = self.settings.floor if self.settings.floor is not None else floors.floor_for(snapshot.manifest.model)
-        plan = Plan(snapshot, self._encoder(snapshot), self.settings, query, frequencies, None, floor,
-                    as_of or datetime.now(timezone.utc), mode, want or self.settings.candidates,
-                    stated(snapshot, query.filters), bm25_match(query, frequencies, snapshot.manifest.passages,
-                                                                self.settings))
+        plan = Plan(snapshot=snapshot, encoder=self._encoder(snapshot), settings=self.settings, query=query,
+                    frequencies=frequencies, vector=None, floor=floor, now=as_of or datetime.now(timezone.utc),
+                    mode=mode, want=want or self.settings.candidates, allowed=stated(snapshot, query.filters),
+                    match=bm25_match(query, frequencies, snapshot.manifest.passages, self.settings))
         return replace(plan, vector=self.encode_query(query.dense_text, snapshot)) if encode else plan
 
     def ask(self, question: str, limit: int = 5, offset: int = 0, mode: str = "hybrid",

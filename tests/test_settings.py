@@ -9,7 +9,8 @@ import click
 import typer.main
 
 from bot import cli
-from index.settings import VARIABLES, read, table
+from index.settings import VARIABLES, Settings, read, table
+from retrieval.plan import SearchSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMED = re.compile(r"\b(?:NEWSDESK|TELEGRAM)_[A-Z0-9_]+\b")
@@ -45,3 +46,10 @@ def test_unset_and_blank_variables_take_the_registered_default():
     assert read("search", {}) == read("search", {"NEWSDESK_BM25_BUDGET": "  "}) == {
         "NEWSDESK_RECENCY_HALF_LIFE_DAYS": 0.0, "NEWSDESK_RECENCY_WEIGHT": 0.2, "NEWSDESK_BM25_BUDGET": 100_000.0}
     assert {v.part for v in VARIABLES.values()} == {"index", "search", "bot"}
+
+
+def test_the_registered_defaults_are_the_settings_own():
+    # the registry writes each default as the environment would; the dataclasses keep theirs for code
+    # that builds settings directly: the two must agree
+    assert Settings.from_env({}) == Settings()
+    assert SearchSettings.from_env({}) == SearchSettings()
