@@ -160,6 +160,52 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Report:
+    """One report of a story: an article's sentence that answers the question, cited."""
+
+    citation: Citation
+    sentence: str
+    passage_id: int
+    language: str = ""  # ISO 639-1; "" when not known
+
+
+@dataclass(frozen=True)
+class Stated:
+    """One value that some of a story's reports give for the same thing, as the first of them writes it
+    ("3", "five", "$1.5 billion"), and the reports that give it, in date order."""
+
+    value: str
+    reports: tuple[Report, ...]
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """What a story's reports give different values for (retrieval.figures): `about` names it ("killed",
+    "price"), `values` are two or more, ordered by the date of the first report giving each."""
+
+    about: str
+    values: tuple[Stated, ...]
+
+
+@dataclass(frozen=True)
+class Story:
+    """The reports of one event that answer a question (retrieval.story), from the first report to
+    the latest: `reports` in date order (undated ones last), one per article."""
+
+    reports: tuple[Report, ...]
+    disagreements: tuple[Disagreement, ...] = ()
+
+    @property
+    def first(self) -> Report:
+        return self.reports[0]
+
+    @property
+    def latest(self) -> Report:
+        dated = [r for r in self.reports if r.citation.published_at is not None]
+        return dated[-1] if dated else self.reports[-1]
+
+
+@dataclass(frozen=True)
 class Timings:
     encode_ms: float = 0.0
     search_ms: float = 0.0
@@ -182,6 +228,11 @@ class Answer:
     closest: Hit | None = None
     floor: Floor | None = None  # the floor the hits passed (None: not floored)
     held_back: bool = False  # some passages ranked for the question were below the floor, not shown
+    # The first result's story (retrieval.story): its reports that answer, first to latest; None without hits
+    story: Story | None = None
+    # The newest report of that story when it is newer than the first result (not for a question asked
+    # of a past date: it is answered as of then); "newer reports exist" leads the answer
+    newer: Report | None = None
 
 
 @dataclass(frozen=True)
