@@ -175,7 +175,8 @@ def story_message(story: Story, topic: str, asked_in: str = "", limit: int = MES
     """🧵 Story: a lead line, the reports first to latest (each a cited sentence, the first and the
     latest marked; "… N more" where reports of the middle are left out), then what the reports give
     different figures for, each value with the outlets and dates that give it. Reports are left out
-    from the middle until it fits `limit`; then disagreements from the end; then links."""
+    from the middle until it fits `limit`, then disagreements from the end; if the first and the latest
+    alone do not fit with their links (URLs of 2,000 characters), no report is linked."""
     reports = story.reports
     first, latest = 0, reports.index(story.latest)
 
