@@ -298,17 +298,17 @@ def test_an_answer_shows_at_most_two_disagreements_of_its_story_one_line_each():
 
 
 def test_the_story_lists_its_reports_first_to_latest_then_where_they_differ():
-    html = stories.story_message(STORY, "Rovno", "en")
+    html = stories.story_message(STORY, "en")
     assert html == (
-        "<i>🧵 4 reports on Rovno, first to latest</i>\n"
-        "<b>Three people were killed in the strike on Rovno, the governor said.</b>\n"
-        '<i>first</i> · <a href="https://r.example/1">Kyiv Ledger</a> · 7 Dec 2024\n'
-        "<b>5 people were killed &amp; 12 injured, officials said.</b>\n"
-        '<a href="https://r.example/2">Northern Wire</a> · 7 Dec 2024\n'
-        "<b>Кількість загиблих зросла до семи.</b>\n"
-        '<a href="https://r.example/3">Укрінформ</a> · 8 Dec 2024 <i>(in Ukrainian)</i>\n'
-        "<b>The toll rose to seven.</b>\n"
-        '<i>latest</i> · <a href="https://r.example/4">Kyiv Ledger</a> · 8 Dec 2024\n'
+        "<i>🧵 4 reports, first to latest</i>\n"
+        '<b>7 Dec 2024</b> · <a href="https://r.example/1">Kyiv Ledger</a> · <i>first</i>\n'
+        "<blockquote>Three people were killed in the strike on Rovno, the governor said.</blockquote>\n"
+        '<b>7 Dec 2024</b> · <a href="https://r.example/2">Northern Wire</a>\n'
+        "<blockquote>5 people were killed &amp; 12 injured, officials said.</blockquote>\n"
+        '<b>8 Dec 2024</b> · <a href="https://r.example/3">Укрінформ</a> <i>(in Ukrainian)</i>\n'
+        "<blockquote>Кількість загиблих зросла до семи.</blockquote>\n"
+        '<b>8 Dec 2024</b> · <a href="https://r.example/4">Kyiv Ledger</a> · <i>latest</i>\n'
+        "<blockquote>The toll rose to seven.</blockquote>\n"
         "\n"
         "<b>⚠️ The reports differ</b>\n"
         "killed: <b>3</b> — Kyiv Ledger, 7 Dec · <b>5</b> — Northern Wire, 7 Dec · "
@@ -317,13 +317,13 @@ def test_the_story_lists_its_reports_first_to_latest_then_where_they_differ():
         "drone: <b>40</b> — Kyiv Ledger, 7 Dec · <b>60</b> — Northern Wire, 7 Dec")
     parse_html(html)
     with i18n.speaking("ru"):
-        russian = stories.story_message(Story((UKR_8, LEDGER_8), (KILLED,)), "Ровно", "ru").splitlines()
+        russian = stories.story_message(Story((UKR_8, LEDGER_8), (KILLED,)), "ru").splitlines()
     assert russian == [
-        "<i>🧵 2 сообщения: Ровно, от первого до последнего</i>",
-        "<b>Кількість загиблих зросла до семи.</b>",
-        '<i>первое</i> · <a href="https://r.example/3">Укрінформ</a> · 8 дек. 2024 <i>(на украинском)</i>',
-        "<b>The toll rose to seven.</b>",
-        '<i>последнее</i> · <a href="https://r.example/4">Kyiv Ledger</a> · 8 дек. 2024 <i>(на английском)</i>',
+        "<i>🧵 2 сообщения, от первого до последнего</i>",
+        '<b>8 дек. 2024</b> · <a href="https://r.example/3">Укрінформ</a> <i>(на украинском)</i> · <i>первое</i>',
+        "<blockquote>Кількість загиблих зросла до семи.</blockquote>",
+        '<b>8 дек. 2024</b> · <a href="https://r.example/4">Kyiv Ledger</a> <i>(на английском)</i> · <i>последнее</i>',
+        "<blockquote>The toll rose to seven.</blockquote>",
         "", "<b>⚠️ Сообщения расходятся</b>",
         "погибли: <b>3</b> — Kyiv Ledger, 7 дек. · <b>5</b> — Northern Wire, 7 дек. · "
         "<b>7</b> — Укрінформ, 8 дек.; Kyiv Ledger, 8 дек."]
@@ -332,34 +332,36 @@ def test_the_story_lists_its_reports_first_to_latest_then_where_they_differ():
 def test_a_long_story_leaves_out_reports_from_its_middle_never_the_first_or_the_latest():
     many = tuple(report(n, f"Outlet {n}", min(n, 28), f"Sentence {n} " + "word " * 30) for n in range(1, 31))
     undated = report(31, "Outlet 31", None, "An undated report.", url=False)
-    html = stories.story_message(Story((*many, undated)), "Rovno")
+    html = stories.story_message(Story((*many, undated)))
     lines = html.splitlines()
-    assert lines[0] == "<i>🧵 31 reports on Rovno, first to latest</i>"
+    assert lines[0] == "<i>🧵 31 reports, first to latest</i>"
     cited = [line for line in lines if "Outlet " in line]
-    assert [line.split("Outlet ")[1].split("<")[0].split(" ")[0] for line in cited] == ["1", "2", "3", "4", "5", "27", "28", "29", "30", "31"]
-    assert cited[0].startswith("<i>first</i> · ") and cited[8].startswith("<i>latest</i> · ")  # the last dated one
-    assert cited[9] == "Outlet 31 · undated · id <code>r31</code>"
-    assert "<i>… 21 more</i>" in lines and lines.count("<i>… 21 more</i>") == 1
+    assert [line.split("Outlet ")[1].split("<")[0].split(" ")[0] for line in cited] == [
+        "1", "2", "3", "4", "5", "27", "28", "29", "30", "31"]
+    assert cited[0].endswith(" · <i>first</i>") and cited[8].endswith(" · <i>latest</i>")  # the last dated one
+    assert cited[9] == "<b>undated</b> · Outlet 31 · id <code>r31</code>"
+    assert lines.count("<i>… 21 more</i>") == 1 and lines[11] == "<i>… 21 more</i>"
     # inside Telegram's limit with links of 2,000 characters: two linked reports do not fit, so none is linked
     huge = tuple(replace(r, citation=replace(r.citation, url="https://r.example/" + "x" * 2000)) for r in many)
-    tight = stories.story_message(Story(huge, (KILLED,)), "Rovno")
-    assert markup.utf16_len(tight) == 2161 and "<a href" not in tight and tight.count("<i>… 20 more</i>") == 1
+    tight = stories.story_message(Story(huge, (KILLED,)))
+    assert markup.utf16_len(tight) <= 4096 and "<a href" not in tight and tight.count("<i>… 20 more</i>") == 1
     assert tight.endswith("killed: <b>3</b> — Kyiv Ledger, 7 Dec · <b>5</b> — Northern Wire, 7 Dec · "
                           "<b>7</b> — Укрінформ, 8 Dec; Kyiv Ledger, 8 Dec")
     links = tuple(replace(r, citation=replace(r.citation, url="https://r.example/" + "x" * 400)) for r in many)
-    linked = stories.story_message(Story(links, (KILLED,)), "Rovno")  # links of 400: fewer reports, each linked
-    assert markup.utf16_len(linked) <= 4096 and linked.count("<a href") == 6 and "<i>… 24 more</i>" in linked
+    linked = stories.story_message(Story(links, (KILLED,)))  # links of 400: fewer reports, each linked
+    assert markup.utf16_len(linked) <= 4096 and linked.count("<a href") == 5 and "<i>… 25 more</i>" in linked
     parse_html(tight)
+    parse_html(linked)
 
 
 def test_the_newer_report_alone_is_its_sentence_and_citation():
-    assert stories.newer_message(WIRE_7, "Rovno") == (
-        "<i>🆕 Newer report on Rovno</i>\n<b>5 people were killed &amp; 12 injured, officials said.</b>\n"
+    assert stories.newer_message(WIRE_7) == (
+        "<i>🆕 Newer report</i>\n<b>5 people were killed &amp; 12 injured, officials said.</b>\n"
         '<a href="https://r.example/2">Northern Wire</a> · 7 Dec 2024\n'
         "<blockquote><i>Report 2 &lt;title&gt;</i></blockquote>")
     with i18n.speaking("uk"):
-        assert stories.newer_message(LEDGER_8, "Рівне", "uk").splitlines()[:3] == [
-            "<i>🆕 Новіше повідомлення: Рівне</i>", "<b>The toll rose to seven.</b>",
+        assert stories.newer_message(LEDGER_8, "uk").splitlines()[:3] == [
+            "<i>🆕 Новіше повідомлення</i>", "<b>The toll rose to seven.</b>",
             '<a href="https://r.example/4">Kyiv Ledger</a> · 8 груд. 2024 <i>(англійською)</i>']
 
 

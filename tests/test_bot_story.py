@@ -75,6 +75,10 @@ SAID = {  # each report's answering sentence (whole: under the story's 200 chara
 }
 
 
+def quoted(report):
+    return f"<blockquote>{SAID[report]}</blockquote>"
+
+
 def row_of(sent):
     """The row under an answer with 🆕, 🧵 and More."""
     return sent.params["reply_markup"]["inline_keyboard"][-1]
@@ -126,18 +130,18 @@ def test_story_and_newer_are_built_when_tapped_and_more_leaves_them_in_place(api
         assert told.params["reply_parameters"]["message_id"] == 2
         lines = told.params["text"].split("\n")
         assert lines[:11] == [
-            "<i>🧵 5 reports on killed in Zaporizhzhia, first to latest</i>",
-            "<b>" + SAID["kl-7"] + "</b>", f"<i>first</i> · {LEDGER_7} · 7 Dec 2024",
-            "<b>" + SAID["nw-7"] + "</b>", f"{WIRE_7} · 7 Dec 2024",
-            "<b>" + SAID["kl-8"] + "</b>", f"{LEDGER_8} · 8 Dec 2024 <i>(in Ukrainian)</i>",
-            "<b>" + SAID["dp-8"] + "</b>", f"{POST_8} · 8 Dec 2024 <i>(in Russian)</i>",
-            "<b>" + SAID["nw-9"] + "</b>", f"<i>latest</i> · {WIRE_9} · 9 Dec 2024"]
+            "<i>🧵 5 reports, first to latest</i>",
+            f"<b>7 Dec 2024</b> · {LEDGER_7} · <i>first</i>", quoted("kl-7"),
+            f"<b>7 Dec 2024</b> · {WIRE_7}", quoted("nw-7"),
+            f"<b>8 Dec 2024</b> · {LEDGER_8} <i>(in Ukrainian)</i>", quoted("kl-8"),
+            f"<b>8 Dec 2024</b> · {POST_8} <i>(in Russian)</i>", quoted("dp-8"),
+            f"<b>9 Dec 2024</b> · {WIRE_9} · <i>latest</i>", quoted("nw-9")]
 
         before = len(api.calls)
         api.callback(newer["callback_data"], user_id=ALLOWED, message_id=2)
         [shown] = await wait(api, "sendMessage", since=before)
         assert shown.params["text"] == (
-            "<i>🆕 Newer report on killed in Zaporizhzhia</i>\n<b>" + SAID["nw-9"] + "</b>\n"
+            "<i>🆕 Newer report</i>\n<b>" + SAID["nw-9"] + "</b>\n"
             f"{WIRE_9} · 9 Dec 2024\n<blockquote><i>Rescuers end search at Zaporizhzhia apartment block</i></blockquote>")
         assert shown.params["reply_markup"] == {"inline_keyboard": [[
             {"text": "📄 Whole article", "callback_data": f"full:{short_key('nw-2024-1209-zaporizhzhia-search-ends')}"}]]}
@@ -177,16 +181,16 @@ def test_a_ukrainian_and_a_russian_user_get_the_story_in_their_language(api, dat
         assert [b["text"] for b in row_of(answers[RU])] == ["🆕 Новее", "🧵 История", "Ещё ▸"]
         uk, ru = stories[UK].params["text"].split("\n"), stories[RU].params["text"].split("\n")
         assert uk[:11] == [
-            "<i>🧵 5 повідомлень: загиблі в Запоріжжі, від першого до останнього</i>",
-            "<b>" + SAID["kl-7"] + "</b>", f"<i>перше</i> · {LEDGER_7} · 7 груд. 2024 <i>(англійською)</i>",
-            "<b>" + SAID["nw-7"] + "</b>", f"{WIRE_7} · 7 груд. 2024 <i>(англійською)</i>",
-            "<b>" + SAID["kl-8"] + "</b>", f"{LEDGER_8} · 8 груд. 2024",
-            "<b>" + SAID["dp-8"] + "</b>", f"{POST_8} · 8 груд. 2024 <i>(російською)</i>",
-            "<b>" + SAID["nw-9"] + "</b>", f"<i>останнє</i> · {WIRE_9} · 9 груд. 2024 <i>(англійською)</i>"]
-        assert ru[0] == "<i>🧵 5 сообщений: погибшие в Запорожье, от первого до последнего</i>"
-        assert ru[2] == f"<i>первое</i> · {LEDGER_7} · 7 дек. 2024 <i>(на английском)</i>"
-        assert ru[8] == f"{POST_8} · 8 дек. 2024"
-        assert ru[10] == f"<i>последнее</i> · {WIRE_9} · 9 дек. 2024 <i>(на английском)</i>"
+            "<i>🧵 5 повідомлень, від першого до останнього</i>",
+            f"<b>7 груд. 2024</b> · {LEDGER_7} <i>(англійською)</i> · <i>перше</i>", quoted("kl-7"),
+            f"<b>7 груд. 2024</b> · {WIRE_7} <i>(англійською)</i>", quoted("nw-7"),
+            f"<b>8 груд. 2024</b> · {LEDGER_8}", quoted("kl-8"),
+            f"<b>8 груд. 2024</b> · {POST_8} <i>(російською)</i>", quoted("dp-8"),
+            f"<b>9 груд. 2024</b> · {WIRE_9} <i>(англійською)</i> · <i>останнє</i>", quoted("nw-9")]
+        assert ru[0] == "<i>🧵 5 сообщений, от первого до последнего</i>"
+        assert ru[1] == f"<b>7 дек. 2024</b> · {LEDGER_7} <i>(на английском)</i> · <i>первое</i>"
+        assert ru[7] == f"<b>8 дек. 2024</b> · {POST_8}"
+        assert ru[9] == f"<b>9 дек. 2024</b> · {WIRE_9} <i>(на английском)</i> · <i>последнее</i>"
 
     run(api, data_dir, e5, scenario, frozenset({UK, RU}))
 

@@ -9,7 +9,7 @@ from telegram import Message, Update
 from bot import buttons
 from bot.admission import admitted
 from bot.context import NewsdeskContext
-from bot.render import answers, stories
+from bot.render import stories
 from bot.render.sentences import BUTTON_EXPIRED, EXPIRED, NO_NEWER, NO_STORY, t
 from bot.sending import replying_to, typing
 from retrieval.records import Answer
@@ -49,7 +49,7 @@ async def story(update: Update, context: NewsdeskContext) -> None:
         await update.callback_query.answer(t(NO_STORY), show_alert=True)
         return
     await update.callback_query.answer()
-    html = stories.story_message(answer.story, answers.lead_topic(answer), answer.query.language)
+    html = stories.story_message(answer.story, answer.query.language)
     await message.reply_text(html, reply_parameters=replying_to(message))
 
 
@@ -63,6 +63,6 @@ async def newer(update: Update, context: NewsdeskContext) -> None:
         await update.callback_query.answer(t(NO_NEWER), show_alert=True)
         return
     await update.callback_query.answer()
-    html = stories.newer_message(answer.newer, answers.lead_topic(answer), answer.query.language)
+    html = stories.newer_message(answer.newer, answer.query.language)
     markup = buttons.report_keyboard(context.services.state, answer.newer)
     await message.reply_text(html, reply_markup=markup, reply_parameters=replying_to(message))

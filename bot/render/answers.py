@@ -147,11 +147,6 @@ def topic_of(answer: Answer) -> str:
     return shorten(answer.query.topic or answer.query.question, TOPIC_CHARS)
 
 
-def lead_topic(answer: Answer) -> str:
-    """The question's topic as a lead line echoes it (one line on a phone)."""
-    return shorten(topic_of(answer), LEAD_TOPIC_CHARS)
-
-
 def several_outlets(answer: Answer) -> bool:
     """Whether the answer is laid out by outlet: a first page for a question naming two or more."""
     return not answer.offset and len(answer.query.filters.outlets) >= 2

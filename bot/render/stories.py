@@ -146,20 +146,22 @@ def disagreement_lines(story: Story | None) -> list[str]:
 
 # --- the story, when tapped ------------------------------------------------------------------------
 
-def cited(report: Report, asked_in: str, links: bool = True) -> str:
-    """A report's citation on one line, as a result's: outlet (a link to the article, unless not
-    `links`), date, and what identifies an unlinked article; its language when not the question's."""
+def cited(report: Report, asked_in: str, links: bool = True, mark: str = "") -> str:
+    """A report's citation on one line: its date in bold (a story reads as a timeline), the outlet (a
+    link to the article, unless not `links`), what identifies an unlinked article, its language when
+    not the question's, and `mark` (first, latest)."""
     c = report.citation
     outlet = shorten(c.source or _("unknown outlet"), OUTLET_CHARS)
-    return " · ".join([linked(outlet, c.url) if links else text(outlet), *provenance(c)[1:]]) + \
-        in_language(report.language, asked_in)
+    where = provenance(c)
+    return " · ".join([f"<b>{where[1]}</b>", linked(outlet, c.url) if links else text(outlet), *where[2:]]) + \
+        in_language(report.language, asked_in) + (f" · <i>{mark}</i>" if mark else "")
 
 
 def report_block(report: Report, mark: str, asked_in: str, links: bool = True) -> str:
-    """A report as a story shows it: its sentence in bold (STORY_SENTENCE_CHARS), then its citation on
-    one line, marked first or latest."""
-    return (f"<b>{text(shorten(' '.join(report.sentence.split()), STORY_SENTENCE_CHARS))}</b>\n"
-            + (f"<i>{mark}</i> · " if mark else "") + cited(report, asked_in, links))
+    """A report as a story shows it: its citation on one line, then its sentence quoted
+    (STORY_SENTENCE_CHARS): each quote's box sets one report off from the next without an empty line."""
+    return (cited(report, asked_in, links, mark) + "\n"
+            f"<blockquote>{text(shorten(' '.join(report.sentence.split()), STORY_SENTENCE_CHARS))}</blockquote>")
 
 
 def _shown(reports: Sequence[Report], first: int, latest: int, keep: int) -> list[int]:
@@ -171,9 +173,9 @@ def _shown(reports: Sequence[Report], first: int, latest: int, keep: int) -> lis
     return sorted(ends + order[:max(keep - len(ends), 0)])
 
 
-def story_message(story: Story, topic: str, asked_in: str = "", limit: int = MESSAGE_LIMIT) -> str:
-    """🧵 Story: a lead line, the reports first to latest (each a cited sentence, the first and the
-    latest marked; "… N more" where reports of the middle are left out), then what the reports give
+def story_message(story: Story, asked_in: str = "", limit: int = MESSAGE_LIMIT) -> str:
+    """🧵 Story, a reply to the answer (so the lead need not repeat the question): a lead line, the
+    reports first to latest (each a cited sentence, the first and the latest marked; "… N more" where reports of the middle are left out), then what the reports give
     different figures for, each value with the outlets and dates that give it. Reports are left out
     from the middle until it fits `limit`, then disagreements from the end; if the first and the latest
     alone do not fit with their links (URLs of 2,000 characters), no report is linked."""
@@ -182,8 +184,8 @@ def story_message(story: Story, topic: str, asked_in: str = "", limit: int = MES
 
     def build(keep: int, disagreements: int, links: bool) -> str:
         indices = _shown(reports, first, latest, keep)
-        lines = ["<i>" + ngettext("🧵 {n} report on {topic}, first to latest", "🧵 {n} reports on {topic}, first to latest",
-                                  len(reports)).format(n=len(reports), topic=text(topic)) + "</i>"]
+        lines = ["<i>" + ngettext("🧵 {n} report, first to latest", "🧵 {n} reports, first to latest",
+                                  len(reports)).format(n=len(reports)) + "</i>"]
         previous = -1
         for i in indices:
             if i > previous + 1:
@@ -214,9 +216,11 @@ def story_message(story: Story, topic: str, asked_in: str = "", limit: int = MES
     return build(2, 0, False)
 
 
-def newer_message(newer: Report, topic: str, asked_in: str = "") -> str:
-    """🆕 Newer: the newest report of the first result's story, its sentence in bold and its citation."""
+def newer_message(newer: Report, asked_in: str = "") -> str:
+    """🆕 Newer, a reply to the answer: the newest report of its first result's story, as a result
+    reads (its sentence in bold, its citation, its title in a quote)."""
     c = newer.citation
-    return ("<i>" + _("🆕 Newer report on {topic}").format(topic=text(topic)) + "</i>\n"
+    outlet = linked(shorten(c.source or _("unknown outlet"), OUTLET_CHARS), c.url)
+    return ("<i>" + _("🆕 Newer report") + "</i>\n"
             f"<b>{text(shorten(' '.join(newer.sentence.split()), NEWER_SENTENCE_CHARS))}</b>\n"
-            + cited(newer, asked_in) + f"\n<blockquote><i>{text(shorten(' '.join(c.title.split()), 300))}</i></blockquote>")
+            + " · ".join([outlet, *provenance(c)[1:]]) + in_language(newer.language, asked_in) + f"\n<blockquote><i>{text(shorten(' '.join(c.title.split()), 300))}</i></blockquote>")
