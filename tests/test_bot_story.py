@@ -203,19 +203,17 @@ def test_the_answer_and_the_story_show_where_the_reports_disagree(api, data_dir,
         api.message(KILLED, user_id=ALLOWED)
         [sent] = await wait(api, "sendMessage")
         lines = sent.params["text"].split("\n")
-        assert lines[1:3] == [
-            "⚠️ killed: <b>three</b> — Kyiv Ledger, 7 Dec · <b>Five</b> — Northern Wire, 7 Dec · "
-            "<b>семи</b> — Kyiv Ledger, 8 Dec +2",
-            "⚠️ injured: <b>12</b> — Kyiv Ledger, 7 Dec +2 · <b>Fourteen</b> — Northern Wire, 9 Dec"]
+        # (only Kyiv Ledger's answering sentence of 7 Dec counts the injured: no disagreement about them)
+        assert lines[1] == ("⚠️ killed: <b>three</b> — Kyiv Ledger, 7 Dec · <b>Five</b> — Northern Wire, 7 Dec · "
+                            "<b>семи</b> — Kyiv Ledger, 8 Dec +2")
+        assert lines[2].startswith("<b>A Russian missile hit")
         before = len(api.calls)
         api.callback(row_of(sent)[1]["callback_data"], user_id=ALLOWED)
         [story] = await wait(api, "sendMessage", since=before)
         assert story.params["text"].split("\n")[11:] == [
             "", "<b>⚠️ The reports differ</b>",
             "killed: <b>three</b> — Kyiv Ledger, 7 Dec · <b>Five</b> — Northern Wire, 7 Dec · "
-            "<b>семи</b> — Kyiv Ledger, 8 Dec; Danube Post, 8 Dec; Northern Wire, 9 Dec",
-            "injured: <b>12</b> — Kyiv Ledger, 7 Dec; Northern Wire, 7 Dec; Danube Post, 8 Dec · "
-            "<b>Fourteen</b> — Northern Wire, 9 Dec"]
+            "<b>семи</b> — Kyiv Ledger, 8 Dec; Danube Post, 8 Dec; Northern Wire, 9 Dec"]
         before = len(api.calls)
         api.message("загиблі в Запоріжжі", user_id=UK)
         [uk] = await wait(api, "sendMessage", since=before)

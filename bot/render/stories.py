@@ -28,6 +28,7 @@ ABOUT = {
     "missing": N_("missing"),
     "arrested": N_("arrested"),
     "evacuated": N_("evacuated"),
+    "rescued": N_("rescued"),
     "price": N_("price"),
     "amount": N_("amount"),
     "percent": N_("percent"),
@@ -39,10 +40,11 @@ COUNTED = "count:"  # "count:<stem>": another counted noun, shown as its stem
 # italics at 390 pixels ("3 reports · newer: Northern Wire, 8 Dec" is 297 px of the bubble's 310)
 LEAD_LINE_CHARS = 40
 LEAD_OUTLET_MIN = 8  # an outlet cut shorter than this says nothing
-# The answer's disagreements: at most two, each one line of the message (two lines of a phone at most,
-# about 90 characters), each value with its first report's outlet and date; the rest in 🧵 Story
+# The answer's disagreements: at most two, each one line of the message (at most 100 characters, two and
+# a half lines of a phone: three values with outlet and date), each value with its first report's
+# outlet and date; longer lines leave out values from the middle; the whole in 🧵 Story
 ANSWER_DISAGREEMENTS = 2
-DISAGREEMENT_CHARS = 90
+DISAGREEMENT_CHARS = 100
 VALUE_CHARS = 30  # a figure as a report writes it ("$1.5 billion", "seven")
 SHORT_OUTLET_CHARS = 16  # an outlet inside a disagreement line
 # The story: every report a cited sentence; a long story loses reports from its middle, never its
