@@ -28,13 +28,6 @@ from retrieval.records import Disagreement, Hit, Report, Story
 Ranking = list[tuple[int, float]]
 
 
-def until(plan: Plan) -> datetime:
-    """The latest a report of the story may be: the end of the period the question asks about ("what was
-    reported on 7 December" is answered as of that day), else the plan's "now"."""
-    end = plan.filters.until
-    return end if end is not None and end < plan.now else plan.now
-
-
 def asks_of_the_past(plan: Plan) -> bool:
     """Whether the question names a period that has ended: it is answered as of then, and reports
     published later are not "newer" (they are outside what was asked)."""
@@ -43,14 +36,15 @@ def asks_of_the_past(plan: Plan) -> bool:
 
 def answering(plan: Plan, shown: Ranking, most: int) -> list[StoredPassage]:
     """The best-ranked answering passage of each article among the first `most` shown, in rank order,
-    without those published after `until(plan)`."""
-    latest = until(plan)
+    without those published after the period the question asks about ("what was reported on 7 December"
+    is answered as of that day)."""
+    latest = plan.filters.until
     found, seen = [], set()
     for passage, _ in collapse.in_order(plan.snapshot, shown[:most]):
         if passage.article_id in seen:
             continue
         seen.add(passage.article_id)
-        if passage.published_at is not None and passage.published_at >= latest:
+        if latest is not None and passage.published_at is not None and passage.published_at >= latest:
             continue
         found.append(passage)
     return found
