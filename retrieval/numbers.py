@@ -99,9 +99,9 @@ SCALES = {
 # Currencies by the words that follow a number, and the signs before it; one code per currency so
 # "$1.5 billion", "1.5 billion dlrs" and "1,5 млрд доларів" are the same unit.
 _AFTER = [
-    (r"(?:u\.?s\.?|us|canadian|australian|hong kong|singapore|new zealand|taiwan) (?:dlrs|dollars?)", None),
+    (r"(?:u\.?s\.?|us|canadian|australian|hong kong|singapore|new zealand|n\.z\.|taiwan) (?:dlrs?|dollars?)", None),
     (r"cts|cents|копійок|копеек", "cents"),
-    (r"dlrs|dollars?|доларів|долари|долара|долар|долларов|доллара|доллары|доллар|дол\.|долл\.", "USD"),
+    (r"dlrs?|dollars?|доларів|долари|долара|долар|долларов|доллара|доллары|доллар|дол\.|долл\.", "USD"),
     (r"euros?|євро|евро", "EUR"), (r"yen|иен|ієн", "JPY"), (r"stg|sterling|pounds?(?: sterling)?|фунтів|фунтов", "GBP"),
     (r"(?:west german |german )?marks|марок", "DEM"), (r"(?:french |swiss |belgian )?francs|франків|франков", "FRF"),
     (r"гривень|гривні|гривня|гривнi|грн\.?", "UAH"), (r"рублів|рублі|рубля|рубль|рублей|рубли|руб\.?", "RUB"),
@@ -113,7 +113,7 @@ _PERCENT = r"%|pct|percent|per cent|percentage points?|відсотк\w*|від�
 
 _SCALE_WORDS = sorted({w for scales in SCALES.values() for w in scales}, key=len, reverse=True)
 _AFTER_RE = re.compile(r"\s*(?:(" + "|".join(re.escape(w) for w in _SCALE_WORDS) + r")\b\.?)?"
-                       r"(?:\s*(" + _PERCENT + r")(?!\w)|\s*(" + "|".join(p for p, _ in _AFTER) + r")(?!\w))?")
+                       r"(?:\s*(" + _PERCENT + r")(?!\w)|[\s-]*(" + "|".join(p for p, _ in _AFTER) + r")(?!\w))?")
 _BEFORE_RE = re.compile(r"(?:u\.s\.\$|us ?\$|c\$|a\$|[$£€¥₴₽])\s?$")
 _DIGITS = re.compile(r"(?<![\w.,/:-])\d+(?:[.,]\d+)*(?:(?<=\d) \d{3}(?![\d,.]\d))*(?![\w/:]|[.,]\d)")
 
@@ -130,6 +130,7 @@ class Number:
     step: float
     unit: str
     words: bool
+    place: float = 1.0  # the place of its last written digit: 100 in "1,500" and "about 200", 0.1 in "1.5"
 
 
 def _currency(word: str) -> str:
@@ -161,8 +162,8 @@ def _parse_digits(text: str, language: str) -> tuple[float, int, int] | None:
     return value, len(decimals), zeros
 
 
-def _with_unit(folded: str, start: int, end: int, value: float, step: float, language: str, words: bool
-               ) -> Number:
+def _with_unit(folded: str, start: int, end: int, value: float, step: float, language: str, words: bool,
+               place: float = 1.0) -> Number:
     """Reads the scale, percent or currency after the number and the currency sign before it."""
     unit = ""
     match = _AFTER_RE.match(folded, end)
@@ -171,24 +172,24 @@ def _with_unit(folded: str, start: int, end: int, value: float, step: float, lan
         factor = 1.0
         if scale:
             factor = next((s[scale] for s in SCALES.values() if scale in s), 1.0)
-            value, step = value * factor, step * factor
+            value, step, place = value * factor, step * factor, place * factor
         if percent:
             unit = "%"
         elif currency:
             unit = _currency(currency)
             if unit == "cents":  # "40 cts a share" is 0.40 dlrs
-                unit, value, step = "USD", value / 100, step / 100
+                unit, value, step, place = "USD", value / 100, step / 100, place / 100
         if scale or percent or currency:
             end = match.end()
     before = _BEFORE_RE.search(folded, 0, start)
     if before and not unit:
         unit = _BEFORE.get(before.group(0).replace(" ", ""), "USD")
         start = before.start()
-    return Number(value, start, end, step, unit, words)
+    return Number(value, start, end, step, unit, words, place)
 
 
 def _step(value_zeros: int, decimals: int, whole: float) -> float:
-    """The step a written number is rounded to: its last decimal, or its trailing zeros when it is a
+    """The step an exactly written number is rounded to: its last decimal, or its trailing zeros when it is a
     thousand or more and ends in 00. Why not for 10 or 20: "10 killed" and "12 killed" are two tolls,
     not a rounding; nor for 1,040 against 1,044."""
     if decimals:
@@ -207,8 +208,9 @@ def numbers(folded: str, language: str) -> list[Number]:
         if parsed is None:
             continue
         value, decimals, zeros = parsed
+        place = 10.0 ** -decimals if decimals else 10.0 ** zeros
         found.append(_with_unit(folded, match.start(), match.end(), value, _step(zeros, decimals, value), language,
-                                False))
+                                False, place))
     # a word run inside a written number ("million" of "1.5 million", "тисяч" of "3 тисяч") is its scale
     for number in _word_numbers(folded, languages):
         if not any(n.start < number.end and number.start < n.end for n in found):
@@ -260,7 +262,9 @@ def _word_numbers(folded: str, languages: tuple[str, ...]) -> list[Number]:
             last_end = tokens[j].end()
             j += 1
         value = total + current
-        number = _with_unit(folded, tokens[i].start(), last_end, float(value), 0.0, "", True)
+        digits = str(value)
+        number = _with_unit(folded, tokens[i].start(), last_end, float(value), 0.0, "", True,
+                            10.0 ** (len(digits) - len(digits.rstrip("0"))) if value else 1.0)
         if value > 0 or number.unit:
             out.append(number)
         i = max(j, i + 1)
