@@ -8,6 +8,7 @@ telling a second name for the same role from a name of another role needs more t
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -44,7 +45,7 @@ class Figure:
 _KEYS = {
     "killed": r"killed|killing|kills?|dead|died|dies|dying|deaths|drowned|perished|fatalities|toll|lives|"
               r"загин\w*|загибл\w*|вбит\w*|вбив\w*|убит\w*|убив\w*|убил\w*|помер\w*|жертв\w*|"
-              r"погиб\w*|умер\w*|скончал\w*|гибел\w*",
+              r"погиб\w*|умер\w*|скончал\w*|гибел\w*|смерт\w*|житт\w*|жизн\w*",
     "injured": r"injured|injuring|injuries|wounded|wounding|hurt|поранен\w*|поранил\w*|травмован\w*|"
                r"постражда\w*|ранен\w*|ранил\w*|пострадал\w*|пострадавш\w*|травмирован\w*",
     "missing": r"missing|unaccounted|зникл\w*|безвісти|безвісті|пропал\w*|пропавш\w*",
@@ -112,10 +113,14 @@ _EN_MONTH = (r"(january|february|march|april|may|june|july|august|september|octo
              r"jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?")
 _GENITIVE = {"uk": "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня",
              "ru": "января февраля марта апреля мая июня июля августа сентября октября ноября декабря"}
+# A second day before or after the month ("November 26 and 27", "26 та 27 листопада", "с 9 по 10
+# декабря", "December 9-10") is a date of its own: the sentence then gives two dates, which it should.
+_EN_AND = r"(?:\s*(?:and|&|-|–|—|to|,)\s*(\d{1,2})(?!\d)(?:st|nd|rd|th)?)?"
+_XX_AND = r"(?:(\d{1,2})\s*(?:та|і|й|и|по|до|-|–|—|,)\s*)?"
 _DATES = {
-    "en": [re.compile(rf"(?<!\w){_EN_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?!\d)(?:,?\s+(\d{{4}}))?(?!\w)"),
+    "en": [re.compile(rf"(?<!\w){_EN_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?!\d){_EN_AND}(?:,?\s+(\d{{4}}))?(?!\w)"),
            re.compile(rf"(?<![\w.,])(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_EN_MONTH}(?:,?\s+(\d{{4}}))?(?!\w)")],
-    **{lang: [re.compile(rf"(?<![\w.,])(\d{{1,2}})\s+({months.replace(' ', '|')})(?:\s+(\d{{4}}))?(?!\w)")]
+    **{lang: [re.compile(rf"(?<![\w.,]){_XX_AND}(\d{{1,2}})\s+({months.replace(' ', '|')})(?:\s+(\d{{4}}))?(?!\w)")]
        for lang, months in _GENITIVE.items()},
 }
 
@@ -125,20 +130,24 @@ def _dates(folded: str, languages: tuple[str, ...]) -> list[tuple[str, int, int]
     for language in languages:
         for n, pattern in enumerate(_DATES[language]):
             for match in pattern.finditer(folded):
-                a, b, year = match.groups()
-                if language == "en":
-                    month_word, day = (a, b) if n == 0 else (b, a)
-                    month = _EN_MONTHS[month_word[:3]]
+                groups = match.groups()
+                if language == "en" and n == 0:
+                    month_word, day, other, year = groups
+                elif language == "en":
+                    (day, month_word, year), other = groups, None
                 else:
-                    day, month = a, _GENITIVE[language].split().index(b) + 1
-                if not 1 <= int(day) <= 31:
-                    continue
-                try:  # 30 February is not a date
-                    datetime(int(year) if year else 2000, month, int(day))
-                except ValueError:
-                    continue
-                iso = f"{year}-{month:02d}-{int(day):02d}" if year else f"--{month:02d}-{int(day):02d}"
-                found.append((iso, match.start(), match.end()))
+                    other, day, month_word, year = groups
+                month = (_EN_MONTHS[month_word[:3]] if language == "en"
+                         else _GENITIVE[language].split().index(month_word) + 1)
+                for d in (day, other):
+                    if d is None or not 1 <= int(d) <= 31:
+                        continue
+                    try:  # 30 February is not a date
+                        datetime(int(year) if year else 2000, month, int(d))
+                    except ValueError:
+                        continue
+                    iso = f"{year}-{month:02d}-{int(d):02d}" if year else f"--{month:02d}-{int(d):02d}"
+                    found.append((iso, match.start(), match.end()))
     return found
 
 
@@ -210,6 +219,10 @@ def _script(word: str) -> str:
     return "en" if re.fullmatch(r"[a-z']+", word) else "ru"
 
 
+def _key(word: str) -> str | None:
+    return next((k for k, pattern in _KEY_RES if pattern.fullmatch(word)), None)
+
+
 def _casualty(tokens: list[re.Match], first: int, after: int) -> str | None:
     """The casualty (or arrest, evacuation) word nearest the number, within _REACH tokens on either side
     and with no punctuation or other number between; the nearer side wins."""
@@ -218,9 +231,12 @@ def _casualty(tokens: list[re.Match], first: int, after: int) -> str | None:
         i, distance = start, 1
         while 0 <= i < len(tokens) and distance <= _REACH:
             word = tokens[i].group(0)
+            if word == "," and direction == 1 and i + 1 < len(tokens) and _key(tokens[i + 1].group(0)):
+                i += 1  # "п'ятьох агітаторів, вбитих": the participle after a comma is the count's own
+                continue
             if not _WORD.fullmatch(word):
                 break  # punctuation or another number: a casualty word beyond it belongs to something else
-            key = next((k for k, pattern in _KEY_RES if pattern.fullmatch(word)), None)
+            key = _key(word)
             if key and (best is None or distance < best[0]):
                 best = (distance, key)
                 break
@@ -247,10 +263,15 @@ def same_value(a: Figure, b: Figure) -> bool:
     x, y = float(a.value), float(b.value)
     if abs(x - y) <= 1e-9 * max(abs(x), abs(y), 1.0):
         return True
-    # Half the step either is rounded to ("1,500 mln" and "1.52 billion"; "almost 350" and "345"), but
-    # never more than a tenth: "1,000" and "1,400" are two figures, while "some 109 billion" and "108
-    # billion" are a billion apart at the place both are written to, so they differ too.
-    return abs(x - y) <= min(max(a.step, b.step) / 2, 0.1 * max(abs(x), abs(y))) + 1e-9 * max(abs(x), abs(y))
+    # The more precise figure rounded to the step of the other ("1.52 billion" to the 0.1 billion of "1.5
+    # billion", "345" to the tens of "almost 350", "110.6" to the units of "111") gives the other; but
+    # never across more than a tenth: "1,000" and "1,400" are two figures, and so are "some 109 billion"
+    # and "108 billion", which differ at the place both are written to.
+    coarse, fine = (a, b) if a.step >= b.step else (b, a)
+    step = coarse.step or 1.0
+    rounded = math.floor(float(fine.value) / step + 0.5) * step
+    close = abs(x - y) <= 0.1 * max(abs(x), abs(y))
+    return close and abs(rounded - float(coarse.value)) <= 1e-9 * max(abs(x), abs(y), 1.0)
 
 
 def _when(report: Report) -> datetime:

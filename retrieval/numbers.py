@@ -103,8 +103,10 @@ _AFTER = [
     (r"cts|cents|копійок|копеек", "cents"),
     (r"dlrs?|dollars?|доларів|долари|долара|долар|долларов|доллара|доллары|доллар|дол\.|долл\.", "USD"),
     (r"euros?|євро|евро", "EUR"), (r"yen|иен|ієн", "JPY"), (r"stg|sterling|pounds?(?: sterling)?|фунтів|фунтов", "GBP"),
-    (r"(?:west german |german )?marks|марок", "DEM"), (r"(?:french |swiss |belgian )?francs|франків|франков", "FRF"),
-    (r"гривень|гривні|гривня|гривнi|грн\.?", "UAH"), (r"рублів|рублі|рубля|рубль|рублей|рубли|руб\.?", "RUB"),
+    (r"(?:west german |german )?marks|марок", "DEM"), (r"(?:french |swiss |belgian )?francs?|франків|франков", "FRF"),
+    (r"гривень|гривні|гривня|гривнi|грн\.?|hryvnias?|hryvnia", "UAH"),
+    (r"рублів|рублі|рубля|рубль|рублей|рубли|руб\.?|rubles?|roubles?", "RUB"),
+    (r"\$", "USD"), (r"£", "GBP"), (r"€", "EUR"), (r"¥", "JPY"), (r"₴", "UAH"), (r"₽", "RUB"),
     (r"cruzados|pesos|lire|lira|guilders|crowns|rupees|rand|won|shekels", None),
 ]
 _BEFORE = {"$": "USD", "us$": "USD", "us $": "USD", "u.s.$": "USD", "c$": "CAD", "a$": "AUD", "£": "GBP",
@@ -113,9 +115,10 @@ _PERCENT = r"%|pct|percent|per cent|percentage points?|відсотк\w*|від�
 
 _SCALE_WORDS = sorted({w for scales in SCALES.values() for w in scales}, key=len, reverse=True)
 _AFTER_RE = re.compile(r"\s*(?:(" + "|".join(re.escape(w) for w in _SCALE_WORDS) + r")\b\.?)?"
-                       r"(?:\s*(" + _PERCENT + r")(?!\w)|[\s-]*(" + "|".join(p for p, _ in _AFTER) + r")(?!\w))?")
+                       r"(?:\s*(" + _PERCENT + r")(?!\w)|[\s-]*(" + "|".join(p for p, _ in _AFTER) + r")(?![^\W\d]))?")
 _BEFORE_RE = re.compile(r"(?:u\.s\.\$|us ?\$|c\$|a\$|[$£€¥₴₽])\s?$")
-_DIGITS = re.compile(r"(?<![\w.,/:-])\d+(?:[.,]\d+)*(?:(?<=\d) \d{3}(?![\d,.]\d))*(?![\w/:]|[.,]\d)")
+_DIGITS = re.compile(r"(?<![\w.,/:-])\d+(?:[.,]\d+)*(?:(?<=\d) \d{3}(?![\d,.]\d))*(?=(?:m|bn|k)\b|(?![\w/:]|[.,]\d))")
+_ATTACHED = {"m": 1e6, "bn": 1e9, "k": 1e3}  # "£75m", "$2bn", "40k": only written onto the digits
 
 
 @dataclass(frozen=True)
@@ -189,14 +192,14 @@ def _with_unit(folded: str, start: int, end: int, value: float, step: float, lan
 
 
 def _step(value_zeros: int, decimals: int, whole: float) -> float:
-    """The step an exactly written number is rounded to: its last decimal, or its trailing zeros when it is a
-    thousand or more and ends in 00. Why not for 10 or 20: "10 killed" and "12 killed" are two tolls,
-    not a rounding; nor for 1,040 against 1,044."""
+    """The step an exactly written number is rounded to: its last digit, or its trailing zeros when it is a
+    thousand or more and ends in 00. Why not the zeros of 10 or 20: "10 killed" and "12 killed" are two
+    tolls, not a rounding; nor of 1,040 against 1,044."""
     if decimals:
         return 10.0 ** -decimals
     if whole >= 1000 and value_zeros >= 2:
         return 10.0 ** value_zeros
-    return 0.0
+    return 1.0
 
 
 def numbers(folded: str, language: str) -> list[Number]:
@@ -209,8 +212,13 @@ def numbers(folded: str, language: str) -> list[Number]:
             continue
         value, decimals, zeros = parsed
         place = 10.0 ** -decimals if decimals else 10.0 ** zeros
-        found.append(_with_unit(folded, match.start(), match.end(), value, _step(zeros, decimals, value), language,
-                                False, place))
+        end = match.end()
+        attached = re.match(r"(m|bn|k)\b", folded[end:])
+        if attached:
+            factor = _ATTACHED[attached.group(1)]
+            value, place, end = value * factor, place * factor, end + attached.end()
+        step = _step(zeros, decimals, value) * (factor if attached else 1.0)
+        found.append(_with_unit(folded, match.start(), end, value, step, language, False, place))
     # a word run inside a written number ("million" of "1.5 million", "тисяч" of "3 тисяч") is its scale
     for number in _word_numbers(folded, languages):
         if not any(n.start < number.end and number.start < n.end for n in found):
@@ -233,7 +241,7 @@ def _word_numbers(folded: str, languages: tuple[str, ...]) -> list[Number]:
     while i < len(tokens):
         word = tokens[i].group(0)
         if word == "dozen" and i and tokens[i - 1].group(0) in ("a", "one") and "en" in languages:
-            out.append(Number(12.0, tokens[i - 1].start(), tokens[i].end(), 0.0, "", True))
+            out.append(Number(12.0, tokens[i - 1].start(), tokens[i].end(), 1.0, "", True))
             i += 1
             continue
         if word not in lexicon or word in _AMBIGUOUS_WORDS:
@@ -263,7 +271,7 @@ def _word_numbers(folded: str, languages: tuple[str, ...]) -> list[Number]:
             j += 1
         value = total + current
         digits = str(value)
-        number = _with_unit(folded, tokens[i].start(), last_end, float(value), 0.0, "", True,
+        number = _with_unit(folded, tokens[i].start(), last_end, float(value), 1.0, "", True,
                             10.0 ** (len(digits) - len(digits.rstrip("0"))) if value else 1.0)
         if value > 0 or number.unit:
             out.append(number)
