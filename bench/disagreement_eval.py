@@ -165,14 +165,16 @@ def main() -> None:
     articles = {row["id"]: row for row in map(json.loads, REUTERS.open(encoding="utf-8"))}
     groups = [json.loads(line) for line in JUDGED.read_text(encoding="utf-8").splitlines() if line.strip()]
     for half in args.halves.split(","):
-        chosen = [g for g in groups if g["split"] == half]
-        if args.show:
-            print(f"[{half}]")
-        result = score(chosen, articles, args.show)
-        label = "tuned on" if half == "tune" else "held out"
-        print(f"Reuters {half} half ({label}): {result['groups']} groups, {result['judged']} judged disagreements; "
-              f"shown {result['shown']}, right {result['right']}: precision {result['precision']:.3f}, "
-              f"recall {result['found']}/{result['judged']} = {result['recall']:.3f}")
+        for batch in (1, 2, None):
+            chosen = [g for g in groups if g["split"] == half and batch in (None, g.get("batch", 1))]
+            if args.show and batch is not None:
+                print(f"[{half}, batch {batch}]")
+            result = score(chosen, articles, args.show and batch is not None)
+            label = "tuned on" if half == "tune" else "held out" if batch == 2 else "seen once" if batch == 1 else ""
+            which = f"batch {batch}" if batch else "both batches"
+            print(f"Reuters {half} half, {which} ({label}): {result['groups']} groups, {result['judged']} judged disagreements; "
+                  f"shown {result['shown']}, right {result['right']}: precision {result['precision']:.3f}, "
+                  f"recall {result['found']}/{result['judged']} = {result['recall']:.3f}")
     for half in ([] if args.no_wmt else args.halves.split(",")):
         result = cross_language(args.show, half)
         total, hit = sum(result["figures"].values()), sum(result["matched"].values())
