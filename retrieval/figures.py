@@ -324,13 +324,41 @@ def _not_apart(a: Figure, b: Figure) -> bool:
     return False
 
 
+# Per-share prices in a bidding contest are as often two bidders' offers (34 dlrs from one, 50 from a
+# rival) as one offer raised. The names a sentence gives before its price are the parties to it (the
+# bidder, the target); two prices are set against each other only when their sentences share one of
+# those names, or one names none. In the tuning half this kept all four raised offers and dropped both
+# rival bidders' (Jacobs' 44 and GAF's 46; GAF's 46 and Merrill's 48.50).
+_NAME = re.compile(r"(?<![\w'])[A-ZА-ЯІЇЄҐ][\w'’-]+")
+_NOT_NAMES = set("""a an the in on at of for and but it its he she they we this that these those after before
+last next earlier later yesterday today monday tuesday wednesday thursday friday saturday sunday january february
+march april may june july august september october november december inc corp co ltd plc group company""".split())
+
+
+def _parties(sentence: str, before: int) -> set[str]:
+    words = set()
+    for match in _NAME.finditer(sentence, 0, before):
+        word = match.group(0).lower().replace("’", "'").removesuffix("'s").rstrip("s'")
+        if word and word not in _NOT_NAMES:
+            words.add(word)
+    return words
+
+
+def _same_party(r1: Report, f1: Figure, r2: Report, f2: Figure) -> bool:
+    if f1.about != "price":
+        return True
+    a, b = _parties(r1.sentence, f1.span[0]), _parties(r2.sentence, f2.span[0])
+    return not a or not b or bool(a & b)
+
+
 def _distinct(given: list[tuple[Report, Figure]]) -> list[Stated]:
     """The values that differ, each the reports giving a value the same as (or linked by sameness to) its
     first: values are joined when any two of their figures are the same value, so a chain of roundings
     ("about 1,000", "1,040", "980") is one value, never two."""
     groups: list[list[tuple[Report, Figure]]] = []
     for report, figure in given:
-        joined = [g for g in groups if any(_not_apart(figure, f) for _, f in g)]
+        joined = [g for g in groups if any(_not_apart(figure, f) or not _same_party(report, figure, r, f)
+                                           for r, f in g)]
         merged = [item for g in joined for item in g] + [(report, figure)]
         groups = [g for g in groups if not any(g is j for j in joined)] + [merged]
     # a value's reports in date order, values by their first report's date
