@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from retrieval.numbers import LANGUAGES, Number, fold, numbers
+from retrieval.numbers import LANGUAGES, Number, dates, fold, numbers
 from retrieval.records import Disagreement, Report, Stated
 
 
@@ -59,6 +59,12 @@ _KEY_RES = [(key, re.compile(f"(?:{pattern})")) for key, pattern in _KEYS.items(
 # Why four tokens each way: "3 people were reported killed", "the death toll has risen to 7"; further
 # than that a casualty word is as likely to belong to another number of the sentence.
 _REACH = 4
+
+# "the death toll from the ferry disaster has risen to 134": a toll's number may stand far from the word
+_TOLL = re.compile(r"\btoll\b[^,;:.()\d]{0,60}?\b(?:to|at|of|reached|hit|was|is|stood at)\s+"
+                   r"(?:(?:about|around|nearly|almost|some|more than|over|at least)\s+)?$")
+_DURATION = re.compile(r"years?|months?|weeks?|days?|hours?|minutes?|рок[иуі]|рік|років|місяц\w*|тижн\w*|дн[іяв]\w*|"
+                       r"годин\w*|хвилин\w*|лет|год[аму]?|месяц\w*|недел\w*|дн[еяи]\w*|час[аов]*|минут\w*")
 
 # Currency amounts that are prices: "40 dlrs a share", "18 dlrs per barrel", "за акцію", "за баррель",
 # or one named a price. Every other amount is an "amount".
@@ -105,52 +111,6 @@ def _stem(word: str, language: str) -> str:
     return word
 
 
-# ---- dates --------------------------------------------------------------------------------------------
-
-_EN_MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-              "oct": 10, "nov": 11, "dec": 12}
-_EN_MONTH = (r"(january|february|march|april|may|june|july|august|september|october|november|december|"
-             r"jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?")
-_GENITIVE = {"uk": "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня",
-             "ru": "января февраля марта апреля мая июня июля августа сентября октября ноября декабря"}
-# A second day before or after the month ("November 26 and 27", "26 та 27 листопада", "с 9 по 10
-# декабря", "December 9-10") is a date of its own: the sentence then gives two dates, which it should.
-_EN_AND = r"(?:\s*(?:and|&|-|–|—|to|,)\s*(\d{1,2})(?!\d)(?:st|nd|rd|th)?)?"
-_XX_AND = r"(?:(\d{1,2})\s*(?:та|і|й|и|по|до|-|–|—|,)\s*)?"
-_DATES = {
-    "en": [re.compile(rf"(?<!\w){_EN_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?!\d){_EN_AND}(?:,?\s+(\d{{4}}))?(?!\w)"),
-           re.compile(rf"(?<![\w.,])(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_EN_MONTH}(?:,?\s+(\d{{4}}))?(?!\w)")],
-    **{lang: [re.compile(rf"(?<![\w.,]){_XX_AND}(\d{{1,2}})\s+({months.replace(' ', '|')})(?:\s+(\d{{4}}))?(?!\w)")]
-       for lang, months in _GENITIVE.items()},
-}
-
-
-def _dates(folded: str, languages: tuple[str, ...]) -> list[tuple[str, int, int]]:
-    found = []
-    for language in languages:
-        for n, pattern in enumerate(_DATES[language]):
-            for match in pattern.finditer(folded):
-                groups = match.groups()
-                if language == "en" and n == 0:
-                    month_word, day, other, year = groups
-                elif language == "en":
-                    (day, month_word, year), other = groups, None
-                else:
-                    other, day, month_word, year = groups
-                month = (_EN_MONTHS[month_word[:3]] if language == "en"
-                         else _GENITIVE[language].split().index(month_word) + 1)
-                for d in (day, other):
-                    if d is None or not 1 <= int(d) <= 31:
-                        continue
-                    try:  # 30 February is not a date
-                        datetime(int(year) if year else 2000, month, int(d))
-                    except ValueError:
-                        continue
-                    iso = f"{year}-{month:02d}-{int(d):02d}" if year else f"--{month:02d}-{int(d):02d}"
-                    found.append((iso, match.start(), match.end()))
-    return found
-
-
 # ---- figures ------------------------------------------------------------------------------------------
 
 
@@ -159,12 +119,12 @@ def figures(sentence: str, language: str) -> tuple[Figure, ...]:
     languages = (language,) if language in LANGUAGES else LANGUAGES
     folded = fold(sentence)
     out: list[Figure] = []
-    dates = _dates(folded, languages)
-    for iso, start, end in dates:
+    days = dates(folded, languages)
+    for iso, start, end in days:
         out.append(Figure("date", iso, sentence[start:end], False, (start, end)))
     tokens = list(_TOKEN.finditer(folded))
     for number in numbers(folded, language):
-        if any(start < number.end and number.start < end for _, start, end in dates):
+        if any(start < number.end and number.start < end for _, start, end in days):
             continue  # the day of a date
         if _is_year(number, folded):
             continue
@@ -205,9 +165,15 @@ def _about(number: Number, folded: str, tokens: list[re.Match], language: str) -
         if _PER.match(folded, number.end) and not re.match(r"\s*(?:a|an)\s+(?:year|month|week|day)", folded[number.end:]):
             return "price"
         return "price" if any(_PRICE_WORDS.fullmatch(w) for w in before.split()) else "amount"
-    key = _casualty(tokens, first, after)
-    if key:
-        return key
+    following = tokens[after].group(0) if after < len(tokens) else ""
+    # "вбитих два роки тому", "killed 3 years ago": a number of years, days or hours is a time, whatever
+    # casualty word stands near it
+    if not _DURATION.fullmatch(following):
+        if _TOLL.search(folded, max(0, number.start - 80), number.start):
+            return "killed"
+        key = _casualty(tokens, first, after)
+        if key:
+            return key
     if after < len(tokens) and (word := tokens[after].group(0)) and _WORD.fullmatch(word):
         if word not in _NOT_COUNTED and len(word) >= 3 and (number.value != 1 or not number.words):
             guess = language or _script(word)
@@ -223,12 +189,17 @@ def _key(word: str) -> str | None:
     return next((k for k, pattern in _KEY_RES if pattern.fullmatch(word)), None)
 
 
+_AND = {"and", "but", "while", "і", "й", "та", "а", "але", "и", "но"}
+
+
 def _casualty(tokens: list[re.Match], first: int, after: int) -> str | None:
     """The casualty (or arrest, evacuation) word nearest the number, within _REACH tokens on either side
-    and with no punctuation or other number between; the nearer side wins."""
-    best: tuple[int, str] | None = None
+    and with no punctuation or other number between; the nearer side wins, except that a word before an
+    "and" that stands before the number yields to one after it ("26 died and 240 were unaccounted for":
+    240 are missing)."""
+    found: dict[int, tuple[int, str, bool]] = {}
     for direction, start in ((1, after), (-1, first - 1)):
-        i, distance = start, 1
+        i, distance, crossed = start, 1, False
         while 0 <= i < len(tokens) and distance <= _REACH:
             word = tokens[i].group(0)
             if word == "," and direction == 1 and i + 1 < len(tokens) and _key(tokens[i + 1].group(0)):
@@ -236,13 +207,17 @@ def _casualty(tokens: list[re.Match], first: int, after: int) -> str | None:
                 continue
             if not _WORD.fullmatch(word):
                 break  # punctuation or another number: a casualty word beyond it belongs to something else
+            crossed = crossed or (direction == -1 and word in _AND)
             key = _key(word)
-            if key and (best is None or distance < best[0]):
-                best = (distance, key)
+            if key:
+                found[direction] = (distance, key, crossed)
                 break
             i += direction
             distance += 1
-    return best[1] if best else None
+    forward, backward = found.get(1), found.get(-1)
+    if forward and backward:
+        return forward[1] if backward[2] or forward[0] <= backward[0] else backward[1]
+    return (forward or backward)[1] if (forward or backward) else None
 
 
 # ---- disagreements ------------------------------------------------------------------------------------

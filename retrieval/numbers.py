@@ -1,4 +1,4 @@
-"""Numbers as English, Ukrainian and Russian news write them: digits with the language's separators,
+"""Numbers and dates as English, Ukrainian and Russian news write them: digits with the language's separators,
 scales, currencies and percent signs, and number words in their declined forms (retrieval.figures).
 
 Everything here reads a *folded* sentence (`fold`): lower case, one apostrophe, е for ё, the same length
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 LANGUAGES = ("en", "uk", "ru")
 
@@ -277,3 +278,50 @@ def _word_numbers(folded: str, languages: tuple[str, ...]) -> list[Number]:
             out.append(number)
         i = max(j, i + 1)
     return out
+
+
+# ---- dates --------------------------------------------------------------------------------------------
+
+_EN_MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+              "oct": 10, "nov": 11, "dec": 12}
+_EN_MONTH = (r"(january|february|march|april|may|june|july|august|september|october|november|december|"
+             r"jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?")
+_GENITIVE = {"uk": "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня",
+             "ru": "января февраля марта апреля мая июня июля августа сентября октября ноября декабря"}
+# A second day before or after the month ("November 26 and 27", "26 та 27 листопада", "с 9 по 10
+# декабря", "December 9-10") is a date of its own: the sentence then gives two dates, which it should.
+_EN_AND = r"(?:\s*(?:and|&|-|–|—|to|,)\s*(\d{1,2})(?!\d)(?:st|nd|rd|th)?)?"
+_XX_AND = r"(?:(\d{1,2})\s*(?:та|і|й|и|по|до|-|–|—|,)\s*)?"
+_DATES = {
+    "en": [re.compile(rf"(?<!\w){_EN_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?!\d){_EN_AND}(?:,?\s+(\d{{4}}))?(?!\w)"),
+           re.compile(rf"(?<![\w.,])(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_EN_MONTH}(?:,?\s+(\d{{4}}))?(?!\w)")],
+    **{lang: [re.compile(rf"(?<![\w.,]){_XX_AND}(\d{{1,2}})\s+({months.replace(' ', '|')})(?:\s+(\d{{4}}))?(?!\w)")]
+       for lang, months in _GENITIVE.items()},
+}
+
+
+def dates(folded: str, languages: tuple[str, ...]) -> list[tuple[str, int, int]]:
+    """The days of a month a folded sentence names: (ISO date, or "--MM-DD" without a year; start; end)."""
+    found = []
+    for language in languages:
+        for n, pattern in enumerate(_DATES[language]):
+            for match in pattern.finditer(folded):
+                groups = match.groups()
+                if language == "en" and n == 0:
+                    month_word, day, other, year = groups
+                elif language == "en":
+                    (day, month_word, year), other = groups, None
+                else:
+                    other, day, month_word, year = groups
+                month = (_EN_MONTHS[month_word[:3]] if language == "en"
+                         else _GENITIVE[language].split().index(month_word) + 1)
+                for d in (day, other):
+                    if d is None or not 1 <= int(d) <= 31:
+                        continue
+                    try:  # 30 February is not a date
+                        datetime(int(year) if year else 2000, month, int(d))
+                    except ValueError:
+                        continue
+                    iso = f"{year}-{month:02d}-{int(d):02d}" if year else f"--{month:02d}-{int(d):02d}"
+                    found.append((iso, match.start(), match.end()))
+    return found
