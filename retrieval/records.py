@@ -245,8 +245,6 @@ class Answer:
     # The newest report of that story when it is newer than the first result (not for a question asked
     # of a past date: it is answered as of then); "newer reports exist" leads the answer
     newer: Report | None = None
-    # An alert's reports of stories it has alerted on before: what each adds (retrieval.updates)
-    updates: tuple[Update, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,18 +9,15 @@ was sent, each by its passage closest to the follow's question.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
 from index.records import StoredPassage
-from retrieval import citing, collapse, story as stories
+from retrieval import citing, collapse, figures, story as stories
 from retrieval.floor import Reading
 from retrieval.plan import Plan
 from retrieval.records import Disagreement, Hit, Report, Update
-
-Disagreements = Callable[[Sequence[Report]], tuple[Disagreement, ...]]
-
 
 def closest_of_each(passages: dict[int, StoredPassage], vectors: dict[int, np.ndarray],
                     question: np.ndarray) -> list[StoredPassage]:
@@ -34,7 +31,7 @@ def closest_of_each(passages: dict[int, StoredPassage], vectors: dict[int, np.nd
     return [p for _, p in best.values()]
 
 
-def updates(plan: Plan, hits: Sequence[Hit], sent: Sequence[str], disagreements: Disagreements) -> tuple[Update, ...]:
+def updates(plan: Plan, hits: Sequence[Hit], sent: Sequence[str]) -> tuple[Update, ...]:
     """For each hit whose story holds articles of `sent` (the follow's earlier alerts), what it adds."""
     sent = [a for a in dict.fromkeys(sent) if a not in {h.citation.article_id for h in hits}]
     if not sent or not hits or plan.vector is None:
@@ -56,7 +53,7 @@ def updates(plan: Plan, hits: Sequence[Hit], sent: Sequence[str], disagreements:
         before = tuple(stories.in_date_order(
             [stories.report_of(h) for h in citing.hits(plan, [collapse.Entry(p, 0.0) for p in story], read)]))
         report = stories.report_of(hit)
-        changed = tuple(d for d in disagreements([*before, report]) if _gives_anew(d, report))
+        changed = tuple(d for d in figures.disagreements([*before, report]) if _gives_anew(d, report))
         outlets = {r.citation.source for r in before}
         found.append(Update(hit.passage_id, before, changed, hit.citation.source not in outlets))
     return tuple(found)
