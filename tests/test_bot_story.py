@@ -21,12 +21,12 @@ from index import pipeline
 from index.encoder import SentenceTransformerEncoder
 from index.settings import DEFAULT_BACKEND, MULTILINGUAL_MODEL, Settings
 from retrieval import search as searching, story as story_stage
-from tests.support import SAMPLES
+from tests.support import STORY
 from tests.test_bot import ALLOWED, api, drive, settings_for, wait  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.slow  # the default model (e5_cache: about 45 s once per run), then seconds a test
 
-STORY = SAMPLES.parent / "story.jsonl"
+
 UK, RU = 11, 12
 KILLED = "killed in Zaporizhzhia"  # first result: Kyiv Ledger's report of 7 Dec; newer: Northern Wire, 9 Dec
 TOLL = "Zaporizhzhia death toll"  # first result: the latest report itself, so no "newer"
@@ -66,7 +66,7 @@ WIRE_9 = linked("Northern Wire", "https://northernwire.example/2024/12/09/zapori
 SAID = {  # each report's answering sentence (whole: under the story's 200 characters)
     "kl-7": "A Russian missile hit a nine-storey apartment block in Zaporizhzhia before dawn on Saturday, killing "
             "three people and injuring 12, the regional governor said.",
-    "nw-7": "Five people were killed when a missile struck a residential building in Zaporizhzhia early on Saturday, "
+    "nw-7": "Five people were killed in a missile strike on a residential building in Zaporizhzhia early on Saturday, "
             "the emergency services said, as rescuers worked through the rubble for a second shift.",
     "kl-8": "Кількість загиблих унаслідок ракетного удару по багатоповерхівці в Запоріжжі зросла до семи, "
             "повідомили рятувальники в неділю вранці.",
@@ -205,20 +205,23 @@ def test_the_answer_and_the_story_show_where_the_reports_disagree(api, data_dir,
         api.message(KILLED, user_id=ALLOWED)
         [sent] = await wait(api, "sendMessage")
         lines = sent.params["text"].split("\n")
-        # (only Kyiv Ledger's answering sentence of 7 Dec counts the injured: no disagreement about them)
+        # only Kyiv Ledger's sentence of 7 Dec counts the injured: no disagreement about them; the Ukrainian
+        # and Russian "до семи" are not read as a toll by retrieval.figures, so seven is Northern Wire's alone
         assert lines[1] == ("⚠️ killed: <b>three</b> — Kyiv Ledger, 7 Dec · <b>Five</b> — Northern Wire, 7 Dec · "
-                            "<b>семи</b> — Kyiv Ledger, 8 Dec +2")
+                            "<b>seven</b> — Northern Wire, 9 Dec")
         assert lines[2].startswith("<b>A Russian missile hit")
         before = len(api.calls)
         api.callback(row_of(sent)[1]["callback_data"], user_id=ALLOWED)
-        [story] = await wait(api, "sendMessage", since=before)
-        assert story.params["text"].split("\n")[11:] == [
+        [told] = await wait(api, "sendMessage", since=before)
+        assert told.params["text"].split("\n")[11:] == [
             "", "<b>⚠️ The reports differ</b>",
             "killed: <b>three</b> — Kyiv Ledger, 7 Dec · <b>Five</b> — Northern Wire, 7 Dec · "
-            "<b>семи</b> — Kyiv Ledger, 8 Dec; Danube Post, 8 Dec; Northern Wire, 9 Dec"]
+            "<b>seven</b> — Northern Wire, 9 Dec"]
         before = len(api.calls)
         api.message("загиблі в Запоріжжі", user_id=UK)
         [uk] = await wait(api, "sendMessage", since=before)
-        assert uk.params["text"].split("\n")[1].startswith("⚠️ загинули: <b>three</b> — Kyiv Ledger, 7 груд. · ")
+        # Ukrainian dates are longer: over 100 characters the middle value goes (the story has it)
+        assert uk.params["text"].split("\n")[1] == (
+            "⚠️ загинули: <b>three</b> — Kyiv Ledger, 7 груд. · … · <b>seven</b> — Northern Wire, 9 груд.")
 
     run(api, data_dir, e5, scenario, frozenset({ALLOWED, UK}))
