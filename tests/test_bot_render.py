@@ -274,8 +274,8 @@ def test_an_answer_shows_at_most_two_disagreements_of_its_story_one_line_each():
     assert shown == [hit()]
     assert html == (
         "<i>1 report · newer: Kyiv Ledger, 8 Dec</i>\n"
-        "⚠️ killed: <b>3</b> — Kyiv Ledger, 7 Dec · <b>5</b> — Northern Wire, 7 Dec · <b>7</b> — Укрінформ, 8 Dec +1\n"
-        "⚠️ injured: <b>12</b> — Northern Wire, 7 Dec · <b>20</b> — Kyiv Ledger, 8 Dec\n"
+        "<i>⚠️ killed: <b>3</b> — Kyiv Ledger, 7 Dec · <b>5</b> — Northern Wire, 7 Dec · <b>7</b> — Укрінформ, 8 Dec +1</i>\n"
+        "<i>⚠️ injured: <b>12</b> — Northern Wire, 7 Dec · <b>20</b> — Kyiv Ledger, 8 Dec</i>\n"
         "<b>According to the ministry, Rovno came under Russian control.</b>\n"
         '<b>[1]</b> <a href="https://kl.example/a?x=1&amp;y=2">Kyiv &amp; Ledger</a> · 7 Dec 2024\n'
         "<blockquote expandable><i>Russia claims &lt;two&gt; villages</i>\n"
@@ -285,14 +285,15 @@ def test_an_answer_shows_at_most_two_disagreements_of_its_story_one_line_each():
     with i18n.speaking("uk"):
         lines = answers.answer_message(storied(hit(), story=Story(STORY.reports, (DRONES, KILLED))))[0].splitlines()
     assert lines[:3] == ["<i>1 повідомлення: Rovno</i>",
-                         "⚠️ drone: <b>40</b> — Kyiv Ledger, 7 груд. · <b>60</b> — Northern Wire, 7 груд.",
-                         "⚠️ загинули: <b>3</b> — Kyiv Ledger, 7 груд. · <b>5</b> — Northern Wire, 7 груд. · "
-                         "<b>7</b> — Укрінформ, 8 груд. +1"]
+                         "<i>⚠️ drone: <b>40</b> — Kyiv Ledger, 7 груд. · <b>60</b> — Northern Wire, 7 груд.</i>",
+                         "<i>⚠️ загинули: <b>3</b> — Kyiv Ledger, 7 груд. · <b>5</b> — Northern Wire, 7 груд. · "
+                         "<b>7</b> — Укрінформ, 8 груд. +1</i>"]
     # a line too long for two phone lines leaves out values from its middle, never the first or the latest
     many = Disagreement("price", tuple(Stated(f"${n}.5 billion", (report(n, f"Outlet number {n}", n, "s"),))
                                        for n in range(1, 7)))
     [line] = stories.disagreement_lines(Story(STORY.reports, (many,)))
-    assert line == "⚠️ price: <b>$1.5 billion</b> — Outlet number 1, 1 Dec · … · <b>$6.5 billion</b> — Outlet number 6, 6 Dec"
+    assert line == ("<i>⚠️ price: <b>$1.5 billion</b> — Outlet number 1, 1 Dec · … · <b>$6.5 billion</b> — Outlet number 6, "
+                    "6 Dec</i>")
     # no story, or one without disagreements: the answer as before
     assert answers.answer_message(storied(hit(), story=Story(STORY.reports)))[0] == answers.answer_message(answer(hit()))[0]
 

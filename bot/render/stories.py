@@ -140,10 +140,11 @@ def disagreement_line(d: Disagreement, chars: int | None = DISAGREEMENT_CHARS, r
 
 
 def disagreement_lines(story: Story | None) -> list[str]:
-    """The answer's disagreements: at most ANSWER_DISAGREEMENTS, one line each, marked ⚠️."""
+    """The answer's disagreements: at most ANSWER_DISAGREEMENTS, one line each, marked ⚠️, in italics like
+    the lead above them (the bold sentence of the first result under them starts the results)."""
     if story is None:
         return []
-    return ["⚠️ " + disagreement_line(d) for d in story.disagreements[:ANSWER_DISAGREEMENTS]]
+    return ["<i>⚠️ " + disagreement_line(d) + "</i>" for d in story.disagreements[:ANSWER_DISAGREEMENTS]]
 
 
 # --- the story, when tapped ------------------------------------------------------------------------
