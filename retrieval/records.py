@@ -206,6 +206,18 @@ class Story:
 
 
 @dataclass(frozen=True)
+class Update:
+    """What a new report adds to a story a follow was already alerted to (retrieval.updates): the figures
+    it gives differently from the reports sent before (`changed`, each with the earlier values), and
+    whether its outlet is new to the story."""
+
+    passage_id: int  # the new report's hit
+    earlier: tuple[Report, ...]  # the story's reports sent before, in date order
+    changed: tuple[Disagreement, ...] = ()
+    new_outlet: bool = False
+
+
+@dataclass(frozen=True)
 class Timings:
     encode_ms: float = 0.0
     search_ms: float = 0.0
@@ -233,6 +245,8 @@ class Answer:
     # The newest report of that story when it is newer than the first result (not for a question asked
     # of a past date: it is answered as of then); "newer reports exist" leads the answer
     newer: Report | None = None
+    # An alert's reports of stories it has alerted on before: what each adds (retrieval.updates)
+    updates: tuple[Update, ...] = ()
 
 
 @dataclass(frozen=True)
