@@ -65,6 +65,10 @@ _TOLL = re.compile(r"(?:\btoll\b[^,;:.()\d]{0,60}?\b(?:to|at|of|reached|hit|was|
                    r"(?:забрал\w*|забира\w*|унесл\w*|унес|уносит\w*)\s+(?:житт\w*|жизн\w*))\s+"
                    r"(?:(?:about|around|nearly|almost|some|more than|over|at least|понад|більше|близько|майже|"
                    r"щонайменше|около|более|свыше|почти|не менее)\s+)?$")
+# "кількість загиблих ... зросла до семи", "число раненых достигло 14": the counted word names the key
+_NUMBER_OF = re.compile(r"(?:кількість|число|количество)\s+(\w+)[^,;:.()\d]{0,100}?\s(?:до|сягнула|сягає|досягла|"
+                        r"становить|становила|достигло|достигла|составило|составляет)\s+"
+                        r"(?:(?:понад|більше|близько|майже|щонайменше|около|более|свыше|почти|не менее)\s+)?$")
 _DURATION = re.compile(r"years?|months?|weeks?|days?|hours?|minutes?|рок[иуі]|рік|років|місяц\w*|тижн\w*|дн[іяв]\w*|"
                        r"годин\w*|хвилин\w*|лет|год[аму]?|месяц\w*|недел\w*|дн[еяи]\w*|час[аов]*|минут\w*")
 
@@ -175,6 +179,9 @@ def _about(number: Number, folded: str, tokens: list[re.Match], language: str) -
     if not _DURATION.fullmatch(following):
         if _TOLL.search(folded, max(0, number.start - 80), number.start):
             return "killed"
+        counted = _NUMBER_OF.search(folded, max(0, number.start - 160), number.start)
+        if counted and _key(counted.group(1)):
+            return _key(counted.group(1))
         key = _casualty(tokens, first, after)
         if key:
             return key

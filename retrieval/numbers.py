@@ -257,7 +257,8 @@ def _word_numbers(folded: str, languages: tuple[str, ...]) -> list[Number]:
             out.append(Number(12.0, tokens[i - 1].start(), tokens[i].end(), 1.0, "", True))
             i += 1
             continue
-        if word not in lexicon or word in _AMBIGUOUS_WORDS:
+        # "зросла до семи", "возросло до ста": after "до" (rose to) these words can only be the number
+        if word not in lexicon or word in _AMBIGUOUS_WORDS and not (i and tokens[i - 1].group(0) == "до"):
             i += 1
             continue
         j, total, current, last_end = i, 0, 0, tokens[i].end()
