@@ -45,7 +45,7 @@ class Figure:
 _KEYS = {
     "killed": r"killed|killing|kills?|dead|died|dies|dying|deaths|drowned|perished|fatalities|toll|lives|"
               r"загин\w*|загибл\w*|вбит\w*|вбив\w*|убит\w*|убив\w*|убил\w*|помер\w*|жертв\w*|"
-              r"погиб\w*|умер\w*|скончал\w*|гибел\w*|смерт\w*|житт\w*|жизн\w*",
+              r"погиб\w*|умер\w*|скончал\w*|гибел\w*|смертей",
     "injured": r"injured|injuring|injuries|wounded|wounding|hurt|поранен\w*|поранил\w*|травмован\w*|"
                r"постражда\w*|ранен\w*|ранил\w*|пострадал\w*|пострадавш\w*|травмирован\w*",
     "missing": r"missing|unaccounted|зникл\w*|безвісти|безвісті|пропал\w*|пропавш\w*",
@@ -61,8 +61,14 @@ _KEY_RES = [(key, re.compile(f"(?:{pattern})")) for key, pattern in _KEYS.items(
 _REACH = 4
 
 # "the death toll from the ferry disaster has risen to 134": a toll's number may stand far from the word
-_TOLL = re.compile(r"\btoll\b[^,;:.()\d]{0,60}?\b(?:to|at|of|reached|hit|was|is|stood at)\s+"
-                   r"(?:(?:about|around|nearly|almost|some|more than|over|at least)\s+)?$")
+_TOLL = re.compile(r"(?:\btoll\b[^,;:.()\d]{0,60}?\b(?:to|at|of|reached|hit|was|is|stood at)|"
+                   r"(?:забрал\w*|забира\w*|унесл\w*|унес|уносит\w*)\s+(?:житт\w*|жизн\w*))\s+"
+                   r"(?:(?:about|around|nearly|almost|some|more than|over|at least|понад|більше|близько|майже|"
+                   r"щонайменше|около|более|свыше|почти|не менее)\s+)?$")
+# "кількість загиблих ... зросла до семи", "число раненых достигло 14": the counted word names the key
+_NUMBER_OF = re.compile(r"(?:кількість|число|количество)\s+(\w+)[^,;:.()\d]{0,100}?\s(?:до|сягнула|сягає|досягла|"
+                        r"становить|становила|достигло|достигла|составило|составляет)\s+"
+                        r"(?:(?:понад|більше|близько|майже|щонайменше|около|более|свыше|почти|не менее)\s+)?$")
 _DURATION = re.compile(r"years?|months?|weeks?|days?|hours?|minutes?|рок[иуі]|рік|років|місяц\w*|тижн\w*|дн[іяв]\w*|"
                        r"годин\w*|хвилин\w*|лет|год[аму]?|месяц\w*|недел\w*|дн[еяи]\w*|час[аов]*|минут\w*")
 
@@ -128,6 +134,8 @@ def figures(sentence: str, language: str) -> tuple[Figure, ...]:
             continue  # the day of a date
         if _is_year(number, folded):
             continue
+        if not number.unit and re.match(r"-[^\W\d_]", folded[number.end:number.end + 2]):
+            continue  # "29-річного", "40-го батальйону", "a 3-year-old": an age or an ordinal, not a count
         about = _about(number, folded, tokens, language)
         if about is None:
             continue
@@ -171,6 +179,9 @@ def _about(number: Number, folded: str, tokens: list[re.Match], language: str) -
     if not _DURATION.fullmatch(following):
         if _TOLL.search(folded, max(0, number.start - 80), number.start):
             return "killed"
+        counted = _NUMBER_OF.search(folded, max(0, number.start - 160), number.start)
+        if counted and _key(counted.group(1)):
+            return _key(counted.group(1))
         key = _casualty(tokens, first, after)
         if key:
             return key

@@ -38,7 +38,9 @@ def _words() -> dict[str, dict[str, int]]:
     en = {word: n for n, word in enumerate(_EN_UNITS)} | _EN_TENS | {"hundred": 100, "thousand": 1000,
                                                                     "million": 10**6, "billion": 10**9}
     uk = {
-        "один": 1, "одна": 1, "одне": 1, "одного": 1, "одній": 1, "одним": 1, "одному": 1, "одну": 1, "одною": 1,
+        # of "one" only the forms that count ("один загинув", "вбили одного"): "одне одному", "в одній
+        # публікації" are pronouns and articles far more often than counts
+        "один": 1, "одна": 1, "одного": 1,
         "два": 2, "дві": 2, "двох": 2, "двом": 2, "двома": 2, "двоє": 2,
         "три": 3, "трьох": 3, "трьом": 3, "трьома": 3, "троє": 3,
         "чотири": 4, "чотирьох": 4, "чотирьом": 4, "чотирма": 4, "четверо": 4,
@@ -59,7 +61,7 @@ def _words() -> dict[str, dict[str, int]]:
                     "ь и ьох ьом ьма ьома еро")
     uk |= _declined({"п'ятдесят": 50, "шістдесят": 60, "сімдесят": 70, "вісімдесят": 80}, "+ и ьох ьма")
     ru = {
-        "один": 1, "одна": 1, "одно": 1, "одного": 1, "одной": 1, "одному": 1, "одним": 1, "одну": 1,
+        "один": 1, "одна": 1, "одного": 1,
         "два": 2, "две": 2, "двух": 2, "двум": 2, "двумя": 2, "двое": 2, "двоих": 2,
         "три": 3, "трех": 3, "трем": 3, "тремя": 3, "трое": 3, "троих": 3,
         "четыре": 4, "четырех": 4, "четырем": 4, "четырьмя": 4, "четверо": 4, "четверых": 4,
@@ -231,6 +233,16 @@ def numbers(folded: str, language: str) -> list[Number]:
 _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 
 
+_VAGUE = {"тисячі", "тисяч", "мільйони", "мільйонів", "мільярди", "мільярдів", "тысячи", "тысяч", "миллионы",
+          "миллионов", "миллиарды", "миллиардов", "hundred", "thousand", "million", "billion"}
+
+
+def word_is_vague(word: str) -> bool:
+    """A scale word standing alone ("тисяч загиблих", "мільйони людських життів", "thousand"): a plural of
+    no stated number, or an English scale without its "a"/"one", is not a figure."""
+    return word in _VAGUE
+
+
 def _word_numbers(folded: str, languages: tuple[str, ...]) -> list[Number]:
     """Runs of number words ("twenty-three", "two hundred and five", "двадцять трьох", "a dozen")."""
     lexicon: dict[str, int] = {}
@@ -245,7 +257,8 @@ def _word_numbers(folded: str, languages: tuple[str, ...]) -> list[Number]:
             out.append(Number(12.0, tokens[i - 1].start(), tokens[i].end(), 1.0, "", True))
             i += 1
             continue
-        if word not in lexicon or word in _AMBIGUOUS_WORDS:
+        # "зросла до семи", "возросло до ста": after "до" (rose to) these words can only be the number
+        if word not in lexicon or word in _AMBIGUOUS_WORDS and not (i and tokens[i - 1].group(0) == "до"):
             i += 1
             continue
         j, total, current, last_end = i, 0, 0, tokens[i].end()
@@ -271,8 +284,14 @@ def _word_numbers(folded: str, languages: tuple[str, ...]) -> list[Number]:
             last_end = tokens[j].end()
             j += 1
         value = total + current
+        start = tokens[i].start()
+        if j == i + 1 and word_is_vague(tokens[i].group(0)):
+            if not (i and tokens[i - 1].group(0) == "a" and "en" in languages):
+                i += 1  # "тисяч загиблих", "millions of dollars": how many is not said
+                continue
+            start = tokens[i - 1].start()  # "a hundred", "a million"
         digits = str(value)
-        number = _with_unit(folded, tokens[i].start(), last_end, float(value), 1.0, "", True,
+        number = _with_unit(folded, start, last_end, float(value), 1.0, "", True,
                             10.0 ** (len(digits) - len(digits.rstrip("0"))) if value else 1.0)
         if value > 0 or number.unit:
             out.append(number)

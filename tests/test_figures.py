@@ -81,6 +81,17 @@ def test_ukrainian_collective_numerals_and_declensions():
     assert stated("Понад 200 людей зникли безвісти.", "uk") == [("missing", 200.0, "200", True)]
 
 
+def test_a_number_of_casualties_that_rose_to_a_number_word():
+    """"Кількість загиблих ... зросла до семи": the counted word names what the number is, far from it."""
+    assert stated("Кількість загиблих унаслідок ракетного удару по багатоповерхівці в Запоріжжі зросла до семи, "
+                  "повідомили рятувальники.", "uk") == [("killed", 7.0, "семи", False)]
+    assert stated("Число погибших в результате ракетного удара по жилому дому в Запорожье возросло до семи "
+                  "человек.", "ru") == [("killed", 7.0, "семи", False)]
+    assert stated("Число раненых достигло 14.", "ru") == [("injured", 14.0, "14", False)]
+    assert stated("Кількість туристів зросла до 14 тисяч.", "uk") == []  # tourists: no casualty word
+    assert stated("Один из семи опрошенных согласился.", "ru") == []  # "of seven": not a count of anything
+
+
 def test_ukrainian_digits_and_money():
     assert stated("Збитки оцінили в 1 040 гривень на родину і 1,5 млн грн для громади.", "uk") == [
         ("amount", 1040.0, "1 040 гривень", False), ("amount", 1.5e6, "1,5 млн грн", False)]
