@@ -1,0 +1,240 @@
+"""How well an answer's story groups the reports of one event, and whether "newer reports exist" warns when it should.
+
+    NEWSDESK_MODEL_CACHE=/work/notes/mcache .venv/bin/python bench/story_eval.py [--split test] [--cosine C --days D]
+    NEWSDESK_MODEL_CACHE=/work/notes/mcache .venv/bin/python bench/story_eval.py --sweep     # tune split only
+
+Questions and judged groups: bench/qrels/stories.jsonl (bench/qrels/README.md, "Story groups"); Reuters
+questions are asked of bench/out/reuters-e5, RealTimeQA ones of bench/out/rtqa-index-e5, each as of its
+`as_of` day (its end). For each question G is the judged group holding the first result (questions whose
+first result is in no group are counted apart) and S the articles of `answer.story`:
+
+- story precision |S∩G|/|S| and recall |S∩G|/|G| (G without articles published after `as_of`, which no
+  answer of that day can hold), averaged over questions; pairwise precision and recall over the article
+  pairs of S and of G, pooled over questions; and how many stories hold an article of another judged event;
+- "newer reports exist": due when an article of G is dated after the first result (and before the end of
+  `as_of`); a warning (`answer.newer`) is right when the report it names is in G and dated after the first
+  result. Precision = right warnings / warnings, recall = right warnings / questions where one is due.
+
+Settings are chosen with --sweep on the tune split; the test split is reported with the chosen setting.
+Raw rows go to bench/out/story_eval.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
+from itertools import combinations
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import OUT, QRELS_DIR  # noqa: E402
+
+STORIES = QRELS_DIR / "stories.jsonl"
+INDEXES = {"reuters": OUT / "reuters-e5", "realtimeqa": OUT / "rtqa-index-e5"}
+COSINES = (0.80, 0.84, 0.86, 0.88, 0.90, 0.92)
+DAYS = (1.0, 2.0, 3.0, 5.0, 8.0)
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    source: str
+    split: str
+    question: str
+    as_of: datetime  # the end of the day it is asked
+    groups: tuple[frozenset[str], ...]
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One answer's story and warning, judged against its question's groups."""
+    id: str
+    judged: bool  # the first result is in a judged group
+    precision: float = 0.0
+    recall: float = 0.0
+    pairs: tuple[int, int, int] = (0, 0, 0)  # (pairs in S, pairs in G, pairs of S inside G)
+    other_event: bool = False  # S holds an article of another judged group
+    size: int = 0  # |S|
+    due: bool = False  # a newer report of G exists by as_of
+    warned: bool = False
+    right: bool = False  # warned, and the named report is in G and newer than the first result
+
+
+def load(path: Path = STORIES) -> list[Question]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [Question(r["id"], r["source"], r["split"], r["question"],
+                     datetime.fromisoformat(r["as_of"]).replace(tzinfo=timezone.utc) + timedelta(days=1),
+                     tuple(frozenset(g) for g in r["groups"])) for r in rows]
+
+
+def judge(qid: str, groups: Sequence[frozenset[str]], first: str, story: Iterable[str], newer: str | None,
+          dates: Mapping[str, datetime | None], as_of: datetime) -> Judged:
+    """Judge one answer: `first` its first result's article, `story` the articles of its story, `newer` the
+    article its "newer reports exist" names (or None); `dates` the publication time of every judged article."""
+    index = next((i for i, g in enumerate(groups) if first in g), None)
+    if index is None:
+        return Judged(qid, judged=False, warned=newer is not None)
+    group = groups[index]
+    shown = set(story) | {first}
+    visible = {a for a in group if a == first or (dates.get(a) is not None and dates[a] < as_of)}
+    inside = shown & group
+    others = set().union(*(g for i, g in enumerate(groups) if i != index))
+    pairs = (_pairs(len(shown)), _pairs(len(visible)), _pairs(len(inside)))
+    when = dates.get(first)
+    due = when is not None and any(dates.get(a) is not None and when < dates[a] < as_of for a in group)
+    right = (newer is not None and newer in group and when is not None and dates.get(newer) is not None
+             and dates[newer] > when)
+    return Judged(qid, judged=True, precision=len(inside) / len(shown), recall=len(inside & visible) / len(visible),
+                  pairs=pairs, other_event=bool(shown & others), size=len(shown), due=due,
+                  warned=newer is not None, right=right)
+
+
+def _pairs(n: int) -> int:
+    return n * (n - 1) // 2
+
+
+def summarise(judged: Sequence[Judged]) -> dict:
+    """The figures of a set of judged answers (one split, one setting)."""
+    mine = [j for j in judged if j.judged]
+    n = len(mine)
+    in_s, in_g, both = (sum(j.pairs[k] for j in mine) for k in range(3))
+    warned = sum(j.warned for j in mine)
+    due = sum(j.due for j in mine)
+    right = sum(j.right for j in mine)
+    return {
+        "questions": len(judged), "judged": n, "unjudged_first": len(judged) - n,
+        "unjudged_warned": sum(j.warned for j in judged if not j.judged),
+        "precision": sum(j.precision for j in mine) / n if n else 0.0,
+        "recall": sum(j.recall for j in mine) / n if n else 0.0,
+        "pair_precision": both / in_s if in_s else 1.0,
+        "pair_recall": both / in_g if in_g else 1.0,
+        "other_event": sum(j.other_event for j in mine), "mean_size": sum(j.size for j in mine) / n if n else 0.0,
+        "newer_due": due, "newer_warned": warned, "newer_right": right,
+        "newer_precision": right / warned if warned else 1.0,
+        "newer_recall": right / due if due else 1.0,
+    }
+
+
+def dates_of(data_dir: Path, ids: Iterable[str]) -> dict[str, datetime | None]:
+    """Each judged article's publication time, read from the index's own rows (read-only)."""
+    wanted = sorted(set(ids))
+    connection = sqlite3.connect(f"file:{data_dir / 'newsdesk.sqlite3'}?mode=ro", uri=True)
+    try:
+        found = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            rows = connection.execute(
+                f"SELECT article_id, published_at FROM articles WHERE gen_removed IS NULL "
+                f"AND article_id IN ({','.join('?' * len(chunk))})", chunk)
+            for article_id, published in rows:
+                found[article_id] = _utc(datetime.fromisoformat(published)) if published else None
+    finally:
+        connection.close()
+    return found
+
+
+def _utc(when: datetime) -> datetime:
+    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
+
+
+def run(searchers: Mapping[str, object], questions: Sequence[Question], dates: Mapping[str, Mapping[str, datetime]],
+        cosine: float | None = None, days: float | None = None) -> list[Judged]:
+    judged = []
+    for question in questions:
+        searcher = searchers[question.source]
+        base = searcher.settings
+        if cosine is not None:
+            searcher.settings = replace(base, story_cosine=cosine, story_days=days)
+        try:
+            answer = searcher.ask(question.question, limit=3, as_of=question.as_of)
+        finally:
+            searcher.settings = base
+        if not answer.hits:
+            judged.append(Judged(question.id, judged=False))
+            continue
+        first = answer.hits[0].citation.article_id
+        story = [r.citation.article_id for r in answer.story.reports] if answer.story is not None else [first]
+        newer = answer.newer.citation.article_id if answer.newer is not None else None
+        source_dates = dict(dates[question.source])
+        for report in (answer.story.reports if answer.story is not None else ()):  # unjudged members' dates
+            if report.citation.published_at is not None:
+                source_dates.setdefault(report.citation.article_id, _utc(report.citation.published_at))
+        judged.append(judge(question.id, question.groups, first, story, newer, source_dates, question.as_of))
+    return judged
+
+
+def searchers_for(sources: Iterable[str]) -> dict[str, object]:
+    from index.encoder import ServingEncoder
+    from index.engines.faiss import IndexReader
+    from index.settings import Settings
+    from retrieval.search import Searcher
+
+    return {s: Searcher(IndexReader(INDEXES[s]), ServingEncoder(Settings.from_env(data_dir=INDEXES[s])))
+            for s in sources}
+
+
+def row(label: str, s: dict) -> str:
+    return (f"| {label} | {s['judged']}/{s['questions']} | {s['precision']:.3f} | {s['recall']:.3f} "
+            f"| {s['pair_precision']:.3f} | {s['pair_recall']:.3f} | {s['other_event']} | {s['mean_size']:.2f} "
+            f"| {s['newer_due']} | {s['newer_warned']} | {s['newer_right']} | {s['newer_precision']:.3f} "
+            f"| {s['newer_recall']:.3f} |")
+
+
+HEADER = ("| run | judged/asked | story P | story R | pair P | pair R | other event | mean |S| | newer due "
+          "| warned | right | newer P | newer R |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--split", choices=("tune", "test"), default="test")
+    parser.add_argument("--sweep", action="store_true", help="story_cosine x story_days on the tune split")
+    parser.add_argument("--cosine", type=float, help="story_cosine (default: SearchSettings')")
+    parser.add_argument("--days", type=float, help="story_days (default: SearchSettings')")
+    parser.add_argument("--source", choices=tuple(INDEXES), action="append", help="only these sources")
+    args = parser.parse_args()
+    questions = [q for q in load() if not args.source or q.source in args.source]
+    split = "tune" if args.sweep else args.split
+    questions = [q for q in questions if q.split == split]
+    sources = sorted({q.source for q in questions})
+    searchers = searchers_for(sources)
+    dates = {s: dates_of(INDEXES[s], (a for q in questions if q.source == s for g in q.groups for a in g))
+             for s in sources}
+    OUT.mkdir(parents=True, exist_ok=True)
+    if args.sweep:
+        rows = []
+        print(f"{len(questions)} questions, tune split\n\n{HEADER}")
+        for cosine in COSINES:
+            for days in DAYS:
+                judged = run(searchers, questions, dates, cosine, days)
+                figures = summarise(judged)
+                rows.append({"cosine": cosine, "days": days, **figures,
+                             "by_source": {s: summarise([j for j, q in zip(judged, questions) if q.source == s])
+                                           for s in sources}})
+                print(row(f"cosine {cosine:.2f}, days {days:g}", figures), flush=True)
+        (OUT / "story_sweep.json").write_text(json.dumps(rows, indent=2) + "\n")
+        return
+    base = searchers[sources[0]].settings
+    cosine = args.cosine if args.cosine is not None else base.story_cosine
+    days = args.days if args.days is not None else base.story_days
+    judged = run(searchers, questions, dates, cosine, days)
+    by_source = {s: [j for j, q in zip(judged, questions) if q.source == s] for s in sources}
+    print(f"{len(questions)} questions, {split} split, story_cosine={cosine}, story_days={days}\n\n{HEADER}")
+    for s in sources:
+        print(row(s, summarise(by_source[s])))
+    print(row("all", summarise(judged)))
+    unjudged = [j.id for j in judged if not j.judged]
+    print(f"\nfirst result in no judged group: {', '.join(unjudged) or 'none'}")
+    (OUT / f"story_eval-{split}.json").write_text(json.dumps(
+        {"split": split, "cosine": cosine, "days": days, "summary": summarise(judged),
+         "by_source": {s: summarise(v) for s, v in by_source.items()},
+         "questions": [j.__dict__ for j in judged]}, indent=2, default=str) + "\n")
+
+
+if __name__ == "__main__":
+    main()
