@@ -3,6 +3,8 @@
     NEWSDESK_MODEL_CACHE=/work/notes/mcache .venv/bin/python bench/story_eval.py [--split test] [--cosine C --days D]
     NEWSDESK_MODEL_CACHE=/work/notes/mcache .venv/bin/python bench/story_eval.py --sweep     # tune split only
 
+(--reuters-index / --rtqa-index: the built indexes, by default bench/out/reuters-e5 and bench/out/rtqa-index-e5.)
+
 Questions and judged groups: bench/qrels/stories.jsonl (bench/qrels/README.md, "Story groups"); Reuters
 questions are asked of bench/out/reuters-e5, RealTimeQA ones of bench/out/rtqa-index-e5, each as of its
 `as_of` day (its end). For each question G is the judged group holding the first result (questions whose
@@ -112,12 +114,12 @@ def summarise(judged: Sequence[Judged]) -> dict:
         "unjudged_warned": sum(j.warned for j in judged if not j.judged),
         "precision": sum(j.precision for j in mine) / n if n else 0.0,
         "recall": sum(j.recall for j in mine) / n if n else 0.0,
-        "pair_precision": both / in_s if in_s else 1.0,
-        "pair_recall": both / in_g if in_g else 1.0,
+        "pair_precision": both / in_s if in_s else None,
+        "pair_recall": both / in_g if in_g else None,
         "other_event": sum(j.other_event for j in mine), "mean_size": sum(j.size for j in mine) / n if n else 0.0,
         "newer_due": due, "newer_warned": warned, "newer_right": right,
-        "newer_precision": right / warned if warned else 1.0,
-        "newer_recall": right / due if due else 1.0,
+        "newer_precision": right / warned if warned else None,  # undefined without a warning
+        "newer_recall": right / due if due else None,
     }
 
 
@@ -169,21 +171,22 @@ def run(searchers: Mapping[str, object], questions: Sequence[Question], dates: M
     return judged
 
 
-def searchers_for(sources: Iterable[str]) -> dict[str, object]:
+def searchers_for(indexes: Mapping[str, Path]) -> dict[str, object]:
     from index.encoder import ServingEncoder
     from index.engines.faiss import IndexReader
     from index.settings import Settings
     from retrieval.search import Searcher
 
-    return {s: Searcher(IndexReader(INDEXES[s]), ServingEncoder(Settings.from_env(data_dir=INDEXES[s])))
-            for s in sources}
+    return {s: Searcher(IndexReader(path), ServingEncoder(Settings.from_env(data_dir=path)))
+            for s, path in indexes.items()}
 
 
 def row(label: str, s: dict) -> str:
-    return (f"| {label} | {s['judged']}/{s['questions']} | {s['precision']:.3f} | {s['recall']:.3f} "
-            f"| {s['pair_precision']:.3f} | {s['pair_recall']:.3f} | {s['other_event']} | {s['mean_size']:.2f} "
-            f"| {s['newer_due']} | {s['newer_warned']} | {s['newer_right']} | {s['newer_precision']:.3f} "
-            f"| {s['newer_recall']:.3f} |")
+    f = lambda value: "n/a" if value is None else f"{value:.3f}"  # noqa: E731
+    return (f"| {label} | {s['judged']}/{s['questions']} | {f(s['precision'])} | {f(s['recall'])} "
+            f"| {f(s['pair_precision'])} | {f(s['pair_recall'])} | {s['other_event']} | {s['mean_size']:.2f} "
+            f"| {s['newer_due']} | {s['newer_warned']} | {s['newer_right']} | {f(s['newer_precision'])} "
+            f"| {f(s['newer_recall'])} |")
 
 
 HEADER = ("| run | judged/asked | story P | story R | pair P | pair R | other event | mean |S| | newer due "
@@ -197,13 +200,17 @@ def main() -> None:
     parser.add_argument("--cosine", type=float, help="story_cosine (default: SearchSettings')")
     parser.add_argument("--days", type=float, help="story_days (default: SearchSettings')")
     parser.add_argument("--source", choices=tuple(INDEXES), action="append", help="only these sources")
+    parser.add_argument("--reuters-index", type=Path, default=INDEXES["reuters"])
+    parser.add_argument("--rtqa-index", type=Path, default=INDEXES["realtimeqa"])
+    parser.add_argument("--limit", type=int, help="only the first N questions of the split (a quick check)")
     args = parser.parse_args()
     questions = [q for q in load() if not args.source or q.source in args.source]
     split = "tune" if args.sweep else args.split
-    questions = [q for q in questions if q.split == split]
+    questions = [q for q in questions if q.split == split][:args.limit]
     sources = sorted({q.source for q in questions})
-    searchers = searchers_for(sources)
-    dates = {s: dates_of(INDEXES[s], (a for q in questions if q.source == s for g in q.groups for a in g))
+    indexes = {"reuters": args.reuters_index, "realtimeqa": args.rtqa_index}
+    searchers = searchers_for({s: indexes[s] for s in sources})
+    dates = {s: dates_of(indexes[s], (a for q in questions if q.source == s for g in q.groups for a in g))
              for s in sources}
     OUT.mkdir(parents=True, exist_ok=True)
     if args.sweep:
@@ -220,8 +227,8 @@ def main() -> None:
         (OUT / "story_sweep.json").write_text(json.dumps(rows, indent=2) + "\n")
         return
     base = searchers[sources[0]].settings
-    cosine = args.cosine if args.cosine is not None else base.story_cosine
-    days = args.days if args.days is not None else base.story_days
+    cosine = args.cosine if args.cosine is not None else getattr(base, "story_cosine", None)
+    days = args.days if args.days is not None else getattr(base, "story_days", None)
     judged = run(searchers, questions, dates, cosine, days)
     by_source = {s: [j for j, q in zip(judged, questions) if q.source == s] for s in sources}
     print(f"{len(questions)} questions, {split} split, story_cosine={cosine}, story_days={days}\n\n{HEADER}")

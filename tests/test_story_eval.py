@@ -88,3 +88,9 @@ def test_the_judged_set_is_well_formed():
         ids = [a for g in q.groups for a in g]
         assert ids and len(ids) == len(set(ids)), q.id  # an article is in one group of its question
     assert sum(len(q.groups) > 1 for q in questions) == 52
+
+
+def test_rates_without_anything_to_count_are_undefined():
+    s = summarise([judge("q", GROUPS, "b2", ["b2"], None, {**DATES, "b1": AS_OF + DAY}, AS_OF)])
+    assert (s["pair_precision"], s["pair_recall"], s["newer_precision"], s["newer_recall"]) == (None, None, None, None)
+    assert (s["precision"], s["recall"]) == (1.0, 1.0)  # b1 is after as_of: b2 alone is the whole visible story
