@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bench.story_eval import STORIES, Judged, judge, load, summarise
+from bench.story_eval import STORIES, Judged, chosen, judge, load, summarise
 
 DAY = timedelta(days=1)
 T0 = datetime(1987, 3, 6, 12, tzinfo=timezone.utc)
@@ -94,3 +94,17 @@ def test_rates_without_anything_to_count_are_undefined():
     s = summarise([judge("q", GROUPS, "b2", ["b2"], None, {**DATES, "b1": AS_OF + DAY}, AS_OF)])
     assert (s["pair_precision"], s["pair_recall"], s["newer_precision"], s["newer_recall"]) == (None, None, None, None)
     assert (s["precision"], s["recall"]) == (1.0, 1.0)  # b1 is after as_of: b2 alone is the whole visible story
+
+
+def test_the_sweep_takes_the_best_story_f1_then_newer_f1_then_the_larger_cosine():
+    rows = [{"cosine": 0.85, "days": 3.0, "f1": 0.800, "newer_f1": 0.9},
+            {"cosine": 0.90, "days": 2.0, "f1": 0.804, "newer_f1": 0.5},
+            {"cosine": 0.88, "days": 5.0, "f1": 0.790, "newer_f1": 1.0},  # more than 0.005 below the best
+            {"cosine": 0.92, "days": 1.0, "f1": 0.801, "newer_f1": 0.9}]
+    assert (chosen(rows)["cosine"], chosen(rows)["days"]) == (0.92, 1.0)
+
+
+def test_f1_of_the_summary():
+    s = summarise([judge("1", GROUPS, "a1", ["a1", "a2", "x"], "a2", DATES, AS_OF)])
+    assert s["f1"] == pytest.approx(2 * (2 / 3) * 0.5 / (2 / 3 + 0.5))
+    assert s["newer_f1"] == 1.0
