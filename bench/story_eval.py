@@ -203,7 +203,7 @@ def row(label: str, s: dict) -> str:
             f"| {f(s['newer_recall'])} | {f(s['newer_f1'])} |")
 
 
-HEADER = ("| run | judged/asked | story P | story R | story F1 | pair P | pair R | other event | mean |S| "
+HEADER = ("| run | judged/asked | story P | story R | story F1 | pair P | pair R | other event | mean size "
           "| newer due | warned | right | newer P | newer R | newer F1 |\n" + "|---" * 16 + "|")
 
 
