@@ -77,6 +77,12 @@ class StoreReader:
         matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=EMBEDDING_DTYPE).reshape(len(rows), -1)
         return ids, matrix.astype(np.float32)
 
+    def embeddings(self, text_hashes: Iterable[str]) -> dict[str, np.ndarray]:
+        """The stored vector of each passage text (float32), by text hash; texts without one are left out."""
+        rows = select_in(self.db, "SELECT text_hash, vector FROM embeddings WHERE text_hash IN ({})",
+                         list(dict.fromkeys(text_hashes)))
+        return {h: np.frombuffer(blob, dtype=EMBEDDING_DTYPE).astype(np.float32) for h, blob in rows}
+
     def lexical(self, match: str, gen: int, limit: int, allowed: set[int] | None = None) -> list[tuple[int, float]]:
         """BM25 over the passages of a generation; higher is better.
 

@@ -93,6 +93,11 @@ class Snapshot:
     def passages(self, ids: list[int]) -> dict[int, StoredPassage]:
         return self.store.passages(ids)
 
+    def vectors_of(self, passages: list[StoredPassage]) -> dict[int, np.ndarray]:
+        """The stored vector of each passage (the one its dense search compares), by passage id."""
+        found = self.store.embeddings(p.text_hash for p in passages)
+        return {p.passage_id: found[p.text_hash] for p in passages if p.text_hash in found}
+
     def new_passages(self, since_gen: int) -> np.ndarray:
         """Ids of the passages of articles added (or changed) after generation `since_gen`, up to this one."""
         return self.store.added_since(since_gen, self.generation)
