@@ -160,7 +160,8 @@ def _utc(when: datetime) -> datetime:
 
 
 def run(searchers: Mapping[str, object], questions: Sequence[Question], dates: Mapping[str, Mapping[str, datetime]],
-        cosine: float | None = None, days: float | None = None) -> list[Judged]:
+        cosine: float | None = None, days: float | None = None, shown: list | None = None) -> list[Judged]:
+    """Ask each question and judge its answer; `shown` (if given) collects what each answer showed."""
     judged = []
     for question in questions:
         searcher = searchers[question.source]
@@ -173,6 +174,8 @@ def run(searchers: Mapping[str, object], questions: Sequence[Question], dates: M
             searcher.settings = base
         if not answer.hits:
             judged.append(Judged(question.id, judged=False))
+            if shown is not None:
+                shown.append({"id": question.id, "first": None, "story": [], "newer": None})
             continue
         first = answer.hits[0].citation.article_id
         story = [r.citation.article_id for r in answer.story.reports] if answer.story is not None else [first]
@@ -182,6 +185,8 @@ def run(searchers: Mapping[str, object], questions: Sequence[Question], dates: M
             if report.citation.published_at is not None:
                 source_dates.setdefault(report.citation.article_id, _utc(report.citation.published_at))
         judged.append(judge(question.id, question.groups, first, story, newer, source_dates, question.as_of))
+        if shown is not None:
+            shown.append({"id": question.id, "first": first, "story": story, "newer": newer})
     return judged
 
 
@@ -204,7 +209,7 @@ def row(label: str, s: dict) -> str:
 
 
 HEADER = ("| run | judged/asked | story P | story R | story F1 | pair P | pair R | other event | mean size "
-          "| newer due | warned | right | newer P | newer R | newer F1 |\n" + "|---" * 16 + "|")
+          "| newer due | warned | right | newer P | newer R | newer F1 |\n" + "|---" * 15 + "|")
 
 
 def main() -> None:
@@ -246,7 +251,8 @@ def main() -> None:
     base = searchers[sources[0]].settings
     cosine = args.cosine if args.cosine is not None else getattr(base, "story_cosine", None)
     days = args.days if args.days is not None else getattr(base, "story_days", None)
-    judged = run(searchers, questions, dates, cosine, days)
+    shown: list[dict] = []
+    judged = run(searchers, questions, dates, cosine, days, shown)
     by_source = {s: [j for j, q in zip(judged, questions) if q.source == s] for s in sources}
     print(f"{len(questions)} questions, {split} split, story_cosine={cosine}, story_days={days}\n\n{HEADER}")
     for s in sources:
@@ -257,7 +263,7 @@ def main() -> None:
     (OUT / f"story_eval-{split}.json").write_text(json.dumps(
         {"split": split, "cosine": cosine, "days": days, "summary": summarise(judged),
          "by_source": {s: summarise(v) for s, v in by_source.items()},
-         "questions": [j.__dict__ for j in judged]}, indent=2, default=str) + "\n")
+         "questions": [{**j.__dict__, **s} for j, s in zip(judged, shown)]}, indent=2, default=str) + "\n")
 
 
 if __name__ == "__main__":
