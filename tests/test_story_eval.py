@@ -87,7 +87,7 @@ def test_the_judged_set_is_well_formed():
     for q in questions:
         ids = [a for g in q.groups for a in g]
         assert ids and len(ids) == len(set(ids)), q.id  # an article is in one group of its question
-    assert sum(len(q.groups) > 1 for q in questions) == 52
+    assert sum(len(q.groups) > 1 for q in questions) == 51
 
 
 def test_rates_without_anything_to_count_are_undefined():
