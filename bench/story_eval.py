@@ -112,12 +112,16 @@ def summarise(judged: Sequence[Judged]) -> dict:
     right = sum(j.right for j in mine)
     precision = sum(j.precision for j in mine) / n if n else 0.0
     recall = sum(j.recall for j in mine) / n if n else 0.0
+    several = [j for j in mine if j.pairs[1]]  # the event has 2+ reports by as_of: recall is not given
     newer_p = right / warned if warned else None  # undefined without a warning
     newer_r = right / due if due else None
     return {
         "questions": len(judged), "judged": n, "unjudged_first": len(judged) - n,
         "unjudged_warned": sum(j.warned for j in judged if not j.judged),
         "precision": precision, "recall": recall, "f1": _f1(precision, recall),
+        "several": len(several),
+        "several_precision": sum(j.precision for j in several) / len(several) if several else None,
+        "several_recall": sum(j.recall for j in several) / len(several) if several else None,
         "pair_precision": both / in_s if in_s else None,
         "pair_recall": both / in_g if in_g else None,
         "other_event": sum(j.other_event for j in mine), "mean_size": sum(j.size for j in mine) / n if n else 0.0,
@@ -258,6 +262,10 @@ def main() -> None:
     for s in sources:
         print(row(s, summarise(by_source[s])))
     print(row("all", summarise(judged)))
+    for label, s in [*((s, summarise(by_source[s])) for s in sources), ("all", summarise(judged))]:
+        print(f"\n{label}: events of 2+ reports: {s['several']} questions, story P {s['several_precision']:.3f}, "
+              f"R {s['several_recall']:.3f}", end="")
+    print()
     unjudged = [j.id for j in judged if not j.judged]
     print(f"\nfirst result in no judged group: {', '.join(unjudged) or 'none'}")
     (OUT / f"story_eval-{split}.json").write_text(json.dumps(

@@ -108,3 +108,10 @@ def test_f1_of_the_summary():
     s = summarise([judge("1", GROUPS, "a1", ["a1", "a2", "x"], "a2", DATES, AS_OF)])
     assert s["f1"] == pytest.approx(2 * (2 / 3) * 0.5 / (2 / 3 + 0.5))
     assert s["newer_f1"] == 1.0
+
+
+def test_events_of_several_reports_are_averaged_apart():
+    s = summarise([judge("1", GROUPS, "a1", ["a1", "a2", "x"], "a2", DATES, AS_OF),  # a1..a4 visible
+                   judge("2", GROUPS, "b2", ["b2"], None, {**DATES, "b1": AS_OF + DAY}, AS_OF)])  # b2 alone
+    assert s["several"] == 1
+    assert (s["several_precision"], s["several_recall"]) == (pytest.approx(2 / 3), 0.5)
