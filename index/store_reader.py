@@ -152,6 +152,12 @@ class StoreReader:
         return {row[0]: StoredPassage(row[0], row[1], row[2], row[3], row[4], from_iso(row[5]), *row[6:])
                 for row in rows}
 
+    def passage_ids_of(self, article_ids: list[str], gen: int) -> list[int]:
+        """The passages of these articles, as generation `gen` has them."""
+        return [pid for (pid,) in select_in(
+            self.db, "SELECT p.id FROM passages p JOIN articles a ON a.rowid = p.article"
+            f" WHERE a.article_id IN ({{}}) AND {VISIBLE.replace(':gen', '?')}", article_ids, gen, gen)]
+
     def article(self, article_id: str, gen: int) -> StoredArticle | None:
         row = self.db.execute(
             f"SELECT a.article_id, a.url, a.title, a.source, a.published_at, a.body FROM articles a"

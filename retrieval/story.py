@@ -13,26 +13,19 @@ in the question's language), so the first answer pays only for two look-ups and 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 import numpy as np
 
 from index import duplicates
 from index.records import StoredPassage
-from retrieval import citing, collapse
+from retrieval import citing, collapse, figures
 from retrieval.floor import Reading
 from retrieval.plan import Plan
-from retrieval.records import Disagreement, Hit, Report, Story
+from retrieval.records import Hit, Report, Story
 
 Ranking = list[tuple[int, float]]
-
-
-def until(plan: Plan) -> datetime:
-    """The latest a report of the story may be: the end of the period the question asks about ("what was
-    reported on 7 December" is answered as of that day), else the plan's "now"."""
-    end = plan.filters.until
-    return end if end is not None and end < plan.now else plan.now
 
 
 def asks_of_the_past(plan: Plan) -> bool:
@@ -43,14 +36,15 @@ def asks_of_the_past(plan: Plan) -> bool:
 
 def answering(plan: Plan, shown: Ranking, most: int) -> list[StoredPassage]:
     """The best-ranked answering passage of each article among the first `most` shown, in rank order,
-    without those published after `until(plan)`."""
-    latest = until(plan)
+    without those published after the period the question asks about ("what was reported on 7 December"
+    is answered as of that day)."""
+    latest = plan.filters.until
     found, seen = [], set()
     for passage, _ in collapse.in_order(plan.snapshot, shown[:most]):
         if passage.article_id in seen:
             continue
         seen.add(passage.article_id)
-        if passage.published_at is not None and passage.published_at >= latest:
+        if latest is not None and passage.published_at is not None and passage.published_at >= latest:
             continue
         found.append(passage)
     return found
@@ -90,9 +84,7 @@ def in_date_order(reports: list[Report]) -> list[Report]:
     return dated + [r for r in reports if r.citation.published_at is None]
 
 
-def build(plan: Plan, shown: Ranking, read: dict[int, Reading], first: Hit,
-          disagreements: Callable[[Sequence[Report]], tuple[Disagreement, ...]] = lambda reports: (),
-          ) -> tuple[Story, Report | None]:
+def build(plan: Plan, shown: Ranking, read: dict[int, Reading], first: Hit) -> tuple[Story, Report | None]:
     """The story of the answer's first result, among the first `story_candidates` answering passages,
     and its newer report (`newer`)."""
     settings = plan.settings
@@ -106,7 +98,7 @@ def build(plan: Plan, shown: Ranking, read: dict[int, Reading], first: Hit,
     hits = citing.hits(plan, [collapse.Entry(p, 0.0) for p in others], read)
     reports = [report_of(first)] + [report_of(h) for h in hits]
     ordered = tuple(in_date_order(reports))
-    story = Story(reports=ordered, disagreements=disagreements(ordered) if len(ordered) > 1 else ())
+    story = Story(reports=ordered, disagreements=figures.disagreements(ordered) if len(ordered) > 1 else ())
     copies = {p.passage_id for p in others if _copy(head, p, settings.same_story)}
     return story, newer(plan, story, first, copies)
 

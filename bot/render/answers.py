@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot import i18n
 from bot.i18n import gettext as _
 from bot.i18n import ngettext
+from bot.render import stories
 from bot.render.markup import (
     MESSAGE_LIMIT, OUTLET_CHARS, TOPIC_CHARS, linked, provenance, short_date, shorten, text, utf16_len,
 )
@@ -51,9 +51,7 @@ def result_citation(number: int, c: Citation) -> str:
 def language_tag(hit: Hit, asked_in: str) -> str:
     """" (in Ukrainian)" after a citation when the passage's language is not the question's; nothing
     when either is unknown (""). Passages stay as the archive has them."""
-    if not hit.language or not asked_in or hit.language == asked_in:
-        return ""
-    return f" <i>({text(i18n.language_name(hit.language))})</i>"
+    return stories.in_language(hit.language, asked_in)
 
 
 def lead_chars(shown: int) -> int:
@@ -155,6 +153,14 @@ def several_outlets(answer: Answer) -> bool:
 
 
 def lead(answer: Answer, shown: int) -> str:
+    """The answer's first line, in italics: how many reports on what, and on a first page the story's
+    newer report when there is one ("3 reports · newer: Northern Wire, 8 Dec"); then, on a first page,
+    what the story's reports give different figures for (stories.disagreement_lines), seen without a tap."""
+    said = _lead(answer, shown)
+    return "\n".join([said, *([] if answer.offset else stories.disagreement_lines(answer.story))])
+
+
+def _lead(answer: Answer, shown: int) -> str:
     topic = topic_of(answer)
     first = answer.offset + 1
     if answer.relaxed:  # the stated filters left nothing: say so before the closest reports
@@ -165,10 +171,13 @@ def lead(answer: Answer, shown: int) -> str:
         return "<i>" + _("Reports {first}–{last} on {topic}").format(
             first=first, last=answer.offset + shown, topic=text(topic)) + "</i>"
     if several_outlets(answer) and shown > 1:
-        return "<i>" + ngettext("{n} report on {topic}, by outlet as asked", "{n} reports on {topic}, by outlet as asked",
-                                shown).format(n=shown, topic=text(topic)) + "</i>"
-    return "<i>" + ngettext("{n} report on {topic}", "{n} reports on {topic}", shown).format(
-        n=shown, topic=text(topic)) + "</i>"
+        said = ngettext("{n} report on {topic}, by outlet as asked", "{n} reports on {topic}, by outlet as asked",
+                        shown).format(n=shown, topic=text(topic))
+    else:
+        said = ngettext("{n} report on {topic}", "{n} reports on {topic}", shown).format(n=shown, topic=text(topic))
+    if answer.newer is not None:  # "newer reports exist": the lead says so, one line, 🆕 shows it
+        said = stories.lead_with_newer(said, ngettext("{n} report", "{n} reports", shown).format(n=shown), answer.newer)
+    return "<i>" + said + "</i>"
 
 
 def filters_in_words(f: Filters) -> str:
@@ -212,4 +221,7 @@ def answer_message(answer: Answer, limit: int = MESSAGE_LIMIT) -> tuple[str, lis
         return no_results(answer), []
     asked_in = answer.query.language
     layout = by_outlet(answer.query.filters.outlets, asked_in) if several_outlets(answer) else one_by_one(asked_in)
-    return fit(lambda shown: lead(answer, shown), list(answer.hits), limit, layout, asked_in)
+    message, shown = fit(lambda n: lead(answer, n), list(answer.hits), limit, layout, asked_in)
+    if utf16_len(message) > limit:  # one huge passage at its last resort: it keeps its room, not the disagreements
+        message, shown = fit(lambda n: _lead(answer, n), list(answer.hits), limit, layout, asked_in)
+    return message, shown

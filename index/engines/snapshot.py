@@ -93,6 +93,10 @@ class Snapshot:
     def passages(self, ids: list[int]) -> dict[int, StoredPassage]:
         return self.store.passages(ids)
 
+    def passages_of(self, article_ids: list[str]) -> dict[int, StoredPassage]:
+        """Every passage of these articles in this generation."""
+        return self.store.passages(self.store.passage_ids_of(article_ids, self.generation))
+
     def vectors_of(self, passages: list[StoredPassage]) -> dict[int, np.ndarray]:
         """The stored vector of each passage (the one its dense search compares), by passage id."""
         found = self.store.embeddings(p.text_hash for p in passages)
