@@ -67,6 +67,8 @@ class Judged:
     due: bool = False  # a newer report of G exists by as_of
     warned: bool = False
     right: bool = False  # warned, and the named report is in G and newer than the first result
+    late: int = 0  # story members published after as_of (an archive of the past holds them; "now" would not)
+    newer_late: bool = False  # the named newer report is published after as_of
 
 
 def load(path: Path = STORIES) -> list[Question]:
@@ -93,9 +95,11 @@ def judge(qid: str, groups: Sequence[frozenset[str]], first: str, story: Iterabl
     due = when is not None and any(dates.get(a) is not None and when < dates[a] < as_of for a in group)
     right = (newer is not None and newer in group and when is not None and dates.get(newer) is not None
              and dates[newer] > when)
+    after = lambda a: dates.get(a) is not None and dates[a] >= as_of  # noqa: E731
     return Judged(qid, judged=True, precision=len(inside) / len(shown), recall=len(inside & visible) / len(visible),
                   pairs=pairs, other_event=bool(shown & others), size=len(shown), due=due,
-                  warned=newer is not None, right=right)
+                  warned=newer is not None, right=right, late=sum(map(after, shown)),
+                  newer_late=newer is not None and after(newer))
 
 
 def _pairs(n: int) -> int:
@@ -126,6 +130,7 @@ def summarise(judged: Sequence[Judged]) -> dict:
         "pair_recall": both / in_g if in_g else None,
         "other_event": sum(j.other_event for j in mine), "mean_size": sum(j.size for j in mine) / n if n else 0.0,
         "newer_due": due, "newer_warned": warned, "newer_right": right,
+        "late_members": sum(j.late for j in mine), "newer_late": sum(j.newer_late for j in mine),
         "newer_precision": newer_p, "newer_recall": newer_r, "newer_f1": _f1(newer_p or 0.0, newer_r or 0.0),
     }
 
@@ -266,6 +271,9 @@ def main() -> None:
         print(f"\n{label}: events of 2+ reports: {s['several']} questions, story P {s['several_precision']:.3f}, "
               f"R {s['several_recall']:.3f}", end="")
     print()
+    for label, s in [*((s, summarise(by_source[s])) for s in sources), ("all", summarise(judged))]:
+        print(f"{label}: story members published after as_of {s['late_members']}, "
+              f"newer reports named after as_of {s['newer_late']}")
     unjudged = [j.id for j in judged if not j.judged]
     print(f"\nfirst result in no judged group: {', '.join(unjudged) or 'none'}")
     (OUT / f"story_eval-{split}.json").write_text(json.dumps(

@@ -115,3 +115,11 @@ def test_events_of_several_reports_are_averaged_apart():
                    judge("2", GROUPS, "b2", ["b2"], None, {**DATES, "b1": AS_OF + DAY}, AS_OF)])  # b2 alone
     assert s["several"] == 1
     assert (s["several_precision"], s["several_recall"]) == (pytest.approx(2 / 3), 0.5)
+
+
+def test_members_and_warnings_after_as_of_are_counted():
+    judged = judge("q", GROUPS, "a4", ["a3", "a4", "late"], "late", DATES, AS_OF)
+    assert (judged.late, judged.newer_late) == (1, True)
+    assert (judged.due, judged.right) == (False, True)  # in G and newer, as the warning's precision counts it
+    s = summarise([judged])
+    assert (s["late_members"], s["newer_late"]) == (1, 1)
