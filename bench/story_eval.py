@@ -20,7 +20,8 @@ first result is in no group are counted apart) and S the articles of `answer.sto
 Settings are chosen with --sweep on the tune split (rule, fixed before the first sweep: the highest F1 of
 story precision and recall, ties within 0.005 broken by the F1 of "newer"'s precision and recall, then by
 the larger cosine); the test split is reported with the chosen setting.
-Raw rows go to bench/out/story_eval.json.
+Raw rows go to bench/out/story_sweep.json and bench/out/story_eval-<split>.json (each answer's first
+result, story and newer report beside its judgement).
 """
 
 from __future__ import annotations
@@ -209,8 +210,12 @@ def searchers_for(indexes: Mapping[str, Path]) -> dict[str, object]:
             for s, path in indexes.items()}
 
 
+def _shown(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
 def row(label: str, s: dict) -> str:
-    f = lambda value: "n/a" if value is None else f"{value:.3f}"  # noqa: E731
+    f = _shown
     return (f"| {label} | {s['judged']}/{s['questions']} | {f(s['precision'])} | {f(s['recall'])} | {f(s['f1'])} "
             f"| {f(s['pair_precision'])} | {f(s['pair_recall'])} | {s['other_event']} | {s['mean_size']:.2f} "
             f"| {s['newer_due']} | {s['newer_warned']} | {s['newer_right']} | {f(s['newer_precision'])} "
@@ -258,8 +263,8 @@ def main() -> None:
               f"(story F1 {pick['f1']:.3f}, newer F1 {pick['newer_f1']:.3f})")
         return
     base = searchers[sources[0]].settings
-    cosine = args.cosine if args.cosine is not None else getattr(base, "story_cosine", None)
-    days = args.days if args.days is not None else getattr(base, "story_days", None)
+    cosine = args.cosine if args.cosine is not None else base.story_cosine
+    days = args.days if args.days is not None else base.story_days
     shown: list[dict] = []
     judged = run(searchers, questions, dates, cosine, days, shown)
     by_source = {s: [j for j, q in zip(judged, questions) if q.source == s] for s in sources}
@@ -267,11 +272,12 @@ def main() -> None:
     for s in sources:
         print(row(s, summarise(by_source[s])))
     print(row("all", summarise(judged)))
-    for label, s in [*((s, summarise(by_source[s])) for s in sources), ("all", summarise(judged))]:
-        print(f"\n{label}: events of 2+ reports: {s['several']} questions, story P {s['several_precision']:.3f}, "
-              f"R {s['several_recall']:.3f}", end="")
     print()
-    for label, s in [*((s, summarise(by_source[s])) for s in sources), ("all", summarise(judged))]:
+    parts = [*((s, summarise(by_source[s])) for s in sources), ("all", summarise(judged))]
+    for label, s in parts:
+        print(f"{label}: events of 2+ reports: {s['several']} questions, story P {_shown(s['several_precision'])}, "
+              f"R {_shown(s['several_recall'])}")
+    for label, s in parts:
         print(f"{label}: story members published after as_of {s['late_members']}, "
               f"newer reports named after as_of {s['newer_late']}")
     unjudged = [j.id for j in judged if not j.judged]
