@@ -178,6 +178,7 @@ async def _deliver(application: Application, services: Services, now: datetime) 
             (h for h in answer.hits if h.citation.article_id in fresh), start=1)]
         if not hits:
             return
+
         # a report of a story this follower was sent before says what it adds, not the story again
         changes = await asyncio.to_thread(_changes, services.searcher, follow.question, replace(answer, hits=tuple(hits)),
                                           sent_before)

@@ -123,24 +123,31 @@ def _join(lead: str, blocks: list[str]) -> str:
     return out
 
 
-def fit(lead_for, hits: list[Hit], limit: int, layout=None, asked_in: str = "") -> tuple[str, list[Hit]]:
+def fit(lead_for, hits: list[Hit], limit: int, layout=None, asked_in: str = "",
+        heading=lambda hit: "") -> tuple[str, list[Hit]]:
     """(HTML, the hits shown, in the order shown): whole results dropped from the end of the ranking
     until the message fits (so what is shown is always the first n, and More goes on from n); one
-    passage alone is tightened (less context, then passage_block's last resort), never dropped."""
+    passage alone is tightened (less context, then passage_block's last resort), never dropped.
+    `heading(hit)`: a line or two above a result (an alert's "what changed"), kept however it is laid out."""
     if not hits:
         raise ValueError("a message of passages needs at least one")
     layout = layout or one_by_one(asked_in)
+
+    def headed(block: str, hit: Hit) -> str:
+        head = heading(hit)
+        return f"{head}\n{block}" if head else block
+
     for n in range(len(hits), 1, -1):
         blocks, order = layout(hits[:n])
-        message = _join(lead_for(n), blocks)
+        message = _join(lead_for(n), [headed(b, h) for b, h in zip(blocks, order)])
         if utf16_len(message) <= limit:
             return message, order
     for budget in (CONTEXT_CHARS, 240, 0):
-        message = _join(lead_for(1), [passage_block(hits[0], budget, asked_in=asked_in)])
+        message = _join(lead_for(1), [headed(passage_block(hits[0], budget, asked_in=asked_in), hits[0])])
         if utf16_len(message) <= limit:
             return message, hits[:1]
-    # fits by construction: lead (< 300) + sentence (2 x 1,000) + citation (< 2,600) + also (outlets, no links)
-    return _join(lead_for(1), [passage_block(hits[0], tight=True, asked_in=asked_in)]), hits[:1]
+    # fits by construction: lead (< 300) + heading (< 600) + sentence (2 x 1,000) + citation (< 2,600) + also
+    return _join(lead_for(1), [headed(passage_block(hits[0], tight=True, asked_in=asked_in), hits[0])]), hits[:1]
 
 
 def topic_of(answer: Answer) -> str:
