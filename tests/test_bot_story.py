@@ -66,7 +66,7 @@ WIRE_9 = linked("Northern Wire", "https://northernwire.example/2024/12/09/zapori
 SAID = {  # each report's answering sentence (whole: under the story's 200 characters)
     "kl-7": "A Russian missile hit a nine-storey apartment block in Zaporizhzhia before dawn on Saturday, killing "
             "three people and injuring 12, the regional governor said.",
-    "nw-7": "Five people were killed when a missile struck a residential building in Zaporizhzhia early on Saturday, "
+    "nw-7": "Five people were killed in a missile strike on a residential building in Zaporizhzhia early on Saturday, "
             "the emergency services said, as rescuers worked through the rubble for a second shift.",
     "kl-8": "Кількість загиблих унаслідок ракетного удару по багатоповерхівці в Запоріжжі зросла до семи, "
             "повідомили рятувальники в неділю вранці.",

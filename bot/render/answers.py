@@ -124,22 +124,22 @@ def _join(lead: str, blocks: list[str]) -> str:
 
 
 def fit(lead_for, hits: list[Hit], limit: int, layout=None, asked_in: str = "",
-        heading=lambda hit: "") -> tuple[str, list[Hit]]:
+        heading=None) -> tuple[str, list[Hit]]:
     """(HTML, the hits shown, in the order shown): whole results dropped from the end of the ranking
     until the message fits (so what is shown is always the first n, and More goes on from n); one
     passage alone is tightened (less context, then passage_block's last resort), never dropped.
-    `heading(hit)`: a line or two above a result (an alert's "what changed"), kept however it is laid out."""
+    `heading(hit)`: a line or two above each result of a one-by-one layout (an alert's "what changed")."""
     if not hits:
         raise ValueError("a message of passages needs at least one")
     layout = layout or one_by_one(asked_in)
 
     def headed(block: str, hit: Hit) -> str:
-        head = heading(hit)
+        head = heading(hit) if heading else ""
         return f"{head}\n{block}" if head else block
 
     for n in range(len(hits), 1, -1):
         blocks, order = layout(hits[:n])
-        message = _join(lead_for(n), [headed(b, h) for b, h in zip(blocks, order)])
+        message = _join(lead_for(n), [headed(b, h) for b, h in zip(blocks, order)] if heading else blocks)
         if utf16_len(message) <= limit:
             return message, order
     for budget in (CONTEXT_CHARS, 240, 0):
