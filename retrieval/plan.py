@@ -79,7 +79,7 @@ class SearchSettings:
     story: bool = True
     story_cosine: float | None = None
     story_across: float | None = None
-    story_days: float = 3.0
+    story_days: float = 14.0
     story_candidates: int = 30
 
     @classmethod
