@@ -74,12 +74,12 @@ class SearchSettings:
     floor: Floor | None = None
     # The first result's story (retrieval.story): the answering passages, the best of each article among
     # the first `story_candidates`, at least `story_cosine` close in meaning to a report of the story
-    # (`story_across` for one in another language) and published within `story_days` of it. Chosen on the
-    # tuning half of bench/qrels/stories.jsonl (docs/evaluation.md, "Stories").
+    # (`story_across` for one in another language; None: the index's model's, retrieval.story.BARS) and
+    # published within `story_days` of it. Chosen on the tuning half of bench/qrels/stories.jsonl.
     story: bool = True
-    story_cosine: float = 0.90
-    story_across: float = 0.81
-    story_days: float = 3.0
+    story_cosine: float | None = None
+    story_across: float | None = None
+    story_days: float = 14.0
     story_candidates: int = 30
 
     @classmethod

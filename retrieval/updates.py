@@ -40,14 +40,13 @@ def updates(plan: Plan, hits: Sequence[Hit], sent: Sequence[str]) -> tuple[Updat
     new = plan.snapshot.passages([h.passage_id for h in hits])
     vectors = plan.snapshot.vectors_of([*earlier.values(), *new.values()])
     candidates = closest_of_each(earlier, vectors, plan.vector)
-    settings, found = plan.settings, []
+    found = []
     read: dict[int, Reading] = {}
     for hit in hits:
         head = new.get(hit.passage_id)
         if head is None:
             continue
-        story = [p for p in stories.members(head, candidates, vectors, settings.story_cosine, settings.story_days,
-                                            settings.story_across) if p.passage_id != head.passage_id]
+        story = [p for p in stories.grouped(plan, head, candidates, vectors) if p.passage_id != head.passage_id]
         if not story:
             continue
         before = tuple(stories.in_date_order(

@@ -128,23 +128,18 @@ def fit(lead_for, hits: list[Hit], limit: int, layout=None, asked_in: str = "",
     """(HTML, the hits shown, in the order shown): whole results dropped from the end of the ranking
     until the message fits (so what is shown is always the first n, and More goes on from n); one
     passage alone is tightened (less context, then passage_block's last resort), never dropped.
-    `heading(hit)`: a line or two above a result (an alert's "what changed"), kept however it is laid out;
-    only for a layout of one block per result (by_outlet's "nothing among the best matches" is a block
-    without a result)."""
+    `heading(hit)`: a line or two above each result of a one-by-one layout (an alert's "what changed")."""
     if not hits:
         raise ValueError("a message of passages needs at least one")
     layout = layout or one_by_one(asked_in)
 
     def headed(block: str, hit: Hit) -> str:
-        head = heading(hit) if heading is not None else ""
+        head = heading(hit) if heading else ""
         return f"{head}\n{block}" if head else block
 
     for n in range(len(hits), 1, -1):
         blocks, order = layout(hits[:n])
-        if heading is not None:
-            assert len(blocks) == len(order), "a heading needs one block per result"
-            blocks = [headed(b, h) for b, h in zip(blocks, order)]
-        message = _join(lead_for(n), blocks)
+        message = _join(lead_for(n), [headed(b, h) for b, h in zip(blocks, order)] if heading else blocks)
         if utf16_len(message) <= limit:
             return message, order
     for budget in (CONTEXT_CHARS, 240, 0):
