@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import sys
 import time
 from dataclasses import replace
@@ -19,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import OUT, QRELS, percentile  # noqa: E402
+from bench.common import OUT, QRELS, cpu, percentile  # noqa: E402
 from index.encoder import ServingEncoder  # noqa: E402
 from index.engines.faiss import IndexReader  # noqa: E402
 from index.settings import Settings  # noqa: E402
@@ -52,7 +51,7 @@ def main() -> None:
     rows = {name: {"asks": len(t), "p50 ms": round(percentile(t, 50), 1), "p95 ms": round(percentile(t, 95), 1)}
             for name, t in times.items()}
     base, story = rows["without story"], rows["with story"]
-    result = {"cpu": platform.processor() or platform.machine(), "rounds": args.rounds, "questions": len(questions),
+    result = {"cpu": cpu(), "rounds": args.rounds, "questions": len(questions),
               "rows": rows, "p50 ratio": round(story["p50 ms"] / base["p50 ms"], 3),
               "p95 ratio": round(story["p95 ms"] / base["p95 ms"], 3),
               "reports per story p50": percentile(reports, 50) if reports else 0}
