@@ -286,3 +286,16 @@ def test_across_languages_the_anchor_is_not_asked():
         report(1, "Inflation reached 5 pct in November."),
         report(2, "Інфляція в листопаді сягнула 7%.", "uk", day=8),
     ])) == [("percent", [("5 pct", ["a1"]), ("7%", ["a2"])])]
+
+
+def test_casualty_words_joined_by_or_count_a_union_not_a_toll():
+    assert stated("Up to a total of 1,000 people died or were missing after the earthquake.", "en") == []
+    assert stated("Its forces killed or wounded 15,000 soldiers.", "en") == []
+    assert stated("At least 2,000 troops had been killed, wounded or captured.", "en") == []
+    assert values(disagreements([
+        report(1, "At least 300 people died in the earthquake."),
+        report(2, "Up to a total of 1,000 people died or were missing after the earthquake.", day=8),
+    ])) == []
+    # "and" joins two tolls, each its own figure
+    assert stated("At least 26 people died and 240 were still unaccounted for.", "en") == [
+        ("killed", 26.0, "26", True), ("missing", 240.0, "240", False)]
