@@ -227,3 +227,75 @@ def test_dates_disagree_and_a_missing_year_is_no_disagreement():
 def test_no_report_no_disagreement():
     assert disagreements([]) == ()
     assert disagreements([report(1, "Three people were killed.")]) == ()
+
+
+# ---- anchors: two figures are set against each other only when the words around them say they are one thing ---
+
+
+def test_percentages_of_different_things_are_not_a_disagreement():
+    # a stake bid for and a share of the bidder's stock held abroad; a load factor and a fall in profit
+    assert disagreements([
+        report(1, "BP plans to buy the 45 pct of Standard Oil that it does not already own."),
+        report(2, "After the deal only about six pct of BP's stock would be held in the U.S.", day=8),
+    ]) == ()
+    assert disagreements([
+        report(1, "Swissair said its January load factor was steady at 58 pct."),
+        report(2, "Swissair reported a 5.8 pct drop in 1986 net profit.", day=8),
+    ]) == ()
+
+
+def test_percentages_with_the_same_anchor_disagree():
+    assert values(disagreements([
+        report(1, "The bankworkers are striking for a 110 pct pay rise."),
+        report(2, "The bankworkers are striking for a 100 pct pay rise.", day=8),
+    ])) == [("percent", [("110 pct", ["a1"]), ("100 pct", ["a2"])])]
+
+
+def test_dates_of_different_events_are_not_a_disagreement():
+    assert disagreements([
+        report(1, "The plant has been closed since Dec. 14, when the contract expired."),
+        report(2, "The company plans to resume operations at the plant on March 16.", day=8),
+    ]) == ()
+    assert values(disagreements([
+        report(1, "The company plans to resume operations at the plant on March 16."),
+        report(2, "The company now plans to resume operations at the plant on March 23.", day=8),
+    ])) == [("date", [("March 16", ["a1"]), ("March 23", ["a2"])])]
+
+
+def test_prices_need_an_anchor_word_in_common():
+    # an offer beside an old agreement's threshold; a partnership's agreed price beside a rival's offer
+    assert disagreements([
+        report(1, "Revlon asked to make a cash offer for Gillette of at least 40.50 dlrs per share."),
+        report(2, "Revlon is paid under the agreement if Gillette is sold at a price higher than 29.75 dlrs per share.",
+               day=8),
+    ]) == ()
+    assert disagreements([
+        report(1, "Comdata has agreed to be acquired by a partnership for 15 dlrs a share."),
+        report(2, "First Financial offered to acquire Comdata for 18 dlrs per share, subject to approval.", day=8),
+    ]) == ()
+    # the words of an offer are one word: a bid raised is shown, names between do not use up the reach
+    assert values(disagreements([
+        report(1, "Dudley Taft and Narragansett Capital offered to acquire Taft for 145 dlrs per share."),
+        report(2, "Dudley Taft said it was prepared to raise its bid to acquire Taft Broadcasting Co to 150 dlrs per share.",
+               day=8),
+    ])) == [("price", [("145 dlrs", ["a1"]), ("150 dlrs", ["a2"])])]
+
+
+def test_across_languages_the_anchor_is_not_asked():
+    assert values(disagreements([
+        report(1, "Inflation reached 5 pct in November."),
+        report(2, "Інфляція в листопаді сягнула 7%.", "uk", day=8),
+    ])) == [("percent", [("5 pct", ["a1"]), ("7%", ["a2"])])]
+
+
+def test_casualty_words_joined_by_or_count_a_union_not_a_toll():
+    assert stated("Up to a total of 1,000 people died or were missing after the earthquake.", "en") == []
+    assert stated("Its forces killed or wounded 15,000 soldiers.", "en") == []
+    assert stated("At least 2,000 troops had been killed, wounded or captured.", "en") == []
+    assert values(disagreements([
+        report(1, "At least 300 people died in the earthquake."),
+        report(2, "Up to a total of 1,000 people died or were missing after the earthquake.", day=8),
+    ])) == []
+    # "and" joins two tolls, each its own figure
+    assert stated("At least 26 people died and 240 were still unaccounted for.", "en") == [
+        ("killed", 26.0, "26", True), ("missing", 240.0, "240", False)]
