@@ -355,7 +355,7 @@ def run(inputs: Callable[[Callable[[str], bool]], Iterable[Input]], settings: Se
         else:
             embedded = embed_missing(store, encoder, texts, settings.batch_size, settings.embed_chunk, quiet)     # 4
         pending = bool(store.read.meta(SENTENCES_PENDING))
-        said = embed_sentences(store, encoder, [*texts.values(), *(store.read.live_passage_texts() if pending else ())],
+        said = embed_sentences(store, encoder, [*texts.values(), *(migrations.unvectored_sentences(store.db) if pending else ())],
                                settings.batch_size, settings.embed_chunk, quiet)
         if pending:
             with store.transaction():

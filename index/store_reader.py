@@ -68,12 +68,6 @@ class StoreReader:
             raise
         return dict(zip((k for k, _ in rows), sentences.unpack([blob for _, blob in rows])))
 
-    def live_passage_texts(self) -> Iterator[str]:
-        """The text of every passage of a live article (what a new generation serves)."""
-        for (text,) in self.db.execute(f"SELECT {PASSAGE_TEXT} FROM passages p JOIN articles a"
-                                       " ON a.rowid = p.article WHERE a.gen_removed IS NULL"):
-            yield text
-
     def all_terms(self) -> list[str]:
         return [term for (term,) in self.db.execute("SELECT term FROM terms")]
 

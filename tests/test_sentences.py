@@ -8,7 +8,7 @@ from contextlib import closing
 
 import numpy as np
 
-from index import pipeline, sentences
+from index import migrations, pipeline, sentences
 from index.engines.faiss import IndexReader
 from index.schema import DB_NAME
 from index.settings import Settings
@@ -44,7 +44,7 @@ def stored(data_dir) -> set[str]:
 
 
 def passage_texts(data_dir) -> list[str]:
-    return list(StoreReader.open(data_dir).live_passage_texts())
+    return list(migrations.unvectored_sentences(StoreReader.open(data_dir).db))
 
 
 def test_a_vector_is_stored_as_int8_steps_of_its_largest_value():
