@@ -61,7 +61,7 @@ def mentioning(snapshot: SearchIndex, parsed: Query, ids: Iterable[int]) -> set[
     match = query_parser.fts_match(parsed.names, (), dict(parsed.variants))
     if not ids or match is None:
         return set()
-    return {pid for pid, _ in snapshot.lexical(match, len(ids), ids)}
+    return snapshot.mentioning(match, ids)
 
 
 def cosines(snapshot: SearchIndex, vector: np.ndarray, ids: Iterable[int], known: dict[int, float]) -> dict[int, float]:

@@ -93,6 +93,9 @@ class Snapshot:
     def passages(self, ids: list[int]) -> dict[int, StoredPassage]:
         return self.store.passages(ids)
 
+    def mentioning(self, match: str, ids: set[int]) -> set[int]:
+        return self.store.matching(match, ids)
+
     def sentence_vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
         return self.store.sentence_vectors(keys)
 
