@@ -89,7 +89,8 @@ def staged(searcher, question: str, limit: int) -> dict[str, float]:
     t = clock()
     answer_message(answer)
     took["render"] = clock() - t
-    return {stage: seconds * 1000 for stage, seconds in took.items()}
+    bold = [[hit.passage_id, hit.highlight_start, hit.highlight_end] for hit in answer.hits]
+    return {stage: seconds * 1000 for stage, seconds in took.items()}, bold
 
 
 def table(times: dict[str, list[float]]) -> str:
@@ -107,19 +108,23 @@ def main() -> None:
     parser.add_argument("--compare", type=Path, help="a second index of the same archive, asked alternately")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--limit", type=int, default=3)
-    parser.add_argument("--json", type=Path, help="write the raw times here")
+    parser.add_argument("--questions", type=Path, default=QRELS,
+                        help="a JSON-lines file of questions (default: the Reuters judged questions)")
+    parser.add_argument("--json", type=Path, help="write the raw times and each answer's bold sentences here")
     args = parser.parse_args()
     dirs = [args.data_dir] + ([args.compare] if args.compare else [])
     searchers = [open_searcher(d) for d in dirs]
     for searcher in searchers:
         searcher.serve()
-    questions = [json.loads(line)["question"] for line in QRELS.read_text().splitlines() if line.strip()]
+    questions = [json.loads(line)["question"] for line in args.questions.read_text().splitlines() if line.strip()]
     times = [{stage: [] for stage in STAGES} for _ in dirs]
+    shown: list[dict[str, list]] = [{} for _ in dirs]
     load = os.getloadavg()
     for _ in range(args.rounds):
         for question in questions:
-            for searcher, got in zip(searchers, times):
-                for stage, ms in staged(searcher, question, args.limit).items():
+            for searcher, got, bold in zip(searchers, times, shown):
+                took, bold[question] = staged(searcher, question, args.limit)
+                for stage, ms in took.items():
                     got[stage].append(ms)
     print(f"{len(questions)} questions x {args.rounds} rounds, limit {args.limit}; load average at start "
           f"{load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}, at end "
@@ -131,7 +136,8 @@ def main() -> None:
         a95, b95 = (percentile(t["ask"], 95) for t in times)
         print(f"\nask p50 second / first: {b / a:.2f}; p95: {b95 / a95:.2f}")
     if args.json:
-        args.json.write_text(json.dumps({str(d): t for d, t in zip(dirs, times)}) + "\n")
+        args.json.write_text(json.dumps({str(d): {"times": t, "shown": b, "load": os.getloadavg()}
+                                         for d, t, b in zip(dirs, times, shown)}) + "\n")
 
 
 if __name__ == "__main__":

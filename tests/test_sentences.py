@@ -16,7 +16,7 @@ from index.store_reader import StoreReader
 from retrieval import citing, highlight
 from retrieval.search import Searcher
 from tests.support import HashingEncoder
-from tests.test_duplicates import ARTICLES, OTHER, WIRE, write
+from tests.test_duplicates import ARTICLES, OTHER, write
 
 
 class Counted:
