@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/newsdesk index add samples/archive.jsonl --data-dir data/demo
+	$(BIN)/newsdesk index add samples/archive.jsonl samples/story.jsonl --data-dir data/demo
 	$(BIN)/newsdesk index status --data-dir data/demo
 	$(BIN)/newsdesk ask "what was reported about Rovno?" --data-dir data/demo
 

@@ -61,3 +61,14 @@ def half(name: str, which: str):
     numbered = [n for n, line in enumerate((QRELS_DIR / name).read_text(encoding="utf-8").splitlines(), start=1)
                 if line.strip()]
     return [j for n, j in zip(numbered, judgements) if (n in test) == (which == "test")]
+
+
+def cpu() -> str:
+    """The CPU a figure was measured on (figures of different CPUs are not compared), and whether it has AMX."""
+    try:
+        info = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        import platform
+        return platform.processor() or platform.machine()
+    name = next((line.split(":", 1)[1].strip() for line in info.splitlines() if line.startswith("model name")), "unknown")
+    return name + (", AMX" if " amx_tile" in info else ", no AMX")

@@ -1,10 +1,11 @@
 """What the bot sends, as a phone shows it (issue 15): renderings, heights, and time to first sign of life.
 
-    python bench/screenshots.py [--out docs/img] [--questions 20]      (`make screenshots`)
+    python bench/screenshots.py [--out docs/img] [--questions 20] [--only-story]      (`make screenshots`)
 
 Runs the real bot (`bot.app.build_application`, the searcher it opens itself from the settings) against
 the test Bot API server (tests/botapi.py) on the sample archive, asks it questions, presses More and 📄,
-publishes a new article for a follow's alert, answers a user whose Telegram is in Ukrainian, and renders the HTML and buttons of each message it sent
+publishes a new article for a follow's alert, answers a user whose Telegram is in Ukrainian, tells the
+story of samples/story.jsonl (🆕 Newer, 🧵 Story; issue 28), and renders the HTML and buttons of each message it sent
 in a 390-pixel page styled like a Telegram chat, through headless Chromium (Debian's `chromium`), to PNG.
 
 It also measures, in the same Chromium page:
@@ -114,7 +115,8 @@ def drive(data_dir: Path, n_timed: int) -> dict:
             await _wait(api, "sendMessage", since=before)
             shots["answer-uk"] = [{"from": "user", "text": "що повідомляли про Рівне?"}, *conversation(before)]
             answer = api.sent()[0]
-            results_row, [more] = answer.params["reply_markup"]["inline_keyboard"]  # 📋 1-3 and 📄 1-3, then More
+            results_row, *_, story_row = answer.params["reply_markup"]["inline_keyboard"]  # 📋 1-3 and 📄 1-3, then
+            more = story_row[-1]  # (🆕 Newer, 🧵 Story and) More
             full_row = [b for b in results_row if "callback_data" in b]
             before = len(api.calls)
             api.callback(more["callback_data"], user_id=USER, message_id=2)
@@ -143,6 +145,49 @@ def drive(data_dir: Path, n_timed: int) -> dict:
 
         asyncio.run(_run(settings, scenario))
     return {"shots": shots, "timings": timings, "answers": answers}
+
+
+STORY_QUESTION = "killed in Zaporizhzhia"  # samples/story.jsonl: its first result is not the latest report
+
+
+def drive_story(data_dir: Path) -> dict[str, list[dict]]:
+    """The story (issue 28) on samples/story.jsonl: an answer whose story has newer reports and
+    disagreements, 🆕 Newer and 🧵 Story pressed under it, and the story for a Ukrainian user."""
+    shots: dict[str, list[dict]] = {}
+    with FakeBotApi() as api:
+        settings = BotSettings(token=api.token, engine=Settings(data_dir=data_dir), api_base_url=api.base_url,
+                               allowed_users=frozenset({USER, UKRAINIAN}), burst=1000, per_seconds=1)
+        api.user(UKRAINIAN, language_code="uk")
+
+        async def scenario(application) -> None:
+            asked = {"from": "user", "text": STORY_QUESTION}
+            before = len(api.calls)
+            api.message(STORY_QUESTION, user_id=USER)
+            [answer] = await _wait(api, "sendMessage", since=before)
+            bot_answer = {"from": "bot", **answer.params}
+            shots["disagreement"] = [asked, bot_answer]
+            newer, story = answer.params["reply_markup"]["inline_keyboard"][-1][:2]
+            before = len(api.calls)
+            api.callback(newer["callback_data"], user_id=USER, message_id=2)
+            [shown] = await _wait(api, "sendMessage", since=before)
+            to_answer = ("Newsdesk", _plain(answer.params["text"]).split("\n")[0])
+            shots["newer"] = [asked, bot_answer, {"from": "bot", "reply_to": to_answer, **shown.params}]
+            before = len(api.calls)
+            api.callback(story["callback_data"], user_id=USER, message_id=2)
+            [told] = await _wait(api, "sendMessage", since=before)
+            shots["story"] = [asked, {"from": "bot", "reply_to": to_answer, **told.params}]
+            question = "загиблі в Запоріжжі"
+            before = len(api.calls)
+            api.message(question, user_id=UKRAINIAN)
+            [uk] = await _wait(api, "sendMessage", since=before)
+            before = len(api.calls)
+            api.callback(uk.params["reply_markup"]["inline_keyboard"][-1][1]["callback_data"], user_id=UKRAINIAN)
+            [uk_story] = await _wait(api, "sendMessage", since=before)
+            shots["story-uk"] = [{"from": "user", "text": question}, {"from": "bot", "reply_to": (
+                "Newsdesk", _plain(uk.params["text"]).split("\n")[0]), **uk_story.params}]
+
+        asyncio.run(_run(settings, scenario))
+    return shots
 
 
 def before_layout(data_dir: Path) -> list[dict]:
@@ -229,8 +274,9 @@ def page(messages: list[dict]) -> str:
             continue
         parts = []
         asked = next((u["text"] for u in messages if u["from"] == "user"), None)
-        if m.get("reply_parameters") and asked:
-            parts.append(f'<div class="reply"><b>Ann</b><br>{html_module.escape(asked)}</div>')
+        who, replied = m.get("reply_to") or ("Ann", asked)  # 🧵 and 🆕 reply to the bot's answer
+        if m.get("reply_parameters") and replied:
+            parts.append(f'<div class="reply"><b>{who}</b><br>{html_module.escape(replied)}</div>')
         parts.append(_telegram_html(m["text"]))
         preview = m.get("link_preview_options") or {}
         if preview.get("url") and not preview.get("is_disabled"):
@@ -278,9 +324,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "img")
     parser.add_argument("--questions", type=int, default=20, help="questions timed through the test server")
+    parser.add_argument("--only-story", action="store_true", help="only the story's renderings (samples/story.jsonl)")
     args = parser.parse_args()
     browser = chromium()
     work = Path(tempfile.mkdtemp(prefix="newsdesk-screens-"))
+    story_dir = work / "story"
+    pipeline.add([ROOT / "samples" / "story.jsonl"], Settings(data_dir=story_dir), None, True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, messages in drive_story(story_dir).items():
+        measured = render(browser, page(messages), args.out / f"{name}.png")
+        heights = ", ".join(f"{m['text_px']} px + {m['keyboard_px']} px of buttons" for m in measured["messages"])
+        print(f"{args.out / (name + '.png')}: {heights}")
+    if args.only_story:
+        return
     data_dir = work / "data"
     pipeline.add([ROOT / "samples" / "archive.jsonl"], Settings(data_dir=data_dir), None, True)
     before = before_layout(data_dir)

@@ -25,8 +25,8 @@ from bot.context import Services, services_of
 from bot.feedback_store import Shown
 from bot.follow_store import AlertPage, Follow, next_digest
 from bot.render import follow_texts, menus, snippets
-from retrieval.alerts import new_reports
-from retrieval.records import Answer, Citation, Hit
+from retrieval.alerts import new_reports, what_changed
+from retrieval.records import Answer, Citation, Disagreement, Hit, Report, Stated, Update
 from retrieval.errors import BadQuery
 
 log = logging.getLogger(__name__)
@@ -49,10 +49,34 @@ def _citation(d: dict) -> Citation:
                     datetime.fromisoformat(d["published_at"]) if d["published_at"] else None)
 
 
-def hit_dict(hit: Hit) -> dict:
+def hit_dict(hit: Hit, update: Update | None = None) -> dict:
     return {"rank": hit.rank, "score": hit.score, "passage_id": hit.passage_id, "citation": _citation_dict(hit.citation),
             "passage": hit.passage, "highlight_start": hit.highlight_start, "highlight_end": hit.highlight_end,
-            "also": [_citation_dict(c) for c in hit.also]}
+            "also": [_citation_dict(c) for c in hit.also], "update": _update_dict(update) if update else None}
+
+
+def _report_dict(r: Report) -> dict:
+    return {"citation": _citation_dict(r.citation), "sentence": r.sentence, "passage_id": r.passage_id,
+            "language": r.language}
+
+
+def _report(d: dict) -> Report:
+    return Report(_citation(d["citation"]), d["sentence"], d["passage_id"], d["language"])
+
+
+def _update_dict(u: Update) -> dict:
+    return {"passage_id": u.passage_id, "earlier": [_report_dict(r) for r in u.earlier], "new_outlet": u.new_outlet,
+            "changed": [{"about": d.about, "values": [{"value": v.value, "reports": [_report_dict(r) for r in v.reports]}
+                                                      for v in d.values]} for d in u.changed]}
+
+
+def update_from_dict(d: dict | None) -> Update | None:
+    """What a stored alert's report adds to a story sent before (pages stored before it was kept have none)."""
+    if not d:
+        return None
+    changed = tuple(Disagreement(c["about"], tuple(Stated(v["value"], tuple(map(_report, v["reports"])))
+                                                  for v in c["values"])) for c in d["changed"])
+    return Update(d["passage_id"], tuple(map(_report, d["earlier"])), changed, d["new_outlet"])
 
 
 def hit_from_dict(d: dict) -> Hit:
@@ -69,8 +93,9 @@ def alert_page(services: Services, page: AlertPage, offset: int) -> tuple[str, I
     citation, the passage in an expandable quote), its buttons (📋, 📄, More, 🔕 Stop), and the
     reports it shows."""
     hits = [hit_from_dict(d) for d in page.hits]
+    updates = {d["passage_id"]: update for d in page.hits if (update := update_from_dict(d.get("update")))}
     window = hits[offset : offset + services.settings.results_per_page]
-    html, shown = follow_texts.alert_message(page.topic, window, len(hits), page.daily)
+    html, shown = follow_texts.alert_message(page.topic, window, len(hits), page.daily, updates=updates)
     more = AlertMore(page.id, offset + len(shown)) if offset + len(shown) < len(hits) else None
     markup = results_keyboard(services.state, shown, more, [button(menus.stop_label(), Stop(page.follow_id))])
     return html, markup, shown
@@ -95,6 +120,14 @@ def _check(searcher, question: str, since_gen: int, settings) -> Answer | None:
     except BadQuery as error:  # e.g. the outlet it names left the archive
         log.warning("follow %r cannot be checked: %s", question, error)
         return None
+
+
+def _changes(searcher, question: str, answer: Answer, sent: list[str]) -> dict[int, Update]:
+    try:
+        return {u.passage_id: u for u in what_changed(searcher, question, answer, sent)}
+    except BadQuery as error:  # the follow was checked a moment ago; the archive changed under it
+        log.warning("follow %r: what changed could not be read: %s", question, error)
+        return {}
 
 
 async def deliver(application: Application, now: datetime | None = None) -> Delivery:
@@ -139,13 +172,19 @@ async def _deliver(application: Application, services: Services, now: datetime) 
             services.follows.claim(follow, [], checked, next_due)
             return
         ids = [c.article_id for h in answer.hits for c in (h.citation, *h.also)]
+        sent_before = services.follows.sent_before(follow.id)
         fresh = services.follows.claim(follow, ids, checked, next_due)
         hits = [replace(h, rank=i) for i, h in enumerate(
             (h for h in answer.hits if h.citation.article_id in fresh), start=1)]
         if not hits:
             return
+
+        # a report of a story this follower was sent before says what it adds, not the story again
+        changes = await asyncio.to_thread(_changes, services.searcher, follow.question, replace(answer, hits=tuple(hits)),
+                                          sent_before)
         topic = answer.query.topic or follow.question
-        page = services.follows.page(services.follows.save_page(follow, topic, [hit_dict(h) for h in hits]))
+        page = services.follows.page(services.follows.save_page(
+            follow, topic, [hit_dict(h, changes.get(h.passage_id)) for h in hits]))
         with i18n.speaking(follow.language):  # no update here: the follower's language when they followed
             html, markup, shown = alert_page(services, page, 0)
         async with gate:

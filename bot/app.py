@@ -29,7 +29,7 @@ from bot.alert_delivery import deliver
 from bot.context import CONTEXT_TYPES, SERVICES, NewsdeskContext, Services, services_of
 from bot.feedback_store import FeedbackStore
 from bot.follow_store import Follows
-from bot.handlers import access, article, asking, error_handler, feedback, follows, info, inline, language
+from bot.handlers import access, article, asking, error_handler, feedback, follows, info, inline, language, story
 from bot.limits import InOrderPerConversation, PatientRateLimiter, UserRateLimit
 from bot.logs import configure, install_redaction
 from bot.render import menus
@@ -118,6 +118,8 @@ def build_application(settings: BotSettings, searcher: Searcher | None = None,
         CallbackQueryHandler(access.expired_button, pattern=buttons.unknown),
         CallbackQueryHandler(asking.more, pattern=buttons.pattern(buttons.More)),
         CallbackQueryHandler(article.full_article, pattern=buttons.pattern(buttons.Full)),
+        CallbackQueryHandler(story.story, pattern=buttons.pattern(buttons.StoryView)),
+        CallbackQueryHandler(story.newer, pattern=buttons.pattern(buttons.Newer)),
         CallbackQueryHandler(follows.alert_more, pattern=buttons.pattern(buttons.AlertMore)),
         CallbackQueryHandler(feedback.vote, pattern=buttons.pattern(buttons.Vote)),
         CallbackQueryHandler(follows.stop_button, pattern=buttons.pattern(buttons.Stop)),

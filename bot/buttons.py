@@ -5,6 +5,7 @@ Callback data stays far below Telegram's 64 bytes: long values (questions, artic
 message showed) sit behind short keys in bot.sqlite3 (bot.state).
 
     full:KEY          the whole article              more:KEY:OFFSET   next page of an answer
+    story:KEY         🧵 the story of an answer      newer:KEY         🆕 its story's newer report
     amore:PAGE:OFFSET next page of an alert          vote:KEY:u|d      👍 / 👎 (buttons of older messages;
                                                                        votes are reactions now)
     unf:ID[:l]        stop following                 daily:ID:1|0[:l]  daily digest on / off
@@ -26,7 +27,7 @@ from telegram import CopyTextButton, InlineKeyboardButton, InlineKeyboardMarkup,
 
 from bot.render import menus, snippets
 from bot.state import BotState
-from retrieval.records import Hit
+from retrieval.records import Answer, Hit, Report
 
 CALLBACK_LIMIT = 64  # bytes, Telegram's limit on callback data
 ROW_LIMIT = 8  # buttons in one row (Telegram)
@@ -65,6 +66,22 @@ class More:
 
     key: str
     offset: int
+
+
+@_codec(rf"story:({_KEY})", lambda m: StoryView(m[1]), lambda b: f"story:{b.key}")
+@dataclass(frozen=True)
+class StoryView:
+    """🧵 Story under an answer: the story of the first result of the question behind `key`."""
+
+    key: str
+
+
+@_codec(rf"newer:({_KEY})", lambda m: Newer(m[1]), lambda b: f"newer:{b.key}")
+@dataclass(frozen=True)
+class Newer:
+    """🆕 Newer under an answer: the newer report of the story of the question behind `key`."""
+
+    key: str
 
 
 @_codec(rf"amore:({_NUMBER}):({_NUMBER})", lambda m: AlertMore(int(m[1]), int(m[2])),
@@ -115,7 +132,7 @@ class Language:
     code: str
 
 
-Button = Full | More | AlertMore | Vote | Stop | Daily | Language
+Button = Full | More | StoryView | Newer | AlertMore | Vote | Stop | Daily | Language
 
 
 def encode(value: Button) -> str:
@@ -180,19 +197,39 @@ def full_rows(state: BotState, hits: Sequence[Hit]) -> list[list[InlineKeyboardB
 
 
 def results_keyboard(state: BotState, hits: Sequence[Hit], more: More | AlertMore | None,
-                     last: Sequence[InlineKeyboardButton] = ()) -> InlineKeyboardMarkup | None:
-    """Under an answer or an alert: 📋 and 📄 per result shown, More when there is more, then `last`
-    (an alert's 🔕 Stop). Votes are reactions (bot.handlers.feedback)."""
+                     last: Sequence[InlineKeyboardButton] = (),
+                     story: Sequence[InlineKeyboardButton] = ()) -> InlineKeyboardMarkup | None:
+    """Under an answer or an alert: 📋 and 📄 per result shown, then the `story` buttons (🆕 Newer,
+    🧵 Story) and More when there is more, on one row (a row is a line of a phone's first screen),
+    then `last` (an alert's 🔕 Stop). Votes are reactions (bot.handlers.feedback)."""
     if len(hits) <= ONE_ROW:
         rows = [[*copy_row, *full_row] for copy_row, full_row in zip(copy_rows(hits), full_rows(state, hits))]
     else:
         rows = [*copy_rows(hits), *full_rows(state, hits)]
-    if more is not None:
-        rows.append([more_button(more)])
+    if story or more is not None:
+        rows.append([*story, *([more_button(more)] if more is not None else [])])
     if last:
         rows.append(list(last))
     assert sum(map(len, rows)) <= KEYBOARD_LIMIT and all(len(r) <= ROW_LIMIT for r in rows)
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def story_buttons(state: BotState, answer: Answer) -> list[InlineKeyboardButton]:
+    """Under a first page: 🆕 Newer when its story has a report newer than the first result, 🧵 Story
+    when the story has two reports or more. They carry the question's key, as More does: the story is
+    built when tapped (bot.handlers.story)."""
+    if answer.offset or answer.story is None:
+        return []
+    key = state.remember(answer.query.question)
+    out = [button(menus.newer_label(), Newer(key))] if answer.newer is not None else []
+    if len(answer.story.reports) >= 2:
+        out.append(button(menus.story_label(), StoryView(key)))
+    return out
+
+
+def report_keyboard(state: BotState, report: Report) -> InlineKeyboardMarkup:
+    """Under one report shown alone (🆕 Newer's): 📄 its whole article."""
+    return InlineKeyboardMarkup([[button(menus.article_label(), Full(state.remember(report.citation.article_id)))]])
 
 
 def more_button(value: More | AlertMore) -> InlineKeyboardButton:

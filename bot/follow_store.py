@@ -218,6 +218,12 @@ class Follows:
                             (checked_gen, next_due.timestamp() if next_due else None, follow.id))
         return fresh
 
+    def sent_before(self, follow_id: int, most: int = 200) -> list[str]:
+        """The articles last sent for a follow, newest first: the stories a new report may update."""
+        return [a for (a,) in self.db.execute(
+            "SELECT article_id FROM follow_sent WHERE follow_id = ? ORDER BY at DESC, rowid DESC LIMIT ?",
+            (follow_id, most))]
+
     def was_sent(self, follow_id: int, article_ids: Iterable[str]) -> set[str]:
         ids = list(article_ids)
         if not ids:

@@ -89,6 +89,12 @@ def short_date(value: datetime) -> str:
     return format_date(value, "d MMM y", locale=current())
 
 
+def day_month(value: datetime) -> str:
+    """A date where the year goes without saying (a story's days, beside the full dates of its reports):
+    8 Dec, 8 груд., 8 дек."""
+    return format_date(value, "d MMM", locale=current())
+
+
 def language_name(code: str) -> str:
     """A passage's language as the asker reads it, e.g. "(in Ukrainian)" / "(українською)"; Babel's
     name of the language in the asker's locale for others."""

@@ -70,11 +70,13 @@ async def send_results(s: Services, message: Message, html: str, markup: InlineK
 
 
 async def drop_pressed_row(update: Update) -> None:
-    """A More button has done its job once; a second tap would repeat the page."""
+    """A More button has done its job once; a second tap would repeat the page. Only the pressed
+    button goes: 🆕 and 🧵 share More's row."""
     query = update.callback_query
     markup = query.message.reply_markup if query.message else None
     if markup:
-        rows = [row for row in markup.inline_keyboard if not any(b.callback_data == query.data for b in row)]
+        rows = [kept for row in markup.inline_keyboard
+                if (kept := [b for b in row if b.callback_data != query.data])]
         try:
             await query.edit_message_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
         except BadRequest as error:

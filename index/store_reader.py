@@ -94,6 +94,12 @@ class StoreReader:
         matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=EMBEDDING_DTYPE).reshape(len(rows), -1)
         return ids, matrix.astype(np.float32)
 
+    def embeddings(self, text_hashes: Iterable[str]) -> dict[str, np.ndarray]:
+        """The stored vector of each passage text (float32), by text hash; texts without one are left out."""
+        rows = select_in(self.db, "SELECT text_hash, vector FROM embeddings WHERE text_hash IN ({})",
+                         list(dict.fromkeys(text_hashes)))
+        return {h: np.frombuffer(blob, dtype=EMBEDDING_DTYPE).astype(np.float32) for h, blob in rows}
+
     def lexical(self, match: str, gen: int, limit: int, allowed: set[int] | None = None) -> list[tuple[int, float]]:
         """BM25 over the passages of a generation; higher is better.
 
@@ -170,6 +176,12 @@ class StoreReader:
             " WHERE p.id IN ({})", ids)
         return {row[0]: StoredPassage(row[0], row[1], row[2], row[3], row[4], from_iso(row[5]), *row[6:])
                 for row in rows}
+
+    def passage_ids_of(self, article_ids: list[str], gen: int) -> list[int]:
+        """The passages of these articles, as generation `gen` has them."""
+        return [pid for (pid,) in select_in(
+            self.db, "SELECT p.id FROM passages p JOIN articles a ON a.rowid = p.article"
+            f" WHERE a.article_id IN ({{}}) AND {VISIBLE.replace(':gen', '?')}", article_ids, gen, gen)]
 
     def article(self, article_id: str, gen: int) -> StoredArticle | None:
         row = self.db.execute(

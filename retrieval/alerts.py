@@ -19,15 +19,16 @@ passage: in its article's title or lead, or said twice in it.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from index.records import StoredPassage
 from index.settings import MINILM_MODEL, MULTILINGUAL_MODEL
-from retrieval import citing, collapse, floor as floors, highlight, query as query_parser
+from retrieval import citing, collapse, floor as floors, highlight, query as query_parser, updates
 from retrieval.plan import Plan
-from retrieval.records import Answer, Query
+from retrieval.records import Answer, Query, Update
 from retrieval.search import Searcher
 
 
@@ -141,3 +142,12 @@ def new_reports(searcher: Searcher, question: str, since_gen: int, settings: Ale
                                      settings.max_items, plan.settings.same_story, scan_all=True)
     hits = citing.hits(plan, entries, read, 1, weighed)
     return Answer(query=plan.query, hits=tuple(hits), generation=plan.snapshot.generation, has_more=more)
+
+
+def what_changed(searcher: Searcher, question: str, answer: Answer, sent: Sequence[str]) -> tuple[Update, ...]:
+    """For the reports of an alert (`new_reports`' answer, shared by the followers of one question) that
+    belong to a story a follower was sent before (`sent`: the follow's earlier articles), what each adds:
+    per follower, since each was sent other reports."""
+    if not sent or not answer.hits:
+        return ()
+    return updates.updates(searcher.plan(question), answer.hits, sent)

@@ -23,7 +23,7 @@ from retrieval import floor as floors
 from retrieval.errors import BadQuery
 from retrieval.evaluate import evaluate, load_qrels
 from retrieval.highlight import context
-from retrieval.records import Answer, Citation, Hit
+from retrieval.records import Answer, Citation, Disagreement, Hit, Report, Story
 from retrieval.search import MODES, Searcher
 from index.encoder import serve_queries
 from index.settings import Settings
@@ -53,7 +53,29 @@ def answer_dict(answer: Answer) -> dict:
         "floor": answer.floor.as_dict() if answer.floor else None,
         "closest": result_dict(answer.closest) if answer.closest else None,
         "names": list(floors.written(answer.query)),
+        # the first result's story, first report to latest; its newest report when newer than the first
+        # result; and what its reports give different values for
+        "story": story_list(answer.story) if answer.story else None,
+        "newer": report_dict(answer.newer) if answer.newer else None,
+        "disagreements": [disagreement_dict(d) for d in answer.story.disagreements] if answer.story else [],
     }
+
+
+def report_dict(r: Report) -> dict:
+    c = r.citation
+    return {"outlet": c.source, "date": c.published_at.isoformat() if c.published_at else None, "url": c.url,
+            "title": c.title, "article_id": c.article_id, "sentence": r.sentence, "language": r.language}
+
+
+def story_list(story: Story) -> list[dict]:
+    first, latest = story.first, story.latest
+    return [{**report_dict(r), "first": r is first, "latest": r is latest and len(story.reports) > 1}
+            for r in story.reports]
+
+
+def disagreement_dict(d: Disagreement) -> dict:
+    return {"about": d.about, "values": [{"value": v.value, "reports": [report_dict(r) for r in v.reports]}
+                                         for v in d.values]}
 
 
 def result_dict(h: Hit) -> dict:
@@ -103,7 +125,7 @@ def citation_line(c: Citation) -> str:
     return terminal_safe(" — ".join(parts))
 
 
-def print_answer(console: Console, answer: Answer) -> None:
+def print_answer(console: Console, answer: Answer, story: bool = False) -> None:
     asked = escape(terminal_safe(answer.query.question))
     if not answer.hits and answer.closest:
         names = floors.written(answer.query)
@@ -119,9 +141,36 @@ def print_answer(console: Console, answer: Answer) -> None:
         console.print(f"Nothing {escape(terminal_safe(answer.relaxed.describe()))} on that; the closest reports "
                       "without that filter:\n")
     held_back = " (the others ranked are not close enough to answer it)" if answer.held_back else ""
-    console.print(f"{len(answer.hits)} passage{'s' if len(answer.hits) > 1 else ''} for “{asked}”{held_back}\n")
+    console.print(f"{len(answer.hits)} passage{'s' if len(answer.hits) > 1 else ''} for “{asked}”{held_back}")
+    if answer.newer:
+        console.print(f"Newer reports exist: {escape(report_line(answer.newer))}"
+                      + ("" if story else " (--story shows the story)"))
+    console.print()
     for hit in answer.hits:
         _print_hit(console, hit, f"[{hit.rank}] ")
+    if story and answer.story:
+        print_story(console, answer.story)
+
+
+def report_line(r: Report) -> str:
+    """Outlet, date: how a report is named in a line."""
+    c = r.citation
+    return terminal_safe(", ".join([c.source or "unknown outlet", *([f"{c.published_at:%Y-%m-%d}"] if c.published_at else [])]))
+
+
+def print_story(console: Console, story: Story) -> None:
+    """The first result's story, first report to latest, each its answering sentence and citation; then
+    the values its reports differ on."""
+    console.print(Text(f"The story of [1], {len(story.reports)} report{'s' if len(story.reports) > 1 else ''} "
+                       "from the first to the latest:", style="bold" if console.is_terminal else None))
+    for r in story.reports:
+        mark = "first " if r is story.first else "latest" if r is story.latest else "      "
+        console.print(Text(f"  {mark} " + " ".join(terminal_safe(r.sentence).split())), soft_wrap=True)
+        console.print(Text("         " + citation_line(r.citation), style="dim"), soft_wrap=True)
+    for d in story.disagreements:
+        values = " · ".join(f"{terminal_safe(v.value)}: " + "; ".join(report_line(r) for r in v.reports) for v in d.values)
+        console.print(Text(f"  Reports differ on {terminal_safe(d.about)}: {values}"), soft_wrap=True)
+    console.print()
 
 
 def _print_hit(console: Console, hit: Hit, label: str) -> None:
@@ -153,6 +202,7 @@ def ask(
     per_article: Annotated[int, typer.Option(min=1, help="Passages allowed from one article.")] = 1,
     mode: Annotated[str, typer.Option(help="hybrid, dense or lexical.")] = "hybrid",
     as_of: Annotated[Optional[str], typer.Option(help='"Now" for relative dates such as "last week".')] = None,
+    story: Annotated[bool, typer.Option("--story", help="Show the first result's story, first report to latest.")] = False,
     data_dir: DataDir = None,
 ) -> None:
     """Answer a question with cited passages. Filters: from:OUTLET since:DATE until:DATE "exact phrase"."""
@@ -168,7 +218,7 @@ def ask(
         if as_json:
             _json_line(answer_dict(answer))
         else:
-            print_answer(console, answer)
+            print_answer(console, answer, story)
         return
     failed = 0
     for number, line in enumerate(stdin_lines(), start=1):
@@ -186,7 +236,7 @@ def ask(
         if as_json:
             _json_line(answer_dict(answer))
         else:
-            print_answer(console, answer)
+            print_answer(console, answer, story)
             console.print()
     if failed:  # every other line was answered; the status still says that some were not
         raise typer.Exit(1)

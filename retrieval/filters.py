@@ -218,6 +218,18 @@ def _is_date_filter(expression: str, core: str) -> bool:
 _AROUND_DATES = frozenset({"on", "in", "about", "of", "during", "at", "the", "в", "у", "о", "про", "за"})
 
 
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
+           "jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec|"
+           "січня|лютого|березня|квітня|травня|червня|липня|серпня|вересня|жовтня|листопада|грудня|"
+           "января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря")
+# A day of a month, with or without its year ("7 December 2024", "December 7, 2024", "Dec. 7", "7 грудня"):
+# dateparser's search splits these ("on 7 December 2024" came back as "December" and "2024", the whole
+# month), so they are found first and read whole
+_DAY_OF_MONTH = re.compile(
+    rf"(?i)(?<![\w.,])(?:(?:on|of|at|the|в|у|о)\s+)*(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?|(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?)"
+    r"(?:,?\s+\d{4}(?:\s*(?:р\.|г\.|року|года))?)?(?![\w,.]\d)(?!\s*(?:pct|%|percent|per cent|mln|billion|million|dlrs))(?:\s+about\b)?")
+
+
 def dates(text: str, now: datetime, archive_end: datetime,
           languages: tuple[str, ...] = ("en",)) -> tuple[datetime | None, datetime | None, str]:
     """(since, until, text without the date words) for the dates a question names, in `languages`
@@ -233,9 +245,16 @@ def dates(text: str, now: datetime, archive_end: datetime,
             return first[0], last[1], text[: between.start()] + " " + text[between.end():]
     from dateparser.search import search_dates
 
+    spans = []
+    for day in list(_DAY_OF_MONTH.finditer(text)):
+        if re.search(r"\bmay\b", day.group()):  # lower case: the verb ("profits may 5 ...")
+            continue
+        span = _resolve(re.sub(r"(?i)(\d)(st|nd|rd|th)\b|\bof\s+", r"\1", day.group()), now, archive_end, languages)
+        if span:
+            spans.append(span)
+            text = text.replace(day.group(), " ", 1)
     found = search_dates(text, languages=list(languages), settings={
         "RELATIVE_BASE": archive_end.replace(tzinfo=None), "PREFER_DATES_FROM": "past"}) or []
-    spans = []
     for expression, _ in found:
         core = " ".join(w for w in expression.split() if w.lower() not in _AROUND_DATES)
         if not core or not _is_date_filter(expression, core):

@@ -72,6 +72,15 @@ class SearchSettings:
     # Below it, a passage is not shown as an answer (retrieval.floor); None: the index's model's floor
     # (floor_for), Floor() shows every passage ranked.
     floor: Floor | None = None
+    # The first result's story (retrieval.story): the answering passages, the best of each article among
+    # the first `story_candidates`, at least `story_cosine` close in meaning to a report of the story
+    # (`story_across` for one in another language; None: the index's model's, retrieval.story.BARS) and
+    # published within `story_days` of it. Chosen on the tuning half of bench/qrels/stories.jsonl.
+    story: bool = True
+    story_cosine: float | None = None
+    story_across: float | None = None
+    story_days: float = 14.0
+    story_candidates: int = 30
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> SearchSettings:

@@ -206,6 +206,18 @@ class Story:
 
 
 @dataclass(frozen=True)
+class Update:
+    """What a new report adds to a story a follow was already alerted to (retrieval.updates): the figures
+    it gives differently from the reports sent before (`changed`, each with the earlier values), and
+    whether its outlet is new to the story."""
+
+    passage_id: int  # the new report's hit
+    earlier: tuple[Report, ...]  # the story's reports sent before, in date order
+    changed: tuple[Disagreement, ...] = ()
+    new_outlet: bool = False
+
+
+@dataclass(frozen=True)
 class Timings:
     encode_ms: float = 0.0
     search_ms: float = 0.0

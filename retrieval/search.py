@@ -18,7 +18,7 @@ from index.encoder import Encoder, serve_queries
 from index.errors import IndexNotReady
 from index.records import IndexStatus
 from index.engines.base import Reader, SearchIndex
-from retrieval import citing, collapse, floor as floors, ranking, reading
+from retrieval import citing, collapse, floor as floors, ranking, reading, story as stories
 from retrieval.collapse import citation
 from retrieval.plan import MODES, Plan, SearchSettings, bm25_match, stated
 from retrieval.records import Answer, FullArticle, Hit, Query, Timings
@@ -133,12 +133,14 @@ class Searcher:
         t2 = time.perf_counter()
         hits, has_more = _page(plan, shown, read, limit, offset, per_article)
         closest = _page(plan, ranked[:32], read, 1, 0, 1)[0][:1] if not shown and ranked and not offset else []
+        # the first page tells the story of its first result; More's pages do not repeat it
+        story, newer = stories.build(plan, shown, read, hits[0]) if hits and not offset and self.settings.story else (None, None)
         t3 = time.perf_counter()
         return Answer(
             query=plan.query, hits=tuple(hits), generation=plan.snapshot.generation, offset=offset,
             has_more=has_more, timings=Timings((t1 - t0) * 1000, (t2 - t1) * 1000, (t3 - t2) * 1000),
             relaxed=relaxed, closest=closest[0] if closest else None, floor=plan.floor,
-            held_back=len(shown) < len(ranked),
+            held_back=len(shown) < len(ranked), story=story, newer=newer,
         )
 
 

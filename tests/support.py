@@ -12,6 +12,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples" / "archive.jsonl"
+STORY = ROOT / "samples" / "story.jsonl"  # one event over three days, in en, uk and ru, with its figures changing
 SHARED = ROOT.parent / "shared" / "data"
 SEED = SHARED / "seed" / "kupyansk-rovno.txt"
 REUTERS = SHARED / "reuters21578" / "articles.jsonl"

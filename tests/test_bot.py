@@ -10,9 +10,9 @@ import shutil
 import pytest
 
 from bot.app import ALLOWED_UPDATES, HEARTBEAT, TICK_SECONDS, build_application
-from bot.render.sentences import EXPIRED, REFUSAL, SLOW_DOWN, TEXT_ONLY
+from bot.render.sentences import EXPIRED, NO_NEWER, NO_STORY, REFUSAL, SLOW_DOWN, TEXT_ONLY
 from bot.settings import BotSettings
-from bot.state import short_key
+from bot.state import BotState, short_key
 from index import pipeline
 from index.engines.faiss import IndexReader
 from index.settings import Settings
@@ -214,7 +214,6 @@ def test_full_article_is_the_whole_text(api, data_dir, model_encoder):
 
     settings = settings_for(api, data_dir)
     # the key must be known to the bot: it was handed out with an earlier answer
-    from bot.state import BotState
     BotState(data_dir / "bot.sqlite3").remember("kl-2024-1207-rovno")
     drive(settings, model_encoder, scenario)
 
@@ -448,3 +447,47 @@ def test_typing_is_kept_up_until_a_slow_answer_is_sent(api, data_dir, model_enco
         assert all(c.params == {"chat_id": ALLOWED, "action": "typing"} for c in (first, second))
 
     drive(settings_for(api, data_dir), model_encoder, scenario)
+
+
+def test_a_story_of_two_reports_is_one_tap_away_and_built_when_tapped(api, data_dir, model_encoder):
+    """The sample's ECB story: Northern Wire's report and Pacific Business Daily's copy of it (issue 28;
+    tests/test_bot_story.py tells a longer one with the default model)."""
+    async def scenario():
+        api.message("ECB interest rate decision", user_id=ALLOWED)
+        [sent] = await wait(api, "sendMessage")
+        key = short_key("ECB interest rate decision")
+        *_, row = sent.params["reply_markup"]["inline_keyboard"]
+        assert row == [{"text": "🧵 Story", "callback_data": f"story:{key}"},
+                       {"text": "More ▸", "callback_data": f"more:{key}:3"}]
+        before = len(api.calls)
+        api.callback(f"story:{key}", user_id=ALLOWED, message_id=2)
+        [story] = await wait(api, "sendMessage", since=before)
+        assert story.params["reply_parameters"]["message_id"] == 2
+        assert story.params["text"] == STORY_TEXT
+        before = len(api.calls)
+        api.callback(f"more:{key}:3", user_id=ALLOWED, message_id=2)
+        [edit] = await wait(api, "editMessageReplyMarkup", since=before)
+        assert edit.params["reply_markup"]["inline_keyboard"][-1] == [row[0]]  # only More has done its job
+        await wait(api, "sendMessage", since=before)
+        # a question whose story is one report now (the archive changed since its answer): said, not sent
+        rovno = BotState(data_dir / "bot.sqlite3").remember("Rovno")
+        for press, said in ((f"story:{rovno}", NO_STORY), (f"newer:{rovno}", NO_NEWER)):
+            before = len(api.calls)
+            api.callback(press, user_id=ALLOWED, message_id=2)
+            [alert] = await wait(api, "answerCallbackQuery", since=before)
+            assert (alert.params["text"], alert.params["show_alert"]) == (said, True)
+        assert not [c for c in api.calls[before:] if c.method == "sendMessage"]
+
+    drive(settings_for(api, data_dir), model_encoder, scenario)
+
+
+ECB_SENTENCE = ("FRANKFURT (Northern Wire) - The European Central Bank cut interest rates for the fourth time this year on "
+                "Thursday, lowering its deposit rate by a quarter of a percentage point to 3.00% as inflation…")  # 200
+STORY_TEXT = (
+    "<i>🧵 2 reports, first to latest</i>\n"
+    '<b>12 Dec 2024</b> · <a href="https://northernwire.example/business/2024/12/12/ecb-cuts-rates-fourth-time">'
+    "Northern Wire</a> · <i>first</i>\n"
+    f"<blockquote>{ECB_SENTENCE}</blockquote>\n"
+    '<b>12 Dec 2024</b> · <a href="https://pacificbusinessdaily.example/markets/2024/12/12/ecb-lowers-deposit-rate-3-percent">'
+    "Pacific Business Daily</a> · <i>latest</i>\n"
+    f"<blockquote>{ECB_SENTENCE}</blockquote>")

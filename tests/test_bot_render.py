@@ -7,8 +7,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import bot.handlers
-from bot.render import answers, archive, articles, markup, snippets
-from retrieval.records import Answer, Citation, Filters, Hit, Query
+from bot import buttons, i18n
+from bot.render import answers, archive, articles, markup, snippets, stories
+from bot.state import BotState
+from retrieval.records import Answer, Citation, Disagreement, Filters, Hit, Query, Report, Stated, Story
 from index.records import IndexStatus, SourceCount
 from tests.botapi import parse_html
 
@@ -219,3 +221,160 @@ def test_an_answers_lead_stays_one_line_on_a_phone_however_long_the_question():
     more = asked("ministry statements on Rovno and Kupiansk", hit(rank=4), offset=3)
     assert answers.answer_message(more)[0].splitlines()[0] == "<i>Reports 4–4 on ministry statements on…</i>"
     assert answers.answer_message(asked("war in Ukraine", hit()))[0].splitlines()[0] == "<i>1 report on war in Ukraine</i>"
+
+
+# --- the story (issue 28): built from records, as retrieval.story would give them ----------------------
+
+def report(n, outlet, day, sentence, language="en", url=True):
+    c = Citation(f"r{n}", f"Report {n} <title>", f"https://r.example/{n}" if url else None, outlet,
+                 datetime(2024, 12, day, 9, tzinfo=UTC) if day else None)
+    return Report(c, sentence, 100 + n, language)
+
+
+LEDGER_7 = report(1, "Kyiv Ledger", 7, "Three people were killed in the strike on Rovno, the governor said.")
+WIRE_7 = report(2, "Northern Wire", 7, "5 people were killed & 12 injured, officials said.")
+UKR_8 = report(3, "Укрінформ", 8, "Кількість загиблих зросла до семи.", "uk")
+LEDGER_8 = report(4, "Kyiv Ledger", 8, "The toll rose to seven.")
+KILLED = Disagreement("killed", (Stated("3", (LEDGER_7,)), Stated("5", (WIRE_7,)), Stated("7", (UKR_8, LEDGER_8))))
+INJURED = Disagreement("injured", (Stated("12", (WIRE_7,)), Stated("20", (LEDGER_8,))))
+DRONES = Disagreement("count:drone", (Stated("40", (LEDGER_7,)), Stated("60", (WIRE_7,))))
+STORY = Story((LEDGER_7, WIRE_7, UKR_8, LEDGER_8), (KILLED, INJURED, DRONES))
+
+
+def storied(*hits, story=STORY, newer=None, topic="Rovno", offset=0):
+    return Answer(Query(f"what about {topic}?", topic, (topic.lower(),), topic=topic), hits, 1, offset, False,
+                  story=story, newer=newer)
+
+
+def test_a_newer_report_is_said_in_the_answers_lead_on_one_phone_line():
+    three = (hit(), hit(rank=2), hit(rank=3))
+    lead_of = lambda a: answers.answer_message(a)[0].splitlines()[0]  # noqa: E731
+    # "3 reports on Rovno · newer: Northern Wire, 8 Dec" is 374 px of a 310-px line: the topic goes first
+    wire_8 = replace(WIRE_7, citation=replace(WIRE_7.citation, published_at=datetime(2024, 12, 8, tzinfo=UTC)))
+    assert lead_of(storied(*three, story=Story((LEDGER_7, wire_8)), newer=wire_8)) == (
+        "<i>3 reports · newer: Northern Wire, 8 Dec</i>")
+    assert lead_of(storied(hit(), story=Story((LEDGER_7, LEDGER_8)), newer=replace(
+        LEDGER_8, citation=replace(LEDGER_8.citation, source="AP")), topic="Lviv")) == (
+        "<i>1 report on Lviv · newer: AP, 8 Dec</i>")
+    long_outlet = replace(LEDGER_8, citation=replace(LEDGER_8.citation, source="Pacific Business Daily International"))
+    assert lead_of(storied(hit(), story=Story((LEDGER_7, long_outlet)), newer=long_outlet)) == (
+        "<i>Newer report: Pacific Business…, 8 Dec</i>")
+    with i18n.speaking("uk"):
+        assert lead_of(storied(*three, story=Story((LEDGER_7, LEDGER_8)), newer=LEDGER_8)) == (
+            "<i>Є новіше: Kyiv Ledger, 8 груд.</i>")  # "3 повідомлення · новіше: …" is 45: two lines
+    with i18n.speaking("ru"):
+        assert lead_of(storied(hit(), story=Story((LEDGER_7, long_outlet)), newer=long_outlet)) == (
+            "<i>Есть новее: Pacific Business…, 8 дек.</i>")
+    # a later page says which reports it shows, not the story (its first page did)
+    assert lead_of(storied(hit(rank=4), newer=LEDGER_8, offset=3)) == "<i>Reports 4–4 on Rovno</i>"
+
+
+def test_an_answer_shows_at_most_two_disagreements_of_its_story_one_line_each():
+    html, shown = answers.answer_message(storied(hit(), newer=LEDGER_8))
+    assert shown == [hit()]
+    assert html == (
+        "<i>1 report · newer: Kyiv Ledger, 8 Dec</i>\n"
+        "<i>⚠️ killed: <b>3</b> — Kyiv Ledger, 7 Dec · <b>5</b> — Northern Wire, 7 Dec · <b>7</b> — Укрінформ, 8 Dec +1</i>\n"
+        "<i>⚠️ injured: <b>12</b> — Northern Wire, 7 Dec · <b>20</b> — Kyiv Ledger, 8 Dec</i>\n"
+        "<b>According to the ministry, Rovno came under Russian control.</b>\n"
+        '<b>[1]</b> <a href="https://kl.example/a?x=1&amp;y=2">Kyiv &amp; Ledger</a> · 7 Dec 2024\n'
+        "<blockquote expandable><i>Russia claims &lt;two&gt; villages</i>\n"
+        "Officials gave no casualty figures. <b>According to the ministry, Rovno came under "
+        "Russian control.</b> The claim could not be verified.</blockquote>")
+    parse_html(html)
+    with i18n.speaking("uk"):
+        lines = answers.answer_message(storied(hit(), story=Story(STORY.reports, (DRONES, KILLED))))[0].splitlines()
+    assert lines[:3] == ["<i>1 повідомлення: Rovno</i>",
+                         "<i>⚠️ drone: <b>40</b> — Kyiv Ledger, 7 груд. · <b>60</b> — Northern Wire, 7 груд.</i>",
+                         "<i>⚠️ загинули: <b>3</b> — Kyiv Ledger, 7 груд. · <b>5</b> — Northern Wire, 7 груд. · "
+                         "<b>7</b> — Укрінформ, 8 груд. +1</i>"]
+    # a line too long for two phone lines leaves out values from its middle, never the first or the latest
+    many = Disagreement("price", tuple(Stated(f"${n}.5 billion", (report(n, f"Outlet number {n}", n, "s"),))
+                                       for n in range(1, 7)))
+    [line] = stories.disagreement_lines(Story(STORY.reports, (many,)))
+    assert line == ("<i>⚠️ price: <b>$1.5 billion</b> — Outlet number 1, 1 Dec · … · <b>$6.5 billion</b> — Outlet number 6, "
+                    "6 Dec</i>")
+    # no story, or one without disagreements: the answer as before
+    assert answers.answer_message(storied(hit(), story=Story(STORY.reports)))[0] == answers.answer_message(answer(hit()))[0]
+
+
+def test_the_story_lists_its_reports_first_to_latest_then_where_they_differ():
+    html = stories.story_message(STORY, "en")
+    assert html == (
+        "<i>🧵 4 reports, first to latest</i>\n"
+        '<b>7 Dec 2024</b> · <a href="https://r.example/1">Kyiv Ledger</a> · <i>first</i>\n'
+        "<blockquote>Three people were killed in the strike on Rovno, the governor said.</blockquote>\n"
+        '<b>7 Dec 2024</b> · <a href="https://r.example/2">Northern Wire</a>\n'
+        "<blockquote>5 people were killed &amp; 12 injured, officials said.</blockquote>\n"
+        '<b>8 Dec 2024</b> · <a href="https://r.example/3">Укрінформ</a> <i>(in Ukrainian)</i>\n'
+        "<blockquote>Кількість загиблих зросла до семи.</blockquote>\n"
+        '<b>8 Dec 2024</b> · <a href="https://r.example/4">Kyiv Ledger</a> · <i>latest</i>\n'
+        "<blockquote>The toll rose to seven.</blockquote>\n"
+        "\n"
+        "<b>⚠️ The reports differ</b>\n"
+        "killed: <b>3</b> — Kyiv Ledger, 7 Dec · <b>5</b> — Northern Wire, 7 Dec · "
+        "<b>7</b> — Укрінформ, 8 Dec; Kyiv Ledger, 8 Dec\n"
+        "injured: <b>12</b> — Northern Wire, 7 Dec · <b>20</b> — Kyiv Ledger, 8 Dec\n"
+        "drone: <b>40</b> — Kyiv Ledger, 7 Dec · <b>60</b> — Northern Wire, 7 Dec")
+    parse_html(html)
+    with i18n.speaking("ru"):
+        russian = stories.story_message(Story((UKR_8, LEDGER_8), (KILLED,)), "ru").splitlines()
+    assert russian == [
+        "<i>🧵 2 сообщения, от первого до последнего</i>",
+        '<b>8 дек. 2024</b> · <a href="https://r.example/3">Укрінформ</a> <i>(на украинском)</i> · <i>первое</i>',
+        "<blockquote>Кількість загиблих зросла до семи.</blockquote>",
+        '<b>8 дек. 2024</b> · <a href="https://r.example/4">Kyiv Ledger</a> <i>(на английском)</i> · <i>последнее</i>',
+        "<blockquote>The toll rose to seven.</blockquote>",
+        "", "<b>⚠️ Сообщения расходятся</b>",
+        "погибли: <b>3</b> — Kyiv Ledger, 7 дек. · <b>5</b> — Northern Wire, 7 дек. · "
+        "<b>7</b> — Укрінформ, 8 дек.; Kyiv Ledger, 8 дек."]
+
+
+def test_a_long_story_leaves_out_reports_from_its_middle_never_the_first_or_the_latest():
+    many = tuple(report(n, f"Outlet {n}", min(n, 28), f"Sentence {n} " + "word " * 30) for n in range(1, 31))
+    undated = report(31, "Outlet 31", None, "An undated report.", url=False)
+    html = stories.story_message(Story((*many, undated)))
+    lines = html.splitlines()
+    assert lines[0] == "<i>🧵 31 reports, first to latest</i>"
+    cited = [line for line in lines if "Outlet " in line]
+    assert [line.split("Outlet ")[1].split("<")[0].split(" ")[0] for line in cited] == [
+        "1", "2", "3", "4", "5", "27", "28", "29", "30", "31"]
+    assert cited[0].endswith(" · <i>first</i>") and cited[8].endswith(" · <i>latest</i>")  # the last dated one
+    assert cited[9] == "<b>undated</b> · Outlet 31 · id <code>r31</code>"
+    assert lines.count("<i>… 21 more</i>") == 1 and lines[11] == "<i>… 21 more</i>"
+    # inside Telegram's limit with links of 2,000 characters: two linked reports do not fit, so none is linked
+    huge = tuple(replace(r, citation=replace(r.citation, url="https://r.example/" + "x" * 2000)) for r in many)
+    tight = stories.story_message(Story(huge, (KILLED,)))
+    assert markup.utf16_len(tight) <= 4096 and "<a href" not in tight and tight.count("<i>… 20 more</i>") == 1
+    assert tight.endswith("killed: <b>3</b> — Kyiv Ledger, 7 Dec · <b>5</b> — Northern Wire, 7 Dec · "
+                          "<b>7</b> — Укрінформ, 8 Dec; Kyiv Ledger, 8 Dec")
+    links = tuple(replace(r, citation=replace(r.citation, url="https://r.example/" + "x" * 400)) for r in many)
+    linked = stories.story_message(Story(links, (KILLED,)))  # links of 400: fewer reports, each linked
+    assert markup.utf16_len(linked) <= 4096 and linked.count("<a href") == 5 and "<i>… 25 more</i>" in linked
+    parse_html(tight)
+    parse_html(linked)
+
+
+def test_the_newer_report_alone_is_its_sentence_and_citation():
+    assert stories.newer_message(WIRE_7) == (
+        "<i>🆕 Newer report</i>\n<b>5 people were killed &amp; 12 injured, officials said.</b>\n"
+        '<a href="https://r.example/2">Northern Wire</a> · 7 Dec 2024\n'
+        "<blockquote><i>Report 2 &lt;title&gt;</i></blockquote>")
+    with i18n.speaking("uk"):
+        assert stories.newer_message(LEDGER_8, "uk").splitlines()[:3] == [
+            "<i>🆕 Новіше повідомлення</i>", "<b>The toll rose to seven.</b>",
+            '<a href="https://r.example/4">Kyiv Ledger</a> · 8 груд. 2024 <i>(англійською)</i>']
+
+
+def test_story_and_newer_buttons_carry_the_questions_key(tmp_path):
+    state = BotState(tmp_path / "bot.sqlite3")
+    key = state.remember("what about Rovno?")
+    under = buttons.story_buttons(state, storied(hit(), newer=LEDGER_8))
+    assert [(b.text, b.callback_data) for b in under] == [("🆕 Newer", f"newer:{key}"), ("🧵 Story", f"story:{key}")]
+    assert [buttons.decode(b.callback_data) for b in under] == [buttons.Newer(key), buttons.StoryView(key)]
+    assert all(len(b.callback_data.encode()) <= 64 for b in under)
+    assert buttons.story_buttons(state, storied(hit(), story=Story((LEDGER_7,)))) == []  # one report: no story
+    assert buttons.story_buttons(state, storied(hit(), newer=LEDGER_8, offset=3)) == []  # its first page has them
+    assert buttons.decode("story:") is None and buttons.decode("newer:a:b") is None
+    keyboard = buttons.results_keyboard(state, [hit()], buttons.More(key, 1), story=under).inline_keyboard
+    assert [[b.text for b in row] for row in keyboard] == [["📋 1", "📄 1"], ["🆕 Newer", "🧵 Story", "More ▸"]]

@@ -90,6 +90,22 @@ def test_filter_words_do_not_reach_the_dense_query_either():
     assert (q.dense_text, q.topic) == ("what did report Kupiansk?", "Kupiansk")
 
 
+@pytest.mark.parametrize("question, language, day", [
+    ("what was reported about Zaporizhzhia on 7 December 2024?", "en", 7),
+    ("what was reported on December 7 about Zaporizhzhia", "en", 7),
+    ("Zaporizhzhia strike, Dec. 9", "en", 9),
+    ("the Fed on the 7th of November", "en", 7),
+    ("що повідомляли 8 грудня про Запоріжжя?", "uk", 8),
+    ("что писали 7 декабря 2024 г. о Запорожье?", "ru", 7),
+])
+def test_a_day_of_a_month_is_that_day_not_the_month(question, language, day):
+    """dateparser's search split "on 7 December 2024" into "December" and "2024": the whole month."""
+    q = parse(question, OUTLETS, NOW, ARCHIVE_END)
+    month = 11 if "November" in question else 12
+    assert (q.filters.since, q.filters.until, q.language) == (
+        datetime(2024, month, day, tzinfo=UTC), datetime(2024, month, day + 1, tzinfo=UTC), language)
+
+
 @pytest.mark.parametrize("question, message, fields", [
     ("from:nobody Rovno", "The archive has no outlet called 'nobody'.", {"name": "nobody"}),
     ("since:someday Rovno", "since:someday is not a date; write it like since:2024-12-01.",

@@ -3,6 +3,7 @@
     access         who may use the bot (a gate before every handler), and presses of no known button
     asking         questions, /ask and More (and a 👍 / 👎 replied to an answer: bot.reply_votes)
     article        📄: the whole article
+    story          🧵 the story of an answer's first result, 🆕 its newer report
     inline         @bot question in any chat
     follows        /follow, /following, /unfollow, digests' time, alerts' More
     feedback       👍 / 👎: reactions, the buttons of older messages

@@ -25,7 +25,7 @@ async def reply_answer(message: Message, context: NewsdeskContext, question: str
         html, hits = answers.answer_message(answer)
         more = More(s.state.remember(answer.query.question), answer.offset + len(hits)) \
             if hits and (answer.has_more or len(hits) < len(answer.hits)) else None
-        markup = buttons.results_keyboard(s.state, hits, more)
+        markup = buttons.results_keyboard(s.state, hits, more, story=buttons.story_buttons(s.state, answer))
         shown = Shown("answer", answer.query.question, tuple(h.citation.article_id for h in hits))
         await send_results(s, message, html, markup, hits, shown)
 

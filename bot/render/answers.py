@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot import i18n
 from bot.i18n import gettext as _
 from bot.i18n import ngettext
+from bot.render import stories
 from bot.render.markup import (
     MESSAGE_LIMIT, OUTLET_CHARS, TOPIC_CHARS, linked, provenance, short_date, shorten, text, utf16_len,
 )
@@ -51,9 +51,7 @@ def result_citation(number: int, c: Citation) -> str:
 def language_tag(hit: Hit, asked_in: str) -> str:
     """" (in Ukrainian)" after a citation when the passage's language is not the question's; nothing
     when either is unknown (""). Passages stay as the archive has them."""
-    if not hit.language or not asked_in or hit.language == asked_in:
-        return ""
-    return f" <i>({text(i18n.language_name(hit.language))})</i>"
+    return stories.in_language(hit.language, asked_in)
 
 
 def lead_chars(shown: int) -> int:
@@ -125,24 +123,31 @@ def _join(lead: str, blocks: list[str]) -> str:
     return out
 
 
-def fit(lead_for, hits: list[Hit], limit: int, layout=None, asked_in: str = "") -> tuple[str, list[Hit]]:
+def fit(lead_for, hits: list[Hit], limit: int, layout=None, asked_in: str = "",
+        heading=None) -> tuple[str, list[Hit]]:
     """(HTML, the hits shown, in the order shown): whole results dropped from the end of the ranking
     until the message fits (so what is shown is always the first n, and More goes on from n); one
-    passage alone is tightened (less context, then passage_block's last resort), never dropped."""
+    passage alone is tightened (less context, then passage_block's last resort), never dropped.
+    `heading(hit)`: a line or two above each result of a one-by-one layout (an alert's "what changed")."""
     if not hits:
         raise ValueError("a message of passages needs at least one")
     layout = layout or one_by_one(asked_in)
+
+    def headed(block: str, hit: Hit) -> str:
+        head = heading(hit) if heading else ""
+        return f"{head}\n{block}" if head else block
+
     for n in range(len(hits), 1, -1):
         blocks, order = layout(hits[:n])
-        message = _join(lead_for(n), blocks)
+        message = _join(lead_for(n), [headed(b, h) for b, h in zip(blocks, order)] if heading else blocks)
         if utf16_len(message) <= limit:
             return message, order
     for budget in (CONTEXT_CHARS, 240, 0):
-        message = _join(lead_for(1), [passage_block(hits[0], budget, asked_in=asked_in)])
+        message = _join(lead_for(1), [headed(passage_block(hits[0], budget, asked_in=asked_in), hits[0])])
         if utf16_len(message) <= limit:
             return message, hits[:1]
-    # fits by construction: lead (< 300) + sentence (2 x 1,000) + citation (< 2,600) + also (outlets, no links)
-    return _join(lead_for(1), [passage_block(hits[0], tight=True, asked_in=asked_in)]), hits[:1]
+    # fits by construction: lead (< 300) + heading (< 600) + sentence (2 x 1,000) + citation (< 2,600) + also
+    return _join(lead_for(1), [headed(passage_block(hits[0], tight=True, asked_in=asked_in), hits[0])]), hits[:1]
 
 
 def topic_of(answer: Answer) -> str:
@@ -155,6 +160,14 @@ def several_outlets(answer: Answer) -> bool:
 
 
 def lead(answer: Answer, shown: int) -> str:
+    """The answer's first line, in italics: how many reports on what, and on a first page the story's
+    newer report when there is one ("3 reports · newer: Northern Wire, 8 Dec"); then, on a first page,
+    what the story's reports give different figures for (stories.disagreement_lines), seen without a tap."""
+    said = _lead(answer, shown)
+    return "\n".join([said, *([] if answer.offset else stories.disagreement_lines(answer.story))])
+
+
+def _lead(answer: Answer, shown: int) -> str:
     topic = topic_of(answer)
     first = answer.offset + 1
     if answer.relaxed:  # the stated filters left nothing: say so before the closest reports
@@ -165,10 +178,13 @@ def lead(answer: Answer, shown: int) -> str:
         return "<i>" + _("Reports {first}–{last} on {topic}").format(
             first=first, last=answer.offset + shown, topic=text(topic)) + "</i>"
     if several_outlets(answer) and shown > 1:
-        return "<i>" + ngettext("{n} report on {topic}, by outlet as asked", "{n} reports on {topic}, by outlet as asked",
-                                shown).format(n=shown, topic=text(topic)) + "</i>"
-    return "<i>" + ngettext("{n} report on {topic}", "{n} reports on {topic}", shown).format(
-        n=shown, topic=text(topic)) + "</i>"
+        said = ngettext("{n} report on {topic}, by outlet as asked", "{n} reports on {topic}, by outlet as asked",
+                        shown).format(n=shown, topic=text(topic))
+    else:
+        said = ngettext("{n} report on {topic}", "{n} reports on {topic}", shown).format(n=shown, topic=text(topic))
+    if answer.newer is not None:  # "newer reports exist": the lead says so, one line, 🆕 shows it
+        said = stories.lead_with_newer(said, ngettext("{n} report", "{n} reports", shown).format(n=shown), answer.newer)
+    return "<i>" + said + "</i>"
 
 
 def filters_in_words(f: Filters) -> str:
@@ -212,4 +228,7 @@ def answer_message(answer: Answer, limit: int = MESSAGE_LIMIT) -> tuple[str, lis
         return no_results(answer), []
     asked_in = answer.query.language
     layout = by_outlet(answer.query.filters.outlets, asked_in) if several_outlets(answer) else one_by_one(asked_in)
-    return fit(lambda shown: lead(answer, shown), list(answer.hits), limit, layout, asked_in)
+    message, shown = fit(lambda n: lead(answer, n), list(answer.hits), limit, layout, asked_in)
+    if utf16_len(message) > limit:  # one huge passage at its last resort: it keeps its room, not the disagreements
+        message, shown = fit(lambda n: _lead(answer, n), list(answer.hits), limit, layout, asked_in)
+    return message, shown

@@ -7,9 +7,14 @@ from __future__ import annotations
 
 from bot.i18n import gettext as _
 from bot.i18n import ngettext
+from collections.abc import Mapping
+
 from bot.render.answers import fit
-from bot.render.markup import MESSAGE_LIMIT, TOPIC_CHARS, shorten, text
-from retrieval.records import Hit
+from bot.render.markup import MESSAGE_LIMIT, OUTLET_CHARS, TOPIC_CHARS, shorten, text
+from bot.render.stories import day, disagreement_line
+from retrieval.records import Hit, Update
+
+UPDATE_DISAGREEMENTS = 2  # changed figures named in an alert's report, one line each
 
 
 def alert_lead(topic: str, first: int, shown: int, total: int, daily: bool) -> str:
@@ -23,11 +28,29 @@ def alert_lead(topic: str, first: int, shown: int, total: int, daily: bool) -> s
 
 
 def alert_message(topic: str, hits: list[Hit], total: int, daily: bool = False,
-                  limit: int = MESSAGE_LIMIT) -> tuple[str, list[Hit]]:
+                  limit: int = MESSAGE_LIMIT, updates: Mapping[int, Update] | None = None) -> tuple[str, list[Hit]]:
     """(HTML, hits shown) for an alert page: `hits` are the page's candidates, numbered as in the
-    whole alert; whole passages are dropped from the end until the message fits."""
+    whole alert; whole passages are dropped from the end until the message fits. A report of a story
+    the follower was sent before (`updates`, by passage id) leads with what it adds."""
     first = hits[0].rank if hits else 1
-    return fit(lambda shown: alert_lead(topic, first, shown, total, daily), list(hits), limit)
+    updates = updates or {}
+    return fit(lambda shown: alert_lead(topic, first, shown, total, daily), list(hits), limit,
+               heading=lambda hit: update_line(updates[hit.passage_id]) if hit.passage_id in updates else "")
+
+
+def update_line(update: Update) -> str:
+    """What a report adds to a story the follower was alerted to before, rather than the story again:
+    the figures it gives otherwise (each with the earlier values, outlets and days), else that its
+    outlet is new to the story, else that it changes no figure."""
+    first = update.earlier[0].citation
+    story = _("the story of {date} ({outlet})").format(
+        date=day(first), outlet=text(shorten(first.source or _("unknown outlet"), OUTLET_CHARS)))
+    if update.changed:
+        return "\n".join(["↻ <i>" + _("Update on {story}:").format(story=story) + "</i>",
+                          *(disagreement_line(d) for d in update.changed[:UPDATE_DISAGREEMENTS])])
+    if update.new_outlet:
+        return "↻ <i>" + _("A new outlet on {story}").format(story=story) + "</i>"
+    return "↻ <i>" + _("More on {story}; no figure changed").format(story=story) + "</i>"
 
 
 def following_message(follows, prefs) -> str:

@@ -1,4 +1,4 @@
-"""bot.render.menus: the command menu Telegram shows (`commands`), the labels of the More, 🔕 and
+"""bot.render.menus: the command menu Telegram shows (`commands`), the labels of the More, 🧵, 🆕, 🔕 and
 🗓 / ⚡ buttons, and /language's menu and replies."""
 
 from __future__ import annotations
@@ -10,6 +10,18 @@ from bot.render.sentences import N_
 
 def more_label() -> str:
     return _("More ▸")
+
+
+def story_label() -> str:
+    return _("🧵 Story")
+
+
+def article_label() -> str:
+    return _("📄 Whole article")
+
+
+def newer_label() -> str:
+    return _("🆕 Newer")
 
 
 def stop_label(mark: str = "") -> str:

@@ -58,6 +58,14 @@ class SearchIndex(Searches, Protocol):
 
     def passages(self, ids: list[int]) -> dict[int, StoredPassage]: ...
 
+    def passages_of(self, article_ids: list[str]) -> dict[int, StoredPassage]:
+        """Every passage of these articles in this generation (alerts: what a follow was sent before)."""
+        ...
+
+    def vectors_of(self, passages: list[StoredPassage]) -> dict[int, np.ndarray]:
+        """The stored vector of each passage, by passage id (what grouping by meaning compares)."""
+        ...
+
     def languages(self, ids: list[int]) -> dict[int, str]:
         """Each passage's article language, ISO 639-1; "" when not known (indexed before schema 7)."""
         ...

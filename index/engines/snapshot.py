@@ -98,6 +98,14 @@ class Snapshot:
 
     def sentence_vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
         return self.store.sentence_vectors(keys)
+    def passages_of(self, article_ids: list[str]) -> dict[int, StoredPassage]:
+        """Every passage of these articles in this generation."""
+        return self.store.passages(self.store.passage_ids_of(article_ids, self.generation))
+
+    def vectors_of(self, passages: list[StoredPassage]) -> dict[int, np.ndarray]:
+        """The stored vector of each passage (the one its dense search compares), by passage id."""
+        found = self.store.embeddings(p.text_hash for p in passages)
+        return {p.passage_id: found[p.text_hash] for p in passages if p.text_hash in found}
 
     def new_passages(self, since_gen: int) -> np.ndarray:
         """Ids of the passages of articles added (or changed) after generation `since_gen`, up to this one."""

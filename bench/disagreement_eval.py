@@ -1,0 +1,217 @@
+"""How right the disagreements of a story are (retrieval.figures; docs/evaluation.md, "Disagreements").
+
+    PYTHONPATH=. python bench/disagreement_eval.py [--show]
+
+1. Reuters-21578 (bench/qrels/disagreements.jsonl): groups of one story's reports, each a judged sentence
+   (character offsets into the article body), with the disagreements a reader finds in them. For each
+   half (tune, test): precision, every shown disagreement real (same `about`, and every two reports it
+   sets apart are set apart by the judgement), and recall, the judged disagreements shown (some two
+   reports the judgement sets apart are set apart under the same `about`).
+2. WMT22 general test sets (wmt-conference/wmt22-news-systems, brought by the search tool's `fetch`): a
+   sentence and its human translation (en-uk, en-ru, uk-en, ru-en) state the same figures, so every
+   disagreement between the two is false (cross-language precision), and each figure of one should be
+   found with the same value in the other (cross-language recall). Sentences are chosen by a rule that
+   does not use retrieval.figures: a digit or number word and a figure word in the English one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+from collections import Counter
+from datetime import datetime
+from itertools import combinations
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from retrieval.figures import disagreements, figures, same_value  # noqa: E402
+from retrieval.records import Citation, Report  # noqa: E402
+
+JUDGED = ROOT / "bench" / "qrels" / "disagreements.jsonl"
+REUTERS = ROOT.parent / "shared" / "data" / "reuters21578" / "articles.jsonl"
+WMT = Path("/work/.mirror/wmt-conference+wmt22-news-systems/repo")
+PAIRS = {"en-uk": ("en", "uk"), "en-ru": ("en", "ru"), "uk-en": ("uk", "en"), "ru-en": ("ru", "en")}
+
+
+def _date(text: str) -> datetime:
+    return datetime.strptime(text.split(".")[0].strip(), "%d-%b-%Y %H:%M:%S")
+
+
+def reuters_reports(group: dict, articles: dict[str, dict]) -> list[Report]:
+    reports = []
+    for n, item in enumerate(group["reports"]):
+        row = articles[item["article"]]
+        start, end = item["sentence"]
+        sentence = " ".join(row["body"][start:end].split())  # Reuters' line wraps are spaces
+        citation = Citation(row["id"], row["title"], None, "Reuters", _date(row["date"]))
+        reports.append(Report(citation, sentence, n, "en"))
+    return reports
+
+
+def _apart(values) -> set[frozenset[str]]:
+    """The pairs of articles a disagreement sets apart (in different values)."""
+    pairs = set()
+    for a, b in combinations(values, 2):
+        pairs |= {frozenset((x, y)) for x in a for y in b if x != y}
+    return pairs
+
+
+def score(groups: list[dict], articles: dict[str, dict], show: bool) -> dict:
+    shown = right = judged = found = 0
+    wrong_groups: list[str] = []
+    for group in groups:
+        truth = {d["about"]: _apart([v["articles"] for v in d["values"]]) for d in group["disagreements"]}
+        given = disagreements(reuters_reports(group, articles))
+        hits = set()
+        for d in given:
+            pairs = _apart([[r.citation.article_id for r in v.reports] for v in d.values])
+            shown += 1
+            ok = d.about in truth and pairs <= truth[d.about]
+            right += ok
+            if ok or (d.about in truth and pairs & truth[d.about]):
+                hits.add(d.about)
+            if not ok:
+                wrong_groups.append(group["id"])
+            if show:
+                print(f"  {'ok ' if ok else 'BAD'} {group['id']}: {d.about}: "
+                      + " · ".join(f"{v.value} ({', '.join(r.citation.article_id for r in v.reports)})" for v in d.values))
+        judged += len(truth)
+        found += len(hits & set(truth))
+        if show:
+            for about in set(truth) - hits:
+                print(f"  MISSED {group['id']}: {about}")
+    return {"groups": len(groups), "shown": shown, "right": right, "judged": judged, "found": found,
+            "precision": right / shown if shown else float("nan"), "recall": found / judged if judged else float("nan"),
+            "wrong": wrong_groups}
+
+
+# ---- WMT: a sentence and its translation -----------------------------------------------------------------
+
+_FIGURE_WORDS = re.compile(r"\b(killed|kill|dead|died|death|injured|wounded|hurt|missing|arrested|detained|"
+                           r"evacuated|rescued|percent|per cent|dollars?|euros?|pounds?|hryvnias?|rubles?|roubles?|"
+                           r"million|billion|thousand|people|January|February|March|April|May|June|July|August|"
+                           r"September|October|November|December)\b|[%$€£]", re.I)
+_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+                     r"forty|fifty|hundred|dozen)\b", re.I)
+
+
+def _git(*args: str) -> bytes:
+    import subprocess
+
+    return subprocess.run(["git", "--git-dir", str(WMT), *args], check=True, capture_output=True).stdout
+
+
+def wmt_pairs() -> list[tuple[str, str, str, str, int]]:
+    """(english, other, other's language, pair, line) for every selected line of the four test sets."""
+    if not WMT.exists():
+        raise SystemExit(f"{WMT} is missing: bring it with the search tool's fetch github:wmt-conference/wmt22-news-systems")
+    out = []
+    for pair, (src, ref) in PAIRS.items():
+        source = _git("show", f"HEAD:txt/sources/generaltest2022.{pair}.src.{src}").decode().splitlines()
+        target = _git("show", f"HEAD:txt/references/generaltest2022.{pair}.ref.A.{ref}").decode().splitlines()
+        assert len(source) == len(target), pair
+        for n, (a, b) in enumerate(zip(source, target), start=1):
+            english, other, lang = (a, b, ref) if src == "en" else (b, a, src)
+            if english.strip() and other.strip() and _NUMBER.search(english) and _FIGURE_WORDS.search(english):
+                out.append((english, other, lang, pair, n))
+    return out
+
+
+def wmt_half(pair: str, line: int) -> str:
+    """A fixed half for each WMT line (a hash, not a draw: it never changes)."""
+    return "test" if hashlib.sha1(f"{pair}:{line}".encode()).digest()[0] % 2 else "tune"
+
+
+def cross_language(show: bool, half: str) -> dict:
+    pairs = [p for p in wmt_pairs() if wmt_half(p[3], p[4]) == half]
+    false_pairs = 0
+    kept = Counter()
+    matched = Counter()
+    for english, other, lang, pair, line in pairs:
+        when = datetime(2022, 1, 1)
+        reports = [Report(Citation(f"{pair}:{line}:en", "", None, "WMT22", when), english, 0, "en"),
+                   Report(Citation(f"{pair}:{line}:{lang}", "", None, "WMT22", when), other, 1, lang)]
+        shown = disagreements(reports)
+        if shown:
+            false_pairs += 1
+            if show:
+                print(f"  FALSE {pair}:{line}: " + "; ".join(
+                    f"{d.about}: " + " · ".join(v.value for v in d.values) for d in shown))
+        # recall: each keyed figure (counts by a noun's stem are one language's own) found in the other
+        for a_text, a_lang, b_text, b_lang in ((english, "en", other, lang), (other, lang, english, "en")):
+            theirs = [f for f in figures(b_text, b_lang) if not f.about.startswith("count:")]
+            for f in figures(a_text, a_lang):
+                if f.about.startswith("count:"):
+                    continue
+                kept[a_lang] += 1
+                if any(g.about == f.about and g.unit == f.unit and same_value(f, g) for g in theirs):
+                    matched[a_lang] += 1
+                elif show:
+                    print(f"  UNMATCHED {pair}:{line} {a_lang} {f.about} {f.written!r}")
+    return {"pairs": len(pairs), "false": false_pairs, "figures": dict(kept), "matched": dict(matched)}
+
+
+# ---- Brown-UK: the figures of native Ukrainian news -----------------------------------------------------
+
+FIGURES_UK = ROOT / "bench" / "qrels" / "figures-uk.jsonl"
+
+
+def brown_uk(half: str) -> dict:
+    """Judged figures of Brown-UK category A sentences (a seeded sample of what retrieval.figures gave, at
+    most 12 per key, each judged right or wrong by reading): the share judged right, and how many the code
+    gives now (a figure at the same span with the same key)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from multilingual.sources import Repo, brown_uk as read
+
+    bodies = {a.article_id: a.body.replace("\n", " ") for a in read(Repo("brown-uk/corpus"))}
+    rows = [r for r in map(json.loads, FIGURES_UK.read_text(encoding="utf-8").splitlines()) if r["split"] == half]
+    still = right_still = 0
+    for r in rows:
+        start, end = r["sentence"]
+        now = figures(bodies[r["article"]][start:end], "uk")
+        if any(list(f.span) == r["span"] and f.about == r["about"] for f in now):
+            still += 1
+            right_still += r["right"]
+    return {"judged": len(rows), "right": sum(r["right"] for r in rows), "still": still, "right_still": right_still}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--show", action="store_true", help="print every shown and missed disagreement")
+    parser.add_argument("--halves", default="tune,test")
+    parser.add_argument("--no-wmt", action="store_true")
+    args = parser.parse_args()
+    articles = {row["id"]: row for row in map(json.loads, REUTERS.open(encoding="utf-8"))}
+    groups = [json.loads(line) for line in JUDGED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for half in args.halves.split(","):
+        for batch in (1, 2, None):
+            chosen = [g for g in groups if g["split"] == half and batch in (None, g.get("batch", 1))]
+            if args.show and batch is not None:
+                print(f"[{half}, batch {batch}]")
+            result = score(chosen, articles, args.show and batch is not None)
+            label = ("tuned on" if half == "tune" else "held out" if batch == 2 else "seen once before the last rules" if batch == 1
+                     else "batch 1 seen once, batch 2 held out")
+            which = f"batch {batch}" if batch else "both batches"
+            print(f"Reuters {half} half, {which} ({label}): {result['groups']} groups, {result['judged']} judged disagreements; "
+                  f"shown {result['shown']}, right {result['right']}: precision {result['precision']:.3f}, "
+                  f"recall {result['found']}/{result['judged']} = {result['recall']:.3f}")
+    for half in ([] if args.no_wmt else args.halves.split(",")):
+        b = brown_uk(half)
+        print(f"Brown-UK {half} sample (figures of Ukrainian news, judged): {b['right']}/{b['judged']} right "
+              f"= {b['right'] / b['judged']:.3f} as judged; the code now gives {b['still']} of them, "
+              f"{b['right_still']} right = {b['right_still'] / max(b['still'], 1):.3f}")
+        result = cross_language(args.show, half)
+        total, hit = sum(result["figures"].values()), sum(result["matched"].values())
+        print(f"WMT22 {half} half, sentence and translation: {result['pairs']} pairs, {result['false']} with a (false) "
+              f"disagreement: cross-language precision {1 - result['false'] / result['pairs']:.3f} of pairs; "
+              f"figures found in the other language {hit}/{total} = {hit / total:.3f} "
+              + ", ".join(f"{k} {result['matched'].get(k, 0)}/{v}" for k, v in sorted(result["figures"].items())))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,354 @@
+"""The figures a report's sentence states (tolls, prices, amounts, percentages, dates), and where the
+reports of one story give different ones (issue 28: "3 killed: Kyiv Ledger · 5 killed: Northern Wire").
+
+A shown disagreement must be real (held-out precision is the bar), so every rule errs towards saying
+nothing: a sentence that gives two values for one thing speaks for neither, and values that differ only by
+rounding, units or a stated approximation are the same value. Names ("who did it") are not compared:
+telling a second name for the same role from a name of another role needs more than a sentence's words."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from retrieval.numbers import LANGUAGES, Number, dates, fold, numbers
+from retrieval.records import Disagreement, Report, Stated
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of a sentence. `about` is a key shared by the three languages ("killed", "price",
+    "date") or, for other counts, "count:" and the counted noun's stem (compared within one language);
+    `value` a float, or an ISO date for "date" ("1987-03-06", "--03-06" without a year); `written` the
+    words as the sentence writes them with their unit ("$1.5 billion", "п'ятеро"); `span` its offsets.
+    `unit` ("USD", "%", "" for a count), `step` (what it is rounded to: 100 in "1,500", 0 when exact)
+    and `bound` ("over" for "more than 100", "under" for "up to 100", "" otherwise) are what decide
+    whether two figures are the same value."""
+
+    about: str
+    value: float | str
+    written: str
+    approximate: bool
+    span: tuple[int, int]
+    unit: str = ""
+    step: float = 0.0
+    bound: str = ""
+
+
+# ---- what a number is about ---------------------------------------------------------------------------
+
+# Words that say what a count counts, by the key they give; a word matches by its start, so one pattern
+# covers a Ukrainian or Russian word's declined forms (загинули, загиблих; погибли, погибших).
+_KEYS = {
+    "killed": r"killed|killing|kills?|dead|died|dies|dying|deaths|drowned|perished|fatalities|toll|lives|"
+              r"загин\w*|загибл\w*|вбит\w*|вбив\w*|убит\w*|убив\w*|убил\w*|помер\w*|жертв\w*|"
+              r"погиб\w*|умер\w*|скончал\w*|гибел\w*|смертей",
+    "injured": r"injured|injuring|injuries|wounded|wounding|hurt|поранен\w*|поранил\w*|травмован\w*|"
+               r"постражда\w*|ранен\w*|ранил\w*|пострадал\w*|пострадавш\w*|травмирован\w*",
+    "missing": r"missing|unaccounted|зникл\w*|безвісти|безвісті|пропал\w*|пропавш\w*",
+    "arrested": r"arrested|arrests?|arresting|detained|detaining|заарештова\w*|арештова\w*|затрима\w*|"
+                r"арестова\w*|задержа\w*",
+    "evacuated": r"evacuated|evacuating|evacuees|евакуйова\w*|евакуюва\w*|эвакуирова\w*",
+    "rescued": r"rescued|survivors|survived|врятова\w*|врятува\w*|вижил\w*|вижив\w*|спасен\w*|спасл\w*|"
+               r"выжил\w*|выживш\w*",
+}
+_KEY_RES = [(key, re.compile(f"(?:{pattern})")) for key, pattern in _KEYS.items()]
+# Why four tokens each way: "3 people were reported killed", "the death toll has risen to 7"; further
+# than that a casualty word is as likely to belong to another number of the sentence.
+_REACH = 4
+
+# "the death toll from the ferry disaster has risen to 134": a toll's number may stand far from the word
+_TOLL = re.compile(r"(?:\btoll\b[^,;:.()\d]{0,60}?\b(?:to|at|of|reached|hit|was|is|stood at)|"
+                   r"(?:забрал\w*|забира\w*|унесл\w*|унес|уносит\w*)\s+(?:житт\w*|жизн\w*))\s+"
+                   r"(?:(?:about|around|nearly|almost|some|more than|over|at least|понад|більше|близько|майже|"
+                   r"щонайменше|около|более|свыше|почти|не менее)\s+)?$")
+# "кількість загиблих ... зросла до семи", "число раненых достигло 14": the counted word names the key
+_NUMBER_OF = re.compile(r"(?:кількість|число|количество)\s+(\w+)[^,;:.()\d]{0,100}?\s(?:до|сягнула|сягає|досягла|"
+                        r"становить|становила|достигло|достигла|составило|составляет)\s+"
+                        r"(?:(?:понад|більше|близько|майже|щонайменше|около|более|свыше|почти|не менее)\s+)?$")
+_DURATION = re.compile(r"years?|months?|weeks?|days?|hours?|minutes?|рок[иуі]|рік|років|місяц\w*|тижн\w*|дн[іяв]\w*|"
+                       r"годин\w*|хвилин\w*|лет|год[аму]?|месяц\w*|недел\w*|дн[еяи]\w*|час[аов]*|минут\w*")
+
+# Currency amounts that are prices: "40 dlrs a share", "18 dlrs per barrel", "за акцію", "за баррель",
+# or one named a price. Every other amount is an "amount".
+_PER = re.compile(r"[\s-]*(?:(?:a|an|per|за)\b|/)[\s-]*(?:\w+)")
+_PRICE_WORDS = re.compile(r"price[sd]?|ціна|ціну|ціни|цін[аиі]\w*|цена|цену|цены|цен[аеуы]\w*|котирува\w*")
+
+# Approximation and bound words just before a number, by what they make of it.
+_MARKERS = [
+    ("over", r"more than|over|at least|upwards of|in excess of|as many as|понад|більше|більш ніж|більше ніж|"
+             r"щонайменше|принаймні|не менше|не менше ніж|не менш як|свыше|более|более чем|больше|не менее|"
+             r"по меньшей мере|как минимум|по крайней мере|не меньше"),
+    ("under", r"up to|less than|fewer than|under|no more than|менше|менше ніж|не більше|не більше ніж|менее|"
+              r"меньше|не более"),
+    ("about", r"about|around|approximately|nearly|almost|some|roughly|an estimated|estimated|close to|"
+              r"an approximate|близько|майже|приблизно|орієнтовно|біля|около|почти|примерно|порядка|"
+              r"приблизительно"),
+]
+_MARKER_RES = [(bound, re.compile(rf"(?<!\w)(?:{pattern})\s+$")) for bound, pattern in _MARKERS]
+
+# Words after a number that are not what it counts (so "3 of them", "5 years of" are no generic count).
+_NOT_COUNTED = set("""of to and or in on at by for from with a an the per than as is are was were will would
+has have had said who which that this these those its their his her times pct percent more less other others
+gmt est edt am pm hours local p m b c d и и в у на з із до по за від про та і й а але що як це для при над під
+між о об с со от к или не ни же ли бы року році роки років рік года году лет р г ч час тому назад""".split())
+_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[^\w\s]")
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+_ENDINGS = sorted("ами ями ов ев ей ів їв ах ях ам ям ом ем ою ею ий ый ій ої ой ая яя ые ие а я о е и і ї ы у ю ь й"
+                  .split(), key=len, reverse=True)
+
+
+def _stem(word: str, language: str) -> str:
+    """A crude stem that keeps one noun's forms together within one language ("homes", "home"; "будинків",
+    "будинки"); it is never compared across languages."""
+    if re.fullmatch(r"[a-z']+", word):
+        word = word.removesuffix("'s")
+        if word.endswith("ies") and len(word) > 4:
+            return word[:-3] + "y"
+        if word.endswith(("sses", "shes", "ches", "xes")):
+            return word[:-2]
+        return word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 3 else word
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word
+
+
+# ---- figures ------------------------------------------------------------------------------------------
+
+
+def figures(sentence: str, language: str) -> tuple[Figure, ...]:
+    """The figures `sentence` states, in order. `language`: "en", "uk", "ru", or "" to read it as any."""
+    languages = (language,) if language in LANGUAGES else LANGUAGES
+    folded = fold(sentence)
+    out: list[Figure] = []
+    days = dates(folded, languages)
+    for iso, start, end in days:
+        out.append(Figure("date", iso, sentence[start:end], False, (start, end)))
+    tokens = list(_TOKEN.finditer(folded))
+    for number in numbers(folded, language):
+        if any(start < number.end and number.start < end for _, start, end in days):
+            continue  # the day of a date
+        if _is_year(number, folded):
+            continue
+        if not number.unit and re.match(r"-[^\W\d_]", folded[number.end:number.end + 2]):
+            continue  # "29-річного", "40-го батальйону", "a 3-year-old": an age or an ordinal, not a count
+        about = _about(number, folded, tokens, language)
+        if about is None:
+            continue
+        bound = _bound(folded, number.start)
+        # "about 200" is rounded to its last written digit whatever its size ("200" alone is exact)
+        step = max(number.step, number.place) if bound == "about" else number.step
+        out.append(Figure(about, number.value, sentence[number.start:number.end], bool(bound),
+                          (number.start, number.end), number.unit, step,
+                          bound if bound in ("over", "under") else ""))
+    out.sort(key=lambda f: f.span)
+    return tuple(out)
+
+
+def _is_year(number: Number, folded: str) -> bool:
+    """A bare 1900-2099 is a year far more often than a count ("in 1986", "1987 profit")."""
+    return (not number.unit and not number.words and number.value.is_integer() and 1900 <= number.value <= 2099
+            and re.fullmatch(r"\d{4}", folded[number.start:number.end]) is not None)
+
+
+def _bound(folded: str, start: int) -> str:
+    before = folded[max(0, start - 30):start]
+    for bound, pattern in _MARKER_RES:
+        if pattern.search(before):
+            return bound
+    return ""
+
+
+def _about(number: Number, folded: str, tokens: list[re.Match], language: str) -> str | None:
+    if number.unit == "%":
+        return "percent"
+    first = next((i for i, t in enumerate(tokens) if t.start() >= number.start), len(tokens))
+    after = next((i for i, t in enumerate(tokens) if t.start() >= number.end), len(tokens))
+    if number.unit:
+        before = " ".join(t.group(0) for t in tokens[max(0, first - 4):first])
+        if _PER.match(folded, number.end) and not re.match(r"\s*(?:a|an)\s+(?:year|month|week|day)", folded[number.end:]):
+            return "price"
+        return "price" if any(_PRICE_WORDS.fullmatch(w) for w in before.split()) else "amount"
+    following = tokens[after].group(0) if after < len(tokens) else ""
+    # "вбитих два роки тому", "killed 3 years ago": a number of years, days or hours is a time, whatever
+    # casualty word stands near it
+    if not _DURATION.fullmatch(following):
+        if _TOLL.search(folded, max(0, number.start - 80), number.start):
+            return "killed"
+        counted = _NUMBER_OF.search(folded, max(0, number.start - 160), number.start)
+        if counted and _key(counted.group(1)):
+            return _key(counted.group(1))
+        key = _casualty(tokens, first, after)
+        if key:
+            return key
+    if after < len(tokens) and (word := tokens[after].group(0)) and _WORD.fullmatch(word):
+        if word not in _NOT_COUNTED and len(word) >= 3 and (number.value != 1 or not number.words):
+            guess = language or _script(word)
+            return f"count:{_stem(word, guess)}"
+    return None
+
+
+def _script(word: str) -> str:
+    return "en" if re.fullmatch(r"[a-z']+", word) else "ru"
+
+
+def _key(word: str) -> str | None:
+    return next((k for k, pattern in _KEY_RES if pattern.fullmatch(word)), None)
+
+
+_AND = {"and", "but", "while", "і", "й", "та", "а", "але", "и", "но"}
+
+
+def _casualty(tokens: list[re.Match], first: int, after: int) -> str | None:
+    """The casualty (or arrest, evacuation) word nearest the number, within _REACH tokens on either side
+    and with no punctuation or other number between; the nearer side wins, except that a word before an
+    "and" that stands before the number yields to one after it ("26 died and 240 were unaccounted for":
+    240 are missing)."""
+    found: dict[int, tuple[int, str, bool]] = {}
+    for direction, start in ((1, after), (-1, first - 1)):
+        i, distance, crossed = start, 1, False
+        while 0 <= i < len(tokens) and distance <= _REACH:
+            word = tokens[i].group(0)
+            if word == "," and direction == 1 and i + 1 < len(tokens) and _key(tokens[i + 1].group(0)):
+                i += 1  # "п'ятьох агітаторів, вбитих": the participle after a comma is the count's own
+                continue
+            if not _WORD.fullmatch(word):
+                break  # punctuation or another number: a casualty word beyond it belongs to something else
+            crossed = crossed or (direction == -1 and word in _AND)
+            key = _key(word)
+            if key:
+                found[direction] = (distance, key, crossed)
+                break
+            i += direction
+            distance += 1
+    forward, backward = found.get(1), found.get(-1)
+    if forward and backward:
+        return forward[1] if backward[2] or forward[0] <= backward[0] else backward[1]
+    return (forward or backward)[1] if (forward or backward) else None
+
+
+# ---- disagreements ------------------------------------------------------------------------------------
+
+
+def same_value(a: Figure, b: Figure) -> bool:
+    """Whether two figures for one thing say the same: equal, or apart only by rounding ("1.5 billion",
+    "1,520 mln") or by a stated approximation ("about 1,000", "1,040") to the place it is written to. A bound is a
+    value of its own: "at least 70" and "81" are a toll that rose, which a reader wants shown. Figures
+    in different units are not compared (counted as the same): "5 mln dlrs" and "4 mln stg" may both
+    be right."""
+    if a.unit != b.unit:
+        return True
+    if isinstance(a.value, str) or isinstance(b.value, str):
+        # "--03-06" (no year) is the same day as "1987-03-06"
+        x, y = str(a.value), str(b.value)
+        return x[-5:] == y[-5:] and (x[:4] == y[:4] or x.startswith("--") or y.startswith("--"))
+    x, y = float(a.value), float(b.value)
+    if abs(x - y) <= 1e-9 * max(abs(x), abs(y), 1.0):
+        return True
+    # The more precise figure rounded to the step of the other ("1.52 billion" to the 0.1 billion of "1.5
+    # billion", "345" to the tens of "almost 350", "110.6" to the units of "111") gives the other; but
+    # never across more than a tenth: "1,000" and "1,400" are two figures, and so are "some 109 billion"
+    # and "108 billion", which differ at the place both are written to.
+    coarse, fine = (a, b) if a.step >= b.step else (b, a)
+    step = coarse.step or 1.0
+    rounded = math.floor(float(fine.value) / step + 0.5) * step
+    close = abs(x - y) <= 0.1 * max(abs(x), abs(y))
+    return close and abs(rounded - float(coarse.value)) <= 1e-9 * max(abs(x), abs(y), 1.0)
+
+
+def _when(report: Report) -> datetime:
+    return report.citation.published_at or datetime.max
+
+
+def disagreements(reports: Sequence[Report]) -> tuple[Disagreement, ...]:
+    """Where the reports of one story give different values for the same thing, each value as its first
+    report writes it, values in the order of their first report's date."""
+    ordered = sorted(reports, key=_when)  # stable: undated reports keep their order, last
+    stated: dict[str, list[tuple[Report, Figure]]] = {}
+    for report in ordered:
+        by_about: dict[str, list[Figure]] = {}
+        for figure in figures(report.sentence, report.language):
+            by_about.setdefault(figure.about, []).append(figure)
+        for about, found in by_about.items():
+            # A sentence that gives two values for one thing ("3 killed in Kyiv and 2 in Kharkiv", "profit
+            # rose to 5 mln from 3 mln") does not say which of them another report's value should be set
+            # against: it speaks for neither.
+            if any(not same_value(f, g) for f in found for g in found):
+                continue
+            # Counts of other things ("1,000 workers", "21,600 workers") are extracted but never set against
+            # each other: in a story they are as often counts of different things (this week's layoffs at
+            # one plant, next week's at six) as two figures for one; in the tuning half every one shown was.
+            if about.startswith("count:"):
+                continue
+            stated.setdefault(about, []).append((report, found[0]))
+    out = []
+    for about, given in stated.items():
+        values = _distinct(given)
+        if len(values) > 1:
+            out.append(Disagreement(about, tuple(values)))
+    return tuple(out)
+
+
+# Money "amounts" are the figures whose referent is least sure: a story's sentences name the whole debt
+# and the part under a moratorium (108 and 68 billion), the whole debt and the private sector's (50 and
+# 30 billion). Two amounts more than a quarter apart are taken for two things, not one figure given
+# twice; the revisions the tuning half holds were 1.05 apart at most (53 and 50 billion), the different
+# things 1.6 apart at least.
+_AMOUNT_RATIO = 1.25
+
+
+def _not_apart(a: Figure, b: Figure) -> bool:
+    if same_value(a, b):
+        return True
+    if a.about == "amount" and isinstance(a.value, float) and isinstance(b.value, float):
+        low, high = sorted((abs(a.value), abs(b.value)))
+        return high > low * _AMOUNT_RATIO
+    return False
+
+
+# Per-share prices in a bidding contest are as often two bidders' offers (34 dlrs from one, 50 from a
+# rival) as one offer raised. The names a sentence gives before its price are the parties to it (the
+# bidder, the target); two prices are set against each other only when their sentences share one of
+# those names, or one names none. In the tuning half this kept all four raised offers and dropped both
+# rival bidders' (Jacobs' 44 and GAF's 46; GAF's 46 and Merrill's 48.50).
+_NAME = re.compile(r"(?<![\w'])[A-ZА-ЯІЇЄҐ][\w'’-]+")
+_NOT_NAMES = set("""a an the in on at of for and but it its he she they we this that these those after before
+last next earlier later yesterday today monday tuesday wednesday thursday friday saturday sunday january february
+march april may june july august september october november december inc corp co ltd plc group company""".split())
+
+
+def _parties(sentence: str, before: int) -> set[str]:
+    words = set()
+    for match in _NAME.finditer(sentence, 0, before):
+        word = match.group(0).lower().replace("’", "'").removesuffix("'s").rstrip("s'")
+        if word and word not in _NOT_NAMES:
+            words.add(word)
+    return words
+
+
+def _same_party(r1: Report, f1: Figure, r2: Report, f2: Figure) -> bool:
+    if f1.about != "price":
+        return True
+    a, b = _parties(r1.sentence, f1.span[0]), _parties(r2.sentence, f2.span[0])
+    return not a or not b or bool(a & b)
+
+
+def _distinct(given: list[tuple[Report, Figure]]) -> list[Stated]:
+    """The values that differ, each the reports giving a value the same as (or linked by sameness to) its
+    first: values are joined when any two of their figures are the same value, so a chain of roundings
+    ("about 1,000", "1,040", "980") is one value, never two."""
+    groups: list[list[tuple[Report, Figure]]] = []
+    for report, figure in given:
+        joined = [g for g in groups if any(_not_apart(figure, f) or not _same_party(report, figure, r, f)
+                                           for r, f in g)]
+        merged = [item for g in joined for item in g] + [(report, figure)]
+        groups = [g for g in groups if not any(g is j for j in joined)] + [merged]
+    # a value's reports in date order, values by their first report's date
+    for g in groups:
+        g.sort(key=lambda item: _when(item[0]))
+    groups.sort(key=lambda g: _when(g[0][0]))
+    return [Stated(g[0][1].written, tuple(r for r, _ in g)) for g in groups] if len(groups) > 1 else []
