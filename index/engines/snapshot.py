@@ -98,6 +98,7 @@ class Snapshot:
 
     def sentence_vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
         return self.store.sentence_vectors(keys)
+
     def passages_of(self, article_ids: list[str]) -> dict[int, StoredPassage]:
         """Every passage of these articles in this generation."""
         return self.store.passages(self.store.passage_ids_of(article_ids, self.generation))
