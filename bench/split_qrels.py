@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import QRELS_DIR, SPLIT  # noqa: E402
 
-SETS = ("reuters.jsonl", "reuters-filters.jsonl", "newsroom.jsonl")
+SETS = ("reuters.jsonl", "reuters-filters.jsonl", "newsroom.jsonl", "highlights.jsonl")
 
 
 def split(lines: list[str], seed: int) -> list[int]:
@@ -39,14 +39,18 @@ def split(lines: list[str], seed: int) -> list[int]:
 
 
 def main() -> None:
-    if SPLIT.exists():
-        sys.exit(f"{SPLIT} exists: the split is fixed once (delete it only to start the evaluation over).")
-    result = {name: {"test": split((QRELS_DIR / name).read_text(encoding="utf-8").splitlines(), 2026)}
-              for name in SETS}
+    """Splits the sets the file has no split of yet (a set judged later is split once, when first run);
+    the halves it has are never redrawn."""
+    result = json.loads(SPLIT.read_text()) if SPLIT.exists() else {}
+    new = [name for name in SETS if name not in result]
+    if not new:
+        sys.exit(f"{SPLIT} splits every set already: the split is fixed once (delete it only to start the evaluation over).")
+    for name in new:
+        result[name] = {"test": split((QRELS_DIR / name).read_text(encoding="utf-8").splitlines(), 2026)}
     SPLIT.write_text("{\n" + ",\n".join(f" {json.dumps(name)}: {json.dumps(halves)}" for name, halves in result.items())
                      + "\n}\n")
-    for name, halves in result.items():
-        print(f"{name}: {len(halves['test'])} test questions")
+    for name in new:
+        print(f"{name}: {len(result[name]['test'])} test questions")
 
 
 if __name__ == "__main__":

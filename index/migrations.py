@@ -7,7 +7,7 @@ the schema versions need; index.store adds the later columns (`add_columns`) whe
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -42,6 +42,14 @@ _PASSAGE_LEMMAS = "(p.lemmas IS NOT NULL OR p.article IN (SELECT rowid FROM arti
 def unsketched(db: sqlite3.Connection) -> list[tuple[int, str, str]]:
     """(rowid, title, body) of live articles written before sketches existed (schema 2)."""
     return db.execute("SELECT rowid, title, body FROM articles WHERE sketch IS NULL AND gen_removed IS NULL").fetchall()
+
+
+def unvectored_sentences(db: sqlite3.Connection) -> Iterator[str]:
+    """The text of every live passage of an archive from before schema 8, whose sentences have no
+    vectors (index.sentences) yet: index.pipeline.run encodes them once, with its encoder."""
+    for (text,) in db.execute(f"SELECT {PASSAGE_TEXT} FROM passages p JOIN articles a ON a.rowid = p.article"
+                              " WHERE a.gen_removed IS NULL"):
+        yield text
 
 
 def set_sketches(db: sqlite3.Connection, rows: Iterable[tuple[bytes, int]]) -> None:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from index import duplicates, engines, generations, lemmas, migrations, places
+from index import duplicates, engines, generations, lemmas, migrations, places, sentences
 from index.chunking import chunk
 from index.config import SourceSpec
 from index.encoder import LEGACY_BACKEND, Encoder, SentenceTransformerEncoder, check_backend, default_backend
@@ -42,6 +42,9 @@ from index.store import Store
 Input = tuple[str, Iterable[Article | Problem | Seen]]  # (collection, what its source yields)
 FEEDS_AT_ONCE = 8  # feeds fetched concurrently by `update`
 UNPUBLISHED_FORMS = "lemmas_unpublished"  # meta: lemma columns rewritten since the last generation
+# meta: an archive from before schema 8 whose live passages' sentences have no vectors yet: the next
+# run encodes them (embed_sentences), once; until then a question encodes the few it needs
+SENTENCES_PENDING = "sentences_pending"
 
 
 @dataclass
@@ -125,6 +128,21 @@ def embed_missing(store: Store, encoder: Encoder, texts: dict[str, str], batch_s
     return len(order)
 
 
+def embed_sentences(store: Store, encoder: Encoder, texts: Iterable[str], batch_size: int,
+                    chunk_size: int, quiet: bool = False) -> int:
+    """Step 4, for the bold sentence: encode the sentences of these passages that have no stored
+    vector (index.sentences), longest first as for passages; commits as it goes."""
+    found = sentences.of_passages(texts)
+    missing = store.read.missing_sentence_vectors(found)
+    order = sorted(missing, key=lambda k: len(found[k]), reverse=True)
+    with tqdm(total=len(order), unit="sentence", desc="sentences", disable=True if quiet else None) as bar:
+        for i in range(0, len(order), chunk_size):
+            keys = order[i : i + chunk_size]
+            store.put_sentence_vectors(keys, encoder.encode([found[k] for k in keys], batch_size=batch_size))
+            bar.update(len(keys))
+    return len(order)
+
+
 def write_rows(store: Store, gen: int, plan: Plan, chunks: list[tuple[Article, list[Passage]]]) -> None:
     """Step 5 (inside the caller's transaction)."""
     store.retire([rowid for _, rowid in plan.changed] + plan.removed, gen)
@@ -160,6 +178,8 @@ def upgrade(store: Store, quiet: bool = False) -> tuple[int, int]:
                                                    for rowid, title, body in missing))
             store.add_new_terms()
             store.add_places(places.rows(store.read.all_terms()))
+            if written < 8:
+                store.set_meta(SENTENCES_PENDING, "1")  # encoded by run, which has the encoder
             store.set_meta("schema_version", str(SCHEMA_VERSION))
         if columns < lemmas.COLUMN_VERSION:
             if written >= 7:  # before, read_languages has just written them as index.lemmas writes them now
@@ -334,9 +354,15 @@ def run(inputs: Callable[[Callable[[str], bool]], Iterable[Input]], settings: Se
             embedded = ray_backfill.embed_missing(store, texts, settings, backend, quiet)
         else:
             embedded = embed_missing(store, encoder, texts, settings.batch_size, settings.embed_chunk, quiet)     # 4
+        pending = bool(store.read.meta(SENTENCES_PENDING))
+        said = embed_sentences(store, encoder, [*texts.values(), *(migrations.unvectored_sentences(store.db) if pending else ())],
+                               settings.batch_size, settings.embed_chunk, quiet)
+        if pending:
+            with store.transaction():
+                store.db.execute("DELETE FROM meta WHERE key = ?", (SENTENCES_PENDING,))
         summary = RunSummary(added=len(plan.new), updated=len(plan.changed), unchanged=plan.unchanged,
                              removed=len(plan.removed), skipped=sum(p.skipped for p in problems),
-                             passages_embedded=embedded, generation=served,
+                             passages_embedded=embedded, sentences_embedded=said, generation=served,
                              seconds=time.perf_counter() - started, problems=tuple(problems),
                              forms_rewritten=rewritten)
         # An engine that copies the words (Engine.copies_words) holds the lemma

@@ -101,6 +101,7 @@ class RunSummary:
     removed: int = 0
     skipped: int = 0
     passages_embedded: int = 0
+    sentences_embedded: int = 0  # sentences of those passages with no stored vector (index.sentences)
     generation: int = 0
     seconds: float = 0.0
     problems: tuple[Problem, ...] = ()

@@ -12,13 +12,17 @@ import sqlite3
 
 import numpy as np
 
-SCHEMA_VERSION = 7  # 2: article sketches (near-duplicates) and the trigram term index (spelling);
+SCHEMA_VERSION = 8  # 2: article sketches (near-duplicates) and the trigram term index (spelling);
 #                    3: embeddings stored as float16 and sketches as uint32 (half the bytes of each);
 #                    4: the archive's other names of places (index.places), read by the bot from SQLite;
 #                    5: a passage's text is read from its article's body, not stored twice;
 #                    6: the full-text index holds the article's title beside each passage's text;
 #                    7: each article's language, and the dictionary forms of Ukrainian and Russian
-#                       words (index.lemmas) in two more full-text columns
+#                       words (index.lemmas) in two more full-text columns;
+#                    8: the vector of each sentence of the passages (index.sentences), for the bold sentence
+# The oldest schema a reader serves: 8 added only the sentences' vectors, without which a question
+# encodes the few sentences its bold choice needs (retrieval.citing.sentence_vectors)
+READABLE_SCHEMA = 7
 # Half the bytes of float32: an embedding's cosine to its float32 self stays above 0.99999, and the
 # generation's FAISS index (IDMap2,SQfp16 by default) holds float16 anyway.
 EMBEDDING_DTYPE = np.float16
@@ -61,6 +65,8 @@ CREATE TRIGGER IF NOT EXISTS terms_ai AFTER INSERT ON terms BEGIN
     INSERT INTO terms_trigram(rowid, term) VALUES (new.id, new.term);
 END;
 CREATE TABLE IF NOT EXISTS embeddings (text_hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
+-- each sentence of the passages by the hash of its text (index.sentences: int8 and its scale)
+CREATE TABLE IF NOT EXISTS sentence_vectors (text_hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
 -- a place name a question may use -> the archive's stem of another name of that city (index.places)
 CREATE TABLE IF NOT EXISTS places (
     name TEXT NOT NULL, spelling TEXT NOT NULL, similarity REAL NOT NULL, main INTEGER NOT NULL,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index import language, lemmas, migrations, schema
+from index import language, lemmas, migrations, schema, sentences
 from index.records import Article, Passage
 from index.schema import DB_NAME, EMBEDDING_DTYPE, SCHEMA_VERSION
 from index.sqlite import batches, connect, iso, transaction
@@ -57,6 +57,12 @@ class Store:
         rows = zip(text_hashes, (np.ascontiguousarray(v, dtype=EMBEDDING_DTYPE).tobytes() for v in vectors))
         with self.transaction():
             self.db.executemany("INSERT OR REPLACE INTO embeddings(text_hash, vector) VALUES (?, ?)", rows)
+
+    def put_sentence_vectors(self, keys: list[str], vectors: np.ndarray) -> None:
+        """Sentences' vectors by their key (index.sentences), stored as index.sentences packs them."""
+        with self.transaction():
+            self.db.executemany("INSERT OR REPLACE INTO sentence_vectors(text_hash, vector) VALUES (?, ?)",
+                                zip(keys, sentences.pack(vectors)))
 
     def insert_article(self, key: str, article: Article, digest: str, gen: int,
                        passages: list[Passage], text_hashes: list[str], sketch: bytes | None = None) -> None:

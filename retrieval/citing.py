@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
+import numpy as np
+
+from index import sentences
 from index.records import StoredPassage
 from retrieval import highlight
 from retrieval.collapse import Entry, citation
@@ -35,10 +38,24 @@ def highlights(plan: Plan, passages: list[StoredPassage], weighed: Mapping[str, 
         if weight == 0 and plan.vector is not None:
             unmatched.append(i)
     if unmatched:
-        closest = highlight.dense_best([passages[i].text for i in unmatched], plan.vector, plan.encoder.encode)
+        closest = highlight.dense_best([passages[i].text for i in unmatched], plan.vector, sentence_vectors(plan))
         for i, span in zip(unmatched, closest):
             spans[i] = span
     return spans
+
+
+def sentence_vectors(plan: Plan) -> Callable[[list[str], int], np.ndarray]:
+    """What `highlight.dense_best` compares: the sentences' vectors stored at index time
+    (index.sentences), the model encoding only those without one (an archive from before schema 8, or
+    indexed since by a version that did not store them)."""
+    def vectors(texts: list[str], batch_size: int) -> np.ndarray:
+        keys = [sentences.key(text) for text in texts]
+        found = plan.snapshot.sentence_vectors(keys)
+        missing = {key: text for key, text in zip(keys, texts) if key not in found}
+        if missing:
+            found.update(zip(missing, plan.encoder.encode(list(missing.values()), batch_size)))
+        return np.stack([found[key] for key in keys])
+    return vectors
 
 
 def hits(plan: Plan, page: list[Entry], read: Mapping[int, Reading], first_rank: int = 1,

@@ -43,11 +43,12 @@ def floor_for(model: str) -> Floor:
     return FLOORS.get(model_name(model), FLOORS[MINILM_MODEL])
 
 
-def names(question: str, parsed: Query) -> tuple[str, ...]:
-    """The question's terms that name someone or something: written with a capital inside the question,
-    spelled otherwise in the archive (`Query.variants`: Kupiansk/Kupyansk, Rovno/Rivne), or a Latin word
-    that is no ordinary word of English ("pennzoil", "rovno" typed in lower case)."""
-    written = capitalised(question)
+def names(question: str, parsed: Query, written: set[str] | None = None) -> tuple[str, ...]:
+    """The question's terms that name someone or something: written with a capital inside the question
+    (`written`: variants.capitalised, found again when None), spelled otherwise in the archive
+    (`Query.variants`: Kupiansk/Kupyansk, Rovno/Rivne), or a Latin word that is no ordinary word of
+    English ("pennzoil", "rovno" typed in lower case)."""
+    written = capitalised(question) if written is None else written
     spelled = dict(parsed.variants)
     return tuple(t for t in parsed.terms if t in written or t in spelled
                  or (t.isascii() and t.isalpha() and not ordinary(t)))
@@ -60,7 +61,7 @@ def mentioning(snapshot: SearchIndex, parsed: Query, ids: Iterable[int]) -> set[
     match = query_parser.fts_match(parsed.names, (), dict(parsed.variants))
     if not ids or match is None:
         return set()
-    return {pid for pid, _ in snapshot.lexical(match, len(ids), ids)}
+    return snapshot.mentioning(match, ids)
 
 
 def cosines(snapshot: SearchIndex, vector: np.ndarray, ids: Iterable[int], known: dict[int, float]) -> dict[int, float]:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from index import lemmas
+from index import lemmas, sentences as sentences_of
 from index.chunking import sentence_spans
 from index.stemming import stem
 from retrieval.query import words
@@ -96,8 +96,9 @@ SENTENCE_BATCH = 8
 def dense_best(texts: Sequence[str], query_vector: np.ndarray,
                encode: Callable[[list[str], int], np.ndarray]) -> list[tuple[int, int]]:
     """The sentence of each passage closest in meaning to the question, for passages that share no word
-    with it; the sentences of all of them encoded together."""
-    spans = [sentence_spans(text) or [(0, len(text))] for text in texts]
+    with it; `encode` gives the vectors of all their sentences at once (retrieval.citing.sentence_vectors:
+    those stored at index time, index.sentences)."""
+    spans = [sentences_of.spans(text) for text in texts]
     sentences = [text[s:e] for text, found in zip(texts, spans) for s, e in found]
     scores = encode(sentences, SENTENCE_BATCH) @ query_vector if sentences else np.zeros(0)
     best, at = [], 0

@@ -92,11 +92,13 @@ def topic_terms(tokens: list[str], language: str = "") -> list[str]:
 QUESTION_FORMS = 2
 
 
-def readings(question: str) -> dict[str, tuple[str, ...]]:
+def readings(question: str, language: str | None = None) -> dict[str, tuple[str, ...]]:
     """A question's Cyrillic terms -> the dictionary forms of the other readings of those written with
-    a capital ("Рівному": рівне -> рівний), searched as other spellings of the term (retrieval.variants)."""
+    a capital ("Рівному": рівне -> рівний), searched as other spellings of the term (retrieval.variants).
+    `language`: the question's, as `parse` read it (`Query.language`); None detects it again."""
     text = " ".join(question.split())[:MAX_QUESTION_CHARS]
-    language = languages.of_question(text)
+    if language is None:
+        language = languages.of_question(text)
     found: dict[str, tuple[str, ...]] = {}
     for written in _WORD.findall(text):
         token = written.lower()

@@ -19,7 +19,10 @@ def read(snapshot: SearchIndex, question: str, settings: SearchSettings,
     parsed = query_parser.parse(question, snapshot.outlets, now=as_of, archive_end=snapshot.archive_end,
                                 understand=settings.understand)
     frequencies = snapshot.document_frequencies([highlight.stem(t) for t in parsed.terms])
-    other, spelled = variants.find(snapshot, question, parsed.terms, frequencies, settings.variants)
+    # read once: the language parse detected and the words written as names serve every step after it
+    written = variants.capitalised(question)
+    other, spelled = variants.find(snapshot, question, parsed.terms, frequencies, settings.variants,
+                                   parsed.language, written)
     if other:
         parsed, frequencies = replace(parsed, variants=tuple(other.items())), {**frequencies, **spelled}
-    return replace(parsed, names=floors.names(question, parsed)), frequencies
+    return replace(parsed, names=floors.names(question, parsed, written)), frequencies

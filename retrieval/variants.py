@@ -115,14 +115,17 @@ def transliterated(index: SearchIndex, word: str, settings: VariantSettings) -> 
 
 
 def find(index: SearchIndex, question: str, terms: tuple[str, ...], frequencies: Mapping[str, int],
-         settings: VariantSettings = VariantSettings()) -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
+         settings: VariantSettings = VariantSettings(), language: str | None = None,
+         names: set[str] | None = None) -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
     """(question word -> archive stems it may also be written as (only words that have some), the
-    document frequency of each of those stems, for the highlight weights)."""
+    document frequency of each of those stems, for the highlight weights). `language` and `names`
+    (`capitalised`) are the question's as its reading found them (retrieval.reading): given, they are
+    not found again."""
     found: dict[str, tuple[str, ...]] = {}
     spelled: dict[str, int] = {}
-    names = capitalised(question)
+    names = capitalised(question) if names is None else names
     # the other readings of a Ukrainian or Russian word are searched where the archive has them
-    read = {term: others for term, others in readings(question).items() if term in terms}
+    read = {term: others for term, others in readings(question, language).items() if term in terms}
     for term in terms:
         root = stem(term)
         own = frequencies.get(root, 0)

@@ -12,7 +12,7 @@ from index import duplicates, migrations, pipeline
 from index.errors import IndexNotReady, SettingsError
 from index.engines.faiss import IndexReader
 from index.settings import Settings
-from index.schema import DB_NAME, SCHEMA_VERSION
+from index.schema import DB_NAME, READABLE_SCHEMA, SCHEMA_VERSION
 from index.store_reader import StoreReader
 from retrieval.search import SearchSettings, Searcher
 from tests.support import HashingEncoder
@@ -204,7 +204,7 @@ def test_a_data_directory_from_before_sketches_gets_them_on_the_next_run(tmp_pat
 def test_a_reader_asks_for_an_upgrade_of_an_older_index(tmp_path):
     archive, settings = indexed(tmp_path)
     as_written_by_schema(settings.data_dir, 1)
-    with pytest.raises(IndexNotReady, match=rf"written by an older Newsdesk \(schema 1, this one reads {SCHEMA_VERSION}\): "
+    with pytest.raises(IndexNotReady, match=rf"written by an older Newsdesk \(schema 1, this one reads {READABLE_SCHEMA} and later\): "
                                             r"run `newsdesk index update`"):
         IndexReader(settings.data_dir).snapshot()
     pipeline.add([archive], settings, encoder=HashingEncoder(), quiet=True)

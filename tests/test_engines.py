@@ -237,3 +237,32 @@ def test_ukrainian_and_russian_words_are_found_in_any_inflection_and_script(tmp_
                               "milvus": ["en-rovno", "uk-rivnomu", "uk-rivne"]}[engine]
     assert set(found("Купянск")) == {"uk-kupiansk", "en-kupiansk"}  # the Russian spelling, Ukrainian and English text
     assert found("Харькове")[0] == "ru-kharkov"
+
+
+@pytest.mark.parametrize("words", [("kharkiv",), ("rovno", "rivne"), ("nowhere",)])
+def test_the_floor_finds_every_passage_naming_a_name(sample, words):
+    # unranked FTS5 (Snapshot.mentioning), for every engine: the passages whose title or text has the
+    # word. (Milvus's ranked BM25 restricted to these ids, which the floor used before, misses the
+    # sample passage that says "Rivne" once near its start; FAISS's FTS5 ranking finds the same.)
+    import re
+
+    snapshot = open_reader(sample).snapshot()
+    every = sorted(snapshot.allowed((), None, None).tolist())
+    written = re.compile(r"\b(" + "|".join(words) + r")\b", re.IGNORECASE)
+    match = " OR ".join(f'"{w}"' for w in words)
+    for ids in (set(every), set(every[::2])):
+        naming = {pid for pid, p in snapshot.passages(sorted(ids)).items() if written.search(f"{p.title} {p.text}")}
+        assert snapshot.mentioning(match, ids) == naming
+        if sample.engine == "faiss":
+            assert naming == {pid for pid, _ in snapshot.lexical(match, len(ids), ids)}
+    assert snapshot.mentioning(match, set()) == set()
+
+
+def test_each_engine_reads_the_sentences_vectors_stored_beside_its_passages(sample):
+    from index import sentences
+
+    snapshot = open_reader(sample).snapshot()
+    [passage] = snapshot.passages([int(snapshot.allowed((), None, None)[0])]).values()
+    keys = [sentences.key(s) for s in sentences.sentences(passage.text)]
+    found = snapshot.sentence_vectors(keys)
+    assert sorted(found) == sorted(set(keys)) and {v.shape for v in found.values()} == {(384,)}

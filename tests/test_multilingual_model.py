@@ -240,3 +240,15 @@ def test_the_default_model_is_built_once_into_the_model_cache(capsys, monkeypatc
     code, out, _ = run(capsys, "index", "status", "--data-dir", str(data))
     assert ["model", "files", f"not built yet in {tmp_path / 'image'} (the next index add builds them)"] in [
         line.strip().split(None, 2) for line in out.splitlines()]
+
+
+def test_one_question_goes_to_the_onnx_session_itself_with_the_same_vector(e5_int8, model_encoder):
+    # index.encoder's direct path for one question against sentence-transformers' encode of it alone:
+    # the same vector (a batch of several would differ: int8 activations are scaled per batch)
+    questions = ["Has Argentina threatened to stop paying its foreign debt?", "Что сообщалось о Ровно?",
+                 "Хто виграв армійський контракт?", "x", "", "debt " * 600]  # the last one truncated
+    assert e5_int8._one_query is not None and model_encoder._one_query is None  # torch keeps encode
+    direct = np.stack([e5_int8.encode_queries([q])[0] for q in questions])
+    through = np.stack([e5_int8._encode([q], 64, "query")[0] for q in questions])
+    assert direct.dtype == np.float32 and direct.shape == (6, 384)
+    np.testing.assert_allclose(direct, through, atol=1e-6)

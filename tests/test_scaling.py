@@ -135,7 +135,7 @@ def test_rebuild_republishes_from_stored_embeddings_and_the_type_sticks(tmp_path
     assert reader.snapshot().manifest.index_type == "IVF4,SQ8 nprobe=4"  # kept for later updates
     assert pipeline.rebuild(settings, "auto").generation == 4
     assert reader.snapshot().manifest.index_type == "IDMap2,SQfp16"
-    assert encoder.calls == calls + [1, 1, 1]  # the two queries above and the one new passage
+    assert encoder.calls == calls + [1, 1, 1, 1]  # the two queries above, the one new passage and its sentence
 
 
 def test_index_rebuild_command(capsys, tmp_path):

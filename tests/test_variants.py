@@ -132,3 +132,30 @@ def test_rivne_finds_the_seed_rovno_through_the_gazetteer(tmp_path, needs_seed):
     kucherivka = searcher(tmp_path).ask("Kucherivka")
     assert kucherivka.query.variants == (("kucherivka", ("kucherkovka",)),)
     assert "Kucherkovka" in kucherivka.hits[0].highlight
+
+
+@pytest.mark.parametrize("question", ["Рівному", "що відомо про обстріл Куп'янська?", "Что сообщалось о Ровно?",
+                                      "news about Kupiansk", "power cuts in Kiev"])
+def test_the_reading_handed_on_is_the_one_found_again(index_dir, question):
+    # retrieval.reading hands variants.find the language parse detected and the words written as names,
+    # rather than having it detect and read them again: both ways give the same spellings
+    from retrieval import query
+
+    snapshot = IndexReader(index_dir).snapshot()
+    parsed = query.parse(question, snapshot.outlets)
+    assert query.readings(question, parsed.language) == query.readings(question)
+    frequencies = snapshot.document_frequencies(list(parsed.terms))
+    assert variants.find(snapshot, question, parsed.terms, frequencies, language=parsed.language,
+                         names=variants.capitalised(question)) == variants.find(snapshot, question, parsed.terms,
+                                                                                frequencies)
+
+
+def test_a_language_handed_on_is_the_one_read_with():
+    from retrieval import query
+
+    # "Рівному" alone is no evidence of a language (index.language.of_question): read with both
+    # dictionaries it is рівне or рівний, as in Ukrainian; the Russian dictionary alone reads it otherwise,
+    # so the language handed on is the one read with
+    assert query.readings("Рівному") == {"рівне": ("рівний",)}
+    assert query.readings("Рівному", "uk") == {"рівне": ("рівний",)}
+    assert query.readings("Рівному", "ru") == {"рівном": ("рівнома",)}

@@ -72,6 +72,16 @@ class SearchIndex(Searches, Protocol):
 
     def article(self, article_id: str) -> StoredArticle | None: ...
 
+    def mentioning(self, match: str, ids: set[int]) -> set[int]:
+        """Which of these passages have the words of the FTS5 query `match` (the archive's full-text
+        index, the same for every engine), unranked."""
+        ...
+
+    def sentence_vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
+        """The stored vector of each sentence (by index.sentences.key) that has one: the bold sentence
+        chosen by meaning without the model (none before schema 8)."""
+        ...
+
     # --- reading a question -----------------------------------------------------------------
     def document_frequencies(self, terms: list[str]) -> dict[str, int]:
         """Passages containing each (porter-stemmed) term."""

@@ -19,7 +19,7 @@ from index.engines.base import EngineIndex
 from index.errors import IndexNotReady
 from index.normalize import EARLIEST, latest_sane, sane_date
 from index.records import IndexStatus, SourceCount, StoredArticle, StoredPassage
-from index.schema import SCHEMA_VERSION
+from index.schema import READABLE_SCHEMA
 from index.store_reader import Readers, StoreReader
 
 
@@ -41,10 +41,10 @@ class Snapshot:
         self.index = index
         self._readers = readers
         written = int(self.store.meta("schema_version") or 0)
-        if written < SCHEMA_VERSION:
+        if written < READABLE_SCHEMA:
             raise IndexNotReady(
                 f"The index in {data_dir} was written by an older Newsdesk (schema {written}, this one reads "
-                f"{SCHEMA_VERSION}): run `newsdesk index update` or `newsdesk index add` once to upgrade it.")
+                f"{READABLE_SCHEMA} and later): run `newsdesk index update` or `newsdesk index add` once to upgrade it.")
 
     @property
     def store(self) -> StoreReader:
@@ -92,6 +92,12 @@ class Snapshot:
 
     def passages(self, ids: list[int]) -> dict[int, StoredPassage]:
         return self.store.passages(ids)
+
+    def mentioning(self, match: str, ids: set[int]) -> set[int]:
+        return self.store.matching(match, ids)
+
+    def sentence_vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
+        return self.store.sentence_vectors(keys)
 
     def passages_of(self, article_ids: list[str]) -> dict[int, StoredPassage]:
         """Every passage of these articles in this generation."""
