@@ -45,6 +45,9 @@ def questions() -> list[dict]:
     for number, line in enumerate(QRELS.read_text(encoding="utf-8").splitlines(), start=1):
         out.append({"set": "reuters", "key": str(number), "split": "test" if number in test else "tune",
                     "question": json.loads(line)["question"]})
+    for line in FRESH.read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        out.append({"set": "fresh", "key": item["key"], "split": "fresh", "question": item["question"]})
     return out
 
 
