@@ -10,7 +10,7 @@ against the judgements of bench/qrels/disagreements-e2e.jsonl (made by reading t
 A shown disagreement is real when every two reports it sets apart were judged to give different values for
 the same thing (`apart`), false when some two of them were judged not to (a pair of a judged disagreement
 that is not in its `apart`), and unjudged otherwise: those are listed, to be judged by reading and added.
-`--halves fresh` asks only the held-out questions of bench/qrels/disagreements-e2e-fresh.jsonl.
+`--saved` scores the answers the last run saved instead of asking again. `--halves fresh` asks only the held-out questions of bench/qrels/disagreements-e2e-fresh.jsonl.
 What is asked and shown is also written to bench/out/disagreement-e2e-<halves>.jsonl (with the sentences, which stay
 there: they are Reuters' text).
 """
@@ -111,13 +111,19 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=Path("/work/main/bench/out/reuters-e5"))
     parser.add_argument("--halves", default="tune,test", help="tune, test and/or fresh (the held-out questions)")
     parser.add_argument("--show", action="store_true")
+    # the held-out questions are asked once; their judgements are scored against that run
+    parser.add_argument("--saved", action="store_true", help="score the answers saved by the last run, not ask again")
     args = parser.parse_args()
     halves = args.halves.split(",")
-    rows = ask_all(args.data_dir, set(halves))
-    OUT.mkdir(parents=True, exist_ok=True)
-    with (OUT / f"disagreement-e2e-{'-'.join(halves)}.jsonl").open("w", encoding="utf-8") as f:
-        for row in rows:
-            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    saved = OUT / f"disagreement-e2e-{'-'.join(halves)}.jsonl"
+    if args.saved:
+        rows = [json.loads(line) for line in saved.read_text(encoding="utf-8").splitlines()]
+    else:
+        rows = ask_all(args.data_dir, set(halves))
+        OUT.mkdir(parents=True, exist_ok=True)
+        with saved.open("w", encoding="utf-8") as f:
+            for row in rows:
+                f.write(json.dumps(row, ensure_ascii=False) + "\n")
     judged = judgements()
     real_known = {k: v for k, v in judged.items() if v[0]}
     for half in halves:
