@@ -118,27 +118,27 @@ def embed_missing(store: Store, encoder: Encoder, texts: dict[str, str], batch_s
                   chunk_size: int, quiet: bool = False) -> int:
     """Step 4. Encode passage texts that have no embedding yet; commits as it goes."""
     missing = store.read.missing_embeddings(texts)
-    # longest first: batches of similar length waste no padding, and the slowest batch shows up early
-    order = sorted(missing, key=lambda h: len(texts[h]), reverse=True)
-    with tqdm(total=len(order), unit="passage", desc="embedding", disable=True if quiet else None) as bar:
-        for i in range(0, len(order), chunk_size):
-            hashes = order[i : i + chunk_size]
-            store.put_embeddings(hashes, encoder.encode([texts[h] for h in hashes], batch_size=batch_size))
-            bar.update(len(hashes))
-    return len(order)
+    return _encode(missing, texts, store.put_embeddings, encoder, batch_size, chunk_size, "passage", quiet)
 
 
 def embed_sentences(store: Store, encoder: Encoder, texts: Iterable[str], batch_size: int,
                     chunk_size: int, quiet: bool = False) -> int:
     """Step 4, for the bold sentence: encode the sentences of these passages that have no stored
-    vector (index.sentences), longest first as for passages; commits as it goes."""
+    vector (index.sentences); commits as it goes."""
     found = sentences.of_passages(texts)
     missing = store.read.missing_sentence_vectors(found)
-    order = sorted(missing, key=lambda k: len(found[k]), reverse=True)
-    with tqdm(total=len(order), unit="sentence", desc="sentences", disable=True if quiet else None) as bar:
+    return _encode(missing, found, store.put_sentence_vectors, encoder, batch_size, chunk_size, "sentence", quiet)
+
+
+def _encode(missing, texts: dict[str, str], put, encoder: Encoder, batch_size: int, chunk_size: int,
+            unit: str, quiet: bool) -> int:
+    """Encode `texts[k]` for each key in `missing` and `put` them a chunk at a time. Longest first: batches
+    of similar length waste no padding, and the slowest batch shows up early."""
+    order = sorted(missing, key=lambda k: len(texts[k]), reverse=True)
+    with tqdm(total=len(order), unit=unit, desc=f"embedding {unit}s", disable=True if quiet else None) as bar:
         for i in range(0, len(order), chunk_size):
             keys = order[i : i + chunk_size]
-            store.put_sentence_vectors(keys, encoder.encode([found[k] for k in keys], batch_size=batch_size))
+            put(keys, encoder.encode([texts[k] for k in keys], batch_size=batch_size))
             bar.update(len(keys))
     return len(order)
 

@@ -10,7 +10,6 @@ and an older, other story (drones, October)."""
 
 from __future__ import annotations
 
-import inspect
 import shutil
 
 import pytest
@@ -20,7 +19,6 @@ from bot.state import short_key
 from index import pipeline
 from index.encoder import SentenceTransformerEncoder
 from index.settings import DEFAULT_BACKEND, MULTILINGUAL_MODEL, Settings
-from retrieval import search as searching, story as story_stage
 from tests.support import STORY
 from tests.test_bot import ALLOWED, api, drive, settings_for, wait  # noqa: F401 (fixtures)
 
@@ -30,8 +28,6 @@ pytestmark = pytest.mark.slow  # the default model (e5_cache: about 45 s once pe
 UK, RU = 11, 12
 KILLED = "killed in Zaporizhzhia"  # first result: Kyiv Ledger's report of 7 Dec; newer: Northern Wire, 9 Dec
 TOLL = "Zaporizhzhia death toll"  # first result: the latest report itself, so no "newer"
-# whether Searcher.ask gives the story its disagreements (retrieval.figures wired into retrieval.story)
-FIGURES = any("figures" in inspect.getsource(module) for module in (searching, story_stage))
 
 
 @pytest.fixture(scope="module")
@@ -197,7 +193,6 @@ def test_a_ukrainian_and_a_russian_user_get_the_story_in_their_language(api, dat
     run(api, data_dir, e5, scenario, frozenset({UK, RU}))
 
 
-@pytest.mark.skipif(not FIGURES, reason="Searcher.ask gives no disagreements yet: retrieval.figures is not wired into the story")
 def test_the_answer_and_the_story_show_where_the_reports_disagree(api, data_dir, e5):
     api.user(UK, language_code="uk")
 
