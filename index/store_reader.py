@@ -54,19 +54,23 @@ class StoreReader:
 
     def missing_sentence_vectors(self, keys: Iterable[str]) -> set[str]:
         wanted = set(keys)
-        return wanted - set(self.sentence_vectors(list(wanted)))
+        return wanted - {k for (k,) in self._sentence_rows("text_hash", wanted)}
 
     def sentence_vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
-        """The stored vector of each sentence key that has one (index.sentences); none in an archive
-        from before schema 8, which has no such table (its readers cannot add it)."""
+        """The stored vector of each sentence key that has one (index.sentences)."""
+        rows = self._sentence_rows("text_hash, vector", keys)
+        return dict(zip((k for k, _ in rows), sentences.unpack([blob for _, blob in rows])))
+
+    def _sentence_rows(self, columns: str, keys: Iterable[str]) -> list[tuple]:
+        """Rows of `sentence_vectors` for these keys; none in an archive from before schema 8, which has
+        no such table (its readers cannot add it)."""
         try:
-            rows = list(select_in(self.db, "SELECT text_hash, vector FROM sentence_vectors WHERE text_hash IN ({})",
+            return list(select_in(self.db, f"SELECT {columns} FROM sentence_vectors WHERE text_hash IN ({{}})",
                                   list(dict.fromkeys(keys))))
         except sqlite3.OperationalError as error:
             if "no such table" in str(error):
-                return {}
+                return []
             raise
-        return dict(zip((k for k, _ in rows), sentences.unpack([blob for _, blob in rows])))
 
     def all_terms(self) -> list[str]:
         return [term for (term,) in self.db.execute("SELECT term FROM terms")]

@@ -19,6 +19,7 @@ from retrieval.floor import Reading
 from retrieval.plan import Plan
 from retrieval.records import Disagreement, Hit, Report, Update
 
+
 def closest_of_each(passages: dict[int, StoredPassage], vectors: dict[int, np.ndarray],
                     question: np.ndarray) -> list[StoredPassage]:
     """One passage per article: the one closest to the question."""

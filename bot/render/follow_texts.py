@@ -5,10 +5,10 @@
 
 from __future__ import annotations
 
-from bot.i18n import gettext as _
-from bot.i18n import ngettext
 from collections.abc import Mapping
 
+from bot.i18n import gettext as _
+from bot.i18n import ngettext
 from bot.render.answers import fit
 from bot.render.markup import MESSAGE_LIMIT, OUTLET_CHARS, TOPIC_CHARS, shorten, text
 from bot.render.stories import day, disagreement_line
