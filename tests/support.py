@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -90,3 +91,10 @@ class WebServer:
 
     def paths(self) -> list[str]:
         return [path for path, _ in self.log]
+
+
+def copy_of(index_dir: Path, tmp_path: Path) -> Path:
+    """A copy of a built index for one test, so the bot's own state (bot.sqlite3 in it) starts empty."""
+    copy = tmp_path / "data"
+    shutil.copytree(index_dir, copy)
+    return copy

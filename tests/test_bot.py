@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import shutil
 
 import pytest
 
@@ -18,6 +17,7 @@ from index.engines.faiss import IndexReader
 from index.settings import Settings
 from retrieval.search import Searcher
 from tests.botapi import FakeBotApi, parse_html
+from tests.support import copy_of
 
 ALLOWED = 1
 STRANGER = 666
@@ -40,9 +40,7 @@ def api():
 @pytest.fixture
 def data_dir(sample_dir, tmp_path):
     """A copy of the sample index per test, so the bot's own state starts empty."""
-    copy = tmp_path / "data"
-    shutil.copytree(sample_dir, copy)
-    return copy
+    return copy_of(sample_dir, tmp_path)
 
 
 def settings_for(api, data_dir, **overrides) -> BotSettings:

@@ -10,7 +10,6 @@ and an older, other story (drones, October)."""
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
@@ -19,7 +18,7 @@ from bot.state import short_key
 from index import pipeline
 from index.encoder import SentenceTransformerEncoder
 from index.settings import DEFAULT_BACKEND, MULTILINGUAL_MODEL, Settings
-from tests.support import STORY
+from tests.support import STORY, copy_of
 from tests.test_bot import ALLOWED, api, drive, settings_for, wait  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.slow  # the default model (e5_cache: about 45 s once per run), then seconds a test
@@ -45,9 +44,7 @@ def story_index(tmp_path_factory, e5):
 @pytest.fixture
 def data_dir(story_index, tmp_path):
     """A copy of the story's index per test, so the bot's own state starts empty."""
-    copy = tmp_path / "data"
-    shutil.copytree(story_index, copy)
-    return copy
+    return copy_of(story_index, tmp_path)
 
 
 def linked(outlet, url):
