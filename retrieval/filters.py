@@ -112,13 +112,13 @@ def outlets(text: str, known: Iterable[str]) -> tuple[tuple[tuple[str, ...], ...
     """The outlets named in the question, in the order named, each as the archive's outlets it may
     mean ("BBC" -> ("BBC News - Business", "BBC News - Europe")); and the text without the names."""
     tokens, words = _words(text)
-    by_alias: dict[tuple[str, ...], list[str]] = {}
-    for outlet in sorted(set(known)):
-        for alias in aliases(outlet):
-            by_alias.setdefault(alias, []).append(outlet)
+    by_alias = _by_alias(tuple(sorted(set(known))))
+    present = {w for w, _ in words}
     named: dict[int, tuple[str, ...]] = {}  # first token -> outlets
     taken = [False] * len(tokens)
-    for alias in sorted(by_alias, key=lambda a: (-len(a), -len(a[0]))):  # longest names first
+    for alias in by_alias:
+        if not alias[0].startswith("#") and alias[0] not in present:  # _match needs its first word
+            continue
         for k in range(len(words)):
             span = _match(alias, tokens, words, k)
             if span is None or any(taken[j] for j in span):
@@ -132,6 +132,17 @@ def outlets(text: str, known: Iterable[str]) -> tuple[tuple[tuple[str, ...], ...
         if group not in groups:
             groups.append(group)
     return tuple(groups), " ".join(token for token, gone in zip(tokens, taken) if not gone)
+
+
+@lru_cache(maxsize=8)
+def _by_alias(known: tuple[str, ...]) -> dict[tuple[str, ...], list[str]]:
+    """The archive's outlets by each of their names, longest names first (the order `outlets` takes
+    them in): made once per set of outlets, not per question."""
+    by_alias: dict[tuple[str, ...], list[str]] = {}
+    for outlet in known:
+        for alias in aliases(outlet):
+            by_alias.setdefault(alias, []).append(outlet)
+    return {alias: by_alias[alias] for alias in sorted(by_alias, key=lambda a: (-len(a), -len(a[0])))}
 
 
 def stated_outlets(name: str, known: Iterable[str]) -> list[str]:
@@ -230,6 +241,48 @@ _DAY_OF_MONTH = re.compile(
     r"(?:,?\s+\d{4}(?:\s*(?:р\.|г\.|року|года))?)?(?![\w,.]\d)(?!\s*(?:pct|%|percent|per cent|mln|billion|million|dlrs))(?:\s+about\b)?")
 
 
+# dateparser's entries that cannot name a date without a digit or another of its date words: the number
+# patterns, what needs a number and a unit ("3 days ago", "in 3 days": also inside its rewriting rules,
+# "in the morning"), and the words it skips or reads as "of"
+_NUMBER_PATTERNS = ("name", "date_order", "sentence_splitter_group", "locale_specific", "relative-type-regex")
+_MODIFIERS = ("ago", "in")
+_DROPPED = ("skip", "pertain")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@lru_cache(maxsize=8)
+def _date_words(languages: tuple[str, ...]) -> frozenset[str]:
+    """The words of dateparser's own data for `languages` that may name a date with no digit beside them:
+    months, weekdays, units, "today", "вчора", number words, "tonight"... The rewriting rules' "a" and
+    "an" stand for 1, which needs a unit."""
+    from importlib import import_module
+
+    def words_of(texts) -> set[str]:
+        return {w.lower() for t in texts for w in _WORD.findall(t)}
+
+    words: set[str] = set()
+    dropped = {"a", "an"}
+    for language in languages:
+        info = import_module(f"dateparser.data.date_translation_data.{language}").info
+        for entries in [info, *info.get("locale_specific", {}).values()]:
+            listed = {key: [t for v in value.values() for t in v] if isinstance(value, dict) else value
+                      for key, value in entries.items() if key not in _NUMBER_PATTERNS}
+            modifiers = words_of(t for key in _MODIFIERS for t in listed.pop(key, []))
+            dropped |= words_of(t for key in _DROPPED for t in listed.pop(key, []))
+            # what a rewriting rule writes is not in the text: its pattern is
+            rules = words_of(pattern for rule in listed.pop("simplifications", []) for pattern in rule)
+            words |= words_of(t for texts in listed.values() for t in texts) | (rules - modifiers)
+    return frozenset(words - dropped)
+
+
+def may_name_a_date(text: str, languages: tuple[str, ...] = ("en",)) -> bool:
+    """Whether dateparser's search could find a date in `text`: a digit, or one of its words for dates.
+    Most questions have neither, and the search costs more than the rest of the question's reading; the
+    answer is the same without it (tests/test_filters.py asks both ways)."""
+    return bool(re.search(r"\d", text)) or not _date_words(languages).isdisjoint(
+        w.lower() for w in _WORD.findall(text))
+
+
 def dates(text: str, now: datetime, archive_end: datetime,
           languages: tuple[str, ...] = ("en",)) -> tuple[datetime | None, datetime | None, str]:
     """(since, until, text without the date words) for the dates a question names, in `languages`
@@ -254,7 +307,8 @@ def dates(text: str, now: datetime, archive_end: datetime,
             spans.append(span)
             text = text.replace(day.group(), " ", 1)
     found = search_dates(text, languages=list(languages), settings={
-        "RELATIVE_BASE": archive_end.replace(tzinfo=None), "PREFER_DATES_FROM": "past"}) or []
+        "RELATIVE_BASE": archive_end.replace(tzinfo=None), "PREFER_DATES_FROM": "past"}) or [] \
+        if may_name_a_date(text, languages) else []
     for expression, _ in found:
         core = " ".join(w for w in expression.split() if w.lower() not in _AROUND_DATES)
         if not core or not _is_date_filter(expression, core):
