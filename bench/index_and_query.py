@@ -62,14 +62,14 @@ def index_phase(data_dir: Path, raw_sample: int, archive: Path = REUTERS) -> dic
     }
 
 
-def query_phase(data_dir: Path, n: int, runs: int) -> dict:
+def query_phase(data_dir: Path, n: int, runs: int, asked_file: Path | None = None) -> dict:
     from index.engines.faiss import IndexReader
     from retrieval.search import Searcher
 
     settings = Settings.from_env(data_dir=data_dir)
     searcher = Searcher(IndexReader(data_dir), ServingEncoder(settings))
     serve_queries()  # as `newsdesk ask` and `newsdesk bot` do
-    asked = questions(n)
+    asked = json.loads(asked_file.read_text()) if asked_file else questions(n)
     for question in asked[:10]:
         searcher.ask(question)
     phases: dict[str, list[float]] = {"encode": [], "search": [], "fetch": [], "total": []}
@@ -103,17 +103,18 @@ def main() -> None:
     parser.add_argument("--raw-sample", type=int, default=3000, help="passages for the raw encode baseline")
     parser.add_argument("--questions", type=int, default=200)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--asked", type=Path, help="a JSON list of the questions to time (instead of --questions' own)")
     parser.add_argument("--phase", choices=["query"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase == "query":
-        print(json.dumps(query_phase(args.data_dir, args.questions, args.runs)))
+        print(json.dumps(query_phase(args.data_dir, args.questions, args.runs, args.asked)))
         return
     if not REUTERS.exists():
         sys.exit(f"The Reuters archive is not at {REUTERS}.")
     result = {} if args.reuse else index_phase(args.data_dir, args.raw_sample, args.archive)
     done = subprocess.run(
         [sys.executable, __file__, "--phase", "query", "--data-dir", str(args.data_dir),
-         "--questions", str(args.questions), "--runs", str(args.runs)],
+         "--questions", str(args.questions), "--runs", str(args.runs), *(["--asked", str(args.asked)] if args.asked else [])],
         check=True, capture_output=True, text=True)
     result.update(json.loads(done.stdout.strip().splitlines()[-1]))
     result["backend"] = json.loads((args.data_dir / "CURRENT").parent.joinpath(

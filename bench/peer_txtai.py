@@ -32,13 +32,15 @@ import shutil
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import OUT, QRELS, REUTERS, ROOT, dir_size, peak_rss_mb, percentile, questions  # noqa: E402
+from bench.common import OUT, QRELS, REUTERS, ROOT, cpu, dir_size, peak_rss_mb, percentile, questions  # noqa: E402
 
 WORK = OUT / "peer"
+REUTERS_END = datetime(1987, 10, 20, 23, 59, tzinfo=timezone.utc)  # the newest Reuters-21578 story's day
 
 
 # --- the txtai side (runs in .venv-peer, imports nothing of Newsdesk) --------------------------------
@@ -124,6 +126,35 @@ def write_archive(path: Path, others: int | None) -> Path:
     return path
 
 
+def write_mixed(path: Path, reuters: int, realtimeqa: int) -> tuple[list[str], list[dict]]:
+    """The multi-outlet set of issue 29: `realtimeqa` RealTimeQA articles of 2023 (those that answer its 2023
+    questions first, then others of 2023, at random) and `reuters` Reuters stories (the judged ones first), as
+    written by their outlets (not cut). Returns the RealTimeQA questions whose articles are all in it."""
+    import random
+
+    from bench import realtimeqa as rtqa
+
+    rng = random.Random(2023)
+    rows = [json.loads(line) for line in (rtqa.SOURCE / "articles.jsonl").read_text(encoding="utf-8").splitlines()]
+    of_2023 = {r["id"]: r for r in rows if (r.get("published_at") or "").startswith("2023")}
+    quiz = [q for q in map(json.loads, (rtqa.SOURCE / "qrels.jsonl").read_text(encoding="utf-8").splitlines())
+            if q["question_date"].startswith("2023") and set(q["relevant"]) <= of_2023.keys()]
+    rng.shuffle(quiz)
+    chosen: list[str] = []
+    for q in quiz:
+        if len(chosen) + len(set(q["relevant"]) - set(chosen)) <= realtimeqa // 2:
+            chosen += [a for a in q["relevant"] if a not in chosen]
+    chosen += rng.sample(sorted(of_2023.keys() - set(chosen)), realtimeqa - len(chosen))
+    asked = [q for q in quiz if set(q["relevant"]) <= set(chosen)]
+    judged = {a for j in load_qrels_lines() for a in j}
+    lines = REUTERS.read_text().splitlines()
+    keep = [line for line in lines if json.loads(line).get("id") in judged]
+    rest = [line for line in lines if json.loads(line).get("id") not in judged]
+    keep += random.Random(3).sample(rest, reuters - len(keep))
+    path.write_text("\n".join(keep + [json.dumps(of_2023[a]) for a in chosen]) + "\n")
+    return chosen, asked
+
+
 def load_qrels_lines() -> list[list[str]]:
     return [json.loads(line)["relevant"] for line in QRELS.read_text().splitlines() if line.strip()]
 
@@ -146,29 +177,51 @@ def write_passages(path: Path, archive: Path) -> int:
     return count
 
 
-def newsdesk_quality(data_dir: Path) -> dict:
+def judged(rtqa_asked: list[dict]) -> dict[str, list[tuple[str, frozenset[str], datetime | None]]]:
+    """The judged questions of each set: (question, relevant articles, as of). Reuters' are asked as of its
+    newest story (they were written from its point in time), RealTimeQA's as of their quiz's day."""
+    from retrieval.evaluate import load_qrels
+
+    sets = {"reuters": [(j.question, j.relevant, REUTERS_END) for j in load_qrels(QRELS)]}
+    if rtqa_asked:
+        sets["realtimeqa 2023"] = [(q["question"], frozenset(q["relevant"]),
+                                    datetime.fromisoformat(q["question_date"]).replace(tzinfo=timezone.utc)
+                                    + timedelta(days=1)) for q in rtqa_asked]
+    return sets
+
+
+def quality(ranked, sets: dict) -> dict:
+    """Recall@5 and nDCG@10 of each set; `ranked(question, as_of)` gives a system's entries, each a list of
+    article-id sets."""
+    from retrieval.evaluate import score
+
+    result = {}
+    for name, questions_ in sets.items():
+        recall5 = ndcg = 0.0
+        for question, relevant, as_of in questions_:
+            recall, _, gain = score(ranked(question, as_of), relevant)
+            recall5 += recall[5]
+            ndcg += gain
+        prefix = "" if name == "reuters" else f"{name} "
+        result |= {f"{prefix}recall@5": recall5 / len(questions_), f"{prefix}ndcg@10": ndcg / len(questions_)}
+    return result
+
+
+def newsdesk_quality(data_dir: Path, sets: dict) -> dict:
     from index.encoder import ServingEncoder, serve_queries
     from index.engines.faiss import IndexReader
     from index.settings import Settings
-    from retrieval.evaluate import evaluate, load_qrels
+    from retrieval.evaluate import ranked_articles
     from retrieval.search import Searcher
 
     serve_queries()
     searcher = Searcher(IndexReader(data_dir), ServingEncoder(Settings.from_env(data_dir=data_dir)))
-    [metrics] = evaluate(searcher, load_qrels(QRELS), ("hybrid",))
-    return {"recall@5": metrics.recall[5], "ndcg@10": metrics.ndcg10}
+    return quality(lambda q, as_of: ranked_articles(searcher.ask(q, limit=10, as_of=as_of)), sets)
 
 
-def txtai_quality(ranked: dict[str, list[str]]) -> dict:
-    from retrieval.evaluate import load_qrels, score
-
-    judgements = load_qrels(QRELS)
-    recall5 = ndcg = 0.0
-    for judgement in judgements:
-        recall, _, gain = score([[{a}] for a in ranked[judgement.question]], judgement.relevant)
-        recall5 += recall[5]
-        ndcg += gain
-    return {"recall@5": recall5 / len(judgements), "ndcg@10": ndcg / len(judgements)}
+def txtai_quality(ranked: dict[str, list[str]], sets: dict) -> dict:
+    """txtai has no "as of": it ranks the whole archive for every question."""
+    return quality(lambda q, _: [[{a}] for a in ranked[q]], sets)
 
 
 def run(cmd: list[str]) -> dict:
@@ -259,8 +312,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--slice", type=int, metavar="N",
                         help="index only the judged articles and N others (quicker; quality figures then differ from the full archive's)")
-    parser.add_argument("--set", choices=["reuters", "realtimeqa"], default="reuters",
-                        help="the Reuters archive and our questions (default), or RealTimeQA (bench/realtimeqa.py)")
+    parser.add_argument("--set", choices=["reuters", "mixed", "realtimeqa"], default="reuters",
+                        help="the Reuters archive and our questions (default); mixed: issue 29's multi-outlet set, "
+                             "RealTimeQA articles of 2023 beside Reuters stories; or RealTimeQA (bench/realtimeqa.py)")
+    parser.add_argument("--reuters", type=int, default=2000, help="mixed: how many Reuters stories")
+    parser.add_argument("--realtimeqa", type=int, default=326, help="mixed: how many RealTimeQA articles of 2023")
     parser.add_argument("--role", choices=["txtai-index", "txtai-query", "txtai-external"], help=argparse.SUPPRESS)
     parser.add_argument("--model", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -281,27 +337,34 @@ def main() -> None:
         return
     from index.encoder import resolve_model
     from index.settings import MINILM_MODEL
-    from retrieval.evaluate import load_qrels
 
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
-    archive = write_archive(WORK / "archive.jsonl", args.slice)
+    rtqa_asked: list[dict] = []
+    if args.set == "mixed":
+        archive = WORK / "archive.jsonl"
+        _, rtqa_asked = write_mixed(archive, args.reuters, args.realtimeqa)
+    else:
+        archive = write_archive(WORK / "archive.jsonl", args.slice)
+    sets = judged(rtqa_asked)
     passages = write_passages(WORK / "passages.jsonl", archive)
+    asked = questions(args.questions) + [q["question"] for q in rtqa_asked]
+    (WORK / "asked.json").write_text(json.dumps(asked))
     (WORK / "questions.json").write_text(json.dumps({
-        "asked": questions(args.questions), "judged": [j.question for j in load_qrels(QRELS)]}))
+        "asked": asked, "judged": [q for s in sets.values() for q, _, _ in s]}))
     model = resolve_model(MINILM_MODEL)
     me = [sys.executable, str(Path(__file__).resolve())]
 
     subprocess.run([sys.executable, str(ROOT / "bench" / "index_and_query.py"), "--data-dir", str(WORK / "newsdesk"),
-                    "--archive", str(archive), "--raw-sample", "50", "--questions", str(args.questions),
+                    "--archive", str(archive), "--raw-sample", "50", "--asked", str(WORK / "asked.json"),
                     "--runs", str(args.runs)], check=True, capture_output=True, cwd=ROOT)
     newsdesk = json.loads((OUT / "index_and_query-newsdesk.json").read_text())
-    newsdesk.update(newsdesk_quality(WORK / "newsdesk"))
+    newsdesk.update(newsdesk_quality(WORK / "newsdesk", sets))
     newsdesk["index_size_mb"] = round(dir_size(WORK / "newsdesk") / 2**20, 1)
 
     peer = run([args.peer_python, *me[1:], "--role", "txtai-index", "--model", model])
     peer.update(run([args.peer_python, *me[1:], "--role", "txtai-query", "--runs", str(args.runs)]))
-    peer.update(txtai_quality(peer.pop("ranked")))
+    peer.update(txtai_quality(peer.pop("ranked"), sets))
     peer["index_size_mb"] = round(dir_size(WORK / "txtai") / 2**20, 1)
 
     rows = [  # (what, newsdesk, txtai, lower is better)
@@ -313,12 +376,17 @@ def main() -> None:
         ("index size on disk (MB)", newsdesk["index_size_mb"], peer["index_size_mb"], True),
         ("Recall@5", round(newsdesk["recall@5"], 3), round(peer["recall@5"], 3), False),
         ("nDCG@10", round(newsdesk["ndcg@10"], 3), round(peer["ndcg@10"], 3), False),
+        *[(f"{name} {metric}", round(newsdesk[f"{name} {metric}"], 3), round(peer[f"{name} {metric}"], 3), False)
+          for name in sets if name != "reuters" for metric in ("recall@5", "ndcg@10")],
     ]
     result = {"passages": passages, "newsdesk": newsdesk, "txtai": peer,
               "rows": [{"what": w, "newsdesk": n, "txtai": t,
                         "newsdesk_ahead_by": round(t / n if lower else n / t, 2)} for w, n, t, lower in rows]}
     (OUT / "peer_txtai.json").write_text(json.dumps(result, indent=2) + "\n")
-    result["archive"] = "all of Reuters" if args.slice is None else f"judged Reuters articles + {args.slice} others"
+    result["archive"] = ("all of Reuters" if args.slice is None else f"judged Reuters articles + {args.slice} others"
+                         ) if args.set == "reuters" else (f"{args.reuters} Reuters stories (the judged ones first) + "
+                                                          f"{args.realtimeqa} RealTimeQA articles of 2023")
+    result["cpu"], result["questions_timed"] = cpu(), len(asked)
     (OUT / "peer_txtai.json").write_text(json.dumps(result, indent=2) + "\n")
     print(f"{result['archive']}: {passages} passages; Newsdesk backend {newsdesk.get('backend')}; txtai {peer.get('version', '')}\n")
     print("| | Newsdesk | txtai | Newsdesk ahead by |\n|---|---|---|---|")

@@ -15,6 +15,7 @@ ask is timed separately, as the bot calls it), the question's vector encoded ane
     fuse       ranking.fuse, ranking.prefer and floor.read_ranking
     collapse   collapse.entries over the ranked passages (read from SQLite a block at a time)
     highlight  citing.hits: the bold sentence of each hit
+    story      retrieval.story.build: the first result's story, its newer report and its disagreements
     render     bot.render.answers.answer_message of the whole answer
     ask        Searcher.ask end to end (BM25 beside the encoder), then render is not in it
 
@@ -35,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import OUT, QRELS, percentile  # noqa: E402
 
-STAGES = ("read", "encode", "bm25", "dense", "fuse", "collapse", "highlight", "render", "ask")
+STAGES = ("read", "encode", "bm25", "dense", "fuse", "collapse", "highlight", "story", "render", "ask")
 
 
 def open_searcher(data_dir: Path):
@@ -80,8 +81,12 @@ def staged(searcher, question: str, limit: int) -> dict[str, float]:
                                          limit + 1, plan.settings.same_story)
     took["collapse"] = clock() - t
     t = clock()
-    search.citing.hits(plan, entries[:limit], read, 1)
+    hits = search.citing.hits(plan, entries[:limit], read, 1)
     took["highlight"] = clock() - t
+    t = clock()
+    if hits and searcher.settings.story:
+        search.stories.build(plan, shown, read, hits[0])
+    took["story"] = clock() - t
     searcher._vectors.clear()  # the whole ask encodes its question too, as a new question does
     t = clock()
     answer = searcher.ask(question, limit=limit)
