@@ -99,9 +99,9 @@ def staged(searcher, question: str, limit: int) -> dict[str, float]:
     return {stage: seconds * 1000 for stage, seconds in took.items()}, bold
 
 
-def dense_both(searcher, question: str, want: int, shared_first: bool) -> tuple[float, float, bool] | None:
-    """Milliseconds of the dense searches of one question one search each and shared, and whether they
-    found the same hits; None when the question names no outlet or period."""
+def dense_both(searcher, question: str, want: int, shared_first: bool) -> tuple[float, float, bool, bool] | None:
+    """Milliseconds of the dense searches of one question one search each and shared, whether they
+    found the same hits and whether it names an outlet; None when it names no outlet or period."""
     from retrieval import ranking
 
     plan = searcher.plan(question, "hybrid", None, want)
@@ -122,7 +122,7 @@ def dense_both(searcher, question: str, want: int, shared_first: bool) -> tuple[
         return sorted(hits, key=lambda hit: (-hit[1], hit[0]))
 
     same = [ordered(h) for h in each] == [ordered(h) for h in shared]
-    return took["each"], took["shared"], same
+    return took["each"], took["shared"], same, bool(plan.filters.outlets)
 
 
 def dense_table(times: dict[str, list[float]]) -> str:
@@ -134,7 +134,9 @@ def dense_table(times: dict[str, list[float]]) -> str:
 
 
 def dense_shared(searcher, questions: list[str], rounds: int, want: int) -> None:
-    times: dict[str, list[float]] = {"one search each": [], "one shared search": []}
+    ways = ("one search each", "one shared search")
+    groups = {"all": {w: [] for w in ways}, "naming an outlet": {w: [] for w in ways},
+              "naming a period only": {w: [] for w in ways}}
     named, differ = set(), 0
     load = os.getloadavg()
     for round_ in range(rounds):
@@ -143,17 +145,20 @@ def dense_shared(searcher, questions: list[str], rounds: int, want: int) -> None
             if found is None:
                 continue
             named.add(question)
-            times["one search each"].append(found[0])
-            times["one shared search"].append(found[1])
+            for group in ("all", "naming an outlet" if found[3] else "naming a period only"):
+                groups[group][ways[0]].append(found[0])
+                groups[group][ways[1]].append(found[1])
             differ += not found[2]
-    each, shared = times.values()
     print(f"{len(named)} of {len(questions)} questions name an outlet or a period; x {rounds} rounds, {want} "
           f"candidates a ranking; load average at start {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}, at end "
-          + " / ".join(f"{x:.2f}" for x in os.getloadavg()))
-    print(dense_table(times))
-    print(f"\nshared / each: p50 {percentile(shared, 50) / percentile(each, 50):.2f}, p95 "
-          f"{percentile(shared, 95) / percentile(each, 95):.2f}, mean {sum(shared) / sum(each):.2f}; "
-          f"asks whose hits differ: {differ}")
+          + " / ".join(f"{x:.2f}" for x in os.getloadavg()) + f"; asks whose hits differ: {differ}")
+    for group, times in groups.items():
+        each, shared = times.values()
+        if not each:
+            continue
+        print(f"\n{group} ({len(each)} asks)\n{dense_table(times)}")
+        print(f"shared / each: p50 {percentile(shared, 50) / percentile(each, 50):.2f}, p95 "
+              f"{percentile(shared, 95) / percentile(each, 95):.2f}, mean {sum(shared) / sum(each):.2f}")
 
 
 def table(times: dict[str, list[float]]) -> str:

@@ -54,7 +54,8 @@ def test_one_search_finds_what_a_search_of_each_subset_finds(searcher, want):
     for question in QUESTIONS:
         plan = searcher.plan(question, want=want)
         subsets = [None, *ranking.preferred(snapshot, plan.filters, plan.allowed),
-                   np.sort(rng.choice(every, 7, replace=False)), every[:2], np.array([], dtype=np.int64)]
+                   np.sort(rng.choice(every, 7, replace=False)), every[:2], np.array([], dtype=np.int64),
+                   every, every[::2]]  # the last two large enough to share the archive's search (one outlet)
         shared = snapshot.dense_each(plan.vector, want, subsets)
         assert [ordered(hits) for hits in shared] == [ordered(snapshot.dense(plan.vector, want, ids)) for ids in subsets]
 

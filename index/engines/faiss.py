@@ -37,7 +37,7 @@ TRAIN_PER_LIST = 64  # vectors sampled per inverted list to train the coarse qua
 EXACT_AMONG_UP_TO = 20_000  # a filter this selective is searched exactly among its own vectors (HNSW)
 # One exact search over the union of the subsets a question prefers reads this many hits per hit asked
 # of each (FaissVectors.search_each): a subset whose best are not all among them is searched on its own
-SHARED_DEPTH = 8
+SHARED_DEPTH = 4
 BITMAP_FROM = 4_096  # allowed ids from which a bitmap beats a hash set: 500k ids take 1 ms, not 143 ms
 
 
@@ -155,8 +155,8 @@ class FaissVectors:
 
     def search_each(self, vector: np.ndarray, limit: int,
                     subsets: Sequence[np.ndarray | None]) -> list[list[tuple[int, float]]]:
-        """`search(vector, limit, ids)` for each of `subsets` (None: all), from one search over their
-        union where the index is exact.
+        """`search(vector, limit, ids)` for each of `subsets` (None: all), from one search over the
+        union of the large ones where the index is exact.
 
         The union's `SHARED_DEPTH * limit` nearest hold a subset's `limit` nearest whenever its
         `limit`-th is strictly closer than the next of the subset there (or than the last read): then
@@ -169,14 +169,25 @@ class FaissVectors:
         if len(subsets) < 2 or self.ivf is not None or self.hnsw is not None or self.index.ntotal == 0:
             return [self.search(vector, limit, ids) for ids in subsets]
         whole = any(ids is None for ids in subsets)
-        union = None if whole else np.unique(np.concatenate([np.asarray(ids, dtype=np.int64) for ids in subsets]))
+        every = self.index.ntotal if whole else len(np.unique(np.concatenate([np.asarray(i) for i in subsets])))
+        depth = SHARED_DEPTH * limit
+        # a subset is read from the shared search when it can be expected to have twice `limit` hits among
+        # its `depth` nearest: a small one (a day, a small outlet) is cheaper searched alone
+        shared = [ids is None or len(ids) * SHARED_DEPTH >= 2 * every for ids in subsets]
+        if sum(shared) < 2:
+            return [self.search(vector, limit, ids) for ids in subsets]
+        union = None if whole else np.unique(np.concatenate([np.asarray(ids, dtype=np.int64)
+                                                             for ids, share in zip(subsets, shared) if share]))
         size = self.index.ntotal if union is None else len(union)
-        depth = min(size, SHARED_DEPTH * limit)
+        depth = min(size, depth)
         read = self.search(vector, depth, union)
         exhausted = depth == size or len(read) < depth  # every passage of the union was read
         ids = np.fromiter((pid for pid, _ in read), dtype=np.int64, count=len(read))
         found = []
-        for subset in subsets:
+        for subset, share in zip(subsets, shared):
+            if not share:
+                found.append(self.search(vector, limit, subset))
+                continue
             if subset is None:
                 members = read
             else:
