@@ -210,7 +210,8 @@ def _load() -> float:
     return os.getloadavg()[0]
 
 
-_SUMMARY = re.compile(r"embedded (\d+) passages; generation \d+; ([\d.]+) s")
+# (" and N sentences": this checkout's line; a snapshot of an older commit's has none)
+_SUMMARY = re.compile(r"embedded (\d+) passages(?: and \d+ sentences?)?; generation \d+; ([\d.]+) s")
 
 
 def index(model: str, lang: str, prefix: str = "index", fresh: bool = True) -> dict:

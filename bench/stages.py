@@ -19,6 +19,12 @@ ask is timed separately, as the bot calls it), the question's vector encoded ane
     render     bot.render.answers.answer_message of the whole answer
     ask        Searcher.ask end to end (BM25 beside the encoder), then render is not in it
 
+With --dense-shared, only the dense searches of the questions that name an outlet or a period (those
+with a subset ranking.candidates searches besides the archive) are timed, two ways in turn on the
+same vector, which goes first alternating by round: `each`, one SearchIndex.dense per subset (as
+ranking.candidates searched before 2026-12), and `shared`, SearchIndex.dense_each; each question's
+hits are checked to be the same both ways.
+
 With --compare, a second index (the same archive, e.g. one with sentence vectors) is asked the same
 question right after the first, round after round, so both see the same load; each gets its table.
 """
@@ -98,6 +104,68 @@ def staged(searcher, question: str, limit: int) -> dict[str, float]:
     return {stage: seconds * 1000 for stage, seconds in took.items()}, bold
 
 
+def dense_both(searcher, question: str, want: int, shared_first: bool) -> tuple[float, float, bool, bool] | None:
+    """Milliseconds of the dense searches of one question one search each and shared, whether they
+    found the same hits and whether it names an outlet; None when it names no outlet or period."""
+    from retrieval import ranking
+
+    plan = searcher.plan(question, "hybrid", None, want)
+    snapshot, vector = plan.snapshot, plan.vector
+    subsets = [plan.allowed, *(ids for ids in ranking.preferred(snapshot, plan.filters, plan.allowed) if len(ids))]
+    if len(subsets) < 2:
+        return None
+    took = {}
+    for way in (("shared", "each") if shared_first else ("each", "shared")):
+        t = time.perf_counter()
+        if way == "each":
+            each = [snapshot.dense(vector, want, ids) for ids in subsets]
+        else:
+            shared = snapshot.dense_each(vector, want, subsets)
+        took[way] = (time.perf_counter() - t) * 1000
+
+    def ordered(hits):
+        return sorted(hits, key=lambda hit: (-hit[1], hit[0]))
+
+    same = [ordered(h) for h in each] == [ordered(h) for h in shared]
+    return took["each"], took["shared"], same, bool(plan.filters.outlets)
+
+
+def dense_table(times: dict[str, list[float]]) -> str:
+    rows = ["| dense searches | p50 ms | p95 ms | mean ms |", "|---|---|---|---|"]
+    for way, values in times.items():
+        rows.append(f"| {way} | {percentile(values, 50):.2f} | {percentile(values, 95):.2f} | "
+                    f"{sum(values) / len(values):.2f} |")
+    return "\n".join(rows)
+
+
+def dense_shared(searcher, questions: list[str], rounds: int, want: int) -> None:
+    ways = ("one search each", "one shared search")
+    groups = {"all": {w: [] for w in ways}, "naming an outlet": {w: [] for w in ways},
+              "naming a period only": {w: [] for w in ways}}
+    named, differ = set(), 0
+    load = os.getloadavg()
+    for round_ in range(rounds):
+        for question in questions:
+            found = dense_both(searcher, question, want, shared_first=round_ % 2 == 1)
+            if found is None:
+                continue
+            named.add(question)
+            for group in ("all", "naming an outlet" if found[3] else "naming a period only"):
+                groups[group][ways[0]].append(found[0])
+                groups[group][ways[1]].append(found[1])
+            differ += not found[2]
+    print(f"{len(named)} of {len(questions)} questions name an outlet or a period; x {rounds} rounds, {want} "
+          f"candidates a ranking; load average at start {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}, at end "
+          + " / ".join(f"{x:.2f}" for x in os.getloadavg()) + f"; asks whose hits differ: {differ}")
+    for group, times in groups.items():
+        each, shared = times.values()
+        if not each:
+            continue
+        print(f"\n{group} ({len(each)} asks)\n{dense_table(times)}")
+        print(f"shared / each: p50 {percentile(shared, 50) / percentile(each, 50):.2f}, p95 "
+              f"{percentile(shared, 95) / percentile(each, 95):.2f}, mean {sum(shared) / sum(each):.2f}")
+
+
 def table(times: dict[str, list[float]]) -> str:
     rows = ["| stage | p50 ms | p95 ms | mean ms |", "|---|---|---|---|"]
     for stage in STAGES:
@@ -116,7 +184,15 @@ def main() -> None:
     parser.add_argument("--questions", type=Path, default=QRELS,
                         help="a JSON-lines file of questions (default: the Reuters judged questions)")
     parser.add_argument("--json", type=Path, help="write the raw times and each answer's bold sentences here")
+    parser.add_argument("--dense-shared", action="store_true",
+                        help="time the dense searches of questions naming an outlet or a period, each and shared")
     args = parser.parse_args()
+    if args.dense_shared:
+        searcher = open_searcher(args.data_dir)
+        searcher.serve()
+        questions = [json.loads(line)["question"] for line in args.questions.read_text().splitlines() if line.strip()]
+        dense_shared(searcher, questions, args.rounds, searcher.settings.candidates)
+        return
     dirs = [args.data_dir] + ([args.compare] if args.compare else [])
     searchers = [open_searcher(d) for d in dirs]
     for searcher in searchers:

@@ -52,6 +52,15 @@ def unvectored_sentences(db: sqlite3.Connection) -> Iterator[str]:
         yield text
 
 
+def count_sentence_uses(db: sqlite3.Connection, count: Callable[[Iterable[str]], None]) -> None:
+    """Before schema 9: `count` (index.store.Store.use_sentences) the sentences of every passage, and
+    every stored vector that none of them has as unused (forget_before deletes it)."""
+    db.execute("DELETE FROM sentence_uses")
+    count(text for (text,) in db.execute(f"SELECT {PASSAGE_TEXT} FROM passages p JOIN articles a ON a.rowid = p.article"))
+    db.execute("INSERT INTO sentence_uses(text_hash, passages) SELECT text_hash, 0 FROM sentence_vectors WHERE true"
+               " ON CONFLICT DO NOTHING")
+
+
 def set_sketches(db: sqlite3.Connection, rows: Iterable[tuple[bytes, int]]) -> None:
     """(sketch, rowid) of the articles `unsketched` found."""
     with transaction(db):

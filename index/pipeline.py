@@ -180,6 +180,8 @@ def upgrade(store: Store, quiet: bool = False) -> tuple[int, int]:
             store.add_places(places.rows(store.read.all_terms()))
             if written < 8:
                 store.set_meta(SENTENCES_PENDING, "1")  # encoded by run, which has the encoder
+            if written < 9:
+                migrations.count_sentence_uses(store.db, store.use_sentences)
             store.set_meta("schema_version", str(SCHEMA_VERSION))
         if columns < lemmas.COLUMN_VERSION:
             if written >= 7:  # before, read_languages has just written them as index.lemmas writes them now

@@ -114,7 +114,8 @@ class RunSummary:
                     f"{passages} passage{'s' * (passages != 1)}" if titles or passages else "")
         return (
             f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
-            f"removed {self.removed}, skipped {self.skipped}; embedded {self.passages_embedded} passages; "
+            f"removed {self.removed}, skipped {self.skipped}; embedded {self.passages_embedded} passages and "
+            f"{self.sentences_embedded} sentence{'s' * (self.sentences_embedded != 1)}; "
             f"generation {self.generation}{upgraded}; {self.seconds:.1f} s"
         )
 

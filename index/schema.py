@@ -12,7 +12,7 @@ import sqlite3
 
 import numpy as np
 
-SCHEMA_VERSION = 8  # 2: article sketches (near-duplicates) and the trigram term index (spelling);
+SCHEMA_VERSION = 9  # 2: article sketches (near-duplicates) and the trigram term index (spelling);
 #                    3: embeddings stored as float16 and sketches as uint32 (half the bytes of each);
 #                    4: the archive's other names of places (index.places), read by the bot from SQLite;
 #                    5: a passage's text is read from its article's body, not stored twice;
@@ -20,6 +20,7 @@ SCHEMA_VERSION = 8  # 2: article sketches (near-duplicates) and the trigram term
 #                    7: each article's language, and the dictionary forms of Ukrainian and Russian
 #                       words (index.lemmas) in two more full-text columns;
 #                    8: the vector of each sentence of the passages (index.sentences), for the bold sentence
+#                    9: how many passages use each sentence, so its vector goes with the last of them
 # The oldest schema a reader serves: 8 added only the sentences' vectors, without which a question
 # encodes the few sentences its bold choice needs (retrieval.citing.sentence_vectors)
 READABLE_SCHEMA = 7
@@ -67,6 +68,10 @@ END;
 CREATE TABLE IF NOT EXISTS embeddings (text_hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
 -- each sentence of the passages by the hash of its text (index.sentences: int8 and its scale)
 CREATE TABLE IF NOT EXISTS sentence_vectors (text_hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
+-- how many passages (rows of `passages`) have each sentence (index.store): a vector no passage uses any more
+-- is found among the sentences of the passages being removed, without reading the rest of the archive
+CREATE TABLE IF NOT EXISTS sentence_uses (text_hash TEXT PRIMARY KEY, passages INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS sentence_unused ON sentence_uses(text_hash) WHERE passages <= 0;
 -- a place name a question may use -> the archive's stem of another name of that city (index.places)
 CREATE TABLE IF NOT EXISTS places (
     name TEXT NOT NULL, spelling TEXT NOT NULL, similarity REAL NOT NULL, main INTEGER NOT NULL,

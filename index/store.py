@@ -10,6 +10,7 @@ index.migrations'.
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -19,8 +20,8 @@ import numpy as np
 
 from index import language, lemmas, migrations, schema, sentences
 from index.records import Article, Passage
-from index.schema import DB_NAME, EMBEDDING_DTYPE, SCHEMA_VERSION
-from index.sqlite import batches, connect, iso, transaction
+from index.schema import DB_NAME, EMBEDDING_DTYPE, PASSAGE_TEXT, SCHEMA_VERSION
+from index.sqlite import batches, connect, iso, select_in, transaction
 from index.store_reader import StoreReader
 
 
@@ -63,6 +64,10 @@ class Store:
         with self.transaction():
             self.db.executemany("INSERT OR REPLACE INTO sentence_vectors(text_hash, vector) VALUES (?, ?)",
                                 zip(keys, sentences.pack(vectors)))
+            # used by no passage until theirs are inserted: a run that dies before then leaves them for
+            # forget_before, unless the next run inserts the same passages
+            self.db.executemany("INSERT INTO sentence_uses(text_hash, passages) VALUES (?, 0) ON CONFLICT DO NOTHING",
+                                ((k,) for k in keys))
 
     def insert_article(self, key: str, article: Article, digest: str, gen: int,
                        passages: list[Passage], text_hashes: list[str], sketch: bytes | None = None) -> None:
@@ -82,6 +87,7 @@ class Store:
             [(cursor.lastrowid, p.seq, p.start, p.end, h, lemmas.column(p.text, found) if cyrillic else None)
              for p, h in zip(passages, text_hashes)],
         )
+        self.use_sentences(p.text for p in passages)
 
     def add_new_terms(self) -> list[str]:
         """Copy words the full-text index has and `terms` lacks (numbers and short words are left out:
@@ -106,6 +112,7 @@ class Store:
         with self.transaction():
             orphans = [r for (r,) in self.db.execute("SELECT rowid FROM articles WHERE gen_added > ?", (gen,))]
             for batch, marks in batches(orphans):
+                self._unuse_sentences(f"p.article IN ({marks})", batch)
                 self.db.execute(f"DELETE FROM passages WHERE article IN ({marks})", batch)
                 self.db.execute(f"DELETE FROM articles WHERE rowid IN ({marks})", batch)
             self.db.execute("UPDATE articles SET gen_removed = NULL WHERE gen_removed > ?", (gen,))
@@ -113,12 +120,33 @@ class Store:
         return len(orphans)
 
     def forget_before(self, gen: int) -> None:
-        """Delete rows no generation from `gen` on can see, and embeddings nothing uses."""
+        """Delete rows no generation from `gen` on can see, and embeddings and sentence vectors nothing uses."""
         with self.transaction():
             old = "SELECT rowid FROM articles WHERE gen_removed IS NOT NULL AND gen_removed <= ?"
+            self._unuse_sentences(f"p.article IN ({old})", (gen,))
             self.db.execute(f"DELETE FROM passages WHERE article IN ({old})", (gen,))
             self.db.execute("DELETE FROM articles WHERE gen_removed IS NOT NULL AND gen_removed <= ?", (gen,))
             self.db.execute("DELETE FROM embeddings WHERE text_hash NOT IN (SELECT text_hash FROM passages)")
+            # the sentences no passage has (read through the partial index of those): of the passages just
+            # deleted, of a run that died (discard_after), or stored by one that died before inserting any
+            unused = "SELECT text_hash FROM sentence_uses WHERE passages <= 0"
+            self.db.execute(f"DELETE FROM sentence_vectors WHERE text_hash IN ({unused})")
+            self.db.execute("DELETE FROM sentence_uses WHERE passages <= 0")
+
+    def use_sentences(self, texts: Iterable[str], step: int = 1) -> None:
+        """Count the sentences of these passages' texts (index.sentences' keys) as used by `step` more
+        passages; a sentence twice in a passage counts twice, both ways."""
+        counts = Counter(sentences.key(s) for text in texts for s in sentences.sentences(text))
+        self.db.executemany("INSERT INTO sentence_uses(text_hash, passages) VALUES (?, ?) ON CONFLICT(text_hash)"
+                            " DO UPDATE SET passages = passages + excluded.passages",
+                            ((k, step * n) for k, n in counts.items()))
+
+    def _unuse_sentences(self, which: str, parameters) -> None:
+        """Before the passages `which` selects are deleted, their sentences count them no more (only
+        these passages are read, whatever the archive's size)."""
+        self.use_sentences((t for (t,) in self.db.execute(
+            f"SELECT {PASSAGE_TEXT} FROM passages p JOIN articles a ON a.rowid = p.article WHERE {which}",
+            parameters)), -1)
 
     def record_generation(self, gen: int, created_at: datetime, counts: dict[str, float]) -> None:
         columns = ["gen", "created_at", *counts]

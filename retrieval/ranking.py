@@ -33,15 +33,16 @@ def lexical(plan: Plan) -> Ranking:
 
 def candidates(plan: Plan, bm25: Ranking) -> Candidates:
     """The dense ranking, and `bm25` (`lexical`, already run); each subset the question prefers (a
-    named outlet, the period it names) is searched too, so that its best passages are candidates even
+    named outlet, the period it names) is searched too (one dense search for all where the engine
+    can share it), so that its best passages are candidates even
     where the rest of the archive outranks them."""
     snapshot = plan.snapshot
-    dense = snapshot.dense(plan.vector, plan.want, plan.allowed)
     subsets = preferred(snapshot, plan.filters, plan.allowed)
-    for ids in (ids for ids in subsets if len(ids)):
-        dense = dense + snapshot.dense(plan.vector, plan.want, ids)
-        if plan.lexical:
-            bm25 = bm25 + snapshot.lexical(plan.match, plan.want, set(ids.tolist()))
+    searched = [ids for ids in subsets if len(ids)]
+    # one dense search shared by the archive and its subsets where the engine can (SearchIndex.dense_each)
+    dense = [hit for found in snapshot.dense_each(plan.vector, plan.want, [plan.allowed, *searched]) for hit in found]
+    for ids in searched if plan.lexical else ():
+        bm25 = bm25 + snapshot.lexical(plan.match, plan.want, set(ids.tolist()))
     return Candidates(_merged(dense), _merged(bm25), tuple(subsets))
 
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import sqlite3
 import sys
 from collections.abc import Sequence
+from contextlib import closing
 from pathlib import Path
 
 import numpy as np
+
+from index.schema import DB_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples" / "archive.jsonl"
@@ -98,3 +102,9 @@ def copy_of(index_dir: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "data"
     shutil.copytree(index_dir, copy)
     return copy
+
+
+def stored_sentences(data_dir: Path) -> int:
+    """The sentence vectors an index holds (`index add` says how many it embedded)."""
+    with closing(sqlite3.connect(data_dir / DB_NAME)) as db:
+        return db.execute("SELECT count(*) FROM sentence_vectors").fetchone()[0]

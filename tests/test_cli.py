@@ -111,7 +111,9 @@ def test_index_add_reports_bad_records_and_counts(capsys, monkeypatch, tmp_path,
         f"skipped: {source}:2: not valid JSON (JSONDecodeError: Expecting ',' delimiter: line 2 column 1 (char 12))",
         f"warning: {source}:3: date 'someday' could not be parsed (indexed without it)",
     ]
-    assert out.startswith("added 2, updated 0, unchanged 0, removed 0, skipped 1; embedded 2 passages; generation 1; ")
+    # each of the two bodies is one sentence, its passage's text
+    assert out.startswith("added 2, updated 0, unchanged 0, removed 0, skipped 1; embedded 2 passages and 2 sentences; "
+                          "generation 1; ")
     code, out, _ = run(capsys, "index", "status", "--json", "--data-dir", str(tmp_path / "d"))
     status = json.loads(out)
     assert {k: status[k] for k in ("generation", "articles", "passages", "model", "dimension", "index_type",

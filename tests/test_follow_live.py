@@ -18,7 +18,7 @@ import pytest
 
 from bot.app import HEARTBEAT
 from tests.botapi import FakeBotApi
-from tests.support import NEWSDESK
+from tests.support import NEWSDESK, stored_sentences
 
 pytestmark = pytest.mark.slow
 FOLLOWER = 111
@@ -84,8 +84,10 @@ def index_add(env: dict[str, str], path: Path) -> str:
 def test_a_running_bot_alerts_once_on_the_new_rovno_report_and_not_on_others(tmp_path, needs_seed, e5_cache):
     # the model is the run's user cache's (XDG_CACHE_HOME, tests/conftest.py), as on a machine
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "NEWSDESK_DATA": str(tmp_path / "data")}
-    assert index_add(env, needs_seed).startswith("added 1, updated 0, unchanged 0, removed 0, skipped 0; embedded 6 "
-                                                 "passages; generation 1;")
+    first = index_add(env, needs_seed)
+    said = stored_sentences(tmp_path / "data")
+    assert first.startswith("added 1, updated 0, unchanged 0, removed 0, skipped 0; embedded 6 "
+                            f"passages and {said} sentences; generation 1;")
     batch = tmp_path / "batch.jsonl"
     batch.write_text("".join(json.dumps(a) + "\n" for a in (SHELLING, COCOA)))
     with FakeBotApi() as api:
@@ -98,8 +100,9 @@ def test_a_running_bot_alerts_once_on_the_new_rovno_report_and_not_on_others(tmp
             [reply] = api.wait_for("sendMessage", 1, 30)
             assert reply.params["text"] == ("🔔 Following <b>Rovno</b> (#1): new reports as soon as they are indexed. "
                                             "/following lists what you follow.")
-            assert index_add(env, batch).startswith("added 2, updated 0, unchanged 0, removed 0, skipped 0; "
-                                                    "embedded 2 passages; generation 2;")
+            second = index_add(env, batch)
+            assert second.startswith("added 2, updated 0, unchanged 0, removed 0, skipped 0; embedded 2 passages "
+                                     f"and {stored_sentences(tmp_path / 'data') - said} sentences; generation 2;")
             # the bot notices the new generation by itself (a 5-second tick) and alerts: 15 s is the promise
             [_, alert] = api.wait_for("sendMessage", 2, 15)
             assert alert.params["chat_id"] == FOLLOWER

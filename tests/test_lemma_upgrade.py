@@ -142,7 +142,7 @@ def test_the_old_columns_are_written_again_once(old_archive):
     assert (summary.unchanged, summary.passages_embedded, summary.generation) == (len(ARTICLES), 0, 1)
     # cron's one line says the upgrade happened
     assert summary.forms_rewritten == (1, 3)
-    assert summary.line().startswith("added 0, updated 0, unchanged 4, removed 0, skipped 0; embedded 0 passages;"
+    assert summary.line().startswith("added 0, updated 0, unchanged 4, removed 0, skipped 0; embedded 0 passages and 0 sentences;"
                                      " generation 1; word forms written again: 1 title, 3 passages; ")
     assert columns(settings.data_dir) == {
         article_id: (lemmas.column(title, language), [lemmas.column(body, language)])

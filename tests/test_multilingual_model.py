@@ -20,6 +20,7 @@ from index import e5_model
 from index.encoder import SentenceTransformerEncoder, ServingEncoder, default_backend, onnx_dir, onnx_file
 from index.errors import ModelMismatch
 from index.settings import AMX_BACKEND, DEFAULT_BACKEND, MINILM_MODEL, MULTILINGUAL_MODEL, Settings
+from tests.support import stored_sentences
 
 E5 = MULTILINGUAL_MODEL
 
@@ -166,7 +167,8 @@ def test_a_new_index_gets_the_multilingual_model_and_answers_across_languages(ca
     monkeypatch.delenv("NEWSDESK_MODEL", raising=False)  # a new index gets the default model, e5
     code, out, err = run(capsys, "index", "add", str(archive), "--data-dir", str(e5_data))
     assert (code, err) == (0, "")
-    assert out.startswith("added 8, updated 0, unchanged 0, removed 0, skipped 0; embedded 8 passages; generation 1; ")
+    assert out.startswith("added 8, updated 0, unchanged 0, removed 0, skipped 0; embedded 8 passages and "
+                          f"{stored_sentences(e5_data)} sentences; generation 1; ")
     code, out, _ = run(capsys, "index", "status", "--json", "--data-dir", str(e5_data))
     status = json.loads(out)
     assert {k: status[k] for k in ("articles", "passages", "model", "dimension", "backend")} == {

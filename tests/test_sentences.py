@@ -16,7 +16,7 @@ from index.store_reader import StoreReader
 from retrieval import citing, highlight
 from retrieval.search import Searcher
 from tests.support import HashingEncoder
-from tests.test_duplicates import ARTICLES, OTHER, write
+from tests.test_duplicates import ARTICLES, EDITED, OTHER, WIRE, write
 
 
 class Counted:
@@ -106,3 +106,42 @@ def test_the_sentences_compared_by_meaning_are_read_not_encoded(sample_dir, mode
     vectors = read(some, 8)
     cosines = np.sum(vectors * model_encoder.encode(some, 8), axis=1) / np.linalg.norm(vectors, axis=1)
     assert cosines.min() > 0.9999, cosines.min()
+
+
+def uses(data_dir) -> dict[str, int]:
+    with closing(sqlite3.connect(data_dir / DB_NAME)) as db:
+        return dict(db.execute("SELECT text_hash, passages FROM sentence_uses"))
+
+
+def test_a_sentence_vector_goes_with_the_last_passage_that_has_it(tmp_path):
+    settings = Settings(data_dir=tmp_path / "index", keep_generations=1, keep_seconds=0)
+    pipeline.add([write(tmp_path / "a.jsonl", ARTICLES)], settings, encoder=HashingEncoder(), quiet=True)
+    first, second, third = sentences.sentences(WIRE)
+    edited_first, _, edited_third = sentences.sentences(EDITED)
+    key = sentences.key
+    # one passage an article: WIRE's sentences in two (the wire copy and its later template), the
+    # second of them also in the edit
+    assert uses(settings.data_dir) == {key(first): 2, key(second): 3, key(third): 2, key(edited_first): 1,
+                                       key(edited_third): 1, key(OTHER): 1}
+    new = "Rates were left unchanged."
+    changed = [ARTICLES[0], (*ARTICLES[1][:4], new), ARTICLES[2], (*ARTICLES[3][:4], WIRE)]
+    pipeline.add([write(tmp_path / "a.jsonl", changed)], settings, encoder=HashingEncoder(), quiet=True)
+    # generation 1's edit and port report are forgotten (one generation kept): their sentences no
+    # other passage has go with them, the port report's new body counts WIRE's sentences once more
+    kept = {key(first): 3, key(second): 3, key(third): 3, key(new): 1}
+    assert (uses(settings.data_dir), stored(settings.data_dir)) == (kept, set(kept))
+
+
+def test_an_archive_of_schema_8_counts_its_sentences_and_drops_the_vectors_none_has(tmp_path):
+    settings = Settings(data_dir=tmp_path / "index", keep_generations=1, keep_seconds=0)
+    archive = write(tmp_path / "a.jsonl", ARTICLES)
+    pipeline.add([archive], settings, encoder=HashingEncoder(), quiet=True)
+    counted = uses(settings.data_dir)
+    with closing(sqlite3.connect(settings.data_dir / DB_NAME)) as db, db:
+        # schema 8 kept the vector of a sentence whose passages were forgotten, and counted nothing
+        db.execute("INSERT INTO sentence_vectors(text_hash, vector) VALUES ('stale', x'00')")
+        db.executescript("DELETE FROM sentence_uses; UPDATE meta SET value = '8' WHERE key = 'schema_version';")
+    extra = ("xw-new", "Extra Wire", "2025-02-20T09:00:00Z", "Yields at a low", "Traders were surprised.")
+    pipeline.add([write(tmp_path / "a.jsonl", [*ARTICLES, extra])], settings, encoder=HashingEncoder(), quiet=True)
+    assert uses(settings.data_dir) == {**counted, sentences.key("Traders were surprised."): 1}
+    assert stored(settings.data_dir) == set(counted) | {sentences.key("Traders were surprised.")}

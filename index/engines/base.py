@@ -14,6 +14,7 @@ the passages, articles and word tables, so an engine's index can always be rebui
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -30,6 +31,12 @@ class Searches(Protocol):
 
     def dense(self, vector: np.ndarray, limit: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         """(passage id, cosine) of the `limit` nearest passages, best first, among `allowed` ids if given."""
+        ...
+
+    def dense_each(self, vector: np.ndarray, limit: int,
+                   subsets: Sequence[np.ndarray | None]) -> list[list[tuple[int, float]]]:
+        """`dense(vector, limit, ids)` for each of `subsets` (None: all), in order: the same hits, from as
+        few searches as the engine can share among them."""
         ...
 
     def lexical(self, match: str, limit: int, allowed: set[int] | None = None) -> list[tuple[int, float]]:

@@ -12,6 +12,7 @@ parameters in FAISS's ParameterSpace syntax, e.g. "IVF2048,SQ8 nprobe=32" or "ID
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -34,6 +35,9 @@ AUTO = "auto"
 FLAT_UP_TO = 100_000  # passages; exact search of 100k took 3.6 ms p50 a question (SQfp16), of 1M 142 ms (Flat)
 TRAIN_PER_LIST = 64  # vectors sampled per inverted list to train the coarse quantiser and the SQ8 ranges
 EXACT_AMONG_UP_TO = 20_000  # a filter this selective is searched exactly among its own vectors (HNSW)
+# One exact search over the union of the subsets a question prefers reads this many hits per hit asked
+# of each (FaissVectors.search_each): a subset whose best are not all among them is searched on its own
+SHARED_DEPTH = 4
 BITMAP_FROM = 4_096  # allowed ids from which a bitmap beats a hash set: 500k ids take 1 ms, not 143 ms
 
 
@@ -149,6 +153,55 @@ class FaissVectors:
         scores, ids = self.index.search(query, limit, params=params)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 
+    def search_each(self, vector: np.ndarray, limit: int,
+                    subsets: Sequence[np.ndarray | None]) -> list[list[tuple[int, float]]]:
+        """`search(vector, limit, ids)` for each of `subsets` (None: all), from one search over the
+        union of the large ones where the index is exact.
+
+        The union's `SHARED_DEPTH * limit` nearest hold a subset's `limit` nearest whenever its
+        `limit`-th is strictly closer than the next of the subset there (or than the last read): then
+        no hit the union's search left out, ties included, could be among them, and they are the hits
+        its own search finds (the scores are FAISS's, bit for bit, whatever the selector or k). A
+        subset whose best are not known so is searched on its own, as is each subset of an
+        approximate index: the share of the archive IVF and HNSW look at grows as a filter narrows
+        (`search`), so one search over the union would look at another share and find other passages."""
+        subsets = list(subsets)
+        if len(subsets) < 2 or self.ivf is not None or self.hnsw is not None or self.index.ntotal == 0:
+            return [self.search(vector, limit, ids) for ids in subsets]
+        whole = any(ids is None for ids in subsets)
+        every = self.index.ntotal if whole else len(np.unique(np.concatenate([np.asarray(i) for i in subsets])))
+        depth = SHARED_DEPTH * limit
+        # a subset is read from the shared search when it can be expected to have twice `limit` hits among
+        # its `depth` nearest: a small one (a day, a small outlet) is cheaper searched alone
+        shared = [ids is None or len(ids) * SHARED_DEPTH >= 2 * every for ids in subsets]
+        if sum(shared) < 2:
+            return [self.search(vector, limit, ids) for ids in subsets]
+        union = None if whole else np.unique(np.concatenate([np.asarray(ids, dtype=np.int64)
+                                                             for ids, share in zip(subsets, shared) if share]))
+        size = self.index.ntotal if union is None else len(union)
+        depth = min(size, depth)
+        read = self.search(vector, depth, union)
+        exhausted = depth == size or len(read) < depth  # every passage of the union was read
+        ids = np.fromiter((pid for pid, _ in read), dtype=np.int64, count=len(read))
+        found = []
+        for subset, share in zip(subsets, shared):
+            if not share:
+                found.append(self.search(vector, limit, subset))
+                continue
+            if subset is None:
+                members = read
+            else:
+                members = [read[i] for i in np.flatnonzero(np.isin(ids, subset))]
+            shown = members[:limit]
+            if len(members) > limit:
+                known = members[limit - 1][1] > members[limit][1]
+            elif len(members) == limit:
+                known = exhausted or members[-1][1] > read[-1][1]
+            else:
+                known = exhausted
+            found.append(shown if known else self.search(vector, limit, subset))
+        return found
+
     def _exact_among(self, query: np.ndarray, allowed: np.ndarray, limit: int) -> list[tuple[int, float]]:
         present = allowed[np.isin(allowed, faiss.vector_to_array(self.index.id_map))]
         if not len(present):
@@ -179,6 +232,10 @@ class FaissIndex:
 
     def dense(self, vector: np.ndarray, limit: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         return self.vectors.search(vector, limit, allowed)
+
+    def dense_each(self, vector: np.ndarray, limit: int,
+                   subsets: Sequence[np.ndarray | None]) -> list[list[tuple[int, float]]]:
+        return self.vectors.search_each(vector, limit, subsets)
 
     def lexical(self, match: str, limit: int, allowed: set[int] | None = None) -> list[tuple[int, float]]:
         return self._readers.get().lexical(match, self.generation, limit, allowed)

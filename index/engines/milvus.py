@@ -29,7 +29,7 @@ import json
 import re
 import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -281,6 +281,13 @@ class MilvusIndex:
             return [(int(h["id"]), float(h["distance"])) for h in raw], len(raw) < fetch
 
         return self._grow(fetch_hits, limit, post, more=post is not None)
+
+    def dense_each(self, vector: np.ndarray, limit: int,
+                   subsets: Sequence[np.ndarray | None]) -> list[list[tuple[int, float]]]:
+        """One search each: a Milvus search takes one filter expression for all its query vectors, and
+        each subset is its own (an outlet, a period), so a search over their union would have to fetch
+        down to the smallest one's `limit`-th hit, past MAX_TOPK on a large collection."""
+        return [self.dense(vector, limit, ids) for ids in subsets]
 
     def lexical(self, match: str, limit: int, allowed: set[int] | None = None) -> list[tuple[int, float]]:
         """Milvus BM25 over title and text (title at TITLE_WEIGHT), every AND-ed group of the FTS5 query

@@ -8,6 +8,7 @@ the SQLite rows, the same for every engine.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -56,6 +57,10 @@ class Snapshot:
 
     def dense(self, vector: np.ndarray, limit: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         return self.index.dense(vector, limit, allowed)
+
+    def dense_each(self, vector: np.ndarray, limit: int,
+                   subsets: Sequence[np.ndarray | None]) -> list[list[tuple[int, float]]]:
+        return self.index.dense_each(vector, limit, subsets)
 
     def lexical(self, match: str, limit: int, allowed: set[int] | None = None) -> list[tuple[int, float]]:
         return self.index.lexical(match, limit, allowed)
