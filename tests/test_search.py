@@ -204,3 +204,15 @@ def test_passages_sharing_no_word_get_their_closest_sentence_from_one_model_call
     question = model_encoder.encode_queries(["flooding after heavy rain"])[0]
     assert dense_best(texts, question, encode) == [(31, 76), (0, 35)]
     assert calls == [(4, 8)]  # the four sentences of both passages together
+
+
+def test_ask_reads_and_encodes_the_question_as_its_plan_does(sample_dir, model_encoder):
+    """ask encodes the question's embedded text while it reads the archive's spellings and runs BM25:
+    the same reading and the same one vector as the plan of the question."""
+    question = 'from:"Kyiv Ledger" since:2024-12-01 Kupiansk'
+    searcher = Searcher(IndexReader(sample_dir), model_encoder)
+    answer = searcher.ask(question, limit=10)
+    plan = searcher.plan(question)
+    assert answer.query == plan.query
+    assert plan.query.dense_text == "Kupiansk"
+    assert list(searcher._vectors) == [(model_encoder.name, "Kupiansk")]
