@@ -16,8 +16,20 @@ def read(snapshot: SearchIndex, question: str, settings: SearchSettings,
     """The question's topic words, what it states and implies (`as_of` is "now" for "last week"), the
     archive's other spellings of its words and the names among them; and the document frequencies of
     its stems and of those spellings, which BM25's word choice and the highlight weigh."""
-    parsed = query_parser.parse(question, snapshot.outlets, now=as_of, archive_end=snapshot.archive_end,
-                                understand=settings.understand)
+    return spellings(snapshot, question, parse(snapshot, question, settings, as_of), settings)
+
+
+def parse(snapshot: SearchIndex, question: str, settings: SearchSettings, as_of: datetime | None = None) -> Query:
+    """The question's topic words and what it states and implies: all that its embedded text
+    (`Query.dense_text`) depends on, so the question can be encoded while `spellings` reads the rest."""
+    return query_parser.parse(question, snapshot.outlets, now=as_of, archive_end=snapshot.archive_end,
+                              understand=settings.understand)
+
+
+def spellings(snapshot: SearchIndex, question: str, parsed: Query,
+              settings: SearchSettings) -> tuple[Query, dict[str, int]]:
+    """`read` after `parse`: the archive's other spellings of the question's words, the names among them
+    and the document frequencies (the embedded text is left as parsed)."""
     frequencies = snapshot.document_frequencies([highlight.stem(t) for t in parsed.terms])
     # read once: the language parse detected and the words written as names serve every step after it
     written = variants.capitalised(question)

@@ -34,7 +34,7 @@ class Searcher:
         self.encoder = encoder
         self.settings = settings
         self._vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bm25")
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encoder")
 
     # --- what the layers above ask besides answers -------------------------------------------
     @property
@@ -98,13 +98,16 @@ class Searcher:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
         snapshot = snapshot or self.reader.snapshot()
-        query, frequencies = reading.read(snapshot, question, self.settings, as_of)
+        plan = self._planned(snapshot, *reading.read(snapshot, question, self.settings, as_of), mode, as_of, want)
+        return replace(plan, vector=self.encode_query(plan.query.dense_text, snapshot)) if encode else plan
+
+    def _planned(self, snapshot: SearchIndex, query: Query, frequencies: dict[str, int], mode: str,
+                 as_of: datetime | None, want: int | None) -> Plan:
         floor = self.settings.floor if self.settings.floor is not None else floors.floor_for(snapshot.manifest.model)
-        plan = Plan(snapshot=snapshot, encoder=self._encoder(snapshot), settings=self.settings, query=query,
+        return Plan(snapshot=snapshot, encoder=self._encoder(snapshot), settings=self.settings, query=query,
                     frequencies=frequencies, vector=None, floor=floor, now=as_of or datetime.now(timezone.utc),
                     mode=mode, want=want or self.settings.candidates, allowed=stated(snapshot, query.filters),
                     match=bm25_match(query, frequencies, snapshot.manifest.passages, self.settings))
-        return replace(plan, vector=self.encode_query(query.dense_text, snapshot)) if encode else plan
 
     def ask(self, question: str, limit: int = 5, offset: int = 0, mode: str = "hybrid",
             per_article: int = 1, as_of: datetime | None = None) -> Answer:
@@ -115,14 +118,22 @@ class Searcher:
         read from the words (outlets, dates, quoted text, "latest") only ranks (ranking.prefer). Passages
         below the floor (retrieval.floor) are not answers: when none passes, the answer has no hits
         and offers the best-ranked report as the closest (`Answer.closest`)."""
-        plan = self.plan(question, mode, as_of, max(self.settings.candidates, 4 * (offset + limit + 1)), encode=False)
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+        snapshot = self.reader.snapshot()
+        parsed = reading.parse(snapshot, question, self.settings, as_of)
         t0 = time.perf_counter()
-        # BM25 needs no vector: it runs in a second thread while the model encodes (both release the GIL);
-        # BM25 alone (mode "lexical") encodes the question too, for the floor
-        pending = self._pool.submit(ranking.lexical, plan) if plan.lexical else None
-        plan = replace(plan, vector=self.encode_query(plan.query.dense_text, plan.snapshot))
+        # The embedded text is known once the question is parsed: the model encodes it in a second
+        # thread (ONNX Runtime releases the GIL) while this one looks up the archive's spellings of its
+        # words and runs BM25, which need no vector. BM25 alone (mode "lexical") encodes the question
+        # too, for the floor.
+        encoding = self._pool.submit(self.encode_query, parsed.dense_text, snapshot)
+        plan = self._planned(snapshot, *reading.spellings(snapshot, question, parsed, self.settings), mode, as_of,
+                             max(self.settings.candidates, 4 * (offset + limit + 1)))
+        bm25 = ranking.lexical(plan) if plan.lexical else []
+        plan = replace(plan, vector=encoding.result())
         t1 = time.perf_counter()
-        ranked, read = _ranked(plan, pending.result() if pending else [])
+        ranked, read = _ranked(plan, bm25)
         relaxed = None
         if not any(read[pid].shown for pid, _ in ranked) and plan.filters:
             # the stated filters left nothing that answers: say so, show the closest outside them

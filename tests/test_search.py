@@ -7,7 +7,7 @@ from index.engines.faiss import IndexReader
 from index.settings import Settings
 from retrieval.errors import EmptyQuery
 from retrieval.fusion import linear, rrf
-from retrieval.highlight import context, dense_best
+from retrieval.highlight import context, dense_best, keys, lexical_scores
 from retrieval.plan import bm25_terms
 from retrieval.search import Searcher
 
@@ -204,3 +204,23 @@ def test_passages_sharing_no_word_get_their_closest_sentence_from_one_model_call
     question = model_encoder.encode_queries(["flooding after heavy rain"])[0]
     assert dense_best(texts, question, encode) == [(31, 76), (0, 35)]
     assert calls == [(4, 8)]  # the four sentences of both passages together
+
+
+def test_ask_reads_and_encodes_the_question_as_its_plan_does(sample_dir, model_encoder):
+    """ask encodes the question's embedded text while it reads the archive's spellings and runs BM25:
+    the same reading and the same one vector as the plan of the question."""
+    question = 'from:"Kyiv Ledger" since:2024-12-01 Kupiansk'
+    searcher = Searcher(IndexReader(sample_dir), model_encoder)
+    answer = searcher.ask(question, limit=10)
+    plan = searcher.plan(question)
+    assert answer.query == plan.query
+    assert plan.query.dense_text == "Kupiansk"
+    assert list(searcher._vectors) == [(model_encoder.name, "Kupiansk")]
+
+
+def test_a_cyrillic_word_is_read_only_when_the_weights_could_meet_it():
+    text = "Цены на нефть выросли в понедельник. Oil prices rose in London."
+    assert lexical_scores(text, {"oil": 1.0}) == [(0, 36, 0), (37, 63, 1.0)]
+    assert lexical_scores(text, {"нефть": 1.0}) == [(0, 36, 1.0), (37, 63, 0)]
+    assert keys(text, cyrillic=False) == {"in", "london", "oil", "price", "rose"}
+    assert {"нефть", "цена", "понедельник"} <= keys(text)
