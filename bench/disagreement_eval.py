@@ -57,7 +57,8 @@ def reuters_reports(group: dict, articles: dict[str, dict]) -> list[Report]:
 def _amount(written: str) -> float | None:
     """The number a written value states ("1.5 billion dlrs", "six", "Four"), to compare a shown value with
     the judged one."""
-    found = numbers(fold(written), "en")
+    # the judged value is written as its first report writes it, typos included ("two billon stg")
+    found = numbers(fold(written.replace("billon", "billion")), "en")
     return round(found[0].value, 6) if found else None
 
 

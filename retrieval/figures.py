@@ -286,14 +286,23 @@ def disagreements(reports: Sequence[Report]) -> tuple[Disagreement, ...]:
     stated: dict[str, list[tuple[Report, Figure]]] = {}
     for report in ordered:
         folded = fold(report.sentence)
-        by_about: dict[str, list[Figure]] = {}
+        by_about: dict[tuple[str, str], list[Figure]] = {}
         for figure in figures(report.sentence, report.language):
             if figure.about in _NOT_COMPARED or _conditional(folded, figure):
                 continue
             if figure.about in _KEYS and _OTHER_EVENT.search(folded):
                 continue  # "a second bombing in as many days": another event's toll in the story
-            by_about.setdefault(figure.about, []).append(figure)
-        for about, found in by_about.items():
+            kind = _kind(folded, figure) if figure.about == "amount" else ""
+            if kind in _RUNNING:
+                continue
+            by_about.setdefault((figure.about, kind), []).append(figure)
+        # amounts of one sentence are kept apart by their kinds only when every one has a kind ("total help ... to
+        # 1.88 billion stg and compares with its estimate of a two billion stg shortage"); else they are one
+        # thing given two values
+        amounts = [key for key in by_about if key[0] == "amount"]
+        if len(amounts) > 1 and any(not kind for _, kind in amounts):
+            by_about[("amount", "")] = [f for key in amounts for f in by_about.pop(key)]
+        for (about, _), found in by_about.items():
             # Counts of other things ("1,000 workers", "21,600 workers") are extracted but never set against
             # each other: in a story they are as often counts of different things (this week's layoffs at
             # one plant, next week's at six) as two figures for one; in the tuning half every one shown was.
@@ -348,6 +357,46 @@ def _conditional(folded: str, figure: Figure) -> bool:
     clause_after = re.split(r"[;.](?:\s|$)", folded[figure.span[1]:], maxsplit=1)[0][:80]
     clause_before = re.split(r"[;,]", folded[:figure.span[0]])[-1]
     return bool(_CONDITION.search(clause_after) or _CONDITION.search(clause_before))
+
+
+# What an amount of money is, read from the nearest word of a kind in its clause (after it first: "800 mln dlrs
+# in lost petroleum revenues", "one billion dlrs in damage"; else before: "a shortage of around 800 mln stg",
+# "the Bank's total help so far today to 1.88 billion stg"). Two amounts of different kinds are two things (the
+# quake's damage and the oil revenue it cost; the Bank's help and the shortage it meets), and so are two
+# amounts of one sentence: each is compared with the other reports' amounts of its kind.
+_KIND_WORDS = {
+    "shortfall": "shortage shortages shortfall deficit deficits дефіцит дефіциту нестача нехватка дефицит дефицита",
+    "surplus": "surplus surpluses профіцит профицит",
+    "help": "help assistance aid injected injection допомога допомоги помощь помощи",
+    "revenue": "revenue revenues income receipts earnings доходи доходів доходы доходов",
+    "damage": "damage damages losses збитки збитків ущерб ущерба убытки",
+    "debt": "debt debts borrowing borrowings loans loan борг боргу кредит кредиту долг долга",
+    "reserves": "reserves резерви резервів резервы резервов",
+    "sales": "sales turnover продажі продажів продажи выручка",
+    "profit": "profit profits net прибуток прибутку прибыль прибыли",
+    "price": "offer bid bids offers deal takeover acquisition пропозиція предложение угода сделка",
+}
+_KIND = {word: kind for kind, words in _KIND_WORDS.items() for word in words.split()}
+# the Bank's help "so far today" is a running total, a new figure each hour, not one figure reported twice
+_RUNNING = {"help"}
+_KIND_REACH = 4
+
+
+# "buy five mln shares for 16.5 mln dlrs", "at 3.28 dlrs a share, or 16.5 mln dlrs": a deal's value
+_DEAL_VALUE = re.compile(r"(?:(?<!\w)(?:for|за)|(?:a|per) share,? or|each,? or)\s+(?:(?:about|some|around|nearly|"
+                         r"approximately|близько|около|приблизно|примерно)\s+)?$")
+
+
+def _kind(folded: str, figure: Figure) -> str:
+    if _DEAL_VALUE.search(folded[max(0, figure.span[0] - 40):figure.span[0]]):
+        return "price"
+    after = _CLAUSE.split(folded[figure.span[1]:])[0]
+    after_words = re.findall(r"[^\W\d_]+", after)[:_KIND_REACH]
+    before_words = re.findall(r"[^\W\d_]+", _CLAUSE.split(folded[:figure.span[0]])[-1])[::-1][:_KIND_REACH + 2]
+    for word in after_words + before_words:
+        if word in _KIND:
+            return _KIND[word]
+    return ""
 
 
 # "a second bombing in as many days", "another attack", "a new quake": the sentence's toll is another event's
@@ -520,12 +569,17 @@ def _comparable_pair(r1: Report, f1: Figure, r2: Report, f2: Figure) -> bool:
         return False
     if _part(fold(r1.sentence), f1) != _part(fold(r2.sentence), f2):
         return False
+    if f1.about == "amount":
+        k1, k2 = _kind(fold(r1.sentence), f1), _kind(fold(r2.sentence), f2)
+        if k1 and k2 and k1 != k2:
+            return False
     if r1.language == r2.language:
         near1, near2 = _near_names(r1.sentence, f1), _near_names(r2.sentence, f2)
         # each names its own party, and neither names the other's anywhere
         if near1 and near2 and (not _named_in(near1, r2.sentence) or not _named_in(near2, r1.sentence)):
             return False
-        if f1.about in _OF_DEALS:
+        if f1.about in _OF_DEALS or f1.about == "amount" and "price" in (_kind(fold(r1.sentence), f1),
+                                                                            _kind(fold(r2.sentence), f2)):
             # the bidders: "Waste Management ... offer for ChemLawn ... 35 dlrs" and "Ecolab ... offer for
             # ChemLawn ... 36.50 dlrs" name the same target near the price, but each its own subject
             s1, s2 = _subject(r1.sentence), _subject(r2.sentence)
@@ -534,7 +588,7 @@ def _comparable_pair(r1: Report, f1: Figure, r2: Report, f2: Figure) -> bool:
     return True
 
 
-_OF_DEALS = {"price", "percent", "amount"}
+_OF_DEALS = {"price", "percent"}
 
 
 def _subject(sentence: str) -> set[str]:
