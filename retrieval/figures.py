@@ -292,6 +292,9 @@ def disagreements(reports: Sequence[Report]) -> tuple[Disagreement, ...]:
                 continue
             if figure.about in _KEYS and _OTHER_EVENT.search(folded):
                 continue  # "a second bombing in as many days": another event's toll in the story
+            if _part(folded, figure) and any(f.about == figure.about and not _part(folded, f)
+                                             for f in figures(report.sentence, report.language)):
+                continue  # "70 died, including 12 who were killed in the capital": the whole speaks for the sentence
             kind = _kind(folded, figure) if figure.about == "amount" else ""
             if kind in _RUNNING:
                 continue
@@ -367,7 +370,7 @@ def _conditional(folded: str, figure: Figure) -> bool:
 _KIND_WORDS = {
     "shortfall": "shortage shortages shortfall deficit deficits дефіцит дефіциту нестача нехватка дефицит дефицита",
     "surplus": "surplus surpluses профіцит профицит",
-    "help": "help assistance aid injected injection допомога допомоги помощь помощи",
+    "help": "help assistance aid injected injection допомога допомоги допомогу допомогою помощь помощи помощью",
     "revenue": "revenue revenues income receipts earnings доходи доходів доходы доходов",
     "damage": "damage damages losses збитки збитків ущерб ущерба убытки",
     "debt": "debt debts borrowing borrowings loans loan борг боргу кредит кредиту долг долга",
@@ -540,6 +543,8 @@ _SAID = re.compile(r"(?:said|says|say|told|reported|announced|according|заяв
 def _near_names(sentence: str, figure: Figure) -> set[str]:
     before = _CLAUSE.split(sentence[:figure.span[0]])[-1].split()[-_NEAR:]
     after = _CLAUSE.split(sentence[figure.span[1]:])[0].split()[:_NEAR]
+    if before and sentence[:figure.span[0]].split()[:1] == before[:1] and not before[0].endswith(("'s", "’s")):
+        before = before[1:]  # a sentence's first word has a capital whatever it is ("Число загиблих", "Police")
     said = [i for i, w in enumerate(before) if _SAID.match(w.lower())]
     if said:
         before = before[said[-1] + 1:]  # "the governor of West Flanders said 240 ...": who speaks, not whose
