@@ -567,12 +567,59 @@ def _named_in(names: set[str], sentence: str) -> bool:
     return any(a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a))) for a in names for b in theirs)
 
 
+# Which period a figure is of: a statistic's story holds January's figure and February's, 1986's and 1985's,
+# the first quarter's and the year's ("the surplus rose to 1.2 billion dlrs in February"; "15.6 billion dlrs
+# last year"). Two figures whose clauses name periods, none of them the same, are figures of two periods.
+_PERIOD = re.compile(r"(?<!\w)(?:(january|february|march|april|may|june|july|august|september|october|november|"
+                     r"december)|(19\d\d|20\d\d)(?:/\d\d)?|(last|this|next) year|(first|second|third|fourth|1st|"
+                     r"2nd|3rd|4th) (?:quarter|qtr|half))(?!\w)")
+# Ukrainian and Russian months in any case ("у лютому", "лютого", "в феврале", "за февраль")
+_SLAVIC_MONTHS = [(re.compile(rf"(?<!\w)(?:{stems})\w*"), month) for stems, month in (
+    ("січн|январ", "january"), ("лют|феврал", "february"), ("березн|март", "march"), ("квітн|апрел", "april"),
+    (r"травн|ма[яюе](?!\w)|май(?!\w)", "may"), ("червн|июн", "june"), ("липн|июл", "july"), ("серпн|август", "august"),
+    ("вересн|сентябр", "september"), ("жовтн|октябр", "october"), ("листопад|ноябр", "november"),
+    ("грудн|декабр", "december"))]
+_OTHER_NUMBER = re.compile(r"(?<![\w.,])(?!(?:19|20)\d\d(?:/\d\d)?(?!\w))\d[\d.,]*")
+_ORDINAL = {"first": "1", "1st": "1", "second": "2", "2nd": "2", "third": "3", "3rd": "3", "fourth": "4", "4th": "4"}
+
+
+def _periods(report: Report, figure: Figure) -> set[str]:
+    folded = fold(report.sentence)
+    # the clause, and in it no further than the next other number each way ("rose to 1.2 billion dlrs in
+    # February from 533 mln in January": February is 1.2 billion's)
+    before = re.split(r"[;,]|\s[-–—]\s", folded[:figure.span[0]])[-1]
+    after = re.split(r"[;,]|\s[-–—]\s", folded[figure.span[1]:])[0]
+    before = _OTHER_NUMBER.split(before)[-1]
+    after = _OTHER_NUMBER.split(after)[0]
+    clause = before + " " + folded[figure.span[0]:figure.span[1]] + " " + after
+    year = report.citation.published_at.year if report.citation.published_at else None
+    found = set()
+    for match in _PERIOD.finditer(clause):
+        month, number, relative, ordinal = match.groups()
+        if month == "may" and not (re.search(r"(?:in|of|since|until|from|to|end-|mid-)\s*$", clause[:match.start()])
+                                   or re.match(r"\s+\d", clause[match.end():])):
+            continue  # "profits may be below": the verb
+        if month:
+            found.add(month)
+        elif number:
+            found.add(number[:4])
+        elif relative and year:
+            found.add(str(year + {"last": -1, "this": 0, "next": 1}[relative]))
+        elif ordinal:
+            found.add("q" + _ORDINAL[ordinal])
+    found |= {month for pattern, month in _SLAVIC_MONTHS if pattern.search(clause)}
+    return found
+
+
 def _comparable_pair(r1: Report, f1: Figure, r2: Report, f2: Figure) -> bool:
     """Whether two reports' figures of one key may be set against each other: of one party, one share of the
     whole, within the amounts' ratio, and (_comparable) with words around them in common."""
     if _far_apart(f1, f2) or not _same_party(r1, f1, r2, f2) or not _comparable(r1, f1, r2, f2):
         return False
     if _part(fold(r1.sentence), f1) != _part(fold(r2.sentence), f2):
+        return False
+    p1, p2 = _periods(r1, f1), _periods(r2, f2)
+    if p1 and p2 and not p1 & p2:
         return False
     if f1.about == "amount":
         k1, k2 = _kind(fold(r1.sentence), f1), _kind(fold(r2.sentence), f2)

@@ -414,3 +414,23 @@ def test_a_report_that_cannot_be_compared_is_left_out_not_listed_under_a_value()
         report(2, "The bankworkers are striking for a 100 pct pay rise.", day=8),
         report(3, "The seamen accepted an offer of 120 pct on their wages.", day=9),
     ])) == [("percent", [("110 pct", ["a1"]), ("100 pct", ["a2"])])]
+
+
+def test_figures_of_two_periods_are_not_compared():
+    assert disagreements([
+        report(1, "Canada's trade surplus was 533 mln dlrs in January."),
+        report(2, "Canada's trade surplus rose to 1.2 billion dlrs in February from 533 mln in January.", day=8),
+    ]) == ()
+    assert disagreements([
+        report(1, "Профіцит торгівлі у січні становив 533 млн доларів.", "uk"),
+        report(2, "Профіцит торгівлі у лютому становив 600 млн доларів.", "uk", day=8),
+    ]) == ()
+    assert disagreements([
+        report(1, "Инфляция в январе составила 7 процентов.", "ru"),
+        report(2, "Инфляция в феврале составила 6 процентов.", "ru", day=8),
+    ]) == ()
+    # one period, two values: a revision
+    assert values(disagreements([
+        report(1, "Canada's trade surplus was 533 mln dlrs in January."),
+        report(2, "Canada's January trade surplus was revised to 590 mln dlrs.", day=8),
+    ])) == [("amount", [("533 mln dlrs", ["a1"]), ("590 mln dlrs", ["a2"])])]
