@@ -627,7 +627,7 @@ def _comparable_pair(r1: Report, f1: Figure, r2: Report, f2: Figure) -> bool:
             return False
     if r1.language == r2.language:
         near1, near2 = _near_names(r1.sentence, f1), _near_names(r2.sentence, f2)
-        # each names its own party, and neither names the other's anywhere
+        # each names its own party, and one's party is named nowhere in the other sentence
         if near1 and near2 and (not _named_in(near1, r2.sentence) or not _named_in(near2, r1.sentence)):
             return False
         if f1.about in _OF_DEALS or f1.about == "amount" and "price" in (_kind(fold(r1.sentence), f1),
