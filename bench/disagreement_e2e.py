@@ -5,12 +5,13 @@ bench/qrels/disagreements.jsonl (each group's question, in its group's half) and
 against the judgements of bench/qrels/disagreements-e2e.jsonl (made by reading the articles).
 
     NEWSDESK_MODEL_CACHE=... HF_HUB_OFFLINE=1 PYTHONPATH=. python bench/disagreement_e2e.py \
-        [--data-dir /work/main/bench/out/reuters-e5] [--show] [--halves tune,test|fresh]
+        [--data-dir /work/main/bench/out/reuters-e5] [--show] [--halves tune,test|fresh|batch5]
 
 A shown disagreement is real when every two reports it sets apart were judged to give different values for
 the same thing (`apart`), false when some two of them were judged not to (a pair of a judged disagreement
 that is not in its `apart`), and unjudged otherwise: those are listed, to be judged by reading and added.
-`--saved` scores the answers the last run saved instead of asking again. `--halves fresh` asks only the held-out questions of bench/qrels/disagreements-e2e-fresh.jsonl.
+`--saved` scores the answers the last run saved instead of asking again. `--halves fresh` asks the questions of bench/qrels/disagreements-e2e-fresh.jsonl (seen since), `--halves batch5`
+the held-out ones of bench/qrels/disagreements-e2e-batch5.jsonl.
 What is asked and shown is also written to bench/out/disagreement-e2e-<halves>.jsonl (with the sentences, which stay
 there: they are Reuters' text).
 """
@@ -31,8 +32,10 @@ from bench.common import OUT, QRELS, SPLIT  # noqa: E402
 JUDGED_GROUPS = ROOT / "bench" / "qrels" / "disagreements.jsonl"
 JUDGED = ROOT / "bench" / "qrels" / "disagreements-e2e.jsonl"
 # questions written after the rules were fixed, from an archive scan, never asked before being committed:
-# the held-out set (`--halves fresh`)
+# the first held-out set (`--halves fresh`), seen since
 FRESH = ROOT / "bench" / "qrels" / "disagreements-e2e-fresh.jsonl"
+# written and committed (0ec857f) after every set above had been seen, before anything ran on it (`--halves batch5`)
+BATCH5 = ROOT / "bench" / "qrels" / "disagreements-e2e-batch5.jsonl"
 
 
 def questions() -> list[dict]:
@@ -45,9 +48,10 @@ def questions() -> list[dict]:
     for number, line in enumerate(QRELS.read_text(encoding="utf-8").splitlines(), start=1):
         out.append({"set": "reuters", "key": str(number), "split": "test" if number in test else "tune",
                     "question": json.loads(line)["question"]})
-    for line in FRESH.read_text(encoding="utf-8").splitlines():
-        item = json.loads(line)
-        out.append({"set": "fresh", "key": item["key"], "split": "fresh", "question": item["question"]})
+    for path, name in ((FRESH, "fresh"), (BATCH5, "batch5")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            item = json.loads(line)
+            out.append({"set": name, "key": item["key"], "split": name, "question": item["question"]})
     return out
 
 
@@ -109,7 +113,7 @@ def verdict(row: dict, d: dict, judged) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", type=Path, default=Path("/work/main/bench/out/reuters-e5"))
-    parser.add_argument("--halves", default="tune,test", help="tune, test and/or fresh (the held-out questions)")
+    parser.add_argument("--halves", default="tune,test", help="tune, test, fresh and/or batch5 (the held-out questions)")
     parser.add_argument("--show", action="store_true")
     # the held-out questions are asked once; their judgements are scored against that run
     parser.add_argument("--saved", action="store_true", help="score the answers saved by the last run, not ask again")
