@@ -66,7 +66,7 @@ def test_dates_are_read_the_same_as_when_dateparser_is_always_asked(monkeypatch)
     monkeypatch.setattr(filters, "may_name_a_date", lambda *_: True)
     always = [filters.dates(text, NOW, ARCHIVE_END, filters.date_languages(language))
               for language, text in questions]
-    assert len(questions) == 698
+    assert len(questions) >= 698  # bench/qrels grows
     assert [q for q, g, a in zip(questions, gated, always) if g != a] == []
     assert any(since or until for since, until, _ in gated)
     assert skipped > len(questions) // 4  # the gate is worth having: many questions skip the search
