@@ -374,7 +374,7 @@ def test_amounts_of_different_kinds_are_two_things():
     assert values(disagreements([
         report(1, "The Bank forecast a very large deficit today of around 1.75 billion stg."),
         report(2, "This takes the Bank's total help today to 2.1 billion stg and compares with its forecast of a "
-                  "two billion stg shortage.", day=8),
+                  "two billion stg shortage."),  # the same day, as in mm-shortage-mar31: a day's amounts
     ])) == [("amount", [("1.75 billion stg", ["a1"]), ("two billion stg", ["a2"])])]
     assert disagreements([
         report(1, "Дефіцит бюджету становить 40 млрд гривень.", "uk"),
@@ -434,3 +434,54 @@ def test_figures_of_two_periods_are_not_compared():
         report(1, "Canada's trade surplus was 533 mln dlrs in January."),
         report(2, "Canada's January trade surplus was revised to 590 mln dlrs.", day=8),
     ])) == [("amount", [("533 mln dlrs", ["a1"]), ("590 mln dlrs", ["a2"])])]
+
+
+def test_one_filers_stakes_in_two_companies_are_not_compared():
+    # everything around the two percentages is the same but the company the stake is in (batch 5)
+    assert disagreements([
+        report(1, "Harris Associates L.P., a Chicago investment partnership, said it lowered its stake in Bell "
+                  "Industries Inc to 1,015,800 shares, or 18.7 pct of the total outstanding."),
+        report(2, "Harris Associates L.P., a Chicago investment firm, said it cut its stake in Cyclops Corp to "
+                  "437,425 shares, or 11.1 pct of the total outstanding.", day=8),
+    ]) == ()
+    # the same company's stake, changed, is compared
+    assert values(disagreements([
+        report(1, "Harris Associates said it holds 524,775 shares of Cyclops Corp, or 13.3 pct of the total outstanding."),
+        report(2, "Harris Associates said it cut its stake in Cyclops Corp to 437,425 shares, or 11.1 pct of the "
+                  "total outstanding.", day=8),
+    ])) == [("percent", [("13.3 pct", ["a1"]), ("11.1 pct", ["a2"])])]
+    assert disagreements([
+        report(1, "Міністерство заявило, що частка у Ферротрейд становить 12 відсотків.", "uk"),
+        report(2, "Міністерство заявило, що частка у Нафтогазі становить 20 відсотків.", "uk", day=8),
+    ]) == ()
+
+
+def test_a_days_amount_is_not_set_against_another_days():
+    # the Bank of England's forecasts of two days' money markets (batch 5)
+    assert disagreements([
+        report(1, "The Bank of England said it revised up its forecast of the shortage in the money market today "
+                  "to around 500 mln stg from its initial estimate of 350 mln.", day=3),
+        report(2, "The Bank of England said it had revised its estimate of the shortage in the money market back "
+                  "to its initial forecast of 550 mln stg.", day=6),
+    ]) == ()
+    # the same day's forecast, revised, is compared
+    assert values(disagreements([
+        report(1, "The Bank of England said it forecast a shortage of around 450 mln stg in the money market today.", day=17),
+        report(2, "The Bank of England said it had revised its forecast of the shortage in the money market today "
+                  "down to 400 mln stg.", day=17),
+    ])) == [("amount", [("450 mln stg", ["a1"]), ("400 mln stg", ["a2"])])]
+    # another day's report that gives the first's value as the one it replaces is the same thing
+    assert values(disagreements([
+        report(1, "Norsk Hydro is issuing a 100 mln dlr bond today carrying a coupon of 8-1/4 pct.", day=9),
+        report(2, "The eurodollar bond issue for Norsk Hydro has been increased to a total of 125 mln dlrs from "
+                  "the original 100 mln.", day=10),
+    ])) == [("amount", [("100 mln dlr", ["a1"]), ("125 mln dlrs", ["a2"])])]
+    # a toll grows over days: not a day's figure
+    assert values(disagreements([
+        report(1, "Police said today three people were killed in the blast.", day=7),
+        report(2, "The toll of the blast rose to seven, police said.", day=8),
+    ])) == [("killed", [("three", ["a1"]), ("seven", ["a2"])])]
+    assert disagreements([
+        report(1, "Нацбанк сьогодні продав на міжбанку 300 млн доларів.", "uk", day=3),
+        report(2, "Нацбанк продав на міжбанку 250 млн доларів.", "uk", day=6),
+    ]) == ()
