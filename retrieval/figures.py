@@ -611,6 +611,12 @@ def _periods(report: Report, figure: Figure) -> set[str]:
     return found
 
 
+def _ahead(report: Report, periods: set[str]) -> bool:
+    """Whether a figure is of a year after its report's: a target or a forecast."""
+    year = report.citation.published_at.year if report.citation.published_at else None
+    return year is not None and any(p.isdigit() and int(p) > year for p in periods)
+
+
 def _comparable_pair(r1: Report, f1: Figure, r2: Report, f2: Figure) -> bool:
     """Whether two reports' figures of one key may be set against each other: of one party, one share of the
     whole, within the amounts' ratio, and (_comparable) with words around them in common."""
@@ -621,6 +627,8 @@ def _comparable_pair(r1: Report, f1: Figure, r2: Report, f2: Figure) -> bool:
     p1, p2 = _periods(r1, f1), _periods(r2, f2)
     if p1 and p2 and not p1 & p2:
         return False
+    if _ahead(r1, p1) != _ahead(r2, p2):
+        return False  # a plan or forecast for a later year beside what is ("a debt of 26.5 billion by early 1989")
     if f1.about == "amount":
         k1, k2 = _kind(fold(r1.sentence), f1), _kind(fold(r2.sentence), f2)
         if k1 and k2 and k1 != k2:
@@ -671,12 +679,19 @@ def _said_of(sentence: str, figure: Figure) -> set[str]:
 _DAY = re.compile(r"(?<!\w)(?:today|tonight|morning|afternoon|noon|midsession|сьогодні|вранці|сегодня|утром)(?!\w)")
 
 
+# ...and only the next day: two weeks apart, "down to 400 mln stg from 450 mln" is March 17's revision of its
+# own forecast, not of March 3's 450 (the tuning half's money-market questions)
+_LINKED_DAYS = 1
+
+
 def _other_days(r1: Report, f1: Figure, r2: Report, f2: Figure) -> bool:
     d1, d2 = r1.citation.published_at, r2.citation.published_at
     if d1 is None or d2 is None or d1.date() == d2.date():
         return False
     if not (_DAY.search(fold(r1.sentence)) or _DAY.search(fold(r2.sentence))):
         return False
+    if abs((d1.date() - d2.date()).days) > _LINKED_DAYS:
+        return True
     return not (_gives(r1, f1, f2) or _gives(r2, f2, f1))
 
 

@@ -476,6 +476,13 @@ def test_a_days_amount_is_not_set_against_another_days():
         report(2, "The eurodollar bond issue for Norsk Hydro has been increased to a total of 125 mln dlrs from "
                   "the original 100 mln.", day=10),
     ])) == [("amount", [("100 mln dlr", ["a1"]), ("125 mln dlrs", ["a2"])])]
+    # ...but not two weeks later: March 17's own forecast revised from 450, not March 3's
+    assert disagreements([
+        report(1, "The Bank of England said it had revised its forecast of the shortage in the money market down "
+                  "to 450 mln stg before taking account of its morning operations.", day=3),
+        report(2, "The Bank of England said it had revised its forecast of the shortage in the money market today "
+                  "down to 400 mln stg from 450 mln stg.", day=17),
+    ]) == ()
     # a toll grows over days: not a day's figure
     assert values(disagreements([
         report(1, "Police said today three people were killed in the blast.", day=7),
@@ -485,3 +492,22 @@ def test_a_days_amount_is_not_set_against_another_days():
         report(1, "Нацбанк сьогодні продав на міжбанку 300 млн доларів.", "uk", day=3),
         report(2, "Нацбанк продав на міжбанку 250 млн доларів.", "uk", day=6),
     ]) == ()
+
+
+def test_a_target_for_a_later_year_is_not_set_against_what_is():
+    def on(n, sentence, language="en"):
+        citation = Citation(f"a{n}", f"Title {n}", f"https://example.org/{n}", "Kyiv Ledger", datetime(1987, 3, 2 + n, 9))
+        return Report(citation, sentence, n, language)
+    assert disagreements([
+        on(1, "Venezuela will limit new loans to 50 pct of what it repays on its 31 billion dlr foreign debt."),
+        on(2, "Venezuela plans to have a public sector foreign debt of 26.5 billion dlrs by early 1989."),
+    ]) == ()
+    assert disagreements([
+        on(1, "Борг України становить 31 млрд доларів.", "uk"),
+        on(2, "Уряд планує скоротити борг до 26,5 млрд доларів у 1989 році.", "uk"),
+    ]) == ()
+    # a year already past is a period like any other: the same year's figure, revised, is compared
+    assert values(disagreements([
+        on(1, "Venezuela's foreign debt was 31 billion dlrs in 1986."),
+        on(2, "Venezuela's foreign debt was revised to 33 billion dlrs in 1986."),
+    ])) == [("amount", [("31 billion dlrs", ["a1"]), ("33 billion dlrs", ["a2"])])]
