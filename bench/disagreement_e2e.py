@@ -36,6 +36,9 @@ JUDGED = ROOT / "bench" / "qrels" / "disagreements-e2e.jsonl"
 FRESH = ROOT / "bench" / "qrels" / "disagreements-e2e-fresh.jsonl"
 # written and committed (0ec857f) after every set above had been seen, before anything ran on it (`--halves batch5`)
 BATCH5 = ROOT / "bench" / "qrels" / "disagreements-e2e-batch5.jsonl"
+# written after batch 5 had been judged and the fourth round's rules made on it, committed before anything
+# ran on it (`--halves batch6`)
+BATCH6 = ROOT / "bench" / "qrels" / "disagreements-e2e-batch6.jsonl"
 
 
 def questions() -> list[dict]:
@@ -48,7 +51,7 @@ def questions() -> list[dict]:
     for number, line in enumerate(QRELS.read_text(encoding="utf-8").splitlines(), start=1):
         out.append({"set": "reuters", "key": str(number), "split": "test" if number in test else "tune",
                     "question": json.loads(line)["question"]})
-    for path, name in ((FRESH, "fresh"), (BATCH5, "batch5")):
+    for path, name in ((FRESH, "fresh"), (BATCH5, "batch5"), (BATCH6, "batch6")):
         for line in path.read_text(encoding="utf-8").splitlines():
             item = json.loads(line)
             out.append({"set": name, "key": item["key"], "split": name, "question": item["question"]})
@@ -113,7 +116,7 @@ def verdict(row: dict, d: dict, judged) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", type=Path, default=Path("/work/main/bench/out/reuters-e5"))
-    parser.add_argument("--halves", default="tune,test", help="tune, test, fresh and/or batch5 (the held-out questions)")
+    parser.add_argument("--halves", default="tune,test", help="tune, test, fresh, batch5 and/or batch6 (the held-out questions)")
     parser.add_argument("--show", action="store_true")
     # the held-out questions are asked once; their judgements are scored against that run
     parser.add_argument("--saved", action="store_true", help="score the answers saved by the last run, not ask again")
