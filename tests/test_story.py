@@ -62,7 +62,12 @@ def test_the_story_runs_from_the_first_report_to_the_latest_across_outlets_days_
     assert answer.newer.citation.article_id == STRIKE[-1]
 
 
-def test_a_question_about_a_past_day_is_answered_as_of_that_day_and_is_not_warned(searcher):
+def test_a_question_about_a_past_day_is_answered_as_of_that_day_and_is_not_warned(archive):
+    # The two reports of 7 December sit at the default bar (cosine 0.9199 on an AMD EPYC, above 0.92 on
+    # Intel: int8 kernels differ), so a lower bar makes them one story on every machine; the 9 December
+    # report, closer still (0.927), is left out by the day asked alone.
+    searcher = Searcher(IndexReader(archive), ServingEncoder(Settings(data_dir=archive, backend="onnx-int8")),
+                        SearchSettings(story_cosine=0.90))
     answer = searcher.ask("what was reported about Zaporizhzhia on 7 December 2024?", limit=3, as_of=AS_OF)
     assert (answer.query.filters.since, answer.query.filters.until) == (
         datetime(2024, 12, 7, tzinfo=timezone.utc), datetime(2024, 12, 8, tzinfo=timezone.utc))
