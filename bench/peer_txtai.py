@@ -126,7 +126,7 @@ def write_archive(path: Path, others: int | None) -> Path:
     return path
 
 
-def write_mixed(path: Path, reuters: int, realtimeqa: int) -> tuple[list[str], list[dict]]:
+def write_mixed(path: Path, reuters: int, realtimeqa: int) -> list[dict]:
     """The multi-outlet set of issue 29: `realtimeqa` RealTimeQA articles of 2023 (those that answer its 2023
     questions first, then others of 2023, at random) and `reuters` Reuters stories (the judged ones first), as
     written by their outlets (not cut). Returns the RealTimeQA questions whose articles are all in it."""
@@ -147,12 +147,12 @@ def write_mixed(path: Path, reuters: int, realtimeqa: int) -> tuple[list[str], l
     chosen += rng.sample(sorted(of_2023.keys() - set(chosen)), realtimeqa - len(chosen))
     asked = [q for q in quiz if set(q["relevant"]) <= set(chosen)]
     judged = {a for j in load_qrels_lines() for a in j}
-    lines = REUTERS.read_text().splitlines()
-    keep = [line for line in lines if json.loads(line).get("id") in judged]
-    rest = [line for line in lines if json.loads(line).get("id") not in judged]
+    keep, rest = [], []
+    for line in REUTERS.read_text().splitlines():
+        (keep if json.loads(line).get("id") in judged else rest).append(line)
     keep += random.Random(3).sample(rest, reuters - len(keep))
     path.write_text("\n".join(keep + [json.dumps(of_2023[a]) for a in chosen]) + "\n")
-    return chosen, asked
+    return asked
 
 
 def load_qrels_lines() -> list[list[str]]:
@@ -343,7 +343,7 @@ def main() -> None:
     rtqa_asked: list[dict] = []
     if args.set == "mixed":
         archive = WORK / "archive.jsonl"
-        _, rtqa_asked = write_mixed(archive, args.reuters, args.realtimeqa)
+        rtqa_asked = write_mixed(archive, args.reuters, args.realtimeqa)
     else:
         archive = write_archive(WORK / "archive.jsonl", args.slice)
     sets = judged(rtqa_asked)
@@ -382,7 +382,6 @@ def main() -> None:
     result = {"passages": passages, "newsdesk": newsdesk, "txtai": peer,
               "rows": [{"what": w, "newsdesk": n, "txtai": t,
                         "newsdesk_ahead_by": round(t / n if lower else n / t, 2)} for w, n, t, lower in rows]}
-    (OUT / "peer_txtai.json").write_text(json.dumps(result, indent=2) + "\n")
     result["archive"] = ("all of Reuters" if args.slice is None else f"judged Reuters articles + {args.slice} others"
                          ) if args.set == "reuters" else (f"{args.reuters} Reuters stories (the judged ones first) + "
                                                           f"{args.realtimeqa} RealTimeQA articles of 2023")

@@ -631,10 +631,8 @@ def _comparable_pair(r1: Report, f1: Figure, r2: Report, f2: Figure) -> bool:
         return False  # a plan or forecast for a later year beside what is ("a debt of 26.5 billion by early 1989")
     if f1.about == "amount":
         k1, k2 = _kind(fold(r1.sentence), f1), _kind(fold(r2.sentence), f2)
-        if k1 and k2 and k1 != k2:
+        if k1 and k2 and k1 != k2 or _other_days(r1, f1, r2, f2):
             return False
-    if f1.about == "amount" and _other_days(r1, f1, r2, f2):
-        return False
     if r1.language == r2.language:
         said1, said2 = _said_of(r1.sentence, f1), _said_of(r2.sentence, f2)
         if said1 and said2 and (not _named_in(said1, r2.sentence) or not _named_in(said2, r1.sentence)):
