@@ -248,6 +248,8 @@ _NUMBER_PATTERNS = ("name", "date_order", "sentence_splitter_group", "locale_spe
 _MODIFIERS = ("ago", "in")
 _DROPPED = ("skip", "pertain")
 _WORD = re.compile(r"[^\W\d_]+")
+# "Taiwan's", "didn't": the clitic is no date unit ("s" is dateparser's word for seconds)
+_CLITIC = re.compile(r"['’](?:s|t|d|ll|re|ve|m)(?![^\W\d_])", re.IGNORECASE)
 
 
 @lru_cache(maxsize=8)
@@ -280,7 +282,7 @@ def may_name_a_date(text: str, languages: tuple[str, ...] = ("en",)) -> bool:
     Most questions have neither, and the search costs more than the rest of the question's reading; the
     answer is the same without it (tests/test_filters.py asks both ways)."""
     return bool(re.search(r"\d", text)) or not _date_words(languages).isdisjoint(
-        w.lower() for w in _WORD.findall(text))
+        w.lower() for w in _WORD.findall(_CLITIC.sub("", text)))
 
 
 def dates(text: str, now: datetime, archive_end: datetime,

@@ -96,7 +96,7 @@ def readings(question: str, language: str | None = None) -> dict[str, tuple[str,
     """A question's Cyrillic terms -> the dictionary forms of the other readings of those written with
     a capital ("Рівному": рівне -> рівний), searched as other spellings of the term (retrieval.variants).
     `language`: the question's, as `parse` read it (`Query.language`); None detects it again."""
-    text = " ".join(question.split())[:MAX_QUESTION_CHARS]
+    text = normalised(question)
     if language is None:
         language = languages.of_question(text)
     found: dict[str, tuple[str, ...]] = {}
@@ -108,15 +108,19 @@ def readings(question: str, language: str | None = None) -> dict[str, tuple[str,
     return {term: others for term, others in found.items() if others}
 
 
+def normalised(question: str) -> str:
+    """The question's words, single-spaced, at most MAX_QUESTION_CHARS."""
+    return " ".join(question.split())[:MAX_QUESTION_CHARS]
+
+
 def parse(question: str, outlets: Iterable[str] = (), now: datetime | None = None,
           archive_end: datetime | None = None, understand: bool = True) -> Query:
     """The topic words of a question and the filters it sets; raises EmptyQuery when there is
     nothing to search for and BadQuery for a filter that cannot be read. `understand=False` reads
     words only (no dates, outlets, phrases): the baseline of the evaluation."""
-    text = " ".join(question.split())
+    text = normalised(question)
     if not text:
         raise EmptyQuery("The question is empty: ask about a person, a place or an event.")
-    text = text[:MAX_QUESTION_CHARS]
     if not words(text):
         raise EmptyQuery("The question has no words to search for: ask about a person, a place or an event.")
     language = languages.of_question(text)

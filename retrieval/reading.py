@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import datetime
 
 from index.engines.base import SearchIndex
 from retrieval import floor as floors, highlight, query as query_parser, variants
+from retrieval.filters import may_name_a_date
 from retrieval.plan import SearchSettings
 from retrieval.records import Query
 
@@ -24,6 +26,21 @@ def parse(snapshot: SearchIndex, question: str, settings: SearchSettings, as_of:
     (`Query.dense_text`) depends on, so the question can be encoded while `spellings` reads the rest."""
     return query_parser.parse(question, snapshot.outlets, now=as_of, archive_end=snapshot.archive_end,
                               understand=settings.understand)
+
+
+def unread_embedding(question: str) -> str | None:
+    """What the model will embed of a question that, by its look, states no filter: its words,
+    single-spaced (`Query.dense_text` then); None when it may (a digit, a date word, a quote, a colon,
+    which `parse` takes out of the embedded text) or has nothing to embed. A guess for starting the
+    encoding early, checked against `parse` (an outlet's name is missed and costs a second encoding)."""
+    text = query_parser.normalised(question)
+    if not text or _MAY_FILTER.search(text) or may_name_a_date(text, _ANY_LANGUAGE):
+        return None
+    return text
+
+
+_MAY_FILTER = re.compile(r"[\"“”«»„:]")
+_ANY_LANGUAGE = ("en", "uk", "ru")
 
 
 def spellings(snapshot: SearchIndex, question: str, parsed: Query,

@@ -121,13 +121,18 @@ class Searcher:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
         snapshot = self.reader.snapshot()
+        # The model encodes in a second thread (ONNX Runtime releases the GIL) while this one reads the
+        # question, looks up the archive's spellings of its words and runs BM25, which need no vector.
+        # What it embeds is the question as written unless the question states a filter (an outlet, a
+        # date, a quoted phrase): one that looks as if it states none starts encoding before it is read
+        # (the read is 2-4 ms of a 15 ms answer), and is encoded again if the guess was wrong. BM25 alone
+        # (mode "lexical") encodes the question too, for the floor.
+        guess = reading.unread_embedding(question)
+        early = self._pool.submit(self.encode_query, guess, snapshot) if guess else None
         parsed = reading.parse(snapshot, question, self.settings, as_of)
         t0 = time.perf_counter()
-        # The embedded text is known once the question is parsed: the model encodes it in a second
-        # thread (ONNX Runtime releases the GIL) while this one looks up the archive's spellings of its
-        # words and runs BM25, which need no vector. BM25 alone (mode "lexical") encodes the question
-        # too, for the floor.
-        encoding = self._pool.submit(self.encode_query, parsed.dense_text, snapshot)
+        encoding = early if early and parsed.dense_text == guess else self._pool.submit(
+            self.encode_query, parsed.dense_text, snapshot)
         plan = self._planned(snapshot, *reading.spellings(snapshot, question, parsed, self.settings), mode, as_of,
                              max(self.settings.candidates, 4 * (offset + limit + 1)))
         bm25 = ranking.lexical(plan) if plan.lexical else []

@@ -52,6 +52,7 @@ def test_a_cyrillic_question_with_a_date_word_may_name_a_date(language, text):
 
 @pytest.mark.parametrize("language, text", [
     ("en", "what was reported about Rovno?"), ("en", "who bought the steel mill"),
+    ("en", "why is Taiwan's ship scrapping business expected to shrink"), ("en", "why didn't Ecuador pay"),
     ("uk", "що писали про Рівне?"), ("ru", "что писали о Ровно?")])
 def test_a_question_without_one_is_not_read_for_dates(language, text):
     assert filters.may_name_a_date(text, (language,)) is False

@@ -5,6 +5,7 @@ import pytest
 from index import pipeline
 from index.engines.faiss import IndexReader
 from index.settings import Settings
+from retrieval import reading
 from retrieval.errors import EmptyQuery
 from retrieval.fusion import linear, rrf
 from retrieval.highlight import context, dense_best, keys, lexical_scores
@@ -224,3 +225,25 @@ def test_a_cyrillic_word_is_read_only_when_the_weights_could_meet_it():
     assert lexical_scores(text, {"нефть": 1.0}) == [(0, 36, 1.0), (37, 63, 0)]
     assert keys(text, cyrillic=False) == {"in", "london", "oil", "price", "rose"}
     assert {"нефть", "цена", "понедельник"} <= keys(text)
+
+
+def test_a_question_that_looks_unfiltered_is_encoded_before_it_is_read_and_again_if_it_names_an_outlet(
+        sample_dir, model_encoder):
+    """The early encoding is a guess at the embedded text: right for most questions (one vector), wrong
+    for an outlet named in plain words (a second vector, of the text the plan embeds)."""
+    searcher = Searcher(IndexReader(sample_dir), model_encoder)
+    plain, named = "what was reported about Rovno?", "what did the Kyiv Ledger report about Kupiansk"
+    assert searcher.ask(plain, limit=3).query == searcher.plan(plain).query
+    assert list(searcher._vectors) == [(model_encoder.name, plain)]
+    answer = searcher.ask(named, limit=3)
+    plan = searcher.plan(named)
+    assert answer.query == plan.query and plan.query.dense_text != named
+    assert list(searcher._vectors)[1:] == [(model_encoder.name, named), (model_encoder.name, plan.query.dense_text)]
+    # the wrong guess's vector is not the one searched: with another question's vector in its place, the
+    # answer is the same
+    misled = Searcher(IndexReader(sample_dir), model_encoder)
+    misled._vectors[(model_encoder.name, named)] = model_encoder.encode_queries(["grain harvest in Canada"])[0]
+    assert [(h.citation.article_id, h.score) for h in misled.ask(named, limit=3).hits] == [
+        (h.citation.article_id, h.score) for h in answer.hits]
+    assert reading.unread_embedding("what happened on 7 December") is None
+    assert reading.unread_embedding('"Rovno" shelling') is None
