@@ -79,6 +79,9 @@ _KINDS = {"annual": "annual", "special": "special", "board": "board", "sharehold
 
 # The role phrase ending just before the day, by role. "to"/"until" count only after an extension's word.
 _ROLE_BEFORE = [
+    ("begins", r"(?:begin|begins|began|start|starts|started|open|opens|opened|to begin|to start|"
+               r"почнеться|розпочнеться|начнется|начнутся)\s+(?:on\s+)?"),
+    ("ends", r"(?:end|ends|ended|close|closes|closed|закінчиться|завершиться|закончится|завершится)\s+(?:on\s+)?"),
     ("expires", r"(?:extend\w*|extension|prolong\w*|продовж\w*|подовж\w*|продл\w*)\s+(?:[\w'’-]+\s+){0,12}?"
                 r"(?:to|until|till|through|до|по)\s+(?:midnight\s+(?:\(?[a-z]{3}\)?\s+)?)?"),
     ("expires", r"(?:expire[sd]?|expiring|expiration(?:\s+date)?|expiry(?:\s+date)?|deadline|due to expire|"
@@ -91,9 +94,6 @@ _ROLE_BEFORE = [
     ("held", r"(?:відбудеться|відбулося|відбудуться|состоится|состоятся|состоялось|пройде|пройдет)\s+(?:у\s+|в\s+)?"),
     ("held", r"(?:призначен\w*|перенесен\w*|перенесл\w*|заплановано|запланован\w*|назначен\w*|запланирован\w*)\s+"
              r"(?:[\w'’-]+\s+){0,2}?на\s+"),
-    ("begins", r"(?:begin|begins|began|start|starts|started|open|opens|opened|to begin|to start|"
-               r"почнеться|розпочнеться|начнется|начнутся)\s+(?:on\s+)?"),
-    ("ends", r"(?:end|ends|ended|close|closes|closed|закінчиться|завершиться|закончится|завершится)\s+(?:on\s+)?"),
 ]
 _ROLE_BEFORE_RES = [(role, re.compile(rf"(?<!\w){pattern}$")) for role, pattern in _ROLE_BEFORE]
 # "the meeting March 7", "the vote on April 2": the event word itself, right before its day.
@@ -105,6 +105,17 @@ _FORMER = re.compile(r"(?<!\w)(?:originally|previously|formerly|initially|earlie
                      r"were due|раніше|ранее|спочатку|первоначально|изначально)(?!\w)")
 _RECURRING = re.compile(r"(?<!\w)(?:weekly|monthly|daily|regular|quarterly|every|each|щотижнев\w*|щомісячн\w*|"
                         r"еженедельн\w*|ежемесячн\w*|регулярн\w*)(?!\w)")
+_PERIOD_END = re.compile(r"(?<!\w)(?:months?|years?|quarters?|weeks?|period|half|місяц\w*|рок\w*|квартал\w*|"
+                         r"тижн\w*|месяц\w*|год\w*|недел\w*)\s+(?:\w+\s+)?$")
+_HYPOTHETICAL = re.compile(r"(?<!\w)(?:suggest\w*|propos\w*|urged?|asked|asks|request\w*|demand\w*|could|might|if|"
+                           r"hopes?|wants?|seeks?|sought|пропону\w*|запропону\w*|вимага\w*|якщо|предлага\w*|"
+                           r"предложил\w*|требу\w*|если)(?!\w)")
+# "voted to postpone its annual meeting scheduled for April 29": the day called off
+_CALLED_OFF = re.compile(r"(?<!\w)(?:postpon\w*|cancel\w*|delay\w*|put off|adjourn\w*|called off|scrapp\w*|"
+                         r"перенесл\w*|скасува\w*|відклал\w*|отменил\w*|отложил\w*)(?!\w)"
+                         r"[^;]*?(?:scheduled|set|planned|slated|запланован\w*|запланирован\w*)\s+(?:\w+\s+)?$")
+_PAST = re.compile(r"(?<!\w)(?:expired|was held|were held|had been|took place|відбул\w*|состоял\w*|истекл\w*|"
+                   r"истек|сплив\w*)(?!\w)")
 _TO_WORDS = {"to", "until", "till", "through", "for", "до", "на", "по"}
 _CLAUSE_STOP = re.compile(r"[;:()\"]|,\s+(?:and|but|while|which|who|when|after|before|а|але|і|и|но|который|яка|який)\s|"
                           r"\s[-–—]\s|\.\s")
@@ -189,16 +200,24 @@ def when_claims(sentence: str, language: str) -> tuple[Claim, ...]:
             role, event = "held", _event_word(on.group("event"), True)
         if role is None:
             continue
+        if iso.startswith("wd:") and (event is not None or role not in ("held", "expires") or _PAST.search(before)):
+            continue  # "at a meeting on Friday": which Friday needs the tense, which a role phrase gives only ahead
         if event is None:
             # the event word before the day in its clause, else right after it ("продовжено до 20 квітня термін")
             event = _event_word(folded[left:start], True) or _event_word(folded[end:right], False)
         if event is None or event[0] not in _OF_ROLE[role]:
             continue
+        if role in ("begins", "ends") and (_event_word(folded[left:start], True) is None
+                                           or _PERIOD_END.search(before)):
+            continue  # "the nine months ended October 31 ... strikes": a period's end, not the strike's
+        if _HYPOTHETICAL.search(folded, left, start):
+            continue  # "Citicorp had suggested that Dixons extend its tender until March 31": not what is
         if _RECURRING.search(folded, left, right):
             continue  # "the regular weekly treasury bill tender scheduled for March 17": this week's, not the story's
         tail = before.split()[-5:]
         last_to = max((i for i, w in enumerate(tail) if w in _TO_WORDS), default=-1)
-        old = bool(_FROM.search(" ".join(tail[last_to + 1:])) or _FORMER.search(" ".join(tail)))
+        old = bool(_FROM.search(" ".join(tail[last_to + 1:])) or _FORMER.search(" ".join(tail))
+                   or _CALLED_OFF.search(before))
         out.append(Claim("when", f"{role}:{event[0]}" + (f":{event[1]}" if event[1] else ""), iso,
                          sentence[start:end], (start, end), old))
     return tuple(out)
@@ -210,7 +229,9 @@ _UPPER = "A-ZА-ЯІЇЄҐ"
 _TITLES = r"(?:Mr|Mrs|Ms|Dr|Sir|Gen|Col|Lt|Adm|Sen|Rep|Gov|пан|пані|господин|госпожа)\.?"
 _NAME_WORD = rf"[{_UPPER}][\w'’-]+"
 # A name: capitalised words, initials between ("Paul A. Volcker"), a title before
-_NAME_RE = rf"(?:{_TITLES}\s+)?(?:[{_UPPER}]\.\s*)*{_NAME_WORD}(?:\s+(?:[{_UPPER}]\.\s*)*{_NAME_WORD}){{0,3}}"
+_PARTICLE = r"(?:(?:von|van|de|der|den|du|da|di|del|la|le|bin|ibn|al|el)\s+)"
+_NAME_RE = (rf"(?:{_TITLES}\s+)?(?:[{_UPPER}]\.\s*)*{_NAME_WORD}"
+            rf"(?:\s+{_PARTICLE}?(?:[{_UPPER}]\.\s*)*{_NAME_WORD}){{0,3}}")
 # Roles that one person holds at a time, by an English key; the uk/ru forms in the instrumental case, which
 # "призначено/назначен ... головою/председателем" takes.
 _ROLES = {
@@ -257,6 +278,29 @@ _WHO = [
     re.compile(rf"(?P<role>{_ROLES_RUN})\s+(?:[\w'’-]+\s+){{0,3}}?(?i:(?:призначено|призначили|обрано|обрали|"
                rf"назначен\w*|избран\w*|назначили|избрали))\s+(?P<name>{_NAME_RE})"),
 ]
+# "White House chief of staff Howard Baker", "Fed chairman Paul Volcker", "Xerox Corp president David Kearns": a
+# title before a name, whose role it is said by the name of the body before it; the body is part of the event
+# (the White House's chief of staff, not Reagan's). A title without a body ("President Reagan") is no claim:
+# a story names the presidents of two countries. English only: Ukrainian and Russian put the body after the
+# title, in the genitive, where it is not told from the name by its case.
+_TITLED_ROLES = {k: v for k, v in _ROLES.items() if k not in ("head", "coach", "ambassador", "commander")} | {
+    "director": r"director", "secretary": r"secretary", "chief of staff": r"chief of staff",
+    "national security adviser": r"national security adviser|national security advisor"}
+# A body of these words alone says no one body: "Reserve Bank Governor" is New Zealand's and South Africa's,
+# "Committee Chairman" any committee's; "Senate Majority Leader" was Dole's and is Byrd's (leaders are not taken)
+_GENERIC_BODY = set("""committee subcommittee bank central reserve association conference commission board union
+council party group company general executive finance financial ministry state under senior associate national
+foreign trade exchange public corporate export policy economic affairs industry world but reuters and of
+treasury agriculture commerce energy defense defence interior justice labor labour transport transportation
+health education economy economics environment""".split())
+# every country has a Treasury Secretary: "Treasury Secretary Mario Brodersohn" is Argentina's in a story that
+# also quotes James Baker; a ministry names one body only with its country ("U.S. Treasury Secretary")
+_TITLED_ALT = "|".join(p for v in _TITLED_ROLES.values() for p in v.split("|") if p.isascii())
+_TITLED = re.compile(rf"(?<![\w'’-])(?P<body>(?:[{_UPPER}][\w.&-]*\s+){{1,4}}?|[{_UPPER}][\w-]+['’]s\s+)"
+                     rf"(?P<role>(?i:{_TITLED_ALT}))\s+(?P<name>{_NAME_RE})")
+_NOT_NOW = re.compile(r"(?i:(?:former|ex|then|late|outgoing|retiring|acting|deputy|vice|assistant|interim|"
+                      r"designate|prospective|likely|next)[\s-]+)$")
+_BODY_SKIP = {"inc", "corp", "co", "ltd", "plc", "the", "new", "its", "his", "her", "their"}
 # "X claimed responsibility for the attack", "взяв на себе відповідальність", "взял на себя ответственность"
 _RESPONSIBLE = [
     re.compile(rf"(?P<name>{_NAME_RE})\s+(?i:(?:has\s+|have\s+|had\s+)?(?:claimed|claims|claiming)\s+responsibility)"),
@@ -272,10 +316,10 @@ _RESPONSIBLE = [
 ]
 # "the by-election was won by the Liberals", "X won the election"
 _WON = [
-    re.compile(rf"(?P<what>{_EVENTS['election']}|{_EVENTS['vote']}|contract|award|prize|tender|auction)\s+"
-               rf"[^;.]{{0,60}}?(?:was|has been|had been)\s+won\s+by\s+(?:the\s+)?(?P<name>{_NAME_RE})", re.I),
+    re.compile(rf"(?i:(?P<what>{_EVENTS['election']}|{_EVENTS['vote']}|contract|award|prize|tender|auction)"
+               rf"[^;.]{{0,60}}?\s(?:was|has been|had been)\s+won\s+by\s+(?:the\s+)?)(?P<name>{_NAME_RE})"),
 ]
-_NOT_PEOPLE = set("""the a an he she it they we his her its their this that these those mr mrs ms dr sir no new
+_NOT_PEOPLE = set("""the a an he she it they we his her its their this that these those no new
 company group board shareholders directors said inc corp co ltd plc""".split())
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "jr.", "sr."}
 _NAME_ENDINGS = sorted("ого ому ими ыми ий ый ій ой ая ом ем им ым ую юю ою ею а я у ю о е и і ь".split(), key=len, reverse=True)
@@ -296,6 +340,24 @@ def _key_of(name: str) -> str:
     return word
 
 
+_MONTH_OR_DAY = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+                           r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$")
+
+
+def _cut(name: str) -> str:
+    """A name ends at a possessive ("James Baker's Economic Policy Council") and before a month or weekday
+    ("President Felix Houphouet-Boigny March 19")."""
+    words = []
+    for word in name.split():
+        if _MONTH_OR_DAY.match(word):
+            break
+        words.append(word)
+        if re.search(r"['’]s$", word):
+            words[-1] = word[:-2]
+            break
+    return " ".join(words)
+
+
 def _trim(name: str) -> str:
     """A name as matched loses the common words before it ("The Islamic Jihad" -> "Islamic Jihad")."""
     words = name.split()
@@ -309,8 +371,10 @@ def who_claims(sentence: str, language: str) -> tuple[Claim, ...]:
     out: list[Claim] = []
 
     def add(event: str, match: re.Match) -> None:
-        name = _trim(match.group("name"))
+        name = _trim(_cut(match.group("name")))
         start = match.start("name") + match.group("name").find(name) if name else -1
+        if re.match(rf"\s+[{_UPPER}]\.", sentence[start + len(name):]) and name == match.group("name").strip():
+            return  # "New York Governor Mario M.": the name goes on past where the sentence was cut
         key = _key_of(name)
         if not key or key in _NOT_PEOPLE or any(re.fullmatch(p, key, re.I) for p in _ROLE_ALT.split("|")):
             return
@@ -328,6 +392,20 @@ def who_claims(sentence: str, language: str) -> tuple[Claim, ...]:
                 key = next((k for k, p in _ROLE_RES if p.fullmatch(part)), None)
                 if key:
                     add(key, match)
+    for match in _TITLED.finditer(sentence):
+        body = [w for w in re.findall(r"[\w&-]+", fold(match.group("body")).replace("’", "'").removesuffix("'s "))
+                if w not in _BODY_SKIP]
+        body = [w for w in body if w not in ("but", "reuters")]
+        if body and body[-1] in ("senior", "associate", "assistant", "deputy", "vice", "under", "executive", "co"):
+            continue  # "GAO Senior Associate Director": one of several
+        if match.group("role").lower() == "governor" and body[-1] in ("board", "fed"):
+            continue  # the Federal Reserve Board has seven governors
+        if not set(body) - _GENERIC_BODY or _NOT_NOW.search(sentence[:match.start("body")]) or _NOT_NOW.search(sentence[:match.start("role")]) \
+                or any(_NOT_NOW.search(w + " ") for w in body):
+            continue  # "former White House chief of staff Donald Regan": not who holds it now
+        role = next((k for k, p in _TITLED_ROLES.items() if re.fullmatch(p, match.group("role"), re.I)), None)
+        if role:
+            add(f"{role}@{' '.join(body)}", match)
     for pattern in _RESPONSIBLE:
         for match in pattern.finditer(sentence):
             add("responsibility", match)
@@ -351,8 +429,8 @@ def _same_name(a: str, b: str) -> bool | None:
     if a == b:
         return True
     if a.isascii() and b.isascii():
-        # "Volcker" and "Volker": one letter in a long name is a typo more often than another person
-        return len(a) >= 6 and len(b) >= 6 and _ratio(a, b) >= 0.9
+        # "Volcker" and "Volker", "Silva" and "Silve": one letter in a name is a typo more often than another person
+        return min(len(a), len(b)) >= 5 and _ratio(a, b) >= 0.8
     if not a.isascii() and not b.isascii() and (a.startswith(b) or b.startswith(a)) and min(len(a), len(b)) >= 4:
         return True  # one stem the start of the other ("петренк", "петренко")
     best = max(_ratio(x, y) for x in latin(a) for y in latin(b))
@@ -425,13 +503,19 @@ def _known(names: set[str], theirs: set[str]) -> bool:
     return False
 
 
+# "Qintex said ...": a first word before a verb of saying is a name
+_SAYS = re.compile(r"\s+(?:said|says|told|reported|announced|has|had|is|was|заяви\w*|повідоми\w*|сообщи\w*|"
+                   r"сказа\w*)(?!\w)")
+
+
 def _subject(sentence: str, skip: tuple[int, int] | None) -> set[str]:
     """The sentence's first name (not the claimed one), its subject far more often than not: whose offer,
     whose meeting, which company's chairman ("Cyacq Corp said it extended ...")."""
     for match in _NAME_TOKEN.finditer(sentence):
         if skip and skip[0] <= match.start() < skip[1]:
             continue
-        found = _names(sentence[:match.end()] + " X", None) - _names(sentence[:match.start()] + " X", None)
+        first = match.start() == len(sentence) - len(sentence.lstrip()) and bool(_SAYS.match(sentence, match.end()))
+        found = _names(sentence[:match.end()], None, first) - _names(sentence[:match.start()], None, first)
         if found:
             return found
     return set()
