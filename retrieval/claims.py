@@ -39,6 +39,7 @@ class Claim:
     written: str
     span: tuple[int, int]
     old: bool = False
+    midnight: bool = False  # "expires midnight March 17": the end of the 17th, which a report may call the 18th
 
 
 # ---- when ---------------------------------------------------------------------------------------------
@@ -219,7 +220,7 @@ def when_claims(sentence: str, language: str) -> tuple[Claim, ...]:
         old = bool(_FROM.search(" ".join(tail[last_to + 1:])) or _FORMER.search(" ".join(tail))
                    or _CALLED_OFF.search(before))
         out.append(Claim("when", f"{role}:{event[0]}" + (f":{event[1]}" if event[1] else ""), iso,
-                         sentence[start:end], (start, end), old))
+                         sentence[start:end], (start, end), old, "midnight" in before.split()[-3:]))
     return tuple(out)
 
 
@@ -446,6 +447,15 @@ def _same_day(a: str, b: str, ra: Report, rb: Report) -> bool | None:
     return a[-5:] == b[-5:] and (a[:4] == b[:4] or a.startswith("--") or b.startswith("--"))
 
 
+def _next_day(value: str) -> str:
+    if value.startswith("wd:"):
+        return f"wd:{(int(value[3:]) + 1) % 7}"
+    dated = not value.startswith("--")
+    year, month_day = (value[:4], value[5:]) if dated else ("2001", value[2:])  # 2001: no 29 February to step past
+    day = (datetime.strptime(f"{year}-{month_day}", "%Y-%m-%d") + timedelta(days=1)).strftime("%m-%d")
+    return f"{value[:4]}-{day}" if dated else f"--{day}"
+
+
 def _placed(value: str, report: Report) -> str | None:
     """A weekday as the day it names: the next such day after the report's (a role phrase says what is to
     come: "will be held Thursday"), the same day when it is the report's own weekday."""
@@ -461,7 +471,19 @@ def _placed(value: str, report: Report) -> str | None:
 def same(a: tuple[Report, Claim], b: tuple[Report, Claim]) -> bool | None:
     (ra, ca), (rb, cb) = a, b
     if ca.about == "when":
-        return _same_day(ca.value, cb.value, ra, rb)
+        if ca.midnight or cb.midnight:
+            next_a, next_b = (_next_day(c.value) if c.midnight else c.value for c in (ca, cb))
+            if any(_same_day(x, y, ra, rb) for x, y in ((next_a, cb.value), (ca.value, next_b))):
+                return True
+        found = _same_day(ca.value, cb.value, ra, rb)
+        if found is False and ca.event.startswith("expires") and any(
+                _same_day(x, y, ra, rb) for x, y in ((_next_day(ca.value), cb.value), (ca.value, _next_day(cb.value)))):
+            return None  # "extends to March 17" and "expired March 18": an offer ends at midnight, which day is it
+        return found
+    wa, wb = (fold(c.written).split() for c in (ca, cb))
+    if ca.value != cb.value and (len(wa) == 1 and len(wb) > 1 and wa[0] == wb[0]
+                                 or len(wb) == 1 and len(wa) > 1 and wb[0] == wa[0]):
+        return None  # "Richard" beside "Richard von Weizsaecker": a first name, cannot be told
     return _same_name(ca.value, cb.value)
 
 
@@ -476,13 +498,17 @@ est edt gmt reuter reuters new under as by to if no one two three four five six 
 
 
 def _names(sentence: str, skip: tuple[int, int] | None = None, first: bool = False) -> set[str]:
-    """The names of a sentence (not its first word, which has a capital whatever it is, unless a name follows
-    it), those inside `skip` (the claimed name) left out; role words and months are not names."""
+    """The names of a sentence (not its first word, which has a capital whatever it is, unless a name or a verb
+    of saying follows it: "Qintex said"), those inside `skip` (the claimed name) left out; role words and months
+    are not names."""
     out = set()
     for n, match in enumerate(_NAME_TOKEN.finditer(sentence)):
         if skip and skip[0] <= match.start() < skip[1]:
             continue
-        if not first and match.start() == len(sentence) - len(sentence.lstrip()) and not re.match(rf"\s+[{_UPPER}]", sentence[match.end():]):
+        if match.start() == len(sentence) - len(sentence.lstrip()) and not (
+                first or match.group(0).isascii() and re.match(rf"\s+[{_UPPER}]", sentence[match.end():])
+                or _SAYS.match(sentence, match.end())):
+            # "Засідання Нафтогазу": a Ukrainian or Russian sentence opens with a noun and the name in its genitive
             continue
         word = fold(match.group(0)).removesuffix("'s").strip("'-")
         if word in _NOT_NAMES or len(word) < 2 or any(re.fullmatch(p, word) for p in _ROLE_ALT.split("|")):
@@ -492,11 +518,13 @@ def _names(sentence: str, skip: tuple[int, int] | None = None, first: bool = Fal
 
 
 def _known(names: set[str], theirs: set[str]) -> bool:
-    """Whether one of `names` is among `theirs`: one the start of the other, four letters at least, or across
-    scripts the same in Latin letters ("Cyclops", "Cyclops'"; "Зеленський", "Zelensky")."""
+    """Whether one of `names` is among `theirs`: one the start of the other but for an ending of three letters
+    at most ("Dixon", "Dixons"; not "North" and "Northgate"), or across scripts the same in Latin letters
+    ("Нафтогазу", "Naftogaz")."""
     for a in names:
         for b in theirs:
-            if a == b or min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)):
+            short, long = sorted((a, b), key=len)
+            if a == b or len(short) >= 4 and long.startswith(short) and len(long) - len(short) <= 3:
                 return True
             if a.isascii() != b.isascii() and max(_ratio(x, y) for x in latin(a) for y in latin(b)) >= 0.75:
                 return True
@@ -514,22 +542,26 @@ def _subject(sentence: str, skip: tuple[int, int] | None) -> set[str]:
     for match in _NAME_TOKEN.finditer(sentence):
         if skip and skip[0] <= match.start() < skip[1]:
             continue
-        first = match.start() == len(sentence) - len(sentence.lstrip()) and bool(_SAYS.match(sentence, match.end()))
-        found = _names(sentence[:match.end()], None, first) - _names(sentence[:match.start()], None, first)
-        if found:
-            return found
+        # the name as _names reads it at its place in the whole sentence
+        here = _names(sentence[:match.end()] + sentence[match.end():match.end() + 40], skip)
+        word = fold(match.group(0)).removesuffix("'s").strip("'-")
+        if word in here:
+            return {word}
     return set()
 
 
 def _same_parties(a: tuple[Report, Claim], b: tuple[Report, Claim]) -> bool:
-    """Whether two claims are of one party's event: each sentence's subject is named in the other, or a
-    sentence names nobody (India's tender and Syria's; Cyacq's offer for Cyclops and Dixons'; Regency's chief
-    executive and another company's)."""
+    """Whether two claims are of one party's event: each sentence's subject is named in the other (India's
+    tender and Syria's; Cyacq's offer for Cyclops and Dixons'; Regency's chief executive and another
+    company's). A sentence that names nobody but the claimed name ("The offer is to expire March 13") says
+    not whose event it is: a story's sentences name two bidders, two companies, and it is not compared."""
     (ra, ca), (rb, cb) = a, b
     skip_a, skip_b = (ca.span if ca.about == "who" else None), (cb.span if cb.about == "who" else None)
-    sa, sb = _subject(ra.sentence, skip_a), _subject(rb.sentence, skip_b)
-    na, nb = _names(ra.sentence, skip_a, True), _names(rb.sentence, skip_b, True)
-    return (not sa or _known(sa, nb)) and (not sb or _known(sb, na))
+    na, nb = _names(ra.sentence, skip_a), _names(rb.sentence, skip_b)
+    if not na or not nb:
+        return False
+    sa, sb = _subject(ra.sentence, skip_a) or na, _subject(rb.sentence, skip_b) or nb
+    return _known(sa, nb) and _known(sb, na)
 
 
 # ---- disagreements -------------------------------------------------------------------------------------

@@ -72,40 +72,40 @@ def test_an_offer_extended_is_a_disagreement_of_when():
 
 def test_when_in_ukrainian_and_russian_and_across_them():
     assert values(disagreements([
-        report(1, "Засідання ради відбудеться 30 березня.", "uk"),
-        report(2, "Засідання ради перенесено на 2 квітня.", "uk", day=18),
+        report(1, "Засідання ради Нафтогазу відбудеться 30 березня.", "uk"),
+        report(2, "Засідання ради Нафтогазу перенесено на 2 квітня.", "uk", day=18),
     ])) == [("when", [("30 березня", ["a1"]), ("2 квітня", ["a2"])])]
     assert values(disagreements([
-        report(1, "Заседание совета состоится 30 марта.", "ru"),
-        report(2, "Заседание совета перенесено на 2 апреля.", "ru", day=18),
+        report(1, "Заседание совета Газпрома состоится 30 марта.", "ru"),
+        report(2, "Заседание совета Газпрома перенесено на 2 апреля.", "ru", day=18),
     ])) == [("when", [("30 марта", ["a1"]), ("2 апреля", ["a2"])])]
     assert values(disagreements([
-        report(1, "The meeting will be held on March 30.", "en"),
-        report(2, "Засідання перенесено на 2 квітня.", "uk", day=18),
+        report(1, "The Naftogaz meeting will be held on March 30.", "en"),
+        report(2, "Засідання Нафтогазу перенесено на 2 квітня.", "uk", day=18),
     ])) == [("when", [("March 30", ["a1"]), ("2 квітня", ["a2"])])]
 
 
 def test_the_same_day_written_differently_is_one_value():
     # Thursday after Monday 16 March 1987 is the 19th; a year or none
     assert disagreements([
-        report(1, "The shareholders meeting is scheduled for Thursday."),
-        report(2, "The shareholders meeting is scheduled for March 19, 1987.", day=17),
-        report(3, "Засідання акціонерів відбудеться 19 березня.", "uk", day=17),
+        report(1, "The Hughes Tool shareholders meeting is scheduled for Thursday."),
+        report(2, "The Hughes Tool shareholders meeting is scheduled for March 19, 1987.", day=17),
+        report(3, "Hughes Tool said the shareholders meeting will be held on March 19.", day=17),
     ]) == ()
     assert values(disagreements([
-        report(1, "The shareholders meeting is scheduled for Thursday."),
-        report(2, "The shareholders meeting is scheduled for March 26.", day=17),
+        report(1, "The Hughes Tool shareholders meeting is scheduled for Thursday."),
+        report(2, "The Hughes Tool shareholders meeting is scheduled for March 26.", day=17),
     ])) == [("when", [("Thursday", ["a1"]), ("March 26", ["a2"])])]
 
 
 def test_two_days_for_the_role_speak_for_neither_unless_one_is_new():
     assert disagreements([
-        report(1, "The offer was extended to April 6 and to April 20."),
-        report(2, "The offer was extended to April 13.", day=18),
+        report(1, "Qintex said the offer was extended to April 6 and to April 20."),
+        report(2, "Qintex said the offer was extended to April 13.", day=18),
     ]) == ()
     assert values(disagreements([
-        report(1, "The offer was extended to April 20 from April 6."),
-        report(2, "The offer was extended to April 13.", day=18),
+        report(1, "Qintex said the offer was extended to April 20 from April 6."),
+        report(2, "Qintex said the offer was extended to April 13.", day=18),
     ])) == [("when", [("April 20", ["a1"]), ("April 13", ["a2"])])]
 
 
@@ -169,8 +169,9 @@ def test_names_in_ukrainian_and_russian():
 
 def test_a_second_name_for_one_role_is_a_disagreement_of_who():
     assert values(disagreements([
-        report(1, "Islamic Jihad claimed responsibility for the bombing of the embassy."),
-        report(2, "The Revolutionary Justice Organisation claimed responsibility for the bombing of the embassy.", day=17),
+        report(1, "Islamic Jihad claimed responsibility for the bombing of the embassy in Beirut."),
+        report(2, "The Revolutionary Justice Organisation claimed responsibility for the bombing of the embassy in Beirut.",
+               day=17),
     ])) == [("who", [("Islamic Jihad", ["a1"]), ("Revolutionary Justice Organisation", ["a2"])])]
     assert values(disagreements([
         report(1, "Xerox Corp said it named John Smith chairman."),
@@ -261,4 +262,17 @@ def test_days_that_are_not_the_events_current_day():
     assert disagreements([
         report(1, "Its offer originally was scheduled to expire March 17 but was extended for one week."),
         report(2, "The offer expires March 24.", day=18),
+    ]) == ()
+
+
+def test_midnight_of_a_day_is_the_next_day_too():
+    assert disagreements([
+        report(1, "Cyclops cited its agreement with Dixons Group PLC under a tender offer that expires midnight March 17."),
+        report(2, "Last week Dixons said it won out over rival bidders for Cyclops with a tender offer that expired March 18.",
+               day=23),
+    ]) == ()
+    # an expiry a day apart is the same midnight as often as an extension by a day: not compared
+    assert disagreements([
+        report(1, "Dixons Group's offer for Cyclops extends to March 17."),
+        report(2, "Dixons said its tender offer for Cyclops expired March 18.", day=23),
     ]) == ()
