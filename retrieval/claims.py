@@ -98,11 +98,14 @@ _ROLE_BEFORE = [
 ]
 _ROLE_BEFORE_RES = [(role, re.compile(rf"(?<!\w){pattern}$")) for role, pattern in _ROLE_BEFORE]
 # "the meeting March 7", "the vote on April 2": the event word itself, right before its day.
-_EVENT_ON = re.compile(rf"(?<!\w)(?P<event>{'|'.join(_EVENTS[k] for k in ('meeting', 'vote', 'election', 'referendum', 'strike', 'launch', 'session', 'conference', 'hearing', 'auction'))})"
+_HELD_EVENTS = ("meeting", "vote", "election", "referendum", "strike", "launch", "session", "conference", "hearing",
+                "auction")
+_EVENT_ON = re.compile(rf"(?<!\w)(?P<event>{'|'.join(_EVENTS[k] for k in _HELD_EVENTS)})"
                        r"\s+(?:(?:on|of|set for|scheduled for|planned for)\s+)?$")
 # The day that is replaced: "to March 31 from March six", "originally scheduled for April 2", "was to expire"
 _FROM = re.compile(r"(?<!\w)(?:from|з|із|від|с|со|от|instead of|rather than|замість|вместо)(?!\w)")
-_FORMER = re.compile(r"(?<!\w)(?:originally|previously|formerly|initially|earlier|had been|was to|were to|was due|"
+_FORMER = re.compile(r"(?<!\w)(?:originally|previously|formerly|initially|earlier|had been (?:scheduled|set|planned|"
+                     r"due)|was to|were to|was due|"
                      r"were due|раніше|ранее|спочатку|первоначально|изначально)(?!\w)")
 _RECURRING = re.compile(r"(?<!\w)(?:weekly|monthly|daily|regular|quarterly|every|each|щотижнев\w*|щомісячн\w*|"
                         r"еженедельн\w*|ежемесячн\w*|регулярн\w*)(?!\w)")
@@ -120,8 +123,8 @@ _PAST = re.compile(r"(?<!\w)(?:expired|was held|were held|had been|took place|в
 _TO_WORDS = {"to", "until", "till", "through", "for", "до", "на", "по"}
 _CLAUSE_STOP = re.compile(r"[;:()\"]|,\s+(?:and|but|while|which|who|when|after|before|а|але|і|и|но|который|яка|який)\s|"
                           r"\s[-–—]\s|\.\s")
-# Not values: a day in words relative to another ("next week", "tomorrow") says nothing a reader can set
-# against a date without the day it was said, and is as often loose.
+# Days a claim can give: dates, and weekdays placed by the report's day. A day relative to another ("next
+# week", "tomorrow") is no value: it says nothing a reader can set against a date, and is as often loose.
 _WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
              "понеділок": 0, "понеділка": 0, "вівторок": 1, "вівторка": 1, "середу": 2, "середа": 2, "четвер": 3,
              "четверга": 3, "п'ятницю": 4, "п'ятниця": 4, "суботу": 5, "субота": 5, "неділю": 6, "неділя": 6,
@@ -177,7 +180,8 @@ def _event_word(text: str, nearest_last: bool) -> tuple[str, str] | None:
     if best is None:
         return None
     before = text[:best[0]].split()[-3:]
-    kinds = sorted({kind for word in before for w, kind in _KINDS.items() if re.fullmatch(w, word.strip(",'’s"))})
+    words = [re.sub(r"['’]s?$", "", word.strip(",")) for word in before]  # "shareholders'", "board's"
+    kinds = sorted({kind for word in words for w, kind in _KINDS.items() if re.fullmatch(w, word)})
     return best[1], "+".join(kinds)
 
 
@@ -198,7 +202,7 @@ def when_claims(sentence: str, language: str) -> tuple[Claim, ...]:
         role = next((r for r, pattern in _ROLE_BEFORE_RES if pattern.search(before)), None)
         event = None
         if role is None and (on := _EVENT_ON.search(before)):
-            role, event = "held", _event_word(on.group("event"), True)
+            role, event = "held", _event_word(before, True)
         if role is None:
             continue
         if iso.startswith("wd:") and (event is not None or role not in ("held", "expires") or _PAST.search(before)):
@@ -397,12 +401,13 @@ def who_claims(sentence: str, language: str) -> tuple[Claim, ...]:
         body = [w for w in re.findall(r"[\w&-]+", fold(match.group("body")).replace("’", "'").removesuffix("'s "))
                 if w not in _BODY_SKIP]
         body = [w for w in body if w not in ("but", "reuters")]
-        if body and body[-1] in ("senior", "associate", "assistant", "deputy", "vice", "under", "executive", "co"):
+        if not set(body) - _GENERIC_BODY:
+            continue  # "Reserve Bank Governor", "Treasury Secretary": no one body
+        if body[-1] in ("senior", "associate", "assistant", "deputy", "vice", "under", "executive", "co"):
             continue  # "GAO Senior Associate Director": one of several
         if match.group("role").lower() == "governor" and body[-1] in ("board", "fed"):
             continue  # the Federal Reserve Board has seven governors
-        if not set(body) - _GENERIC_BODY or _NOT_NOW.search(sentence[:match.start("body")]) or _NOT_NOW.search(sentence[:match.start("role")]) \
-                or any(_NOT_NOW.search(w + " ") for w in body):
+        if _NOT_NOW.search(sentence[:match.start("body")]) or any(_NOT_NOW.search(w + " ") for w in body):
             continue  # "former White House chief of staff Donald Regan": not who holds it now
         role = next((k for k, p in _TITLED_ROLES.items() if re.fullmatch(p, match.group("role"), re.I)), None)
         if role:

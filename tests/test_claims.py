@@ -254,7 +254,7 @@ def test_a_title_holder_who_changed_is_a_disagreement_and_a_typo_is_not():
 def test_days_that_are_not_the_events_current_day():
     # a meeting called off, a suggestion, a period's end, a weekday in the past
     assert said("American Motors' board voted to postpone its annual shareholders meeting scheduled for April 29.") == [
-        ("held:meeting:annual", "--04-29", "April 29", True)]
+        ("held:meeting:annual+shareholders", "--04-29", "April 29", True)]
     assert said("Citicorp had suggested that Dixons extend its tender until March 31.") == []
     assert said("Its net loss for the nine months ended October 31 was tied to strikes.") == []
     assert said("After considering the two offers at a meeting on Friday, the board decided not to act.") == []
@@ -276,3 +276,10 @@ def test_midnight_of_a_day_is_the_next_day_too():
         report(1, "Dixons Group's offer for Cyclops extends to March 17."),
         report(2, "Dixons said its tender offer for Cyclops expired March 18.", day=23),
     ]) == ()
+
+
+def test_had_been_extended_is_the_current_day():
+    assert said("Qintex said the offer had been extended until April 3.") == [("expires:offer", "--04-03", "April 3", False)]
+    assert said("Harper and Row's board has postponed indefinitely a special meeting that had been scheduled for "
+                "April 2.") == [("held:meeting:special", "--04-02", "April 2", True)]
+    assert said("The annual meeting March 7 was attended by 300.") == [("held:meeting:annual", "--03-07", "March 7", False)]
