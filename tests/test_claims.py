@@ -283,3 +283,17 @@ def test_had_been_extended_is_the_current_day():
     assert said("Harper and Row's board has postponed indefinitely a special meeting that had been scheduled for "
                 "April 2.") == [("held:meeting:special", "--04-02", "April 2", True)]
     assert said("The annual meeting March 7 was attended by 300.") == [("held:meeting:annual", "--03-07", "March 7", False)]
+
+
+def test_who_claimed_an_attack_across_languages():
+    assert said("Відповідальність за вибух у Бейруті взяв на себе ХАМАС.", "uk") == [
+        ("responsibility", "хамас", "ХАМАС", False)]
+    assert disagreements([
+        report(1, "Hamas claimed responsibility for the blast in Beirut."),
+        report(2, "Відповідальність за вибух у Бейруті взяв на себе ХАМАС.", "uk", day=17),
+        report(3, "Ответственность за взрыв в Бейруте взял на себя ХАМАС.", "ru", day=17),
+    ]) == ()
+    assert values(disagreements([
+        report(1, "Islamic Jihad claimed responsibility for the blast in Beirut."),
+        report(2, "Відповідальність за вибух у Бейруті взяв на себе ХАМАС.", "uk", day=17),
+    ])) == [("who", [("Islamic Jihad", ["a1"]), ("ХАМАС", ["a2"])])]
