@@ -604,13 +604,28 @@ def disagreements(reports: Sequence[Report]) -> tuple[Disagreement, ...]:
     given: dict[str, list[tuple[Report, Claim]]] = {}
     for report in ordered:
         for event, claim in _sentence_claims(report).items():
-            given.setdefault(event, []).append((report, claim))
+            # one event of any kinds here; whether the kinds fit is asked pair by pair (_kinds_fit)
+            given.setdefault(":".join(event.split(":")[:2]) if claim.about == "when" else event, []).append(
+                (report, claim))
     out = []
     for event, items in given.items():
         values = _distinct(items)
         if len(values) > 1:
             out.append(Disagreement(items[0][1].about, tuple(values)))
     return tuple(out)
+
+
+def _kinds(claim: Claim) -> set[str]:
+    parts = claim.event.split(":")
+    return set(parts[2].split("+")) if claim.about == "when" and len(parts) > 2 else set()
+
+
+def _kinds_fit(a: Claim, b: Claim) -> bool:
+    """Whether two meetings' kinds say one meeting: the same, or one's the other's and more ("annual meeting",
+    "annual shareholders meeting"); a meeting of no kind is not set against a "special meeting" (a board's
+    meeting and the shareholders' are two)."""
+    ka, kb = _kinds(a), _kinds(b)
+    return ka == kb or bool(ka and kb and (ka <= kb or kb <= ka))
 
 
 def _distinct(given: list[tuple[Report, Claim]]) -> list[Stated]:
@@ -629,6 +644,7 @@ def _distinct(given: list[tuple[Report, Claim]]) -> list[Stated]:
             if where[id(items[i])] == where[id(items[j])]:
                 continue
             if same(items[i], items[j]) is None or not _same_parties(items[i], items[j]) \
+                    or not _kinds_fit(items[i][1], items[j][1]) \
                     or items[i][0].citation.article_id == items[j][0].citation.article_id:
                 clashes[i] += 1
                 clashes[j] += 1

@@ -297,3 +297,12 @@ def test_who_claimed_an_attack_across_languages():
         report(1, "Islamic Jihad claimed responsibility for the blast in Beirut."),
         report(2, "Відповідальність за вибух у Бейруті взяв на себе ХАМАС.", "uk", day=17),
     ])) == [("who", [("Islamic Jihad", ["a1"]), ("ХАМАС", ["a2"])])]
+
+
+def test_meetings_of_fitting_kinds_are_one_meeting():
+    assert values(disagreements([
+        report(1, "Hughes Tool said its annual meeting will be held on April 23."),
+        report(2, "Hughes Tool said its annual shareholders meeting will be held on April 30.", day=17),
+        report(3, "Hughes Tool said its board meeting will be held on April 2.", day=18),
+        report(4, "Hughes Tool said the meeting will be held on April 9.", day=18),
+    ])) == [("when", [("April 23", ["a1"]), ("April 30", ["a2"])])]
