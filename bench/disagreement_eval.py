@@ -78,12 +78,12 @@ def _written(value: str) -> str:
 
 
 def score(groups: list[dict], articles: dict[str, dict], show: bool, key=_amount) -> dict:
-    _amount = key  # noqa: N806 (the judged and shown values are compared by `key`)
+    """`key`: how a shown value and a judged one are compared (the number a figure states; a day or name as written)."""
     shown = right = judged = found = 0
     wrong_groups: list[str] = []
     for group in groups:
         truth = {d["about"]: _apart([v["articles"] for v in d["values"]]) for d in group["disagreements"]}
-        judged_values = {(d["about"], a): _amount(v["value"]) for d in group["disagreements"] for v in d["values"]
+        judged_values = {(d["about"], a): key(v["value"]) for d in group["disagreements"] for v in d["values"]
                          for a in v["articles"]}
         given = disagreements(reuters_reports(group, articles))
         hits = set()
@@ -93,9 +93,9 @@ def score(groups: list[dict], articles: dict[str, dict], show: bool, key=_amount
             # and every value shown is the one judged for its reports: a pair really apart shown with another
             # figure of the sentence ("1.88 billion" of help for the "two billon" shortage) is not right
             ok = d.about in truth and pairs <= truth[d.about] and all(
-                _amount(v.value) == judged_values.get((d.about, r.citation.article_id)) for v in d.values for r in v.reports)
+                key(v.value) == judged_values.get((d.about, r.citation.article_id)) for v in d.values for r in v.reports)
             right += ok
-            right_values = all(_amount(v.value) == judged_values.get((d.about, r.citation.article_id))
+            right_values = all(key(v.value) == judged_values.get((d.about, r.citation.article_id))
                                for v in d.values for r in v.reports if (d.about, r.citation.article_id) in judged_values)
             if ok or (d.about in truth and pairs & truth[d.about] and right_values):
                 hits.add(d.about)
