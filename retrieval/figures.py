@@ -3,8 +3,8 @@ reports of one story give different ones (issue 28: "3 killed: Kyiv Ledger · 5 
 
 A shown disagreement must be real (held-out precision is the bar), so every rule errs towards saying
 nothing: a sentence that gives two values for one thing speaks for neither, and values that differ only by
-rounding, units or a stated approximation are the same value. Names ("who did it") are not compared:
-telling a second name for the same role from a name of another role needs more than a sentence's words."""
+rounding, units or a stated approximation are the same value. Dates and names are compared by
+retrieval.claims ("when", "who"), only for one role of one event that both sentences name."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from retrieval import claims
 from retrieval.numbers import LANGUAGES, Number, dates, fold, numbers
 from retrieval.records import Disagreement, Report, Stated
 
@@ -273,9 +274,9 @@ def _when(report: Report) -> datetime:
     return report.citation.published_at or datetime.max
 
 
-# Dates are read but not set against each other: no date disagreement was found in any judged set (134
-# groups, 27 end-to-end judgements), and every one shown was two days of two things (the day an offer was
-# made and the day it closed; the day a plant closed and the day it reopens; Syria's tender in India's story).
+# Dates are not set against each other as figures: every one shown that way was two days of two things (the
+# day an offer was made and the day it closed; the day a plant closed and the day it reopens; Syria's tender in
+# India's story). retrieval.claims compares a day only when a role phrase ties it to one event.
 _NOT_COMPARED = {"date"}
 
 
@@ -324,7 +325,8 @@ def disagreements(reports: Sequence[Report]) -> tuple[Disagreement, ...]:
         values = _distinct(given)
         if len(values) > 1:
             out.append(Disagreement(about, tuple(values)))
-    return tuple(out)
+    # days and names only where a role phrase ties them to one event (retrieval.claims: "when", "who")
+    return tuple(out) + claims.disagreements(ordered)
 
 
 # "raised to 75 mln dlrs from 60 mln", "to one mln shares, or 9.9 pct, from 721,900 shares, or 7.2 pct",

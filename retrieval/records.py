@@ -180,8 +180,9 @@ class Stated:
 
 @dataclass(frozen=True)
 class Disagreement:
-    """What a story's reports give different values for (retrieval.figures): `about` names it ("killed",
-    "price"), `values` are two or more, ordered by the date of the first report giving each."""
+    """What a story's reports give different values for (retrieval.figures; retrieval.claims for "when" and
+    "who"): `about` names it ("killed", "price", "when"), `values` are two or more, ordered by the date of the
+    first report giving each."""
 
     about: str
     values: tuple[Stated, ...]

@@ -378,3 +378,15 @@ def test_story_and_newer_buttons_carry_the_questions_key(tmp_path):
     assert buttons.decode("story:") is None and buttons.decode("newer:a:b") is None
     keyboard = buttons.results_keyboard(state, [hit()], buttons.More(key, 1), story=under).inline_keyboard
     assert [[b.text for b in row] for row in keyboard] == [["📋 1", "📄 1"], ["🆕 Newer", "🧵 Story", "More ▸"]]
+
+
+def test_a_day_or_a_name_that_differs_is_labelled_when_or_who_in_the_readers_language():
+    moved = Disagreement("when", (Stated("March 30", (LEDGER_7,)), Stated("2 квітня", (WIRE_7,))))
+    named = Disagreement("who", (Stated("Islamic Jihad", (LEDGER_7,)), Stated("ХАМАС", (WIRE_7,))))
+    assert stories.disagreement_line(moved) == (
+        "when: <b>March 30</b> — Kyiv Ledger, 7 Dec · <b>2 квітня</b> — Northern Wire, 7 Dec")
+    with i18n.speaking("uk"):
+        assert stories.disagreement_line(named) == (
+            "хто: <b>Islamic Jihad</b> — Kyiv Ledger, 7 груд. · <b>ХАМАС</b> — Northern Wire, 7 груд.")
+    with i18n.speaking("ru"):
+        assert [stories.about_words(d.about) for d in (moved, named)] == ["когда", "кто"]

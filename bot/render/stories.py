@@ -4,7 +4,8 @@ newest of them when it is newer than the first result (`newer_clause` in the ans
 `newer_message` when 🆕 Newer is tapped); and what the reports give different figures for
 (`disagreement_lines`: at most two compact lines in the answer, all of them in the story).
 
-A disagreement's `about` is one of retrieval.figures' closed set, translated here ("killed": "загинули"),
+A disagreement's `about` is one of retrieval.figures' closed set or retrieval.claims' "when" and "who",
+translated here ("killed": "загинули"; "when": "коли"),
 or "count:<stem>" for another counted noun, shown as the word itself.
 """
 
@@ -33,6 +34,9 @@ ABOUT = {
     "amount": N_("amount"),
     "percent": N_("percent"),
     "date": N_("date"),
+    # retrieval.claims: the day or the name the reports give for one role of one event
+    "when": N_("when"),
+    "who": N_("who"),
 }
 COUNTED = "count:"  # "count:<stem>": another counted noun, shown as its stem
 

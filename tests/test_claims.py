@@ -1,0 +1,308 @@
+"""retrieval.claims: the days and names a sentence ties to one role of one event, and where a story's
+reports give different ones (issue 28: "when", "who")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from retrieval.claims import claims, disagreements
+from retrieval.figures import disagreements as all_disagreements
+from retrieval.records import Citation, Report
+
+
+def report(n: int, sentence: str, language: str = "en", day: int = 16, outlet: str = "Kyiv Ledger") -> Report:
+    # March 1987: the 16th is a Monday
+    citation = Citation(f"a{n}", f"Title {n}", f"https://example.org/{n}", outlet, datetime(1987, 3, day, 9))
+    return Report(citation, sentence, n, language)
+
+
+def values(found) -> list[tuple[str, list[tuple[str, list[str]]]]]:
+    return [(d.about, [(v.value, [r.citation.article_id for r in v.reports]) for v in d.values]) for d in found]
+
+
+def said(sentence: str, language: str = "en") -> list[tuple[str, str, str, bool]]:
+    return [(c.event, c.value, c.written, c.old) for c in claims(sentence, language)]
+
+
+# ---- when: a day for a role of an event ---------------------------------------------------------------
+
+
+def test_an_extended_offer_gives_its_new_day():
+    assert said("Cyacq Corp said it extended its tender offer for Cyclops Corp to March 20 from today.") == [
+        ("expires:offer", "--03-20", "March 20", False)]
+    # the day replaced is marked, and a day written in words is a day
+    assert said("Sharon Steel Corp said it extended from March six to March 31 the expiration date for its "
+                "exchange offer.") == [("expires:offer", "--03-31", "March 31", False)]
+    assert said("The group also said it extended the offer until April three, from March 20.") == [
+        ("expires:offer", "--04-03", "April three", False)]  # "from March 20" has no role: no claim
+    assert said("Dixons on Friday extended its tender offer until midnight (EST) March 24.") == [
+        ("expires:offer", "--03-24", "March 24", False)]
+
+
+def test_meetings_scheduled_and_postponed():
+    assert said("NECO Enterprises Inc said it has postponed its annual meeting to May 21 from the previously "
+                "scheduled April 28.") == [("held:meeting:annual", "--05-21", "May 21", False),
+                                           ("held:meeting:annual", "--04-28", "April 28", True)]
+    assert said("A vote on the bill by the committee is scheduled for Thursday.") == [
+        ("held:vote", "wd:3", "Thursday", False)]
+
+
+def test_ukrainian_and_russian_roles():
+    assert said("Термін дії пропозиції продовжено до 20 квітня.", "uk") == [
+        ("expires:offer", "--04-20", "20 квітня", False)]
+    assert said("Засідання відбудеться 30 березня.", "uk") == [("held:meeting", "--03-30", "30 березня", False)]
+    assert said("Срок действия предложения продлен до 20 апреля.", "ru") == [
+        ("expires:offer", "--04-20", "20 апреля", False)]
+    assert said("Заседание состоится 30 марта.", "ru") == [("held:meeting", "--03-30", "30 марта", False)]
+
+
+def test_days_without_a_role_or_an_event_are_no_claims():
+    assert said("The plant has been closed since Dec. 14, when the contract expired.") == []
+    assert said("The company plans to resume operations at the plant on March 16.") == []
+    assert said("The meeting will be held next week.") == []  # relative words are not values
+    assert said("Почалася 8 березня.", "uk") == []
+
+
+def test_an_offer_extended_is_a_disagreement_of_when():
+    assert values(disagreements([
+        report(1, "Cyacq Corp said it extended its tender offer for Cyclops Corp to March 20 from today.", day=6),
+        report(2, "Cyacq Acquisition Corp also said it extended the offer until April three, from March 20.", day=20),
+    ])) == [("when", [("March 20", ["a1"]), ("April three", ["a2"])])]
+
+
+def test_when_in_ukrainian_and_russian_and_across_them():
+    assert values(disagreements([
+        report(1, "Засідання ради Нафтогазу відбудеться 30 березня.", "uk"),
+        report(2, "Засідання ради Нафтогазу перенесено на 2 квітня.", "uk", day=18),
+    ])) == [("when", [("30 березня", ["a1"]), ("2 квітня", ["a2"])])]
+    assert values(disagreements([
+        report(1, "Заседание совета Газпрома состоится 30 марта.", "ru"),
+        report(2, "Заседание совета Газпрома перенесено на 2 апреля.", "ru", day=18),
+    ])) == [("when", [("30 марта", ["a1"]), ("2 апреля", ["a2"])])]
+    assert values(disagreements([
+        report(1, "The Naftogaz meeting will be held on March 30.", "en"),
+        report(2, "Засідання Нафтогазу перенесено на 2 квітня.", "uk", day=18),
+    ])) == [("when", [("March 30", ["a1"]), ("2 квітня", ["a2"])])]
+
+
+def test_the_same_day_written_differently_is_one_value():
+    # Thursday after Monday 16 March 1987 is the 19th; a year or none
+    assert disagreements([
+        report(1, "The Hughes Tool shareholders meeting is scheduled for Thursday."),
+        report(2, "The Hughes Tool shareholders meeting is scheduled for March 19, 1987.", day=17),
+        report(3, "Hughes Tool said the shareholders meeting will be held on March 19.", day=17),
+    ]) == ()
+    assert values(disagreements([
+        report(1, "The Hughes Tool shareholders meeting is scheduled for Thursday."),
+        report(2, "The Hughes Tool shareholders meeting is scheduled for March 26.", day=17),
+    ])) == [("when", [("Thursday", ["a1"]), ("March 26", ["a2"])])]
+
+
+def test_two_days_for_the_role_speak_for_neither_unless_one_is_new():
+    assert disagreements([
+        report(1, "Qintex said the offer was extended to April 6 and to April 20."),
+        report(2, "Qintex said the offer was extended to April 13.", day=18),
+    ]) == ()
+    assert values(disagreements([
+        report(1, "Qintex said the offer was extended to April 20 from April 6."),
+        report(2, "Qintex said the offer was extended to April 13.", day=18),
+    ])) == [("when", [("April 20", ["a1"]), ("April 13", ["a2"])])]
+
+
+def test_look_alikes_of_when_do_not_disagree():
+    # two bidders' offers for one company
+    assert disagreements([
+        report(1, "Cyacq Corp said it extended its tender offer for Cyclops Corp to March 20 from today.", day=6),
+        report(2, "Cyclops cited its agreement to be acquired by Britain's Dixons Group PLC under a tender offer "
+                  "that expires midnight March 17.", day=13),
+    ]) == ()
+    # two weeks of a weekly tender; two buyers' tenders
+    assert disagreements([
+        report(1, "The Reserve Bank said it cancelled the regular weekly treasury bill tender scheduled for March 3."),
+        report(2, "The Reserve Bank said it has cancelled the regular weekly treasury bill tender scheduled for March 17."),
+    ]) == ()
+    assert disagreements([
+        report(1, "India will hold its next white sugar buying tender on March 11."),
+        report(2, "Syria has set its white sugar buying tender for April 8.", day=17),
+    ]) == ()
+    # a meeting and a vote; an offer and its withdrawal rights; a special and an annual meeting
+    assert disagreements([
+        report(1, "The meeting is scheduled for March 20."),
+        report(2, "The vote is scheduled for March 24.", day=17),
+    ]) == ()
+    assert disagreements([
+        report(1, "The offer expires March 25."),
+        report(2, "The withdrawal rights will expire April 2.", day=17),
+    ]) == ()
+    assert disagreements([
+        report(1, "The special meeting will be held on March 20."),
+        report(2, "The annual meeting will be held on April 30.", day=17),
+    ]) == ()
+
+
+# ---- who: a name for a sole role ----------------------------------------------------------------------
+
+
+def test_names_for_a_role():
+    assert said("Xerox Corp said it named John Smith president and chief executive officer.") == [
+        ("president", "smith", "John Smith", False), ("chief executive", "smith", "John Smith", False)]
+    assert said("Paul A. Volcker was named chairman of the Federal Reserve Board.") == [
+        ("chairman", "volcker", "Paul A. Volcker", False)]
+    assert said("Mr Volcker succeeds Arthur Burns as chairman.") == [("chairman", "volcker", "Mr Volcker", False)]
+    assert said("Islamic Jihad claimed responsibility for the bombing.") == [
+        ("responsibility", "jihad", "Islamic Jihad", False)]
+    assert said("The by-election, in the suburb of Greenwich, was won by the Liberals.") == [
+        ("won:election", "liberals", "Liberals", False)]
+    # roles several hold at once are no claims
+    assert said("Xerox Corp said it named John Smith executive vice president.") == []
+
+
+def test_names_in_ukrainian_and_russian():
+    assert said("Іван Петренко призначений головою правління Нафтогазу.", "uk") == [
+        ("chairman", "петренк", "Іван Петренко", False)]
+    assert said("Председателем правления назначен Иван Петров.", "ru") == [("chairman", "петров", "Иван Петров", False)]
+    assert said("Відповідальність за вибух взяло на себе угруповання Хамас.", "uk") == [
+        ("responsibility", "хамас", "Хамас", False)]
+    assert said("Ответственность за взрыв взяла на себя группировка Хамас.", "ru") == [
+        ("responsibility", "хамас", "Хамас", False)]
+
+
+def test_a_second_name_for_one_role_is_a_disagreement_of_who():
+    assert values(disagreements([
+        report(1, "Islamic Jihad claimed responsibility for the bombing of the embassy in Beirut."),
+        report(2, "The Revolutionary Justice Organisation claimed responsibility for the bombing of the embassy in Beirut.",
+               day=17),
+    ])) == [("who", [("Islamic Jihad", ["a1"]), ("Revolutionary Justice Organisation", ["a2"])])]
+    assert values(disagreements([
+        report(1, "Xerox Corp said it named John Smith chairman."),
+        report(2, "Xerox Corp said it named Robert Jones chairman.", day=17),
+    ])) == [("who", [("John Smith", ["a1"]), ("Robert Jones", ["a2"])])]
+    assert values(disagreements([
+        report(1, "Іван Петренко призначений головою правління Нафтогазу.", "uk"),
+        report(2, "Головою правління Нафтогазу призначено Олега Коваленка.", "uk", day=17),
+    ])) == [("who", [("Іван Петренко", ["a1"]), ("Олега Коваленка", ["a2"])])]
+
+
+def test_one_person_written_differently_is_one_value():
+    assert disagreements([
+        report(1, "Paul Volcker was named chairman of the Federal Reserve Board."),
+        report(2, "Mr Volcker was named chairman of the Federal Reserve Board.", day=17),
+        report(3, "Volcker succeeds Arthur Burns as chairman of the Federal Reserve Board.", day=18),
+    ]) == ()
+    # in the other language: the same name in Latin letters
+    assert disagreements([
+        report(1, "Ivan Petrenko was named chairman of Naftogaz.", "en"),
+        report(2, "Іван Петренко призначений головою правління Нафтогазу.", "uk", day=17),
+        report(3, "Иван Петренко назначен председателем правления Нафтогаза.", "ru", day=18),
+    ]) == ()
+    assert values(disagreements([
+        report(1, "Ivan Petrenko was named chairman of Naftogaz.", "en"),
+        report(2, "Головою правління Нафтогазу призначено Олега Коваленка.", "uk", day=17),
+    ])) == [("who", [("Ivan Petrenko", ["a1"]), ("Олега Коваленка", ["a2"])])]
+
+
+def test_look_alikes_of_who_do_not_disagree():
+    # two companies' chairmen; the new chairman and the one he replaces; a chairman and a president
+    assert disagreements([
+        report(1, "Systems Assurance Corp said its board elected Charles Scott as chairman."),
+        report(2, "National Medical Care Systems Inc said it has named Arthur Axelrod its chairman.", day=17),
+    ]) == ()
+    assert disagreements([
+        report(1, "Newcor Inc said its board elected William Mitchell as chairman."),
+        report(2, "Newcor Inc said William Mitchell succeeds Frank Gofrank as chairman.", day=17),
+    ]) == ()
+    assert disagreements([
+        report(1, "Xerox Corp said it named John Smith chairman."),
+        report(2, "Xerox Corp said it named Robert Jones president.", day=17),
+    ]) == ()
+
+
+def test_figures_disagreements_carry_when_and_who():
+    assert values(all_disagreements([
+        report(1, "Cyacq Corp said it extended its 80 dlr a share tender offer for Cyclops Corp to March 20.", day=6),
+        report(2, "Cyacq Corp said it extended its 80 dlr a share tender offer for Cyclops Corp until April 3.", day=20),
+    ])) == [("when", [("March 20", ["a1"]), ("April 3", ["a2"])])]
+
+
+def test_a_title_before_a_name_with_its_body():
+    assert said("White House chief of staff Donald Regan also received strong criticism.") == [
+        ("chief of staff@white house", "regan", "Donald Regan", False)]
+    assert said("West German President Richard von Weizsaecker said the talks went well.") == [
+        ("president@west german", "weizsaecker", "Richard von Weizsaecker", False)]
+    # not now, not sole, no one body, cut off, a title without a body
+    assert said("Former White House Chief of Staff Donald Regan was opposed to Volcker.") == []
+    assert said("GAO Senior Associate Director Allan Mendelowitz told a Senate subcommittee.") == []
+    assert said("Reserve Bank Governor Spencer Russell said liquidity was tight.") == []
+    assert said("Treasury Secretary Mario Brodersohn said he was optimistic.") == []
+    assert said("Federal Reserve Board Governor Martha Seger said she was concerned.") == []
+    assert said("President Reagan said he would veto the bill.") == []
+    assert said("Treasury Secretary James Baker's Third World debt initiative calls for lending.") == []
+
+
+def test_a_title_holder_who_changed_is_a_disagreement_and_a_typo_is_not():
+    assert values(disagreements([
+        report(1, "White House chief of staff Donald Regan also received strong criticism.", day=6),
+        report(2, "White House Chief of Staff Howard Baker said Reagan will address the nation.", day=9),
+        report(3, "Former White House Chief of Staff Donald Regan was opposed to Volcker.", day=10),
+    ])) == [("who", [("Donald Regan", ["a1"]), ("Howard Baker", ["a2"])])]
+    assert disagreements([
+        report(1, "Portuguese Prime Minister Anibal Cavaco Silva said Portugal would hand back Macao."),
+        report(2, "Portuguese Prime Minister Anibal Cavaco Silve said in Lisbon that China had promised.", day=17),
+    ]) == ()
+
+
+def test_days_that_are_not_the_events_current_day():
+    # a meeting called off, a suggestion, a period's end, a weekday in the past
+    assert said("American Motors' board voted to postpone its annual shareholders meeting scheduled for April 29.") == [
+        ("held:meeting:annual+shareholders", "--04-29", "April 29", True)]
+    assert said("Citicorp had suggested that Dixons extend its tender until March 31.") == []
+    assert said("Its net loss for the nine months ended October 31 was tied to strikes.") == []
+    assert said("After considering the two offers at a meeting on Friday, the board decided not to act.") == []
+    assert said("The talks are scheduled to end on March 27.") == [("ends:talks", "--03-27", "March 27", False)]
+    assert disagreements([
+        report(1, "Its offer originally was scheduled to expire March 17 but was extended for one week."),
+        report(2, "The offer expires March 24.", day=18),
+    ]) == ()
+
+
+def test_midnight_of_a_day_is_the_next_day_too():
+    assert disagreements([
+        report(1, "Cyclops cited its agreement with Dixons Group PLC under a tender offer that expires midnight March 17."),
+        report(2, "Last week Dixons said it won out over rival bidders for Cyclops with a tender offer that expired March 18.",
+               day=23),
+    ]) == ()
+    # an expiry a day apart is the same midnight as often as an extension by a day: not compared
+    assert disagreements([
+        report(1, "Dixons Group's offer for Cyclops extends to March 17."),
+        report(2, "Dixons said its tender offer for Cyclops expired March 18.", day=23),
+    ]) == ()
+
+
+def test_had_been_extended_is_the_current_day():
+    assert said("Qintex said the offer had been extended until April 3.") == [("expires:offer", "--04-03", "April 3", False)]
+    assert said("Harper and Row's board has postponed indefinitely a special meeting that had been scheduled for "
+                "April 2.") == [("held:meeting:special", "--04-02", "April 2", True)]
+    assert said("The annual meeting March 7 was attended by 300.") == [("held:meeting:annual", "--03-07", "March 7", False)]
+
+
+def test_who_claimed_an_attack_across_languages():
+    assert said("Відповідальність за вибух у Бейруті взяв на себе ХАМАС.", "uk") == [
+        ("responsibility", "хамас", "ХАМАС", False)]
+    assert disagreements([
+        report(1, "Hamas claimed responsibility for the blast in Beirut."),
+        report(2, "Відповідальність за вибух у Бейруті взяв на себе ХАМАС.", "uk", day=17),
+        report(3, "Ответственность за взрыв в Бейруте взял на себя ХАМАС.", "ru", day=17),
+    ]) == ()
+    assert values(disagreements([
+        report(1, "Islamic Jihad claimed responsibility for the blast in Beirut."),
+        report(2, "Відповідальність за вибух у Бейруті взяв на себе ХАМАС.", "uk", day=17),
+    ])) == [("who", [("Islamic Jihad", ["a1"]), ("ХАМАС", ["a2"])])]
+
+
+def test_meetings_of_fitting_kinds_are_one_meeting():
+    assert values(disagreements([
+        report(1, "Hughes Tool said its annual meeting will be held on April 23."),
+        report(2, "Hughes Tool said its annual shareholders meeting will be held on April 30.", day=17),
+        report(3, "Hughes Tool said its board meeting will be held on April 2.", day=18),
+        report(4, "Hughes Tool said the meeting will be held on April 9.", day=18),
+    ])) == [("when", [("April 23", ["a1"]), ("April 30", ["a2"])])]
