@@ -77,7 +77,7 @@ def _written(value: str) -> str:
     return " ".join(value.lower().split())
 
 
-def score(groups: list[dict], articles: dict[str, dict], show: bool, key=_amount) -> dict:
+def score(groups: list[dict], articles: dict[str, dict], show: bool, key=_amount, reports_of=None) -> dict:
     """`key`: how a shown value and a judged one are compared (the number a figure states; a day or name as written)."""
     shown = right = judged = found = 0
     wrong_groups: list[str] = []
@@ -85,7 +85,7 @@ def score(groups: list[dict], articles: dict[str, dict], show: bool, key=_amount
         truth = {d["about"]: _apart([v["articles"] for v in d["values"]]) for d in group["disagreements"]}
         judged_values = {(d["about"], a): key(v["value"]) for d in group["disagreements"] for v in d["values"]
                          for a in v["articles"]}
-        given = disagreements(reuters_reports(group, articles))
+        given = disagreements((reports_of or reuters_reports)(group, articles))
         hits = set()
         for d in given:
             pairs = _apart([[r.citation.article_id for r in v.reports] for v in d.values])
@@ -243,6 +243,36 @@ def _day_or_name(value: str) -> str:
     return words[-1] if words else value.lower()
 
 
+WHO_WHEN_RTQA = ROOT / "bench" / "qrels" / "disagreements-who-when-rtqa.jsonl"
+
+
+def rtqa_reports(group: dict, articles: dict[str, dict]) -> list[Report]:
+    """A batch-8 group's reports: RealTimeQA articles (bench/out/realtimeqa, built by
+    ../shared/tools/realtimeqa.py), each cited with its own outlet and day."""
+    reports = []
+    for n, item in enumerate(group["reports"]):
+        row = articles[item["article"]]
+        start, end = item["sentence"]
+        citation = Citation(row["id"], row["title"], None, row["source"], datetime.fromisoformat(row["published_at"]))
+        reports.append(Report(citation, " ".join(row["body"][start:end].split()), n, "en"))
+    return reports
+
+
+def who_when_rtqa(show: bool) -> None:
+    """Batch 8 (bench/qrels/disagreements-who-when-rtqa.jsonl, held out: RealTimeQA stories of CNN, USA Today
+    and The Week, written by a reader who ran nothing, committed in 1966657 before any rule was run on it)."""
+    groups = [json.loads(line) for line in WHO_WHEN_RTQA.read_text(encoding="utf-8").splitlines() if line.strip()]
+    path = ROOT / "bench" / "out" / "realtimeqa" / "articles.jsonl"
+    wanted = {r["article"] for g in groups for r in g["reports"]}
+    articles = {row["id"]: row for row in map(json.loads, path.open(encoding="utf-8")) if row["id"] in wanted}
+    if show:
+        print("[who-when held out, batch 8: RealTimeQA]")
+    r = score(groups, articles, show, _day_or_name, rtqa_reports)
+    print(f"Who/when held out (batch 8, RealTimeQA): {r['groups']} groups, {r['judged']} judged disagreements; shown "
+          f"{r['shown']}, right {r['right']}: precision {r['precision']:.3f}, recall {r['found']}/{r['judged']} = "
+          f"{r['recall']:.3f}")
+
+
 def who_when_heldout(articles: dict[str, dict], show: bool) -> None:
     """Batch 7 (bench/qrels/disagreements-who-when.jsonl, held out: written from Reuters ids above 10000 by a
     reader who ran nothing, committed in 0b072c9 before any rule was run on it)."""
@@ -266,8 +296,13 @@ def main() -> None:
     parser.add_argument("--who-when", action="store_true",
                         help="also score bench/qrels/disagreements-who-when-tune.jsonl (retrieval.claims; tuned on)")
     parser.add_argument("--who-when-heldout", action="store_true",
-                        help="score only held-out batch 7, bench/qrels/disagreements-who-when.jsonl")
+                        help="score only batch 7, bench/qrels/disagreements-who-when.jsonl")
+    parser.add_argument("--who-when-rtqa", action="store_true",
+                        help="score only held-out batch 8, bench/qrels/disagreements-who-when-rtqa.jsonl")
     args = parser.parse_args()
+    if args.who_when_rtqa:
+        who_when_rtqa(args.show)
+        return
     articles = {row["id"]: row for row in map(json.loads, REUTERS.open(encoding="utf-8"))}
     if args.who_when_heldout:
         who_when_heldout(articles, args.show)
