@@ -11,6 +11,8 @@ and an older, other story (drones, October)."""
 from __future__ import annotations
 
 
+import json
+
 import pytest
 
 from bot.render.sentences import EXPIRED
@@ -215,5 +217,41 @@ def test_the_answer_and_the_story_show_where_the_reports_disagree(api, data_dir,
         # Ukrainian dates are longer: over 100 characters the middle value goes (the story has it)
         assert uk.params["text"].split("\n")[1] == (
             "<i>⚠️ загинули: <b>three</b> — Kyiv Ledger, 7 груд. · … · <b>семи</b> — Kyiv Ledger, 8 груд. +2</i>")
+
+    run(api, data_dir, e5, scenario, frozenset({ALLOWED, UK}))
+
+
+MEETING = [  # one story over two days: the board meeting moved (retrieval.claims: "when")
+    {"id": "kl-naftogaz-meeting", "url": "https://kyivledger.example/2024/12/02/naftogaz-board-meeting",
+     "title": "Naftogaz board to meet on gas transit", "source": "Kyiv Ledger", "published_at": "2024-12-02T08:00:00Z",
+     "body": "The Naftogaz board meeting on the future of gas transit will be held on December 12, the company said. "
+             "The board is to decide whether to extend the transit contract with Gazprom."},
+    {"id": "nw-naftogaz-meeting", "url": "https://northernwire.example/2024/12/05/naftogaz-board-meeting-moved",
+     "title": "Naftogaz board meeting on gas transit moved", "source": "Northern Wire",
+     "published_at": "2024-12-05T08:00:00Z",
+     "body": "The Naftogaz board meeting on the future of gas transit was postponed to December 16, the company said. "
+             "The board is to decide whether to extend the transit contract with Gazprom."},
+]
+
+
+def test_an_answer_shows_the_days_the_reports_give_for_one_event(api, tmp_path, e5):
+    """Days are compared for one role of one event (retrieval.claims): the meeting "will be held on December
+    12" (Kyiv Ledger, 2 Dec) and "was postponed to December 16" (Northern Wire, 5 Dec)."""
+    archive = tmp_path / "meeting.jsonl"
+    archive.write_text("".join(json.dumps(a) + "\n" for a in MEETING))
+    data_dir = tmp_path / "index"
+    pipeline.add([archive], Settings(data_dir=data_dir), encoder=e5, quiet=True)
+    api.user(UK, language_code="uk")
+
+    async def scenario():
+        api.message("when is the Naftogaz board meeting on gas transit?", user_id=ALLOWED)
+        [sent] = await wait(api, "sendMessage")
+        assert sent.params["text"].split("\n")[1] == (
+            "<i>⚠️ when: <b>December 12</b> — Kyiv Ledger, 2 Dec · <b>December 16</b> — Northern Wire, 5 Dec</i>")
+        before = len(api.calls)
+        api.message("коли засідання правління Нафтогазу щодо транзиту газу?", user_id=UK)
+        [uk] = await wait(api, "sendMessage", since=before)
+        assert uk.params["text"].split("\n")[1] == (
+            "<i>⚠️ коли: <b>December 12</b> — Kyiv Ledger, 2 груд. · <b>December 16</b> — Northern Wire, 5 груд.</i>")
 
     run(api, data_dir, e5, scenario, frozenset({ALLOWED, UK}))
