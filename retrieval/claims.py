@@ -253,8 +253,7 @@ def when_claims(sentence: str, language: str) -> tuple[Claim, ...]:
             if left <= s and e <= start:
                 before = before[:s - left] + "day" + before[e - left:]
         role, role_at = next(((r, m) for r, pattern in _ROLE_BEFORE_RES if (m := pattern.search(before))), (None, None))
-        # "з погашенням", "начиная с": the role's own preposition marks no day replaced, and "со сроком погашения"
-        # names no deadline
+        # "з погашенням", "начиная с": the role's own preposition marks no day replaced
         own_from = role in ("due", "begins") and bool(re.search(r"(?<!\w)(?:з|с|со)\s", role_at.group(0)))
         event = None
         if role is None and (on := _EVENT_ON.search(before)):
@@ -271,7 +270,8 @@ def when_claims(sentence: str, language: str) -> tuple[Claim, ...]:
             continue  # "at a meeting on Friday": which Friday needs the tense, which a role phrase gives only ahead
         if event is None:
             # the event word before the day in its clause, else right after it ("продовжено до 20 квітня термін")
-            event = _event_word(folded[left:left + role_at.start()] if role == "due" else folded[left:start], True, role) \
+            # the role's own words are no event ("со сроком погашения" names no deadline)
+            event = _event_word(before[:role_at.start()] if role == "due" else folded[left:start], True, role) \
                 or _event_word(folded[end:right], False, role)
             if event is None and _RELATIVE.search(folded[:left]):
                 # "bid for Caesars, which is scheduled to expire": the noun the clause is of
