@@ -62,34 +62,55 @@ _EVENTS = {
     "conference": r"conference|summit|конференці\w*|саміт\w*|конференци\w*|саммит\w*",
     "hearing": r"hearings?|trial|слухан\w*|суд\w*|слушани\w*",
     "auction": r"auctions?|аукціон\w*|аукцион\w*",
+    # a date that is itself the thing set: "the record date for the meeting" is not the meeting's day
+    "record": r"record\s+date|date\s+of\s+record|дат\w*\s+закриття\s+реєстру|дат\w*\s+закрытия\s+реестра",
+    "target": r"target\s+date|цільов\w*\s+дат\w*|целев\w*\s+дат\w*",
+    "waiting": r"waiting\s+periods?|період\w*\s+очікування|период\w*\s+ожидания",
+    "debt": r"debentures?|notes|bonds?|облігаці\w*|облигаци\w*",
+    "closure": r"closed|closing|closure|shut\s+down|shutdown|закри\w*|закрыт\w*",
 }
 _EVENT_RES = [(key, re.compile(rf"(?:{pattern})")) for key, pattern in _EVENTS.items()]
 # Which events each role can be of: a meeting is not extended, an offer is not held.
 _OF_ROLE = {
-    "expires": {"offer", "warrants", "rights", "agreement", "deadline"},
+    "expires": {"offer", "warrants", "rights", "agreement", "deadline", "waiting"},
     "held": {"meeting", "vote", "election", "referendum", "strike", "launch", "session", "talks", "conference",
-             "hearing", "auction", "offer"},
-    "begins": {"strike", "talks", "session", "conference", "hearing", "auction", "offer", "meeting"},
+             "hearing", "auction", "offer", "record", "target"},
+    "begins": {"strike", "talks", "session", "conference", "hearing", "auction", "offer", "meeting", "closure"},
     "ends": {"strike", "talks", "session", "conference", "hearing", "auction"},
+    "due": {"debt"},
 }
+# Which events are dates themselves: named in the clause, they are what the day is of, before any event word
+# nearer the day ("the record date for the meeting has been set for May 15", "the waiting period required in
+# connection with its tender offer expired")
+_DATE_EVENTS = ("record", "target", "waiting")
 # What a meeting is: a shareholders' meeting and a board meeting are two meetings of one story.
 _KINDS = {"annual": "annual", "special": "special", "board": "board", "shareholders": "shareholders",
           "stockholders": "shareholders", "extraordinary": "special", "emergency": "special", "council": "council",
           "committee": "committee", r"позачергов\w*": "special", r"внеочередн\w*": "special", r"річн\w*": "annual",
           r"годов\w*": "annual"}
+# Kinds written after the event: "meeting of stockholders", "a special meeting at which stockholders will vote",
+# "збори акціонерів", "собрание акционеров", "засідання правління"
+_KINDS_AFTER = [(re.compile(r"\s+(?:(?:of|at\s+which|where)\s+(?:the\s+|its\s+|their\s+)?(?:company's\s+)?)?"
+                            r"(?:stockholders|shareholders|holders|акціонерів|акционеров)(?!\w)"), "shareholders"),
+                (re.compile(r"\s+(?:of\s+(?:the\s+|its\s+)?directors|правління|ради\s+директорів|совета\s+директоров|"
+                            r"правления)(?!\w)"), "board")]
 
 # The role phrase ending just before the day, by role. "to"/"until" count only after an extension's word.
 _ROLE_BEFORE = [
-    ("begins", r"(?:begin|begins|began|start|starts|started|open|opens|opened|to begin|to start|"
-               r"почнеться|розпочнеться|начнется|начнутся)\s+(?:on\s+)?"),
+    ("begins", r"(?:begin|begins|began|start|starts|started|open|opens|opened|to begin|to start|starting|beginning|"
+               r"почнеться|розпочнеться|начнется|начнутся|починаючи\s+з|начиная\s+с)\s+(?:on\s+)?"),
     ("ends", r"(?:end|ends|ended|close|closes|closed|закінчиться|завершиться|закончится|завершится)\s+(?:on\s+)?"),
-    ("expires", r"(?:extend\w*|extension|prolong\w*|продовж\w*|подовж\w*|продл\w*)\s+(?:[\w'’-]+\s+){0,12}?"
+    ("expires", r"(?:extend\w*|extension|prolong\w*|продовж\w*|подовж\w*|продл\w*)\s+(?:[\w'’-]+\s+){0,16}?"
                 r"(?:to|until|till|through|до|по)\s+(?:midnight\s+(?:\(?[a-z]{3}\)?\s+)?)?"),
     ("expires", r"(?:expire[sd]?|expiring|expiration(?:\s+date)?|expiry(?:\s+date)?|deadline|due to expire|"
-                r"спливає|закінчується|истекает|истечет|заканчивается)\s+(?:(?:on|at|of|is|was|now|"
+                r"спливає|спливають|спливе|закінчується|закінчуються|истекает|истекают|истечет|истекут|заканчивается)\s+(?:(?:on|at|of|is|was|now|"
                 r"date|midnight|\(?[a-z]{3}\)?)\s+)*"),
-    ("held", r"(?:scheduled|rescheduled|set|slated|planned|postponed|adjourned|delayed|moved|put off|called|"
-             r"deferred)\s+(?:[\w'’-]+\s+){0,4}?(?:for|to|until|till|on)\s+"),
+    ("held", r"(?:scheduled|rescheduled|set|slated|planned|postponed|adjourned|adjourn|delayed|moved|put off|called|"
+             r"deferred)\s+(?:[\w'’-]+\s+){0,4}?(?:for|to|until|till|on)\s+(?:\d{3,4}\s+(?:[a-z]{3}\s+)?)?"),
+    # "the record date is May 15", "a new record date of July 10"
+    ("held", r"(?:record|target)\s+date\s+(?:of|is|was|will\s+be|would\s+be)\s+"),
+    # "debentures due December 1, 1998", "облігації з погашенням 1 грудня 1998 року"
+    ("due", r"(?:due|maturing|matures?|mature\s+on|з\s+погашенням|со\s+сроком\s+погашения|с\s+погашением)\s+(?:on\s+)?"),
     ("held", r"(?:scheduled|rescheduled|slated)\s+"),
     ("held", r"(?:(?:will|would|to|is to|was to)\s+be\s+held|will take place|takes place|take place)\s+(?:on\s+)?"),
     ("held", r"(?:відбудеться|відбулося|відбудуться|состоится|состоятся|состоялось|пройде|пройдет)\s+(?:у\s+|в\s+)?"),
@@ -121,8 +142,30 @@ _CALLED_OFF = re.compile(r"(?<!\w)(?:postpon\w*|cancel\w*|delay\w*|put off|adjou
 _PAST = re.compile(r"(?<!\w)(?:expired|was held|were held|had been|took place|відбул\w*|состоял\w*|истекл\w*|"
                    r"истек|сплив\w*)(?!\w)")
 _TO_WORDS = {"to", "until", "till", "through", "for", "до", "на", "по"}
-_CLAUSE_STOP = re.compile(r"[;:()\"]|,\s+(?:and|but|while|which|who|when|after|before|а|але|і|и|но|который|яка|який)\s|"
-                          r"\s[-–—]\s|\.\s")
+_CLAUSE_STOP = re.compile(r"[;:()\"]|,\s+(?:and|but|while|which|who|when|after|before|а|але|і|и|но|который|яка|який|"
+                          r"яке|які|которая|которое|которые)\s|\s[-–—]\s|\.\s")
+# "his bid for Caesars, which is scheduled to expire May 15": the clause is of the noun before it
+_RELATIVE = re.compile(r",\s+(?:which|that|яка|який|яке|які|который|которая|которое|которые)\s$")
+# "the offer ... and associated withdrawal rights will expire April 28", "the bid, withdrawal rights and the
+# proration period will now expire June 19": an offer's own terms that end with it give the offer's day
+_OFFER_TERMS = re.compile(
+    r"(?<!\w)(?:offers?|bids?|tender|пропозиці\w*|предложени\w*)(?!\w)[^;:]{0,120}?(?:,|\s+and|\s+та|\s+і|\s+и)\s+"
+    r"(?:(?:the|its|his|their|associated|related)\s+)*(?:withdrawal\s+rights|proration\s+(?:period|deadline|date)|"
+    r"прав\w*\s+на\s+(?:відкликання|отзыв))(?:\s*(?:,|,?\s+and|\s+та|\s+и)\s+(?:(?:the|its)\s+)?"
+    r"(?:withdrawal\s+rights|proration\s+(?:period|deadline|date)))*\s+(?:[\w'’-]+\s+){0,3}$")
+# "set June 4 as the date for a special meeting", "set May 5 as the new target date", "призначила 4 червня
+# датою засідання", "назначила 4 июня датой собрания": the role is written after the day
+_SET_BEFORE = re.compile(r"(?<!\w)(?:set|fixed|chose|named|picked|призначил\w*|встановил\w*|назначил\w*|"
+                         r"установил\w*)\s+$")
+_SET_AFTER = re.compile(r"\s+(?:as\s+(?:the|a|its)\s+(?:new\s+)?(?:(?P<date>record|target)\s+)?date|"
+                        r"(?:новою\s+|новой\s+)?(?:датою|датой))(?:\s+(?:for|of))?(?!\w)")
+_COUPON = re.compile(r"(\d[\d.,/-]*)\s*(?:pct|%|percent|per\s+cent|відс\w*|процент\w*)\s+(?:[\w-]+\s+){0,3}$")
+# "облігацій 10,75 відсотка": Ukrainian and Russian write the rate after the word
+_COUPON_AFTER = re.compile(r"\s+(?:(?:з|с)\s+купоном\s+)?(\d[\d.,/-]*)\s*(?:pct|%|відс\w*|процент\w*)|"
+                           r"[^;.]{0,40}?(?<!\w)(?:carrying|with|paying|bearing)\s+(?:a|an)\s+(?:coupon\s+(?:indication\s+)?of\s+"
+                           r"(\d[\d./-]*)\s*(?:pct|%|percent)|(\d[\d./-]*)\s*(?:pct|%|percent)\s+coupon)")
+# events this round added, looked for only where their role is: the older keys' reading stays as it was
+_NEW_EVENTS = {"record", "target", "waiting", "debt", "closure"}
 # Days a claim can give: dates, and weekdays placed by the report's day. A day relative to another ("next
 # week", "tomorrow") is no value: it says nothing a reader can set against a date, and is as often loose.
 _WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
@@ -168,21 +211,31 @@ def _clause(folded: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
-def _event_word(text: str, nearest_last: bool) -> tuple[str, str] | None:
+def _event_word(text: str, nearest_last: bool, role: str | None = None) -> tuple[str, str] | None:
     """The event word of `text` nearest its end (before the day) or its start (after it), with the kind
-    words right before it ("special meeting")."""
+    words right before it ("special meeting") or after it ("meeting of stockholders"); a date that is the
+    thing set ("record date") before any other."""
     best = None
+    allowed = _OF_ROLE.get(role, set())
     for key, pattern in _EVENT_RES:
+        if key in _NEW_EVENTS and key not in allowed:
+            continue
         for match in re.finditer(rf"(?<!\w)(?:{pattern.pattern})(?!\w)", text):
             where = match.start()
-            if best is None or (where > best[0] if nearest_last else where < best[0]):
-                best = (where, key, match)
+            dated = key in _DATE_EVENTS
+            if best is None or dated > best[3] or dated == best[3] and (
+                    where > best[0] if nearest_last else where < best[0]):
+                best = (where, key, match, dated)
     if best is None:
         return None
     before = text[:best[0]].split()[-3:]
     words = [re.sub(r"['’]s?$", "", word.strip(",")) for word in before]  # "shareholders'", "board's"
-    kinds = sorted({kind for word in words for w, kind in _KINDS.items() if re.fullmatch(w, word)})
-    return best[1], "+".join(kinds)
+    kinds = {kind for word in words for w, kind in _KINDS.items() if re.fullmatch(w, word)}
+    if best[1] == "meeting":
+        kinds |= {kind for pattern, kind in _KINDS_AFTER if pattern.match(text, best[2].end())}
+    if best[1] == "debt" and (coupon := _COUPON.search(text[:best[0]]) or _COUPON_AFTER.match(text, best[2].end())):
+        kinds.add(next(g for g in coupon.groups() if g))  # "10-3/4 pct debentures": one issue of the company's several
+    return best[1], "+".join(sorted(kinds))
 
 
 def when_claims(sentence: str, language: str) -> tuple[Claim, ...]:
@@ -199,29 +252,55 @@ def when_claims(sentence: str, language: str) -> tuple[Claim, ...]:
         for _, s, e in sorted(days[:n], key=lambda d: -d[1]):
             if left <= s and e <= start:
                 before = before[:s - left] + "day" + before[e - left:]
-        role = next((r for r, pattern in _ROLE_BEFORE_RES if pattern.search(before)), None)
+        role, role_at = next(((r, m) for r, pattern in _ROLE_BEFORE_RES if (m := pattern.search(before))), (None, None))
+        # "з погашенням", "начиная с": the role's own preposition marks no day replaced
+        own_from = role in ("due", "begins") and bool(re.search(r"(?<!\w)(?:з|с|со)\s", role_at.group(0)))
         event = None
         if role is None and (on := _EVENT_ON.search(before)):
             role, event = "held", _event_word(before, True)
+        if role is None and _SET_BEFORE.search(before) and (set_as := _SET_AFTER.match(folded, end)):
+            role = "held"
+            event = (set_as.group("date"), "") if set_as.group("date") else _event_word(
+                folded[set_as.end():right], False, role)
+            if event is None:
+                continue
         if role is None:
             continue
         if iso.startswith("wd:") and (event is not None or role not in ("held", "expires") or _PAST.search(before)):
             continue  # "at a meeting on Friday": which Friday needs the tense, which a role phrase gives only ahead
         if event is None:
             # the event word before the day in its clause, else right after it ("продовжено до 20 квітня термін")
-            event = _event_word(folded[left:start], True) or _event_word(folded[end:right], False)
+            # the role's own words are no event ("со сроком погашения" names no deadline)
+            event = _event_word(before[:role_at.start()] if role == "due" else folded[left:start], True, role) \
+                or _event_word(folded[end:right], False, role)
+            if event is None and _RELATIVE.search(folded[:left]):
+                # "bid for Caesars, which is scheduled to expire": the noun the clause is of
+                outer, _ = _clause(folded, left - 1, left - 1)
+                event = _event_word(folded[outer:left], True, role)
+            if event is not None and event[0] in ("rights", "deadline") and _OFFER_TERMS.search(folded[:start]):
+                event = ("offer", "")
         if event is None or event[0] not in _OF_ROLE[role]:
             continue
-        if role in ("begins", "ends") and (_event_word(folded[left:start], True) is None
-                                           or _PERIOD_END.search(before)):
-            continue  # "the nine months ended October 31 ... strikes": a period's end, not the strike's
+        if event[0] == "debt" and not event[1]:
+            # "bonds due April 15, 1993 carrying a 9-7/8 pct coupon": the rate tells one issue from another (two
+            # issuers' notes, one issuer's two bonds); without it a day is no issue's
+            coupon = _COUPON_AFTER.match(folded, end)
+            if coupon is None:
+                continue
+            event = ("debt", next(g for g in coupon.groups() if g))
+        if role in ("begins", "ends") and (_event_word(folded[left:start], True, role) is None
+                                           or _PERIOD_END.search(before)
+                                           and not re.search(r"(?<!\w)for\s+(?:a|one|\w+)\s+\w+\s+\w+\s+$", before)):
+            # "the nine months ended October 31 ... strikes": a period's end, not the strike's; "closed for a week
+            # starting August six" is the closing's
+            continue
         if _HYPOTHETICAL.search(folded, left, start):
             continue  # "Citicorp had suggested that Dixons extend its tender until March 31": not what is
         if _RECURRING.search(folded, left, right):
             continue  # "the regular weekly treasury bill tender scheduled for March 17": this week's, not the story's
         tail = before.split()[-5:]
         last_to = max((i for i, w in enumerate(tail) if w in _TO_WORDS), default=-1)
-        old = bool(_FROM.search(" ".join(tail[last_to + 1:])) or _FORMER.search(" ".join(tail))
+        old = bool(not own_from and _FROM.search(" ".join(tail[last_to + 1:])) or _FORMER.search(" ".join(tail))
                    or _CALLED_OFF.search(before))
         out.append(Claim("when", f"{role}:{event[0]}" + (f":{event[1]}" if event[1] else ""), iso,
                          sentence[start:end], (start, end), old, "midnight" in before.split()[-3:]))
@@ -536,6 +615,8 @@ def _known(names: set[str], theirs: set[str]) -> bool:
     return False
 
 
+_CORRECTED = re.compile(r"(?i)(?<!\w)(?:corrected|correction|виправлен\w*|исправлен\w*)(?!\w)")
+
 # "Qintex said ...": a first word before a verb of saying is a name
 _SAYS = re.compile(r"\s+(?:said|says|told|reported|announced|has|had|is|was|заяви\w*|повідоми\w*|сообщи\w*|"
                    r"сказа\w*)(?!\w)")
@@ -561,6 +642,13 @@ def _same_parties(a: tuple[Report, Claim], b: tuple[Report, Claim]) -> bool:
     company's). A sentence that names nobody but the claimed name ("The offer is to expire March 13") says
     not whose event it is: a story's sentences name two bidders, two companies, and it is not compared."""
     (ra, ca), (rb, cb) = a, b
+    if ca.about == "when" and (ra.sentence[:ca.span[0]], ra.sentence[ca.span[1]:]) == (
+            rb.sentence[:cb.span[0]], rb.sentence[cb.span[1]:]) and any(
+                _CORRECTED.search(r.citation.title or "") for r in (ra, rb)):
+        # one sentence but for the day, one report headed as a correction: a story's report and its correction.
+        # Without the heading it is a wire's boilerplate ("the company said the offer and withdrawal rights
+        # expire April 20"), which two bidders' reports share
+        return True
     skip_a, skip_b = (ca.span if ca.about == "who" else None), (cb.span if cb.about == "who" else None)
     na, nb = _names(ra.sentence, skip_a), _names(rb.sentence, skip_b)
     if not na or not nb:

@@ -306,3 +306,126 @@ def test_meetings_of_fitting_kinds_are_one_meeting():
         report(3, "Hughes Tool said its board meeting will be held on April 2.", day=18),
         report(4, "Hughes Tool said the meeting will be held on April 9.", day=18),
     ])) == [("when", [("April 23", ["a1"]), ("April 30", ["a2"])])]
+
+
+# ---- sixth round: role and event phrases the reports of batch 7 write ----------------------------------
+
+
+def test_an_offer_and_its_own_terms_ending_together_give_the_offers_day():
+    assert said("The company said the offer, which is not conditioned on any minimum, and associated withdrawal "
+                "rights will expire April 28 unless extended.") == [("expires:offer", "--04-28", "April 28", False)]
+    assert said("Sosnoff said the bid by his MTS Acquisition Corp, withdrawal rights and the proration period will "
+                "now expire June 19 unless extended.") == [("expires:offer", "--06-19", "June 19", False)]
+    assert said("Компанія повідомила, що пропозиція та право на відкликання спливають 28 квітня.", "uk") == [
+        ("expires:offer", "--04-28", "28 квітня", False)]
+    assert said("Компания сообщила, что предложение и право на отзыв истекают 28 апреля.", "ru") == [
+        ("expires:offer", "--04-28", "28 апреля", False)]
+    # withdrawal rights alone are their own event
+    assert said("Withdrawal rights will expire April 20.") == [("expires:rights", "--04-20", "April 20", False)]
+
+
+def test_a_relative_clause_is_of_the_noun_before_it():
+    assert said("Sosnoff said his bid for Caesars, which is scheduled to expire May 15, still stands.") == [
+        ("expires:offer", "--05-15", "May 15", False)]
+    assert said("Сосноф заявив, що його пропозиція щодо Caesars, яка спливає 15 травня, залишається в силі.",
+                "uk") == [("expires:offer", "--05-15", "15 травня", False)]
+    assert said("Сософф заявил, что его предложение по Caesars, которое истекает 15 мая, остается в силе.",
+                "ru") == [("expires:offer", "--05-15", "15 мая", False)]
+
+
+def test_a_record_date_and_a_target_date_are_the_things_set():
+    assert said("Vernitron said the record date for the meeting has been tentatively set for May 15.") == [
+        ("held:record", "--05-15", "May 15", False)]
+    assert said("Vernitron Corp said it has set a new record date of July 10 for shareholders entitled to "
+                "vote.") == [("held:record", "--07-10", "July 10", False)]
+    assert said("Дату закриття реєстру призначено на 10 липня.", "uk") == [("held:record", "--07-10", "10 липня", False)]
+    assert said("Дата закрытия реестра назначена на 10 июля.", "ru") == [("held:record", "--07-10", "10 июля", False)]
+    assert said("Chrysler said it and Renault agreed to set May 5 as the new target date for an agreement.") == [
+        ("held:target", "--05-05", "May 5", False)]
+
+
+def test_a_day_set_as_the_date_of_a_meeting_and_a_meeting_adjourned_to_an_hour():
+    assert said("Becor Western Inc said it set June 4 as the date for a special meeting at which stockholders "
+                "will vote on two proposals.") == [("held:meeting:shareholders+special", "--06-04", "June 4", False)]
+    assert said("Компанія призначила 4 червня датою позачергових зборів акціонерів.", "uk") == [
+        ("held:meeting:shareholders+special", "--06-04", "4 червня", False)]
+    assert said("Компания назначила 4 июня датой внеочередного собрания акционеров.", "ru") == [
+        ("held:meeting:shareholders+special", "--06-04", "4 июня", False)]
+    assert said("Becor Western Inc said its reconvened shareholders meeting has been adjourned to 1000 CDT "
+                "June 30.") == [("held:meeting:shareholders", "--06-30", "June 30", False)]
+    assert said("Збори акціонерів перенесено на 30 червня.", "uk") == [
+        ("held:meeting:shareholders", "--06-30", "30 червня", False)]
+    assert said("Собрание акционеров перенесено на 30 июня.", "ru") == [
+        ("held:meeting:shareholders", "--06-30", "30 июня", False)]
+    # a special meeting and a shareholders' meeting of one company: one meeting, its day changed
+    found = disagreements([
+        report(1, "Becor Western Inc said it set June 4 as the date for a special meeting at which stockholders "
+                  "will vote on two proposals."),
+        report(2, "Becor Western Inc said its reconvened shareholders meeting has been adjourned to 1000 CDT June 30.",
+               day=20)])
+    assert values(found) == [("when", [("June 4", ["a1"]), ("June 30", ["a2"])])]
+
+
+def test_a_debt_issue_is_due_on_its_day_and_known_by_its_rate():
+    assert said("Michigan General Corp said it has extended its exchange offer for its 10-3/4 pct senior "
+                "subordinated debentures due December 1, 1988 until April 23.") == [
+        ("due:debt:10-3/4", "1988-12-01", "December 1, 1988", False)]
+    assert said("Компанія продовжила пропозицію щодо облігацій 10,75 відсотка з погашенням 1 грудня 1998 року.",
+                "uk") == [("due:debt:10,75", "1998-12-01", "1 грудня 1998", False)]
+    assert said("Компания продлила предложение по облигациям 10,75 процента со сроком погашения 1 декабря 1998 "
+                "года.", "ru") == [("due:debt:10,75", "1998-12-01", "1 декабря 1998", False)]
+    assert said("Norsk Hydro A/S is issuing 50 mln stg bonds due April 15, 1993 carrying a 9-7/8 pct coupon.") == [
+        ("due:debt:9-7/8", "1993-04-15", "April 15, 1993", False)]
+    assert said("The notes, due March 31, 1992, will be guaranteed by the Sumitomo Trust.") == []  # no rate: no issue
+    # two issues of one company, two rates: not one issue's day
+    assert disagreements([
+        report(1, "Michigan General Corp said holders of its 10-3/4 pct debentures due December 1, 1998, agreed."),
+        report(2, "Michigan General Corp said holders of its 12 pct debentures due December 1, 1994, agreed.")]) == ()
+    found = disagreements([
+        report(1, "Michigan General Corp said holders of its 10-3/4 pct debentures due December 1, 1998, agreed."),
+        report(2, "Michigan General Corp extended its offer for its 10-3/4 pct debentures due December 1, 1988 "
+                  "until April 23.")])
+    assert values(found) == [("when", [("December 1, 1998", ["a1"]), ("December 1, 1988", ["a2"])])]
+
+
+def test_a_closing_starting_on_a_day_and_a_sentence_corrected_but_for_its_day():
+    assert said("The plants will be closed for a week starting August six for inventory adjustment.") == [
+        ("begins:closure", "--08-06", "August six", False)]
+    assert said("Заводи будуть закриті на тиждень починаючи з 6 квітня.", "uk") == [
+        ("begins:closure", "--04-06", "6 квітня", False)]
+    assert said("Заводы будут закрыты на неделю начиная с 6 апреля.", "ru") == [
+        ("begins:closure", "--04-06", "6 апреля", False)]
+    # the sentence names nobody, but the two reports are one sentence but for its day and the later is headed
+    # as a correction
+    first = report(1, "The plants will be closed for a week starting August six for inventory adjustment.")
+    again = report(2, "The plants will be closed for a week starting April six for inventory adjustment.")
+    fixed = Report(Citation("a2", "CORRECTED - GM TO IDLE SIX PLANTS", None, "Reuters", datetime(1987, 3, 16, 11)),
+                   again.sentence, 2, "en")
+    assert values(disagreements([first, fixed])) == [("when", [("August six", ["a1"]), ("April six", ["a2"])])]
+    # without the heading the same sentence is a wire's boilerplate, two bidders' as likely as one's
+    assert disagreements([first, again]) == ()
+    assert disagreements([report(1, "The offer and withdrawal rights expire April Nine unless extended."),
+                          report(2, "The offer and withdrawal rights expire April 20 unless extended.")]) == ()
+    # two sentences naming nobody are still not compared
+    assert disagreements([report(1, "The plants will be closed for a week starting August six."),
+                          report(2, "The two plants will be shut for a week starting April six.")]) == ()
+
+
+def test_a_waiting_period_is_not_the_offer_it_is_for():
+    assert said("Boeing Co said the Hart-Scott-Rodino waiting period required in connection with its pending "
+                "tender offer for ArgoSystems Inc expired at midnight June 18.") == [
+        ("expires:waiting", "--06-18", "June 18", False)]
+    assert said("Період очікування для пропозиції спливає 18 червня.", "uk") == [
+        ("expires:waiting", "--06-18", "18 червня", False)]
+    assert said("Период ожидания по предложению истекает 18 июня.", "ru") == [
+        ("expires:waiting", "--06-18", "18 июня", False)]
+    assert disagreements([
+        report(1, "Boeing Co said its offer, withdrawal rights and proration deadline all expire June 30."),
+        report(2, "Boeing Co said the waiting period required in connection with its pending tender offer for "
+                  "ArgoSystems Inc expired at midnight June 18.")]) == ()
+
+
+def test_an_extension_far_from_its_day():
+    assert said("E.F. Hutton LBO Inc unit said it extended the expiration date for its 35 dlr per share tender "
+                "offer for Purolator Courier corp to midnight EST April six from midnight April one.") == [
+        ("expires:offer", "--04-06", "April six", False)]
