@@ -23,7 +23,7 @@ import os
 import re
 import sys
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import combinations
 from pathlib import Path
 
@@ -77,8 +77,26 @@ def _written(value: str) -> str:
     return " ".join(value.lower().split())
 
 
-def score(groups: list[dict], articles: dict[str, dict], show: bool, key=_amount, reports_of=None) -> dict:
-    """`key`: how a shown value and a judged one are compared (the number a figure states; a day or name as written)."""
+_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _placed_key(key, value: str, report: Report) -> str:
+    """A shown weekday ("Saturday") as the day retrieval.claims places it, the next such day from its report's
+    day (the report's own weekday is that day), else `key(value)`: batch 8 judges days in ISO."""
+    word = value.strip().lower()
+    when = report.citation.published_at
+    if word in _WEEKDAY_NAMES and when is not None:
+        return (when + timedelta(days=(_WEEKDAY_NAMES.index(word) - when.weekday()) % 7)).strftime("--%m-%d")
+    return key(value)
+
+
+def score(groups: list[dict], articles: dict[str, dict], show: bool, key=_amount, reports_of=None,
+          place_weekdays: bool = False) -> dict:
+    """`key`: how a shown value and a judged one are compared (the number a figure states; a day or name as written);
+    `place_weekdays`: a shown weekday is compared as the day its report's date makes it."""
+    def shown_key(value: str, report: Report) -> str:
+        return _placed_key(key, value, report) if place_weekdays else key(value)
+
     shown = right = judged = found = 0
     wrong_groups: list[str] = []
     for group in groups:
@@ -93,9 +111,10 @@ def score(groups: list[dict], articles: dict[str, dict], show: bool, key=_amount
             # and every value shown is the one judged for its reports: a pair really apart shown with another
             # figure of the sentence ("1.88 billion" of help for the "two billon" shortage) is not right
             ok = d.about in truth and pairs <= truth[d.about] and all(
-                key(v.value) == judged_values.get((d.about, r.citation.article_id)) for v in d.values for r in v.reports)
+                shown_key(v.value, r) == judged_values.get((d.about, r.citation.article_id)) for v in d.values
+                for r in v.reports)
             right += ok
-            right_values = all(key(v.value) == judged_values.get((d.about, r.citation.article_id))
+            right_values = all(shown_key(v.value, r) == judged_values.get((d.about, r.citation.article_id))
                                for v in d.values for r in v.reports if (d.about, r.citation.article_id) in judged_values)
             if ok or (d.about in truth and pairs & truth[d.about] and right_values):
                 hits.add(d.about)
@@ -229,8 +248,8 @@ WHO_WHEN_HELDOUT = ROOT / "bench" / "qrels" / "disagreements-who-when.jsonl"
 def _day_or_name(value: str) -> str:
     """A day ("April 28", "1987-04-28", "May 4, 1987") as "--MM-DD", else a name by its last word ("Paul A.
     Volcker" -> "volcker"), to set a shown "when"/"who" value beside a judged one (held-out batch 7 writes days
-    in ISO, names as the sentence writes them). A weekday is not placed here: such a shown value scores as
-    wrong and is read by hand (--show)."""
+    in ISO, names as the sentence writes them). A weekday is not placed here: batch 7 scores such a shown value as
+    wrong, to be read by hand (--show); batch 8 places it by its report's day (_placed_key)."""
     iso = re.fullmatch(r"\d{4}-(\d\d-\d\d)", value.strip())
     if iso:
         return "--" + iso.group(1)
@@ -267,7 +286,7 @@ def who_when_rtqa(show: bool) -> None:
     articles = {row["id"]: row for row in map(json.loads, path.open(encoding="utf-8")) if row["id"] in wanted}
     if show:
         print("[who-when held out, batch 8: RealTimeQA]")
-    r = score(groups, articles, show, _day_or_name, rtqa_reports)
+    r = score(groups, articles, show, _day_or_name, rtqa_reports, place_weekdays=True)
     print(f"Who/when held out (batch 8, RealTimeQA): {r['groups']} groups, {r['judged']} judged disagreements; shown "
           f"{r['shown']}, right {r['right']}: precision {r['precision']:.3f}, recall {r['found']}/{r['judged']} = "
           f"{r['recall']:.3f}")

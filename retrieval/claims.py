@@ -68,13 +68,17 @@ _EVENTS = {
     "waiting": r"waiting\s+periods?|період\w*\s+очікування|период\w*\s+ожидания",
     "debt": r"debentures?|notes|bonds?|облігаці\w*|облигаци\w*",
     "closure": r"closed|closing|closure|shut\s+down|shutdown|закри\w*|закрыт\w*",
+    # "the moratorium on loan payments will be extended to December 31", "паузу продовжено до", "мораторий продлен до"
+    "pause": r"pause|moratorium|freeze|мораторі\w*|мораторий|паузу|пауза|паузи|паузы|заморожуванн\w*|заморозк\w*",
+    # "re-set his appearance for Wednesday", "його появу в суді перенесли на", "явку в суд перенесли на"
+    "appearance": r"appearances?|появ\w*|явк\w*",
 }
 _EVENT_RES = [(key, re.compile(rf"(?:{pattern})")) for key, pattern in _EVENTS.items()]
 # Which events each role can be of: a meeting is not extended, an offer is not held.
 _OF_ROLE = {
-    "expires": {"offer", "warrants", "rights", "agreement", "deadline", "waiting"},
+    "expires": {"offer", "warrants", "rights", "agreement", "deadline", "waiting", "pause"},
     "held": {"meeting", "vote", "election", "referendum", "strike", "launch", "session", "talks", "conference",
-             "hearing", "auction", "offer", "record", "target"},
+             "hearing", "auction", "offer", "record", "target", "appearance"},
     "begins": {"strike", "talks", "session", "conference", "hearing", "auction", "offer", "meeting", "closure"},
     "ends": {"strike", "talks", "session", "conference", "hearing", "auction"},
     "due": {"debt"},
@@ -101,12 +105,12 @@ _ROLE_BEFORE = [
                r"почнеться|розпочнеться|начнется|начнутся|починаючи\s+з|начиная\s+с)\s+(?:on\s+)?"),
     ("ends", r"(?:end|ends|ended|close|closes|closed|закінчиться|завершиться|закончится|завершится)\s+(?:on\s+)?"),
     ("expires", r"(?:extend\w*|extension|prolong\w*|продовж\w*|подовж\w*|продл\w*)\s+(?:[\w'’-]+\s+){0,16}?"
-                r"(?:to|until|till|through|до|по)\s+(?:midnight\s+(?:\(?[a-z]{3}\)?\s+)?)?"),
+                r"(?:to|until|till|through|до|по)\s+(?:as\s+late\s+as\s+)?(?:midnight\s+(?:\(?[a-z]{3}\)?\s+)?)?"),
     ("expires", r"(?:expire[sd]?|expiring|expiration(?:\s+date)?|expiry(?:\s+date)?|deadline|due to expire|"
                 r"спливає|спливають|спливе|закінчується|закінчуються|истекает|истекают|истечет|истекут|заканчивается)\s+(?:(?:on|at|of|is|was|now|"
                 r"date|midnight|\(?[a-z]{3}\)?)\s+)*"),
     ("held", r"(?:scheduled|rescheduled|set|slated|planned|postponed|adjourned|adjourn|delayed|moved|put off|called|"
-             r"deferred)\s+(?:[\w'’-]+\s+){0,4}?(?:for|to|until|till|on)\s+(?:\d{3,4}\s+(?:[a-z]{3}\s+)?)?"),
+             r"deferred|pushed(?:\s+back)?|pushing(?:\s+back)?|pushes(?:\s+back)?)\s+(?:[\w'’-]+\s+){0,4}?(?:for|to|until|till|on)\s+(?:\d{3,4}\s+(?:[a-z]{3}\s+)?)?"),
     # "the record date is May 15", "a new record date of July 10"
     ("held", r"(?:record|target)\s+date\s+(?:of|is|was|will\s+be|would\s+be)\s+"),
     # "debentures due December 1, 1998", "облігації з погашенням 1 грудня 1998 року"
@@ -118,6 +122,27 @@ _ROLE_BEFORE = [
              r"(?:[\w'’-]+\s+){0,2}?на\s+"),
 ]
 _ROLE_BEFORE_RES = [(role, re.compile(rf"(?<!\w){pattern}$")) for role, pattern in _ROLE_BEFORE]
+# Role phrases that name their event themselves, as news of the 2020s writes a launch or a court date: "is
+# targeting liftoff on August 29", "another attempt at launching ... on Saturday", "when it launches on November
+# 16", "is scheduled to appear before the grand jury on"; the older event words are not read for them, so a
+# Reuters sentence reads as it did
+_ROLE_EVENT = [
+    ("held", "launch", r"(?:targeting|targets|планує|планують|планирует|планируют)\s+(?:(?:a|the|its|new)\s+)*"
+                       r"(?:launch|liftoff|lift-off|запуск|старт)\s+(?:(?:date\s+)?(?:of|for|on|на)\s+)?"),
+    ("held", "launch", r"(?:attempts?|try|tries|спроб\w*|попытк\w*)\s+(?:(?:at|to)\s+)?(?:launch(?:ing)?|liftoff|"
+                       r"запуск\w*|старт\w*)\s+(?:[\w'’-]+\s+){0,8}?(?:on|у|в|во|на)\s+"),
+    ("held", "launch", r"(?:launches|will\s+launch|to\s+launch|lifts\s+off|will\s+lift\s+off|стартує|стартует|"
+                       r"злетить|взлетит)\s+(?:on|у|в|во)\s+"),
+    ("held", "appearance", r"(?:scheduled|set|due|expected)\s+to\s+(?:appear|testify)\s+(?:[\w'’-]+\s+){0,8}?(?:on|for)\s+|"
+                           r"(?:має|мает|должен|повинен)\s+(?:з'явитися|постати|явиться|предстать)\s+"
+                           r"(?:[\w'’-]+\s+){0,8}?(?:у|в|во|на)\s+"),
+]
+_ROLE_EVENT_RES = [(role, event, re.compile(rf"(?<!\w)(?:{pattern})$")) for role, event, pattern in _ROLE_EVENT]
+# "a backup opportunity to launch on September 5": a day kept in reserve is not the day set
+_BACKUP = re.compile(r"(?<!\w)(?:backup|back-up|fallback|contingency|alternate|резервн\w*|запасн\w*)(?!\w)")
+# "is officially due to end on Friday": an end or a start ahead, whose weekday can be placed
+_AHEAD = re.compile(r"(?<!\w)(?:(?:due|set|scheduled|expected|slated)\s+to|will)\s+(?:end|close|begin|start|open)\s+"
+                    r"(?:on\s+)?$")
 # "the meeting March 7", "the vote on April 2": the event word itself, right before its day.
 _HELD_EVENTS = ("meeting", "vote", "election", "referendum", "strike", "launch", "session", "conference", "hearing",
                 "auction")
@@ -165,7 +190,7 @@ _COUPON_AFTER = re.compile(r"\s+(?:(?:з|с)\s+купоном\s+)?(\d[\d.,/-]*)\
                            r"[^;.]{0,40}?(?<!\w)(?:carrying|with|paying|bearing)\s+(?:a|an)\s+(?:coupon\s+(?:indication\s+)?of\s+"
                            r"(\d[\d./-]*)\s*(?:pct|%|percent)|(\d[\d./-]*)\s*(?:pct|%|percent)\s+coupon)")
 # events this round added, looked for only where their role is: the older keys' reading stays as it was
-_NEW_EVENTS = {"record", "target", "waiting", "debt", "closure"}
+_NEW_EVENTS = {"record", "target", "waiting", "debt", "closure", "pause", "appearance"}
 # Days a claim can give: dates, and weekdays placed by the report's day. A day relative to another ("next
 # week", "tomorrow") is no value: it says nothing a reader can set against a date, and is as often loose.
 _WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
@@ -253,9 +278,11 @@ def when_claims(sentence: str, language: str) -> tuple[Claim, ...]:
             if left <= s and e <= start:
                 before = before[:s - left] + "day" + before[e - left:]
         role, role_at = next(((r, m) for r, pattern in _ROLE_BEFORE_RES if (m := pattern.search(before))), (None, None))
+        event = None
+        if own := next(((r, e, m) for r, e, pattern in _ROLE_EVENT_RES if (m := pattern.search(before))), None):
+            role, event, role_at = own[0], (own[1], ""), own[2]
         # "з погашенням", "начиная с": the role's own preposition marks no day replaced
         own_from = role in ("due", "begins") and bool(re.search(r"(?<!\w)(?:з|с|со)\s", role_at.group(0)))
-        event = None
         if role is None and (on := _EVENT_ON.search(before)):
             role, event = "held", _event_word(before, True)
         if role is None and _SET_BEFORE.search(before) and (set_as := _SET_AFTER.match(folded, end)):
@@ -266,7 +293,8 @@ def when_claims(sentence: str, language: str) -> tuple[Claim, ...]:
                 continue
         if role is None:
             continue
-        if iso.startswith("wd:") and (event is not None or role not in ("held", "expires") or _PAST.search(before)):
+        if iso.startswith("wd:") and (event is not None and own is None or role not in ("held", "expires")
+                                      and not _AHEAD.search(before) or _PAST.search(before)):
             continue  # "at a meeting on Friday": which Friday needs the tense, which a role phrase gives only ahead
         if event is None:
             # the event word before the day in its clause, else right after it ("продовжено до 20 квітня термін")
@@ -294,7 +322,7 @@ def when_claims(sentence: str, language: str) -> tuple[Claim, ...]:
             # "the nine months ended October 31 ... strikes": a period's end, not the strike's; "closed for a week
             # starting August six" is the closing's
             continue
-        if _HYPOTHETICAL.search(folded, left, start):
+        if _HYPOTHETICAL.search(folded, left, start) or _BACKUP.search(folded, left, start):
             continue  # "Citicorp had suggested that Dixons extend its tender until March 31": not what is
         if _RECURRING.search(folded, left, right):
             continue  # "the regular weekly treasury bill tender scheduled for March 17": this week's, not the story's
@@ -654,7 +682,21 @@ def _same_parties(a: tuple[Report, Claim], b: tuple[Report, Claim]) -> bool:
     if not na or not nb:
         return False
     sa, sb = _subject(ra.sentence, skip_a) or na, _subject(rb.sentence, skip_b) or nb
-    return _known(sa, nb) and _known(sb, na)
+    if _known(sa, nb) and _known(sb, na):
+        return True
+    # "Biden said the moratorium ... will be extended to Dec. 31" and "The White House is extending the pause ...,
+    # President Joe Biden said": one speaker tells of one event in both, and one sentence names no one else
+    return any(all(_known({n}, theirs) for n in names) and _says(ra.sentence, s) and _says(rb.sentence, s)
+               for s, names, theirs in ((sa, na, nb), (sb, nb, na)))
+
+
+_SAID = re.compile(r"\s+(?:said|says|told|announced|заяви\w*|сказа\w*|повідоми\w*|сообщи\w*)(?!\w)")
+
+
+def _says(sentence: str, who: set[str]) -> bool:
+    """Whether one of `who` is the sentence's speaker: a name right before a verb of saying."""
+    return any(_known({fold(m.group(0)).removesuffix("'s").strip("'-")}, who) and _SAID.match(sentence, m.end())
+               for m in _NAME_TOKEN.finditer(sentence))
 
 
 # ---- disagreements -------------------------------------------------------------------------------------
