@@ -102,8 +102,10 @@ _KINDS_AFTER = [(re.compile(r"\s+(?:(?:of|at\s+which|where)\s+(?:the\s+|its\s+|t
 # The role phrase ending just before the day, by role. "to"/"until" count only after an extension's word.
 _ROLE_BEFORE = [
     ("begins", r"(?:begin|begins|began|start|starts|started|open|opens|opened|to begin|to start|starting|beginning|"
-               r"почнеться|розпочнеться|начнется|начнутся|починаючи\s+з|начиная\s+с)\s+(?:on\s+)?"),
-    ("ends", r"(?:end|ends|ended|close|closes|closed|закінчиться|завершиться|закончится|завершится)\s+(?:on\s+)?"),
+               r"почнеться|розпочнеться|начнется|начнутся|починаючи\s+з|начиная\s+с|розпочатися|початися|начаться)\s+"
+               r"(?:on\s+|у\s+|в\s+)?"),
+    ("ends", r"(?:end|ends|ended|close|closes|closed|закінчиться|завершиться|закончится|завершится|завершитися|"
+             r"закінчитися|закончиться)\s+(?:on\s+|у\s+|в\s+)?"),
     ("expires", r"(?:extend\w*|extension|prolong\w*|продовж\w*|подовж\w*|продл\w*)\s+(?:[\w'’-]+\s+){0,16}?"
                 r"(?:to|until|till|through|до|по)\s+(?:as\s+late\s+as\s+)?(?:midnight\s+(?:\(?[a-z]{3}\)?\s+)?)?"),
     ("expires", r"(?:expire[sd]?|expiring|expiration(?:\s+date)?|expiry(?:\s+date)?|deadline|due to expire|"
@@ -118,7 +120,7 @@ _ROLE_BEFORE = [
     ("held", r"(?:scheduled|rescheduled|slated)\s+"),
     ("held", r"(?:(?:will|would|to|is to|was to)\s+be\s+held|will take place|takes place|take place)\s+(?:on\s+)?"),
     ("held", r"(?:відбудеться|відбулося|відбудуться|состоится|состоятся|состоялось|пройде|пройдет)\s+(?:у\s+|в\s+)?"),
-    ("held", r"(?:призначен\w*|перенесен\w*|перенесл\w*|заплановано|запланован\w*|назначен\w*|запланирован\w*)\s+"
+    ("held", r"(?:призначен\w*|перенесен\w*|перенесл\w*|переніс|перенес|заплановано|запланован\w*|назначен\w*|запланирован\w*)\s+"
              r"(?:[\w'’-]+\s+){0,2}?на\s+"),
 ]
 _ROLE_BEFORE_RES = [(role, re.compile(rf"(?<!\w){pattern}$")) for role, pattern in _ROLE_BEFORE]
@@ -133,16 +135,21 @@ _ROLE_EVENT = [
                        r"запуск\w*|старт\w*)\s+(?:[\w'’-]+\s+){0,8}?(?:on|у|в|во|на)\s+"),
     ("held", "launch", r"(?:launches|will\s+launch|to\s+launch|lifts\s+off|will\s+lift\s+off|стартує|стартует|"
                        r"злетить|взлетит)\s+(?:on|у|в|во)\s+"),
-    ("held", "appearance", r"(?:scheduled|set|due|expected)\s+to\s+(?:appear|testify)\s+(?:[\w'’-]+\s+){0,8}?(?:on|for)\s+|"
+    # "shareholders will vote on the merger on July 27", "акціонери голосуватимуть щодо злиття 27 липня"
+    ("held", "vote", r"(?:will|to|would|shall)\s+vote\s+(?:on|for)\s+(?:[\w'’-]+\s+){0,6}?(?:on\s+)?|"
+                     r"(?:голосуватимуть|голосуватиме|проголосують|будут\s+голосовать|будет\s+голосовать|проголосуют)\s+"
+                     r"(?:[\w'’-]+\s+){0,6}?(?:(?:у|в)\s+)?"),
+    ("held", "appearance", r"(?:scheduled|set|due|expected)\s+to\s+(?:appear|testify)\s+(?:[\w'’-]+\s+){0,8}?(?:(?:on|for)\s+)?|"
                            r"(?:має|мает|должен|повинен)\s+(?:з'явитися|постати|явиться|предстать)\s+"
-                           r"(?:[\w'’-]+\s+){0,8}?(?:у|в|во|на)\s+"),
+                           r"(?:[\w'’-]+\s+){0,8}?(?:(?:у|в|во|на)\s+)?"),
 ]
 _ROLE_EVENT_RES = [(role, event, re.compile(rf"(?<!\w)(?:{pattern})$")) for role, event, pattern in _ROLE_EVENT]
 # "a backup opportunity to launch on September 5": a day kept in reserve is not the day set
 _BACKUP = re.compile(r"(?<!\w)(?:backup|back-up|fallback|contingency|alternate|резервн\w*|запасн\w*)(?!\w)")
 # "is officially due to end on Friday": an end or a start ahead, whose weekday can be placed
 _AHEAD = re.compile(r"(?<!\w)(?:(?:due|set|scheduled|expected|slated)\s+to|will)\s+(?:end|close|begin|start|open)\s+"
-                    r"(?:on\s+)?$")
+                    r"(?:on\s+)?$|(?<!\w)(?:має|мають|повинен|повинна|повинно|повинні|должен|должна|должно|должны)\s+"
+                    r"(?:завершитися|закінчитися|розпочатися|початися|завершиться|закончиться|начаться)\s+(?:у\s+|в\s+)?$")
 # "the meeting March 7", "the vote on April 2": the event word itself, right before its day.
 _HELD_EVENTS = ("meeting", "vote", "election", "referendum", "strike", "launch", "session", "conference", "hearing",
                 "auction")
@@ -153,8 +160,11 @@ _FROM = re.compile(r"(?<!\w)(?:from|з|із|від|с|со|от|instead of|rathe
 _FORMER = re.compile(r"(?<!\w)(?:originally|previously|formerly|initially|earlier|had been (?:scheduled|set|planned|"
                      r"due)|was to|were to|was due|"
                      r"were due|раніше|ранее|спочатку|первоначально|изначально)(?!\w)")
-_RECURRING = re.compile(r"(?<!\w)(?:weekly|monthly|daily|regular|quarterly|every|each|щотижнев\w*|щомісячн\w*|"
-                        r"еженедельн\w*|ежемесячн\w*|регулярн\w*)(?!\w)")
+# "every" and "each" of a time ("each week", "every other month"); "will test every new component" is no recurrence
+_RECURRING = re.compile(r"(?<!\w)(?:weekly|monthly|daily|regular|quarterly|щотижнев\w*|щомісячн\w*|"
+                        r"еженедельн\w*|ежемесячн\w*|регулярн\w*|(?:every|each)(?=\s+(?:[\w-]+\s+)?(?:days?|weeks?|"
+                        r"months?|years?|quarters?|mornings?|evenings?|nights?|times?|sessions?|tenders?|auctions?|"
+                        r"meetings?|monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d)(?!\w)))(?!\w)")
 _PERIOD_END = re.compile(r"(?<!\w)(?:months?|years?|quarters?|weeks?|period|half|місяц\w*|рок\w*|квартал\w*|"
                          r"тижн\w*|месяц\w*|год\w*|недел\w*)\s+(?:\w+\s+)?$")
 _HYPOTHETICAL = re.compile(r"(?<!\w)(?:suggest\w*|propos\w*|urged?|asked|asks|request\w*|demand\w*|could|might|if|"
@@ -603,6 +613,7 @@ def same(a: tuple[Report, Claim], b: tuple[Report, Claim]) -> bool | None:
 
 _NAME_TOKEN = re.compile(rf"(?<![\w'’])[{_UPPER}][\w'’-]+")
 _NOT_NAMES = set("""a an the in on at of for and but it its he she they we this that these those after before
+when while once since because although though unless whether
 last next earlier later yesterday today tomorrow monday tuesday wednesday thursday friday saturday sunday
 january february march april may june july august september october november december jan feb mar apr jun
 jul aug sep sept oct nov dec inc corp co ltd plc group company corporation international mr mrs ms dr sir
