@@ -429,3 +429,87 @@ def test_an_extension_far_from_its_day():
     assert said("E.F. Hutton LBO Inc unit said it extended the expiration date for its 35 dlr per share tender "
                 "offer for Purolator Courier corp to midnight EST April six from midnight April one.") == [
         ("expires:offer", "--04-06", "April six", False)]
+
+
+# ---- news of the 2020s: launches, pauses, court appearances, votes ahead -------------------------------
+
+
+def test_a_launch_targeted_attempted_and_launching_on_a_day():
+    assert said("The Kestrel probe is targeting liftoff on May 12 from the coastal pad.") == [
+        ("held:launch", "--05-12", "May 12", False)]
+    assert said("Агентство планує запуск на 12 травня з прибережного майданчика.", "uk") == [
+        ("held:launch", "--05-12", "12 травня", False)]
+    assert said("Агентство планирует запуск на 12 мая с прибрежной площадки.", "ru") == [
+        ("held:launch", "--05-12", "12 мая", False)]
+    assert said("The crew has one more attempt at launching the probe on Saturday.") == [
+        ("held:launch", "wd:5", "Saturday", False)]
+    assert said("Екіпаж матиме ще одну спробу запуску зонда в суботу.", "uk") == [
+        ("held:launch", "wd:5", "суботу", False)]
+    assert said("Экипаж получит ещё одну попытку запуска зонда в субботу.", "ru") == [
+        ("held:launch", "wd:5", "субботу", False)]
+    assert said("When the probe launches on May 20, it will test every new instrument.") == [
+        ("held:launch", "--05-20", "May 20", False)]
+    assert said("Зонд стартує у суботу з космодрому.", "uk") == [("held:launch", "wd:5", "суботу", False)]
+    assert said("Зонд стартует в субботу с космодрома.", "ru") == [("held:launch", "wd:5", "субботу", False)]
+    assert said("Officials pushed the launch to June 9.") == [("held:launch", "--06-09", "June 9", False)]
+    assert said("Запуск перенесли на 9 червня.", "uk") == [("held:launch", "--06-09", "9 червня", False)]
+    assert said("Запуск перенесли на 9 июня.", "ru") == [("held:launch", "--06-09", "9 июня", False)]
+    assert said("The launch was rescheduled for June 2.") == [("held:launch", "--06-02", "June 2", False)]
+
+
+def test_a_backup_day_and_a_past_weekday_are_no_claims():
+    assert said("A backup opportunity to launch on May 15 remains open.") == []
+    assert said("Резервна дата запуску призначена на 15 травня.", "uk") == []
+    assert said("Резервная дата запуска назначена на 15 мая.", "ru") == []
+    # which Saturday a past launch was the tense does not say ahead
+    assert said("The probe launched on Saturday.") == []
+    assert said("The summit ended on Sunday.") == []
+    assert said("The company launched its offer on June 3.") == []
+
+
+def test_a_launch_moved_after_a_scrub_is_a_disagreement_and_its_backup_day_is_not():
+    # the 14th of March 1987 a Saturday, the 17th a Tuesday: "Saturday" of the 17th is the 21st
+    first = report(1, "The Kestrel team is targeting liftoff on March 19 from the coastal pad.", day=14)
+    again = report(2, "The Kestrel team plans one more try at launching the probe on Saturday.", day=17)
+    assert values(disagreements([first, again])) == [
+        ("when", [("March 19", ["a1"]), ("Saturday", ["a2"])])]
+    backup = report(3, "The Kestrel team keeps a backup chance to launch on March 23.", day=17)
+    assert disagreements([backup, again]) == ()
+    # the same Saturday written as a date
+    dated = report(4, "The Kestrel team is now targeting liftoff on March 21.", day=18)
+    assert disagreements([again, dated]) == ()
+
+
+def test_a_pause_extended_and_one_speaker_telling_both():
+    assert said("The ministry extended the pause on rent increases through March 31.") == [
+        ("expires:pause", "--03-31", "March 31", False)]
+    assert said("The ministry will extend its loan moratorium until as late as June 30, 1988.") == [("expires:pause", "1988-06-30", "June 30, 1988", False)]
+    assert said("Мораторій на виплати продовжено до 30 червня.", "uk") == [("expires:pause", "--06-30", "30 червня", False)]
+    assert said("Мораторий на выплаты продлен до 30 июня.", "ru") == [("expires:pause", "--06-30", "30 июня", False)]
+    # the second sentence's subject is the ministry, but Novak is the speaker of both and the first names no one else
+    assert values(disagreements([
+        report(1, "Novak said the rent moratorium is being extended once more to March 31."),
+        report(2, "Rents stay frozen as the Housing Ministry extends its freeze until as late as June 30, "
+                  "Prime Minister Jan Novak said.", day=18)])) == [
+        ("when", [("March 31", ["a1"]), ("June 30", ["a2"])])]
+    # the target company's word on one bid and another bidder's own offer for it: Smith speaks in one only
+    assert disagreements([report(1, "Smith said the offer will be extended to April 5."),
+                          report(2, "Dixons Group extended its offer for Smith Corp until April 9.", day=18)]) == ()
+
+
+def test_an_end_ahead_an_appearance_and_a_vote_ahead():
+    assert said("The summit is officially due to end on Friday.") == [("ends:conference", "wd:4", "Friday", False)]
+    assert said("Саміт має завершитися у п'ятницю.", "uk") == [("ends:conference", "wd:4", "п'ятницю", False)]
+    assert said("Саммит должен завершиться в пятницу.", "ru") == [("ends:conference", "wd:4", "пятницу", False)]
+    assert said("The judge re-set the mayor's appearance for Wednesday.") == [
+        ("held:appearance", "wd:2", "Wednesday", False)]
+    assert said("Суддя переніс появу мера на середу.", "uk") == [("held:appearance", "wd:2", "середу", False)]
+    assert said("Судья перенес явку мэра на среду.", "ru") == [("held:appearance", "wd:2", "среду", False)]
+    assert said("The mayor is scheduled to appear before the grand jury on June 4.") == [
+        ("held:appearance", "--06-04", "June 4", False)]
+    assert said("Мер має постати перед судом 4 червня.", "uk") == [("held:appearance", "--06-04", "4 червня", False)]
+    assert said("Мэр должен предстать перед судом 4 июня.", "ru") == [("held:appearance", "--06-04", "4 июня", False)]
+    assert said("Shareholders will vote on the merger on July 27.") == [("held:vote", "--07-27", "July 27", False)]
+    assert said("Акціонери голосуватимуть щодо злиття 27 липня.", "uk") == [("held:vote", "--07-27", "27 липня", False)]
+    assert said("Акционеры будут голосовать по слиянию 27 июля.", "ru") == [("held:vote", "--07-27", "27 июля", False)]
+    assert said("Shareholders voted on the merger on July 27.") == []
