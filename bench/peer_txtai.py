@@ -305,6 +305,29 @@ def realtimeqa(peer_python: str) -> None:
     print(f"\nNewsdesk answered nothing where txtai found the article in its top 10: {len(found_by_txtai)}")
 
 
+def queries_only(peer_python: str, runs: int, alternations: int) -> None:
+    """The per-question times of both systems again, on the indexes the last full run built (bench/out/peer),
+    each in a fresh process, Newsdesk then txtai, `alternations` times: a quiet re-measure of the query rows
+    without indexing both again."""
+    me = str(Path(__file__).resolve())
+    rounds = []
+    for _ in range(alternations):
+        ours = run([sys.executable, str(ROOT / "bench" / "index_and_query.py"), "--phase", "query", "--data-dir",
+                    str(WORK / "newsdesk"), "--asked", str(WORK / "asked.json"), "--runs", str(runs)])
+        theirs = run([peer_python, me, "--role", "txtai-query", "--runs", str(runs)])
+        rounds.append({"newsdesk_p50_ms": ours["total_p50_ms"], "newsdesk_p95_ms": ours["total_p95_ms"],
+                       "txtai_p50_ms": theirs["total_p50_ms"], "txtai_p95_ms": theirs["total_p95_ms"],
+                       "p50_ratio": round(ours["total_p50_ms"] / theirs["total_p50_ms"], 3),
+                       "p95_ratio": round(ours["total_p95_ms"] / theirs["total_p95_ms"], 3)})
+    result = {"cpu": cpu(), "questions_timed": len(json.loads((WORK / "asked.json").read_text())), "runs": runs,
+              "rounds": rounds}
+    (OUT / "peer_txtai-queries.json").write_text(json.dumps(result, indent=2) + "\n")
+    print("| round | Newsdesk p50 / p95 ms | txtai p50 / p95 ms | Newsdesk / txtai p50, p95 |\n|---|---|---|---|")
+    for n, r in enumerate(rounds, 1):
+        print(f"| {n} | {r['newsdesk_p50_ms']} / {r['newsdesk_p95_ms']} | {r['txtai_p50_ms']} / {r['txtai_p95_ms']} "
+              f"| x{r['p50_ratio']}, x{r['p95_ratio']} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--peer-python", default=str(ROOT / ".venv-peer" / "bin" / "python"))
@@ -317,6 +340,9 @@ def main() -> None:
                              "RealTimeQA articles of 2023 beside Reuters stories; or RealTimeQA (bench/realtimeqa.py)")
     parser.add_argument("--reuters", type=int, default=2000, help="mixed: how many Reuters stories")
     parser.add_argument("--realtimeqa", type=int, default=326, help="mixed: how many RealTimeQA articles of 2023")
+    parser.add_argument("--queries-only", action="store_true",
+                        help="time only the questions, on the indexes of the last run, alternating the two systems")
+    parser.add_argument("--alternations", type=int, default=2, help="--queries-only: rounds of (Newsdesk, txtai)")
     parser.add_argument("--role", choices=["txtai-index", "txtai-query", "txtai-external"], help=argparse.SUPPRESS)
     parser.add_argument("--model", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -332,6 +358,9 @@ def main() -> None:
         return
     if not Path(args.peer_python).exists():
         sys.exit(f"No peer interpreter at {args.peer_python}: run `make bench-peer`.")
+    if args.queries_only:
+        queries_only(args.peer_python, args.runs, args.alternations)
+        return
     if args.set == "realtimeqa":
         realtimeqa(args.peer_python)
         return
