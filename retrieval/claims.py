@@ -18,11 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from difflib import SequenceMatcher
-from itertools import combinations
 
 from index.transliteration import latin
 from retrieval.numbers import LANGUAGES, dates, fold
 from retrieval.records import Disagreement, Report, Stated
+from retrieval.values import distinct, when as _when
 
 
 @dataclass(frozen=True)
@@ -293,7 +293,7 @@ def when_claims(sentence: str, language: str) -> tuple[Claim, ...]:
             role, event, role_at = own[0], (own[1], ""), own[2]
         # "з погашенням", "начиная с": the role's own preposition marks no day replaced
         own_from = role in ("due", "begins") and bool(re.search(r"(?<!\w)(?:з|с|со)\s", role_at.group(0)))
-        if role is None and (on := _EVENT_ON.search(before)):
+        if role is None and _EVENT_ON.search(before):
             role, event = "held", _event_word(before, True)
         if role is None and _SET_BEFORE.search(before) and (set_as := _SET_AFTER.match(folded, end)):
             role = "held"
@@ -713,9 +713,6 @@ def _says(sentence: str, who: set[str]) -> bool:
 # ---- disagreements -------------------------------------------------------------------------------------
 
 
-def _when(report: Report) -> datetime:
-    return report.citation.published_at or datetime.max
-
 
 def claims(sentence: str, language: str) -> tuple[Claim, ...]:
     return when_claims(sentence, language) + who_claims(sentence, language)
@@ -770,30 +767,12 @@ def _kinds_fit(a: Claim, b: Claim) -> bool:
 
 
 def _distinct(given: list[tuple[Report, Claim]]) -> list[Stated]:
-    """The values that differ, as retrieval.figures gives them: a report that cannot be set against another
-    value's report (another party's event, a name that cannot be told apart from the other) is left out, the
-    one in most such pairs first, the later of two."""
-    items = list(given)
-    while True:
-        groups: list[list[tuple[Report, Claim]]] = []
-        for item in items:
-            joined = [g for g in groups if any(same(item, other) for other in g)]
-            groups = [g for g in groups if not any(g is j for j in joined)] + [[m for g in joined for m in g] + [item]]
-        where = {id(item): n for n, g in enumerate(groups) for item in g}
-        clashes = [0] * len(items)
-        for i, j in combinations(range(len(items)), 2):
-            if where[id(items[i])] == where[id(items[j])]:
-                continue
-            if same(items[i], items[j]) is None or not _same_parties(items[i], items[j]) \
-                    or not _kinds_fit(items[i][1], items[j][1]) \
-                    or items[i][0].citation.article_id == items[j][0].citation.article_id:
-                clashes[i] += 1
-                clashes[j] += 1
-        if not any(clashes):
-            break
-        worst = max(range(len(items)), key=lambda k: (clashes[k], k))
-        items.pop(worst)
-    for g in groups:
-        g.sort(key=lambda item: _when(item[0]))
-    groups.sort(key=lambda g: _when(g[0][0]))
-    return [Stated(g[0][1].written, tuple(r for r, _ in g)) for g in groups] if len(groups) > 1 else []
+    """The values that differ (retrieval.values): a report that cannot be set against another value's report
+    (another party's event, a name that cannot be told apart from the other, another report of its own
+    article) is left out."""
+    return distinct(given, same, _comparable)
+
+
+def _comparable(a: tuple[Report, Claim], b: tuple[Report, Claim]) -> bool:
+    return (same(a, b) is not None and _same_parties(a, b) and _kinds_fit(a[1], b[1])
+            and a[0].citation.article_id != b[0].citation.article_id)

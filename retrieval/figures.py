@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import math
 import re
-from itertools import combinations
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from retrieval import claims
 from retrieval.numbers import LANGUAGES, Number, dates, fold, numbers
 from retrieval.records import Disagreement, Report, Stated
+from retrieval.values import distinct, when as _when
 
 
 @dataclass(frozen=True)
@@ -269,9 +268,6 @@ def same_value(a: Figure, b: Figure) -> bool:
     close = abs(x - y) < 0.1 * max(abs(x), abs(y))  # "around 450" is not "around 500" (batch 5)
     return close and abs(rounded - float(coarse.value)) <= 1e-9 * max(abs(x), abs(y), 1.0)
 
-
-def _when(report: Report) -> datetime:
-    return report.citation.published_at or datetime.max
 
 
 # Dates are not set against each other as figures: every one shown that way was two days of two things (the
@@ -712,35 +708,4 @@ def _subject(sentence: str) -> set[str]:
 
 
 def _distinct(given: list[tuple[Report, Figure]]) -> list[Stated]:
-    """The values that differ, each the reports giving a value the same as (or linked by sameness to) its
-    first: values are joined when any two of their figures are the same value, so a chain of roundings
-    ("about 1,000", "1,040", "980") is one value, never two. A report whose figure cannot be set against
-    another value's is left out (never listed under a value it does not state), the report in most such
-    pairs first, the later of two."""
-    items = list(given)
-    while True:
-        groups = _same_groups(items)
-        where = {id(item): n for n, g in enumerate(groups) for item in g}
-        clashes = [0] * len(items)
-        for i, j in combinations(range(len(items)), 2):
-            if where[id(items[i])] != where[id(items[j])] and not _comparable_pair(*items[i], *items[j]):
-                clashes[i] += 1
-                clashes[j] += 1
-        if not any(clashes):
-            break
-        worst = max(range(len(items)), key=lambda k: (clashes[k], k))
-        items.pop(worst)
-    # a value's reports in date order, values by their first report's date
-    for g in groups:
-        g.sort(key=lambda item: _when(item[0]))
-    groups.sort(key=lambda g: _when(g[0][0]))
-    return [Stated(g[0][1].written, tuple(r for r, _ in g)) for g in groups] if len(groups) > 1 else []
-
-
-def _same_groups(items: list[tuple[Report, Figure]]) -> list[list[tuple[Report, Figure]]]:
-    groups: list[list[tuple[Report, Figure]]] = []
-    for item in items:
-        joined = [g for g in groups if any(same_value(item[1], f) for _, f in g)]
-        merged = [member for g in joined for member in g] + [item]
-        groups = [g for g in groups if not any(g is j for j in joined)] + [merged]
-    return groups
+    return distinct(given, lambda a, b: same_value(a[1], b[1]), lambda a, b: _comparable_pair(*a, *b))
