@@ -223,6 +223,17 @@ def brown_uk(half: str) -> dict:
     return {"judged": len(rows), "right": sum(r["right"] for r in rows), "still": still, "right_still": right_still}
 
 
+def _lines(path: Path) -> list[dict]:
+    """A judged set, one JSON object a line."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _summary(label: str, r: dict) -> str:
+    """One set's scores (`score`) in one line."""
+    return (f"{label}: {r['groups']} groups, {r['judged']} judged disagreements; shown {r['shown']}, right "
+            f"{r['right']}: precision {r['precision']:.3f}, recall {r['found']}/{r['judged']} = {r['recall']:.3f}")
+
+
 WHO_WHEN_TUNE = ROOT / "bench" / "qrels" / "disagreements-who-when-tune.jsonl"
 
 
@@ -230,16 +241,13 @@ def who_when(articles: dict[str, dict], show: bool) -> None:
     """Days and names (retrieval.claims) on our own judged groups of Reuters ids up to 10000, look-alikes
     among them (two bidders' expiry days, two weeks' tenders, two companies' chairmen). Every shown "when" or
     "who" counts; a figure's disagreement in these groups would count against precision too."""
-    groups = [json.loads(line) for line in WHO_WHEN_TUNE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    groups = _lines(WHO_WHEN_TUNE)
     for about in ("when", "who", None):
         chosen = [g for g in groups if about in (None, *(d["about"] for d in g["disagreements"]), g.get("about"))]
         if show and about is None:
             print("[who-when tune]")
         r = score(chosen, articles, show and about is None, _written)
-        which = about or "all"
-        print(f"Who/when tune ({which}, tuned on): {r['groups']} groups, {r['judged']} judged disagreements; shown "
-              f"{r['shown']}, right {r['right']}: precision {r['precision']:.3f}, recall {r['found']}/{r['judged']} = "
-              f"{r['recall']:.3f}")
+        print(_summary(f"Who/when tune ({about or 'all'}, tuned on)", r))
 
 
 WHO_WHEN_HELDOUT = ROOT / "bench" / "qrels" / "disagreements-who-when.jsonl"
@@ -281,29 +289,25 @@ def who_when_rtqa(show: bool) -> None:
     """Batch 8 (bench/qrels/disagreements-who-when-rtqa.jsonl: RealTimeQA stories of CNN, USA Today and The Week,
     written by a reader who ran nothing, committed in 1966657 before any rule was run on it; held out for one run,
     0e1f2e4: 0 shown, recall 0/11; tuned on since)."""
-    groups = [json.loads(line) for line in WHO_WHEN_RTQA.read_text(encoding="utf-8").splitlines() if line.strip()]
+    groups = _lines(WHO_WHEN_RTQA)
     path = ROOT / "bench" / "out" / "realtimeqa" / "articles.jsonl"
     wanted = {r["article"] for g in groups for r in g["reports"]}
     articles = {row["id"]: row for row in map(json.loads, path.open(encoding="utf-8")) if row["id"] in wanted}
     if show:
         print("[who-when batch 8: RealTimeQA, tuned on]")
     r = score(groups, articles, show, _day_or_name, rtqa_reports, place_weekdays=True)
-    print(f"Who/when batch 8 (RealTimeQA, tuned on since its one held-out run, 0 shown, recall 0/11): {r['groups']} "
-          f"groups, {r['judged']} judged disagreements; shown "
-          f"{r['shown']}, right {r['right']}: precision {r['precision']:.3f}, recall {r['found']}/{r['judged']} = "
-          f"{r['recall']:.3f}")
+    print(_summary("Who/when batch 8 (RealTimeQA, tuned on since its one held-out run, 0 shown, recall 0/11)", r))
 
 
 def who_when_heldout(articles: dict[str, dict], show: bool) -> None:
     """Batch 7 (bench/qrels/disagreements-who-when.jsonl: written from Reuters ids above 10000 by a reader who
     ran nothing, committed in 0b072c9 before any rule was run on it; held out for one run, tuned on since)."""
-    groups = [json.loads(line) for line in WHO_WHEN_HELDOUT.read_text(encoding="utf-8").splitlines() if line.strip()]
+    groups = _lines(WHO_WHEN_HELDOUT)
     if show:
         print("[who-when batch 7, tuned on]")
     r = score(groups, articles, show, _day_or_name)
     # its one held-out run (c46a2b5, before any rule was changed on it): 0 shown, recall 0/18; tuned on since
-    print(f"Who/when batch 7 (tuned on since its one held-out run, 0 shown, recall 0/18): {r['groups']} groups, {r['judged']} judged disagreements; shown {r['shown']}, "
-          f"right {r['right']}: precision {r['precision']:.3f}, recall {r['found']}/{r['judged']} = {r['recall']:.3f}")
+    print(_summary("Who/when batch 7 (tuned on since its one held-out run, 0 shown, recall 0/18)", r))
     for about in ("when", "who"):
         real = score([g for g in groups if about in {d["about"] for d in g["disagreements"]}], articles, False,
                      _day_or_name)
@@ -332,7 +336,7 @@ def main() -> None:
         return
     if args.who_when:
         who_when(articles, args.show)
-    groups = [json.loads(line) for line in JUDGED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    groups = _lines(JUDGED)
     for half in args.halves.split(","):
         for batch in (1, 2, 3, 4, None):
             chosen = [g for g in groups if g["split"] == half and batch in (None, g.get("batch", 1))]
@@ -344,9 +348,7 @@ def main() -> None:
             # end to end: bench/disagreement_e2e.py --halves batch5)
             label = "tuned on" if half == "tune" else "seen: developed on since the third round"
             which = f"batch {batch}" if batch else "all batches"
-            print(f"Reuters {half} half, {which} ({label}): {result['groups']} groups, {result['judged']} judged disagreements; "
-                  f"shown {result['shown']}, right {result['right']}: precision {result['precision']:.3f}, "
-                  f"recall {result['found']}/{result['judged']} = {result['recall']:.3f}")
+            print(_summary(f"Reuters {half} half, {which} ({label})", result))
     for half in ([] if args.no_wmt else args.halves.split(",")):
         b = brown_uk(half)
         print(f"Brown-UK {half} sample (figures of Ukrainian news, judged): {b['right']}/{b['judged']} right "

@@ -546,6 +546,11 @@ def _ratio(a: str, b: str) -> float:
     return SequenceMatcher(None, a, b).ratio()
 
 
+def _latin_ratio(a: str, b: str) -> float:
+    """How close two names of different scripts are, in their closest Latin spellings."""
+    return max(_ratio(x, y) for x in latin(a) for y in latin(b))
+
+
 def _same_name(a: str, b: str) -> bool | None:
     """Whether two name keys are one person: True, False, or None when it cannot be told (a Cyrillic name and
     a Latin one whose spellings are neither close nor far apart)."""
@@ -556,7 +561,7 @@ def _same_name(a: str, b: str) -> bool | None:
         return min(len(a), len(b)) >= 5 and _ratio(a, b) >= 0.8
     if not a.isascii() and not b.isascii() and (a.startswith(b) or b.startswith(a)) and min(len(a), len(b)) >= 4:
         return True  # one stem the start of the other ("петренк", "петренко")
-    best = max(_ratio(x, y) for x in latin(a) for y in latin(b))
+    best = _latin_ratio(a, b)
     if best >= 0.75:
         return True
     return False if best < 0.5 else None
@@ -649,7 +654,7 @@ def _known(names: set[str], theirs: set[str]) -> bool:
             short, long = sorted((a, b), key=len)
             if a == b or len(short) >= 4 and long.startswith(short) and len(long) - len(short) <= 3:
                 return True
-            if a.isascii() != b.isascii() and max(_ratio(x, y) for x in latin(a) for y in latin(b)) >= 0.75:
+            if a.isascii() != b.isascii() and _latin_ratio(a, b) >= 0.75:
                 return True
     return False
 
@@ -711,7 +716,6 @@ def _says(sentence: str, who: set[str]) -> bool:
 
 
 # ---- disagreements -------------------------------------------------------------------------------------
-
 
 
 def claims(sentence: str, language: str) -> tuple[Claim, ...]:

@@ -9,6 +9,7 @@ from datetime import datetime
 from index.engines.base import SearchIndex
 from retrieval import floor as floors, highlight, query as query_parser, variants
 from retrieval.filters import may_name_a_date
+from retrieval.numbers import LANGUAGES
 from retrieval.plan import SearchSettings
 from retrieval.records import Query
 
@@ -34,13 +35,12 @@ def unread_embedding(question: str) -> str | None:
     which `parse` takes out of the embedded text) or has nothing to embed. A guess for starting the
     encoding early, checked against `parse` (an outlet's name is missed and costs a second encoding)."""
     text = query_parser.normalised(question)
-    if not text or _MAY_FILTER.search(text) or may_name_a_date(text, _ANY_LANGUAGE):
+    if not text or _MAY_FILTER.search(text) or may_name_a_date(text, LANGUAGES):
         return None
     return text
 
 
 _MAY_FILTER = re.compile(r"[\"“”«»„:]")
-_ANY_LANGUAGE = ("en", "uk", "ru")
 
 
 def spellings(snapshot: SearchIndex, question: str, parsed: Query,

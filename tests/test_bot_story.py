@@ -10,7 +10,6 @@ and an older, other story (drones, October)."""
 
 from __future__ import annotations
 
-
 import json
 
 import pytest
